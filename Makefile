@@ -1,0 +1,76 @@
+# mcmsim - see README.md. `make run` and `make test` install what is missing first.
+
+BUILD    ?= build
+PKGS     := simgrid inih check jansson
+DEBS     := libsimgrid-dev libinih-dev check libjansson-dev pkg-config
+CC       ?= cc
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) \
+             $(shell pkg-config --cflags simgrid inih jansson 2>/dev/null)
+LIBS      = $(shell pkg-config --libs simgrid inih jansson 2>/dev/null) -lm
+TEST_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c))
+LIB_OBJ  := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC:= $(wildcard scripts/bench_*.c)
+BENCH_BIN:= $(BENCH_SRC:scripts/%.c=$(BUILD)/bench/%)
+
+.PHONY: all deps run test check-unit check-e2e asan bench clean
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/mcmsim
+
+# Installs the Debian packages that pkg-config cannot find; does nothing when all are there.
+deps:
+	@if ! pkg-config --exists $(PKGS) 2>/dev/null || ! command -v pkg-config >/dev/null; then \
+	  echo "installing: $(DEBS)"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $(DEBS) >/dev/null || exit 1; \
+	fi
+
+$(BUILD)/sim/%.o: sim/%.c $(wildcard sim/*.h) | $(BUILD)/sim
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libmcm.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/mcmsim: $(BUILD)/sim/main.o $(BUILD)/libmcm.a
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/check_main.c tests/testutil.h $(BUILD)/libmcm.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Isim $< tests/check_main.c -o $@ $(BUILD)/libmcm.a $(TEST_LIBS) $(LIBS)
+
+$(BUILD)/bench/%: scripts/%.c $(BUILD)/libmcm.a | $(BUILD)/bench
+	$(CC) $(ALL_CFLAGS) -Isim $< -o $@ $(BUILD)/libmcm.a $(LIBS)
+
+$(BUILD)/sim $(BUILD)/tests $(BUILD)/bench:
+	mkdir -p $@
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/mcmsim run
+
+# Unit tests (Check) and end-to-end tests of the binary, then the same again
+# built with AddressSanitizer and UndefinedBehaviorSanitizer.
+test: deps
+	@$(MAKE) --no-print-directory check-e2e check-unit
+	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" check-e2e check-unit
+
+check-e2e: $(BUILD)/mcmsim
+	MCMSIM=$(BUILD)/mcmsim sh tests/e2e.sh
+
+check-unit: $(TEST_BIN)
+	@fail=0; for t in $(TEST_BIN); do \
+	  echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp:print_suppressions=0 ./$$t || fail=1; \
+	done; exit $$fail
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do ./$$b || exit 1; done
+
+clean:
+	rm -rf $(BUILD) build

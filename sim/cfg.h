@@ -1,0 +1,70 @@
+/* cfg.h - strict reading of mcmsim's INI files.
+ *
+ * inih does the tokenising; this module keeps every (section, key, value)
+ * with the line it came from, refuses lines too long for inih instead of
+ * letting them be cut, and turns values into numbers with units, so that each
+ * loader only has to say which keys it knows. Numbers are strict: the whole
+ * value must parse, and must be finite and inside the asked range. */
+#ifndef MCM_CFG_H
+#define MCM_CFG_H
+
+#include "err.h"
+
+typedef struct {
+    char *section;  /* "" before the first section header */
+    char *key;
+    char *value;
+    int line;
+    int used;       /* set by cfg_get and friends; cfg_check_used reports the rest */
+} cfg_entry;
+
+typedef struct {
+    char *path;
+    cfg_entry *v;
+    int n, cap;
+    int *sect_lines; /* line of each distinct section header, in file order */
+    char **sects;
+    int nsects;
+} cfg_file;
+
+/* Reads and tokenises PATH; a syntax error or an over-long line is an input error. */
+int cfg_load(const char *path, cfg_file *f, err_t *e);
+void cfg_free(cfg_file *f);
+
+/* The entry KEY of SECTION, or NULL; marks it used. A repeated key is an error
+   reported by cfg_load already. */
+cfg_entry *cfg_get(cfg_file *f, const char *section, const char *key);
+/* Like cfg_get but a missing key is an input error at the section's line. */
+int cfg_need(cfg_file *f, const char *section, const char *key, cfg_entry **out, err_t *e);
+/* Line of SECTION's header (0 if absent). */
+int cfg_section_line(const cfg_file *f, const char *section);
+/* An input error for the first entry of SECTION (or of any section when NULL)
+   that no loader asked for: "unknown key". */
+int cfg_check_used(const cfg_file *f, const char *section, err_t *e);
+
+/* Units that a value may carry after its number. A bare number is in the base
+   unit (bytes, bytes/s, seconds, Hz, pJ). */
+typedef enum {
+    CFG_UNIT_NONE,   /* plain number */
+    CFG_UNIT_BYTES,  /* B, KB, MB, GB (1000^n), KiB, MiB, GiB (1024^n) */
+    CFG_UNIT_BW,     /* B/s, KB/s, MB/s, GB/s, TB/s, and the same in bit: Gbit/s */
+    CFG_UNIT_TIME,   /* s, ms, us, ns, ps */
+    CFG_UNIT_FREQ,   /* Hz, kHz, MHz, GHz */
+    CFG_UNIT_ENERGY  /* pJ, nJ, uJ, mJ, J */
+} cfg_unit;
+
+/* Parse TEXT as a number with an optional unit into base units; 0 on success. */
+int cfg_parse_quantity(const char *text, cfg_unit unit, double *out);
+/* Parse TEXT as a whole decimal integer; 0 on success. */
+int cfg_parse_long(const char *text, long *out);
+
+/* Value of an entry as a quantity in [lo, hi]; input error at its line otherwise. */
+int cfg_quantity(const cfg_file *f, const cfg_entry *en, cfg_unit unit, double lo, double hi,
+                 double *out, err_t *e);
+int cfg_long(const cfg_file *f, const cfg_entry *en, long lo, long hi, long *out, err_t *e);
+
+/* Resolve REL against the directory of the file BASE (absolute REL is kept).
+   Returns a malloc'd string. */
+char *cfg_resolve_path(const char *base, const char *rel);
+
+#endif

@@ -1,0 +1,195 @@
+/* estimate.c - the closed-form evaluation of a schedule; see estimate.h.
+ *
+ * One addition to SCAR's model: a chiplet shared by several segments in a
+ * window cannot finish before it has computed all of them, so a window lasts
+ * at least as long as its busiest chiplet's compute. Without it a schedule
+ * that stacks segments on one chiplet would look free. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "estimate.h"
+#include "plan.h"
+
+/* Time and NoP hops of moving BYTES between chiplets A and B (free when equal). */
+static double nop_time(const plat_t *p, int a, int b, double bytes)
+{
+    if (a == b)
+        return 0;
+    return bytes / p->link_bw + plat_hops(p, a, b) * p->hop_latency_s;
+}
+
+/* Time of BYTES between DRAM channel D and chiplet C, either way. */
+static double dram_time(const plat_t *p, int d, int c, double bytes)
+{
+    const plat_dram *dr = &p->drams[d];
+    int hops = plat_hops(p, c, dr->chiplet);
+    double bw = hops > 0 && p->link_bw < dr->bw ? p->link_bw : dr->bw;
+    return bytes / bw + hops * p->hop_latency_s + dr->latency_s;
+}
+
+/* Adds BYTES moved N times from chiplet A to chiplet B (A < 0: from DRAM
+   channel D; B < 0: to it) to the links and the energy. */
+static void account(const plat_t *p, res_result *r, int d, int a, int b, double bytes, double n,
+                    double *e_nop, double *e_dram)
+{
+    int route[256];
+    int from = a < 0 ? p->drams[d].chiplet : a;
+    int to = b < 0 ? p->drams[d].chiplet : b;
+    int hops = plat_hops(p, from, to);
+    double bits = bytes * n * 8;
+    *e_nop += bits * hops * p->nop_pj_per_bit * 1e-12;
+    if (a < 0 || b < 0)
+        *e_dram += bits * p->drams[d].pj_per_bit * 1e-12;
+    if (!r)
+        return;
+    int k = hops <= (int)(sizeof route / sizeof route[0]) ? plat_route(p, from, to, route) : 0;
+    for (int i = 0; i < k; i++)
+        r->links[route[i]].bytes += bytes * n;
+    if (a < 0 || b < 0) {
+        int dl = p->nlinks - p->ndrams + d;
+        r->links[dl].bytes += bytes * n;
+    }
+}
+
+/* Fills R (when not NULL) and returns makespan and energy. */
+static int evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_result *r,
+                     double *makespan, double *energy)
+{
+    double e_nop = 0, e_dram = 0, e_mac = 0, e_l1 = 0, e_l2 = 0, t = 0;
+    double *model_start = calloc((size_t)scn->nmodels, sizeof(double));
+    double *model_end = calloc((size_t)scn->nmodels, sizeof(double));
+    double *chip_busy = calloc((size_t)p->nchiplets, sizeof(double));
+    int np = 0;
+    if (!model_start || !model_end || !chip_busy) {
+        free(model_start);
+        free(model_end);
+        free(chip_busy);
+        return ERR_INTERNAL;
+    }
+    for (int m = 0; m < scn->nmodels; m++)
+        model_start[m] = -1;
+    for (int w = 0; w < pl->nwindows; w++) {
+        double win = 0;
+        memset(chip_busy, 0, (size_t)p->nchiplets * sizeof(double));
+        int i = pl->win_first[w];
+        while (i < pl->win_first[w + 1]) {
+            /* one part: consecutive segments of one model */
+            int part = pl->segs[i].part;
+            double sum = 0, max = 0, preload = 0;
+            double n = (double)pl->segs[i].nminibatches;
+            int model = pl->segs[i].model;
+            for (; i < pl->win_first[w + 1] && pl->segs[i].part == part; i++) {
+                const plan_seg *ps = &pl->segs[i];
+                int c = ps->chiplet;
+                double in = 0, out = 0;
+                for (int j = 0; j < ps->nin; j++) {
+                    const plan_edge *ed = &ps->in[j];
+                    if (ed->kind == PLAN_SEG) {
+                        int from = pl->segs[ed->seg].chiplet;
+                        in += nop_time(p, from, c, ed->bytes);
+                        account(p, r, 0, from, c, ed->bytes, n, &e_nop, &e_dram);
+                    } else {
+                        in += dram_time(p, ed->dram, c, ed->bytes);
+                        account(p, r, ed->dram, -1, c, ed->bytes, n, &e_nop, &e_dram);
+                    }
+                }
+                if (ps->gather_bytes > 0) {
+                    in += dram_time(p, ps->dram, c, ps->gather_bytes);
+                    account(p, r, ps->dram, -1, c, ps->gather_bytes, n, &e_nop, &e_dram);
+                }
+                for (int j = 0; j < ps->nout; j++)
+                    if (ps->out[j].kind == PLAN_DRAM) {
+                        out += dram_time(p, ps->out[j].dram, c, ps->out[j].bytes);
+                        account(p, r, ps->out[j].dram, c, -1, ps->out[j].bytes, n, &e_nop, &e_dram);
+                    }
+                double wt = ps->weight_bytes > 0 ? dram_time(p, ps->dram, c, ps->weight_bytes) : 0;
+                account(p, r, ps->dram, -1, c, ps->weight_bytes, ps->resident ? 1 : n, &e_nop, &e_dram);
+                double lat = in + ps->compute_s + out + (ps->resident ? 0 : wt);
+                if (ps->resident && wt > preload)
+                    preload = wt;
+                sum += lat;
+                if (lat > max)
+                    max = lat;
+                chip_busy[c] += ps->compute_s * n;
+                e_mac += ps->e_mac_pj * n * 1e-12;
+                e_l1 += ps->e_l1_pj * n * 1e-12;
+                e_l2 += ps->e_l2_pj * n * 1e-12;
+                if (r) {
+                    res_seg *rs = &r->segs[i];
+                    rs->compute_s = ps->compute_s;
+                    rs->in_comm_s = in;
+                    rs->out_comm_s = out;
+                    rs->weight_s = wt;
+                    rs->latency_s = lat;
+                    rs->weight_bytes = ps->weight_bytes;
+                    rs->weights_streamed = !ps->resident;
+                    r->chiplets[c].busy_s += ps->compute_s * n;
+                    r->chiplets[c].energy_j += (ps->e_mac_pj + ps->e_l1_pj + ps->e_l2_pj) * n * 1e-12;
+                }
+            }
+            double pipe = preload + sum + (n - 1) * max;
+            if (pipe > win)
+                win = pipe;
+            if (model_start[model] < 0)
+                model_start[model] = t;
+            model_end[model] = t + pipe;
+            if (r) {
+                r->parts[np].start_s = t;
+                r->parts[np].end_s = t + pipe;
+            }
+            np++;
+        }
+        for (int c = 0; c < p->nchiplets; c++)
+            if (chip_busy[c] > win)
+                win = chip_busy[c];
+        if (r)
+            r->window_s[w] = win;
+        t += win;
+    }
+    *makespan = t;
+    *energy = e_mac + e_l1 + e_l2 + e_nop + e_dram;
+    if (r) {
+        r->makespan_s = t;
+        r->e_mac_j = e_mac, r->e_l1_j = e_l1, r->e_l2_j = e_l2;
+        r->e_nop_j = e_nop, r->e_dram_j = e_dram;
+        for (int m = 0; m < scn->nmodels; m++)
+            r->models[m].latency_s = model_end[m] - model_start[m];
+        for (int l = 0; l < p->nlinks; l++)
+            r->links[l].busy_s = r->links[l].bytes / p->links[l].bw;
+        res_finish(r, scn);
+    }
+    free(model_start);
+    free(model_end);
+    free(chip_busy);
+    return ERR_OK;
+}
+
+int est_run(const plat_t *p, const scn_t *scn, const sched_t *s, res_result *r, err_t *e)
+{
+    plan_t pl;
+    int rc = plan_build(p, scn, s, &pl, e);
+    if (rc)
+        return rc;
+    if (res_init(r, p, scn, s)) {
+        plan_free(&pl);
+        return err_internal(e, "out of memory");
+    }
+    double mk, en;
+    rc = evaluate(p, scn, &pl, r, &mk, &en);
+    plan_free(&pl);
+    if (rc)
+        res_free(r);
+    return rc ? err_internal(e, "out of memory") : ERR_OK;
+}
+
+int est_quick(const plat_t *p, const scn_t *scn, const sched_t *s, double *makespan_s,
+              double *energy_j, err_t *e)
+{
+    plan_t pl;
+    int rc = plan_build(p, scn, s, &pl, e);
+    if (rc)
+        return rc;
+    rc = evaluate(p, scn, &pl, NULL, makespan_s, energy_j);
+    plan_free(&pl);
+    return rc ? err_internal(e, "out of memory") : ERR_OK;
+}

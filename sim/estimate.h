@@ -1,0 +1,23 @@
+/* estimate.h - the closed-form model of a schedule (SCAR's, with delta = 0).
+ *
+ * Per segment at mini-batch b': Lat = input comm + compute + output comm,
+ * where a transfer costs Sz/BW + hops * hop latency (+ DRAM latency and
+ * DRAM bandwidth when it comes from or goes to DRAM) and same-chiplet data is
+ * free. A model's pipeline in a window is preload + sum_k Lat_k +
+ * (b/b' - 1) * max_k Lat_k; a window lasts as long as its slowest model; the
+ * schedule is the sum of its windows. Contention is ignored by design: that
+ * is what `simulate` measures. Runs in microseconds: no allocation beyond the
+ * result's arrays. */
+#ifndef MCM_ESTIMATE_H
+#define MCM_ESTIMATE_H
+
+#include "result.h"
+
+int est_run(const plat_t *p, const scn_t *scn, const sched_t *s, res_result *r, err_t *e);
+
+/* The objective's figure only (no per-link detail): what the search calls in
+   its inner loop. */
+int est_quick(const plat_t *p, const scn_t *scn, const sched_t *s, double *makespan_s,
+              double *energy_j, err_t *e);
+
+#endif

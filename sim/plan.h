@@ -1,0 +1,66 @@
+/* plan.h - a schedule lowered to what both evaluators need.
+ *
+ * For every segment: its cycles and on-chip energy per mini-batch (from the
+ * cost model), its weights and whether they stay resident in L2, and its
+ * data edges - which inputs come from which other segment or from DRAM, and
+ * which outputs go to another segment or back to DRAM, with their bytes per
+ * mini-batch. estimate turns the plan into closed-form times, des into
+ * events; deriving it once keeps the two evaluators from disagreeing about
+ * what the schedule means.
+ *
+ * Rules (README "The model"):
+ * - an edge producer->consumer crosses segments when they are in different
+ *   segments; it carries the producer's output for the mini-batch, once per
+ *   (producer layer, consumer segment). Same chiplet: a dependency, no bytes
+ *   on the NoP.
+ * - the model input, embedding/KV gathers and outputs whose consumer runs in
+ *   an earlier window come from DRAM; outputs consumed in a later window,
+ *   and the model's final outputs, go to DRAM. Each chiplet uses the DRAM
+ *   channel plat_dram_for gives.
+ * - weights are resident when the weights of all segments on that chiplet in
+ *   that window, plus the double-buffered activations of the largest layer,
+ *   fit in its L2; resident weights load once per window, others stream from
+ *   DRAM every mini-batch. */
+#ifndef MCM_PLAN_H
+#define MCM_PLAN_H
+
+#include "schedule.h"
+
+typedef enum { PLAN_SEG, PLAN_DRAM } plan_end;
+
+typedef struct {
+    plan_end kind;
+    int seg;            /* PLAN_SEG: the other segment (index in plan_t.segs) */
+    int dram;           /* PLAN_DRAM: the channel */
+    int layer;          /* producer layer (inputs) / consumer-side producer layer (outputs) */
+    double bytes;       /* per mini-batch */
+} plan_edge;
+
+typedef struct {
+    int window, part, seg;   /* position in the schedule */
+    int model, chiplet;
+    int first, last;         /* layers */
+    long minibatch, nminibatches;
+    double cycles;           /* per mini-batch, all its layers */
+    double compute_s;        /* cycles / clock */
+    double macs;             /* per mini-batch */
+    double e_mac_pj, e_l1_pj, e_l2_pj; /* per mini-batch */
+    double weight_bytes;
+    int resident;
+    int dram;                /* its DRAM channel */
+    double gather_bytes;     /* per mini-batch DRAM reads that are not weights (embeddings, KV) */
+    int nin, nout;
+    plan_edge *in, *out;     /* in: from PLAN_SEG (same window) or PLAN_DRAM; out likewise */
+} plan_seg;
+
+typedef struct {
+    int nsegs;
+    plan_seg *segs;          /* in schedule order: window, part, segment */
+    int nwindows;
+    int *win_first;          /* first segment of each window; win_first[nwindows] = nsegs */
+} plan_t;
+
+int plan_build(const plat_t *p, const scn_t *scn, const sched_t *s, plan_t *pl, err_t *e);
+void plan_free(plan_t *pl);
+
+#endif

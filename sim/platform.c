@@ -1,0 +1,426 @@
+/* platform.c - loading, checking and routing of the package; see platform.h. */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cfg.h"
+#include "platform.h"
+
+static const char *const df_names[PLAT_NDATAFLOW] = {"nvdla", "shidiannao", "eyeriss", "os-auto",
+                                                     "ws-auto"};
+
+const char *plat_dataflow_name(plat_dataflow df)
+{
+    return df >= 0 && df < PLAT_NDATAFLOW ? df_names[df] : "?";
+}
+
+int plat_dataflow_parse(const char *name)
+{
+    for (int i = 0; i < PLAT_NDATAFLOW; i++)
+        if (strcmp(name, df_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* REFERENCE.md: 4096 PEs, 10 MB L2, 500 MHz; energy in MAESTRO's proportions
+   (L1 access = 1.68 MAC, L2 access = 18.61 MAC, one int8 MAC ~ 0.23 pJ). */
+void plat_chiplet_defaults(plat_chiplet *c)
+{
+    memset(c, 0, sizeof *c);
+    c->dataflow = PLAT_NVDLA;
+    c->pes = 4096;
+    c->l1_bytes = 512;
+    c->l2_bytes = 10e6;
+    c->clock_hz = 500e6;
+    c->vector_per_cycle = 256;
+    c->l2_bw = 256;
+    c->pj_mac = 0.23;
+    c->pj_l1 = 1.68 * 0.23;
+    c->pj_l2 = 18.61 * 0.23;
+}
+
+int plat_find_chiplet(const plat_t *p, const char *name)
+{
+    for (int i = 0; i < p->nchiplets; i++)
+        if (strcmp(p->chiplets[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+int plat_hops(const plat_t *p, int from, int to)
+{
+    const plat_chiplet *a = &p->chiplets[from], *b = &p->chiplets[to];
+    return abs(a->x - b->x) + abs(a->y - b->y);
+}
+
+int plat_route(const plat_t *p, int from, int to, int *out)
+{
+    int x = p->chiplets[from].x, y = p->chiplets[from].y;
+    int dx = p->chiplets[to].x, dy = p->chiplets[to].y, n = 0;
+    while (x != dx) {
+        int dir = dx > x ? PLAT_EAST : PLAT_WEST;
+        out[n++] = p->link_at[(y * p->width + x) * 4 + dir];
+        x += dx > x ? 1 : -1;
+    }
+    while (y != dy) {
+        int dir = dy > y ? PLAT_NORTH : PLAT_SOUTH;
+        out[n++] = p->link_at[(y * p->width + x) * 4 + dir];
+        y += dy > y ? 1 : -1;
+    }
+    return n;
+}
+
+int plat_dram_for(const plat_t *p, int c)
+{
+    int best = -1, best_hops = 0;
+    for (int i = 0; i < p->ndrams; i++) {
+        int h = plat_hops(p, c, p->drams[i].chiplet);
+        if (best < 0 || h < best_hops) {
+            best = i;
+            best_hops = h;
+        }
+    }
+    return best;
+}
+
+static const char *where(const plat_t *p)
+{
+    return p->path ? p->path : "<platform>";
+}
+
+int plat_finish(plat_t *p, err_t *e)
+{
+    if (p->width < 1 || p->height < 1)
+        return err_at(e, where(p), 0, "mesh must be at least 1x1");
+    if (p->nchiplets < 1)
+        return err_at(e, where(p), 0, "no chiplets");
+    if (p->ndrams < 1)
+        return err_at(e, where(p), 0, "no DRAM channel");
+    if (!(p->link_bw > 0) || !(p->hop_latency_s >= 0) || !(p->nop_pj_per_bit >= 0))
+        return err_at(e, where(p), 0, "NoP bandwidth must be > 0, latency and energy >= 0");
+    int cells = p->width * p->height;
+    free(p->chiplet_at);
+    free(p->link_at);
+    free(p->links);
+    p->chiplet_at = malloc((size_t)cells * sizeof *p->chiplet_at);
+    p->link_at = malloc((size_t)cells * 4 * sizeof *p->link_at);
+    p->links = calloc((size_t)(cells * 4 + p->ndrams), sizeof *p->links);
+    if (!p->chiplet_at || !p->link_at || !p->links)
+        return err_internal(e, "out of memory");
+    for (int i = 0; i < cells; i++)
+        p->chiplet_at[i] = -1;
+    for (int i = 0; i < p->nchiplets; i++) {
+        const plat_chiplet *c = &p->chiplets[i];
+        if (c->x < 0 || c->y < 0 || c->x >= p->width || c->y >= p->height)
+            return err_at(e, where(p), 0, "chiplet %s at %d,%d is outside the %dx%d mesh", c->name,
+                          c->x, c->y, p->width, p->height);
+        int *cell = &p->chiplet_at[c->y * p->width + c->x];
+        if (*cell >= 0)
+            return err_at(e, where(p), 0, "chiplets %s and %s share position %d,%d",
+                          p->chiplets[*cell].name, c->name, c->x, c->y);
+        *cell = i;
+        if (c->pes < 1 || !(c->clock_hz > 0) || !(c->l2_bytes > 0) || !(c->l1_bytes > 0) ||
+            !(c->vector_per_cycle > 0) || !(c->l2_bw > 0))
+            return err_at(e, where(p), 0, "chiplet %s: sizes and rates must be > 0", c->name);
+    }
+    static const int step[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
+    p->nlinks = 0;
+    for (int y = 0; y < p->height; y++)
+        for (int x = 0; x < p->width; x++)
+            for (int d = 0; d < 4; d++) {
+                int nx = x + step[d][0], ny = y + step[d][1];
+                int *slot = &p->link_at[(y * p->width + x) * 4 + d];
+                if (nx < 0 || ny < 0 || nx >= p->width || ny >= p->height) {
+                    *slot = -1;
+                    continue;
+                }
+                plat_link *l = &p->links[p->nlinks];
+                snprintf(l->name, sizeof l->name, "x%dy%d->x%dy%d", x, y, nx, ny);
+                l->sx = x, l->sy = y, l->dx = nx, l->dy = ny;
+                l->bw = p->link_bw;
+                l->latency_s = p->hop_latency_s;
+                *slot = p->nlinks++;
+            }
+    for (int i = 0; i < p->ndrams; i++) {
+        const plat_dram *d = &p->drams[i];
+        if (d->chiplet < 0 || d->chiplet >= p->nchiplets)
+            return err_at(e, where(p), 0, "DRAM channel %s attaches to no chiplet", d->name);
+        if (!(d->bw > 0) || !(d->latency_s >= 0) || !(d->pj_per_bit >= 0))
+            return err_at(e, where(p), 0, "DRAM channel %s: bandwidth must be > 0", d->name);
+        plat_link *l = &p->links[p->nlinks++];
+        snprintf(l->name, sizeof l->name, "%s", d->name);
+        l->is_dram = 1;
+        l->dram = i;
+        l->sx = l->dx = p->chiplets[d->chiplet].x;
+        l->sy = l->dy = p->chiplets[d->chiplet].y;
+        l->bw = d->bw;
+        l->latency_s = d->latency_s;
+    }
+    return ERR_OK;
+}
+
+void plat_free(plat_t *p)
+{
+    free(p->path);
+    free(p->chiplets);
+    free(p->drams);
+    free(p->links);
+    free(p->link_at);
+    free(p->chiplet_at);
+    memset(p, 0, sizeof *p);
+}
+
+int plat_single(plat_dataflow df, long pes, plat_t *p, err_t *e)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->name, sizeof p->name, "single");
+    p->width = p->height = 1;
+    p->link_bw = 100e9;
+    p->hop_latency_s = 35e-9;
+    p->nop_pj_per_bit = 2.04;
+    p->chiplets = calloc(1, sizeof *p->chiplets);
+    p->drams = calloc(1, sizeof *p->drams);
+    if (!p->chiplets || !p->drams) {
+        plat_free(p);
+        return err_internal(e, "out of memory");
+    }
+    p->nchiplets = p->ndrams = 1;
+    plat_chiplet *c = &p->chiplets[0];
+    plat_chiplet_defaults(c);
+    snprintf(c->name, sizeof c->name, "%s", plat_dataflow_name(df));
+    c->dataflow = df;
+    c->pes = pes;
+    c->l2_bw = INFINITY;
+    plat_dram *d = &p->drams[0];
+    snprintf(d->name, sizeof d->name, "dram0");
+    d->bw = 64e9;
+    d->latency_s = 200e-9;
+    d->pj_per_bit = 14.8;
+    int rc = plat_finish(p, e);
+    if (rc)
+        plat_free(p);
+    return rc;
+}
+
+/* ---- loading ---- */
+
+/* Reads one chiplet's keys from SECTION; absent keys keep what C holds. */
+static int read_chiplet_keys(cfg_file *f, const char *section, plat_chiplet *c, err_t *e)
+{
+    cfg_entry *en;
+    int rc;
+    if ((en = cfg_get(f, section, "dataflow"))) {
+        int df = plat_dataflow_parse(en->value);
+        if (df < 0)
+            return err_at(e, f->path, en->line,
+                          "unknown dataflow '%s' (nvdla, shidiannao, eyeriss, os-auto, ws-auto)",
+                          en->value);
+        c->dataflow = (plat_dataflow)df;
+    }
+    if ((en = cfg_get(f, section, "pes")) && (rc = cfg_long(f, en, 1, 1L << 30, &c->pes, e)))
+        return rc;
+    static const struct {
+        const char *key;
+        cfg_unit unit;
+        size_t off;
+    } keys[] = {
+        {"l1", CFG_UNIT_BYTES, offsetof(plat_chiplet, l1_bytes)},
+        {"l2", CFG_UNIT_BYTES, offsetof(plat_chiplet, l2_bytes)},
+        {"clock", CFG_UNIT_FREQ, offsetof(plat_chiplet, clock_hz)},
+        {"vector_width", CFG_UNIT_NONE, offsetof(plat_chiplet, vector_per_cycle)},
+        {"l2_bandwidth", CFG_UNIT_NONE, offsetof(plat_chiplet, l2_bw)},
+        {"mac_energy", CFG_UNIT_ENERGY, offsetof(plat_chiplet, pj_mac)},
+        {"l1_energy", CFG_UNIT_ENERGY, offsetof(plat_chiplet, pj_l1)},
+        {"l2_energy", CFG_UNIT_ENERGY, offsetof(plat_chiplet, pj_l2)},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (!(en = cfg_get(f, section, keys[i].key)))
+            continue;
+        double *dst = (double *)((char *)c + keys[i].off);
+        if (strcmp(keys[i].key, "l2_bandwidth") == 0 && strcmp(en->value, "ideal") == 0) {
+            *dst = INFINITY;
+            continue;
+        }
+        int energy = keys[i].unit == CFG_UNIT_ENERGY;
+        if ((rc = cfg_quantity(f, en, keys[i].unit, energy ? 0 : 1e-300, 1e30, dst, e)))
+            return rc;
+    }
+    return ERR_OK;
+}
+
+/* "X,Y" */
+static int parse_at(const cfg_file *f, const cfg_entry *en, int *x, int *y, err_t *e)
+{
+    char xs[32], ys[32];
+    const char *comma = strchr(en->value, ',');
+    long lx, ly;
+    if (!comma || (size_t)(comma - en->value) >= sizeof xs || strlen(comma + 1) >= sizeof ys)
+        return err_at(e, f->path, en->line, "'at' must be X,Y (mesh column, row), not '%s'",
+                      en->value);
+    snprintf(xs, sizeof xs, "%.*s", (int)(comma - en->value), en->value);
+    snprintf(ys, sizeof ys, "%s", comma + 1 + (comma[1] == ' '));
+    if (cfg_parse_long(xs, &lx) || cfg_parse_long(ys, &ly) || lx < 0 || ly < 0 || lx > 1 << 20 ||
+        ly > 1 << 20)
+        return err_at(e, f->path, en->line, "'at' must be X,Y with X, Y >= 0, not '%s'", en->value);
+    *x = (int)lx;
+    *y = (int)ly;
+    return ERR_OK;
+}
+
+static int read_package(cfg_file *f, plat_t *p, err_t *e)
+{
+    cfg_entry *en;
+    int rc;
+    if (!cfg_section_line(f, "package"))
+        return err_at(e, f->path, 0, "missing section [package]");
+    if ((rc = cfg_need(f, "package", "name", &en, e)))
+        return rc;
+    if (strlen(en->value) >= sizeof p->name || !*en->value)
+        return err_at(e, f->path, en->line, "name must be 1 to %zu characters", sizeof p->name - 1);
+    snprintf(p->name, sizeof p->name, "%s", en->value);
+    if ((rc = cfg_need(f, "package", "mesh", &en, e)))
+        return rc;
+    char *xpos = strchr(en->value, 'x');
+    long w = 0, h = 0;
+    if (xpos) {
+        char ws[32];
+        snprintf(ws, sizeof ws, "%.*s", (int)(xpos - en->value), en->value);
+        if (cfg_parse_long(ws, &w) || cfg_parse_long(xpos + 1, &h))
+            w = h = 0;
+    }
+    if (w < 1 || h < 1 || w > 64 || h > 64)
+        return err_at(e, f->path, en->line, "mesh must be WxH with 1 <= W, H <= 64, not '%s'",
+                      en->value);
+    p->width = (int)w;
+    p->height = (int)h;
+    if ((rc = cfg_need(f, "package", "link_bandwidth", &en, e)) ||
+        (rc = cfg_quantity(f, en, CFG_UNIT_BW, 1e-300, 1e30, &p->link_bw, e)))
+        return rc;
+    if ((rc = cfg_need(f, "package", "hop_latency", &en, e)) ||
+        (rc = cfg_quantity(f, en, CFG_UNIT_TIME, 0, 1, &p->hop_latency_s, e)))
+        return rc;
+    if ((rc = cfg_need(f, "package", "energy_per_bit", &en, e)) ||
+        (rc = cfg_quantity(f, en, CFG_UNIT_ENERGY, 0, 1e12, &p->nop_pj_per_bit, e)))
+        return rc;
+    return ERR_OK;
+}
+
+static int read_dram(cfg_file *f, const char *section, plat_t *p, plat_dram *d, err_t *e)
+{
+    cfg_entry *en;
+    int rc;
+    if ((rc = cfg_need(f, section, "chiplet", &en, e)))
+        return rc;
+    d->chiplet = plat_find_chiplet(p, en->value);
+    if (d->chiplet < 0)
+        return err_at(e, f->path, en->line, "DRAM channel attaches to unknown chiplet '%s'",
+                      en->value);
+    if ((rc = cfg_need(f, section, "bandwidth", &en, e)) ||
+        (rc = cfg_quantity(f, en, CFG_UNIT_BW, 1e-300, 1e30, &d->bw, e)))
+        return rc;
+    if ((rc = cfg_need(f, section, "latency", &en, e)) ||
+        (rc = cfg_quantity(f, en, CFG_UNIT_TIME, 0, 1, &d->latency_s, e)))
+        return rc;
+    if ((rc = cfg_need(f, section, "energy_per_bit", &en, e)) ||
+        (rc = cfg_quantity(f, en, CFG_UNIT_ENERGY, 0, 1e12, &d->pj_per_bit, e)))
+        return rc;
+    return ERR_OK;
+}
+
+static int check_name(const cfg_file *f, int line, const char *name, err_t *e)
+{
+    if (!*name || strlen(name) >= PLAT_NAME_MAX)
+        return err_at(e, f->path, line, "name '%s' must be 1 to %d characters", name,
+                      PLAT_NAME_MAX - 1);
+    for (const char *s = name; *s; s++)
+        if (*s == ' ' || *s == ',' || *s == '@' || *s == '"' || *s == '<' || *s == '>' || *s == '&')
+            return err_at(e, f->path, line, "name '%s' may not contain spaces or , @ \" < > &", name);
+    return ERR_OK;
+}
+
+static int load_sections(cfg_file *f, plat_t *p, err_t *e)
+{
+    int rc = read_package(f, p, e);
+    if (rc)
+        return rc;
+    plat_chiplet defaults;
+    plat_chiplet_defaults(&defaults);
+    int has_defaults = cfg_section_line(f, "defaults") > 0;
+    if (has_defaults && (rc = read_chiplet_keys(f, "defaults", &defaults, e)))
+        return rc;
+    if (has_defaults && (rc = cfg_check_used(f, "defaults", e)))
+        return rc;
+    p->chiplets = calloc((size_t)f->nsects, sizeof *p->chiplets);
+    p->drams = calloc((size_t)f->nsects, sizeof *p->drams);
+    if (!p->chiplets || !p->drams)
+        return err_internal(e, "out of memory");
+    /* chiplets first, so DRAM channels may name any of them */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < f->nsects; i++) {
+            const char *sec = f->sects[i];
+            int line = f->sect_lines[i];
+            if (strncmp(sec, "chiplet ", 8) == 0 && pass == 0) {
+                plat_chiplet *c = &p->chiplets[p->nchiplets];
+                *c = defaults;
+                if ((rc = check_name(f, line, sec + 8, e)))
+                    return rc;
+                if (plat_find_chiplet(p, sec + 8) >= 0)
+                    return err_at(e, f->path, line, "duplicate chiplet '%s'", sec + 8);
+                snprintf(c->name, sizeof c->name, "%s", sec + 8);
+                cfg_entry *en;
+                if ((rc = cfg_need(f, sec, "at", &en, e)) || (rc = parse_at(f, en, &c->x, &c->y, e)))
+                    return rc;
+                if (c->x >= p->width || c->y >= p->height)
+                    return err_at(e, f->path, en->line, "chiplet %s at %d,%d is outside the %dx%d mesh",
+                                  c->name, c->x, c->y, p->width, p->height);
+                for (int j = 0; j < p->nchiplets; j++)
+                    if (p->chiplets[j].x == c->x && p->chiplets[j].y == c->y)
+                        return err_at(e, f->path, en->line, "chiplet %s is already at %d,%d",
+                                      p->chiplets[j].name, c->x, c->y);
+                if ((rc = read_chiplet_keys(f, sec, c, e)) || (rc = cfg_check_used(f, sec, e)))
+                    return rc;
+                p->nchiplets++;
+            } else if (strncmp(sec, "dram ", 5) == 0 && pass == 1) {
+                plat_dram *d = &p->drams[p->ndrams];
+                if ((rc = check_name(f, line, sec + 5, e)))
+                    return rc;
+                for (int j = 0; j < p->ndrams; j++)
+                    if (strcmp(p->drams[j].name, sec + 5) == 0)
+                        return err_at(e, f->path, line, "duplicate DRAM channel '%s'", sec + 5);
+                snprintf(d->name, sizeof d->name, "%s", sec + 5);
+                if ((rc = read_dram(f, sec, p, d, e)) || (rc = cfg_check_used(f, sec, e)))
+                    return rc;
+                p->ndrams++;
+            } else if (pass == 0 && strcmp(sec, "package") != 0 && strcmp(sec, "defaults") != 0 &&
+                       strncmp(sec, "chiplet ", 8) != 0 && strncmp(sec, "dram ", 5) != 0) {
+                return err_at(e, f->path, line,
+                              "unknown section [%s] (package, defaults, chiplet NAME, dram NAME)", sec);
+            }
+        }
+    if ((rc = cfg_check_used(f, NULL, e)))
+        return rc;
+    if (p->nchiplets == 0)
+        return err_at(e, f->path, 0, "no [chiplet NAME] section");
+    if (p->ndrams == 0)
+        return err_at(e, f->path, 0, "no [dram NAME] section");
+    return ERR_OK;
+}
+
+int plat_load(const char *path, plat_t *p, err_t *e)
+{
+    memset(p, 0, sizeof *p);
+    cfg_file f;
+    int rc = cfg_load(path, &f, e);
+    if (rc)
+        return rc;
+    rc = load_sections(&f, p, e);
+    cfg_free(&f);
+    if (!rc && !(p->path = strdup(path)))
+        rc = err_internal(e, "out of memory");
+    if (!rc)
+        rc = plat_finish(p, e);
+    if (rc)
+        plat_free(p);
+    return rc;
+}

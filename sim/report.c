@@ -1,0 +1,575 @@
+/* report.c - tables, JSON documents and traces; see report.h. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cost.h"
+#include "plan.h"
+#include "report.h"
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(10))
+
+int rep_print_json(FILE *out, json_t *j)
+{
+    if (!j)
+        return ERR_INTERNAL;
+    int rc = json_dumpf(j, out, JSON_FLAGS);
+    json_decref(j);
+    fputc('\n', out);
+    return rc || ferror(out) ? ERR_INTERNAL : ERR_OK;
+}
+
+int rep_write_atomic(const char *path, int (*write)(FILE *fp, void *arg), void *arg, err_t *e)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return err_internal(e, "out of memory");
+    snprintf(tmp, n, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int rc = err_input(e, "%s: cannot write: %s", path, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    FILE *fp = fdopen(fd, "w");
+    int rc = fp ? write(fp, arg) : ERR_INTERNAL;
+    if (fp && fclose(fp) != 0)
+        rc = ERR_INTERNAL;
+    if (!fp)
+        close(fd);
+    if (!rc && rename(tmp, path) != 0)
+        rc = ERR_INTERNAL;
+    if (rc) {
+        unlink(tmp);
+        rc = err_input(e, "%s: cannot write: %s", path, strerror(errno ? errno : EIO));
+    }
+    free(tmp);
+    return rc;
+}
+
+/* ---- layers ---- */
+
+static void layer_dims(const wl_layer *l, char *buf, size_t n)
+{
+    if (l->kind == WL_CONV || l->op == WL_OP_MAXPOOL || l->op == WL_OP_AVGPOOL)
+        snprintf(buf, n, "k%ld c%ld r%ld s%ld p%ld q%ld /%ld%s", l->k, l->c, l->r, l->s, l->p,
+                 l->q, l->stride, l->groups > 1 ? " g" : "");
+    else if (l->kind == WL_MATMUL)
+        snprintf(buf, n, "m%ld n%ld k%ld%s", l->m, l->n, l->kd, l->heads > 1 ? " x heads" : "");
+    else
+        snprintf(buf, n, "%.0f ops", l->vec_ops);
+}
+
+static json_t *layer_json(const wl_layer *l, const cost_t *ct)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "name", json_string(l->name));
+    json_object_set_new(j, "kind", json_string(wl_layer_kind(l)));
+    if (l->kind == WL_CONV || l->op == WL_OP_MAXPOOL || l->op == WL_OP_AVGPOOL) {
+        const char *keys[] = {"k", "c", "r", "s", "p", "q", "stride", "groups"};
+        long vals[] = {l->k, l->c, l->r, l->s, l->p, l->q, l->stride, l->groups};
+        for (int i = 0; i < 8; i++)
+            json_object_set_new(j, keys[i], json_integer(vals[i]));
+    } else if (l->kind == WL_MATMUL) {
+        json_object_set_new(j, "m", json_integer(l->m));
+        json_object_set_new(j, "n", json_integer(l->n));
+        json_object_set_new(j, "k", json_integer(l->kd));
+        json_object_set_new(j, "heads", json_integer(l->heads));
+    } else {
+        json_object_set_new(j, "vector_ops", json_real(l->vec_ops));
+    }
+    json_object_set_new(j, "macs", json_real(ct->macs));
+    json_object_set_new(j, "compute_cycles", json_real(ct->compute_cycles));
+    json_object_set_new(j, "cycles", json_real(ct->cycles));
+    json_object_set_new(j, "utilization", json_real(ct->utilization));
+    json_object_set_new(j, "weight_bytes", json_real(l->weight_bytes));
+    json_object_set_new(j, "energy_pj", json_real(ct->energy_pj));
+    return j;
+}
+
+int rep_layers(FILE *out, const plat_chiplet *c, const wl_model *m, long batch, int json)
+{
+    double macs = 0, ccyc = 0, cyc = 0, en = 0, params = 0;
+    json_t *arr = json ? json_array() : NULL;
+    if (!json) {
+        fprintf(out, "%s on %s (%s, %ld PEs, %.0f MHz), batch %ld\n\n", m->name, c->name,
+                plat_dataflow_name(c->dataflow), c->pes, c->clock_hz / 1e6, batch);
+        fprintf(out, "%-16s %-10s %-30s %14s %14s %14s %6s %12s\n", "layer", "kind", "dims", "MACs",
+                "compute_cyc", "cycles", "util", "energy_uJ");
+    }
+    for (int i = 0; i < m->nlayers; i++) {
+        const wl_layer *l = &m->layers[i];
+        cost_t ct;
+        cost_layer(c, l, m->elem_bytes, batch, &ct);
+        macs += ct.macs, ccyc += ct.compute_cycles, cyc += ct.cycles, en += ct.energy_pj;
+        params += l->params;
+        if (json) {
+            json_array_append_new(arr, layer_json(l, &ct));
+            continue;
+        }
+        char dims[64];
+        layer_dims(l, dims, sizeof dims);
+        fprintf(out, "%-16s %-10s %-30s %14.0f %14.0f %14.0f %5.1f%% %12.3f\n", l->name,
+                wl_layer_kind(l), dims, ct.macs, ct.compute_cycles, ct.cycles,
+                100 * ct.utilization, ct.energy_pj * 1e-6);
+    }
+    if (json) {
+        json_t *j = json_object();
+        json_object_set_new(j, "model", json_string(m->name));
+        json_object_set_new(j, "chiplet", json_string(c->name));
+        json_object_set_new(j, "dataflow", json_string(plat_dataflow_name(c->dataflow)));
+        json_object_set_new(j, "pes", json_integer(c->pes));
+        json_object_set_new(j, "batch", json_integer(batch));
+        json_object_set_new(j, "layers", arr);
+        json_object_set_new(j, "total_macs", json_real(macs));
+        json_object_set_new(j, "total_params", json_real(params));
+        json_object_set_new(j, "total_compute_cycles", json_real(ccyc));
+        json_object_set_new(j, "total_cycles", json_real(cyc));
+        json_object_set_new(j, "total_energy_pj", json_real(en));
+        return rep_print_json(out, j);
+    }
+    fprintf(out, "\n%d layers, %.6g MACs, %.6g parameters; %.6g cycles (%.6g PE-bound) = %.4f ms; "
+                 "%.4f mJ on chip; mean utilization %.1f%%\n",
+            m->nlayers, macs, params, cyc, ccyc, cyc / c->clock_hz * 1e3, en * 1e-9,
+            ccyc > 0 ? 100 * macs / ((double)c->pes * ccyc) : 0);
+    return ferror(out) ? ERR_INTERNAL : ERR_OK;
+}
+
+/* ---- results ---- */
+
+static const char *seg_layers(const scn_t *scn, const res_seg *rs, char *buf, size_t n)
+{
+    const wl_model *m = &scn->models[rs->model].model;
+    if (rs->first == rs->last)
+        snprintf(buf, n, "%s", m->layers[rs->first].name);
+    else
+        snprintf(buf, n, "%s..%s", m->layers[rs->first].name, m->layers[rs->last].name);
+    return buf;
+}
+
+json_t *rep_result_json(const plat_t *p, const scn_t *scn, const res_result *r)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "evaluator", json_string(r->simulated ? "simulate" : "estimate"));
+    json_object_set_new(j, "platform", json_string(p->name));
+    json_object_set_new(j, "makespan_s", json_real(r->makespan_s));
+    json_object_set_new(j, "throughput_per_s", json_real(r->throughput_per_s));
+    json_object_set_new(j, "energy_j", json_real(r->energy_j));
+    json_t *en = json_object();
+    json_object_set_new(en, "mac_j", json_real(r->e_mac_j));
+    json_object_set_new(en, "l1_j", json_real(r->e_l1_j));
+    json_object_set_new(en, "l2_j", json_real(r->e_l2_j));
+    json_object_set_new(en, "nop_j", json_real(r->e_nop_j));
+    json_object_set_new(en, "dram_j", json_real(r->e_dram_j));
+    json_object_set_new(j, "energy_split", en);
+    json_object_set_new(j, "edp_js", json_real(r->edp_js));
+    json_t *models = json_array();
+    for (int m = 0; m < r->nmodels; m++) {
+        const res_model *rm = &r->models[m];
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(rm->name));
+        json_object_set_new(o, "batch", json_integer(rm->batch));
+        json_object_set_new(o, "latency_s", json_real(rm->latency_s));
+        json_object_set_new(o, "throughput_per_s", json_real(rm->throughput_per_s));
+        if (rm->nminibatches) {
+            json_t *mb = json_array();
+            for (int i = 0; i < rm->nminibatches; i++)
+                json_array_append_new(mb, json_real(rm->minibatch_done_s[i]));
+            json_object_set_new(o, "minibatch_done_s", mb);
+        }
+        json_array_append_new(models, o);
+    }
+    json_object_set_new(j, "models", models);
+    json_t *wins = json_array();
+    for (int w = 0; w < r->nwindows; w++)
+        json_array_append_new(wins, json_real(r->window_s[w]));
+    json_object_set_new(j, "windows_s", wins);
+    json_t *segs = json_array();
+    for (int i = 0; i < r->nsegs; i++) {
+        const res_seg *rs = &r->segs[i];
+        char buf[128];
+        json_t *o = json_object();
+        json_object_set_new(o, "window", json_integer(rs->window + 1));
+        json_object_set_new(o, "model", json_string(scn->models[rs->model].name));
+        json_object_set_new(o, "layers", json_string(seg_layers(scn, rs, buf, sizeof buf)));
+        json_object_set_new(o, "chiplet", json_string(p->chiplets[rs->chiplet].name));
+        json_object_set_new(o, "compute_s", json_real(rs->compute_s));
+        json_object_set_new(o, "in_comm_s", json_real(rs->in_comm_s));
+        json_object_set_new(o, "out_comm_s", json_real(rs->out_comm_s));
+        json_object_set_new(o, "weight_s", json_real(rs->weight_s));
+        json_object_set_new(o, "latency_s", json_real(rs->latency_s));
+        json_object_set_new(o, "weight_bytes", json_real(rs->weight_bytes));
+        json_object_set_new(o, "weights_streamed", json_boolean(rs->weights_streamed));
+        if (r->simulated) {
+            json_object_set_new(o, "wait_input_s", json_real(rs->wait_input_s));
+            json_object_set_new(o, "wait_weight_s", json_real(rs->wait_weight_s));
+        }
+        json_array_append_new(segs, o);
+    }
+    json_object_set_new(j, "segments", segs);
+    json_t *chips = json_array();
+    for (int c = 0; c < r->nchiplets; c++) {
+        const res_chiplet *rc = &r->chiplets[c];
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(p->chiplets[c].name));
+        json_object_set_new(o, "dataflow", json_string(plat_dataflow_name(p->chiplets[c].dataflow)));
+        json_object_set_new(o, "busy_s", json_real(rc->busy_s));
+        json_object_set_new(o, "utilization", json_real(rc->utilization));
+        json_object_set_new(o, "energy_j", json_real(rc->energy_j));
+        if (r->simulated) {
+            json_object_set_new(o, "wait_input_s", json_real(rc->wait_input_s));
+            json_object_set_new(o, "wait_weight_s", json_real(rc->wait_weight_s));
+        }
+        json_array_append_new(chips, o);
+    }
+    json_object_set_new(j, "chiplets", chips);
+    json_t *links = json_array();
+    for (int l = 0; l < r->nlinks; l++) {
+        const res_link *rl = &r->links[l];
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(p->links[l].name));
+        json_object_set_new(o, "dram", json_boolean(p->links[l].is_dram));
+        json_object_set_new(o, "bytes", json_real(rl->bytes));
+        json_object_set_new(o, "busy_s", json_real(rl->busy_s));
+        json_object_set_new(o, "utilization", json_real(rl->utilization));
+        if (r->simulated) {
+            json_object_set_new(o, "peak_flows", json_integer(rl->peak_flows));
+            json_t *ser = json_array();
+            for (int i = 0; i < rl->nseries; i++)
+                json_array_append_new(ser, json_real(rl->series[i]));
+            json_object_set_new(o, "load_bucket_s", json_real(rl->bucket_s));
+            json_object_set_new(o, "load", ser);
+        }
+        json_array_append_new(links, o);
+    }
+    json_object_set_new(j, "links", links);
+    return j;
+}
+
+/* Link indices with traffic, busiest first (ties by index: stable output). */
+static int busy_links(const res_result *r, int *idx)
+{
+    int n = 0;
+    for (int l = 0; l < r->nlinks; l++)
+        if (r->links[l].bytes > 0)
+            idx[n++] = l;
+    for (int i = 1; i < n; i++)
+        for (int k = i; k > 0 && r->links[idx[k]].utilization > r->links[idx[k - 1]].utilization; k--) {
+            int t = idx[k];
+            idx[k] = idx[k - 1];
+            idx[k - 1] = t;
+        }
+    return n;
+}
+
+int rep_result(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
+               const res_result *r, int json)
+{
+    if (json)
+        return rep_print_json(out, rep_result_json(p, scn, r));
+    fprintf(out, "%s of %s on %s%s\n\n", r->simulated ? "Simulation" : "Estimate",
+            s->path ? s->path : "schedule", p->name,
+            r->simulated ? " (SimGrid: link and DRAM contention modelled)"
+                         : " (closed form: contention ignored)");
+    fprintf(out, "makespan     %12.6f ms\n", r->makespan_s * 1e3);
+    fprintf(out, "throughput   %12.3f samples/s\n", r->throughput_per_s);
+    fprintf(out, "energy       %12.6f J   (MAC %.4f, L1 %.4f, L2 %.4f, NoP %.4f, DRAM %.4f)\n",
+            r->energy_j, r->e_mac_j, r->e_l1_j, r->e_l2_j, r->e_nop_j, r->e_dram_j);
+    fprintf(out, "EDP          %12.6g J*s\n\n", r->edp_js);
+    fprintf(out, "%-12s %6s %14s %16s\n", "model", "batch", "latency_ms", "throughput/s");
+    for (int m = 0; m < r->nmodels; m++)
+        fprintf(out, "%-12s %6ld %14.6f %16.3f\n", r->models[m].name, r->models[m].batch,
+                r->models[m].latency_s * 1e3, r->models[m].throughput_per_s);
+    fprintf(out, "\n%-3s %-10s %-26s %-8s %4s %11s %11s %11s %11s %11s%s\n", "win", "model", "layers",
+            "chiplet", "mb", "compute_ms", "in_ms", "out_ms", "weights_ms", "latency_ms",
+            r->simulated ? "  wait_in_ms" : "");
+    int streamed = 0;
+    for (int i = 0; i < r->nsegs; i++) {
+        const res_seg *rs = &r->segs[i];
+        char buf[128];
+        const sched_part *pt = &s->windows[rs->window].parts[rs->part];
+        streamed |= rs->weights_streamed;
+        fprintf(out, "%-3d %-10s %-26s %-8s %4ld %11.4f %11.4f %11.4f %10.4f%s %11.4f", rs->window + 1,
+                scn->models[rs->model].name, seg_layers(scn, rs, buf, sizeof buf),
+                p->chiplets[rs->chiplet].name, pt->minibatch, rs->compute_s * 1e3,
+                rs->in_comm_s * 1e3, rs->out_comm_s * 1e3, rs->weight_s * 1e3,
+                rs->weights_streamed ? "*" : " ", rs->latency_s * 1e3);
+        if (r->simulated)
+            fprintf(out, " %11.4f", rs->wait_input_s * 1e3);
+        fputc('\n', out);
+    }
+    if (streamed)
+        fprintf(out, "* weights do not fit in L2 and stream from DRAM every mini-batch\n");
+    fprintf(out, "\n%-3s %12s\n", "win", "duration_ms");
+    for (int w = 0; w < r->nwindows; w++)
+        fprintf(out, "%-3d %12.6f\n", w + 1, r->window_s[w] * 1e3);
+    fprintf(out, "\n%-10s %-11s %12s %6s %11s\n", "chiplet", "dataflow", "busy_ms", "util",
+            "energy_mJ");
+    for (int c = 0; c < r->nchiplets; c++)
+        fprintf(out, "%-10s %-11s %12.6f %5.1f%% %11.4f\n", p->chiplets[c].name,
+                plat_dataflow_name(p->chiplets[c].dataflow), r->chiplets[c].busy_s * 1e3,
+                100 * r->chiplets[c].utilization, r->chiplets[c].energy_j * 1e3);
+    int *idx = malloc((size_t)r->nlinks * sizeof *idx + 1);
+    if (!idx)
+        return ERR_INTERNAL;
+    int n = busy_links(r, idx);
+    fprintf(out, "\n%-16s %14s %12s %6s%s\n", "link", "MB", "busy_ms", "util",
+            r->simulated ? "  peak_flows" : "");
+    for (int i = 0; i < n; i++) {
+        const res_link *rl = &r->links[idx[i]];
+        fprintf(out, "%-16s %14.3f %12.6f %5.1f%%", p->links[idx[i]].name, rl->bytes / 1e6,
+                rl->busy_s * 1e3, 100 * rl->utilization);
+        if (r->simulated)
+            fprintf(out, " %12d", rl->peak_flows);
+        fputc('\n', out);
+    }
+    if (n == 0)
+        fprintf(out, "(no traffic)\n");
+    free(idx);
+    return ferror(out) ? ERR_INTERNAL : ERR_OK;
+}
+
+/* ---- compare ---- */
+
+static double rel_err(double est, double sim)
+{
+    return sim != 0 ? (est - sim) / sim : 0;
+}
+
+/* Why a segment's simulated latency differs from its estimate, from what the
+   simulation measured: a shared chiplet, a waiting on weights through a DRAM
+   channel, or the busiest link on its input routes. */
+static void gap_cause(const plat_t *p, const plan_t *pl, const res_result *est,
+                      const res_result *sim, int i, char *buf, size_t n)
+{
+    const plan_seg *ps = &pl->segs[i];
+    const res_seg *ss = &sim->segs[i], *es = &est->segs[i];
+    int shared = 0;
+    for (int k = pl->win_first[ps->window]; k < pl->win_first[ps->window + 1]; k++)
+        shared += k != i && pl->segs[k].chiplet == ps->chiplet;
+    int best = -1, route[256];
+    double best_u = 0;
+    for (int j = 0; j < ps->nin; j++) {
+        const plan_edge *ed = &ps->in[j];
+        int from = ed->kind == PLAN_SEG ? pl->segs[ed->seg].chiplet : p->drams[ed->dram].chiplet;
+        int k = plat_route(p, from, ps->chiplet, route);
+        if (ed->kind == PLAN_DRAM)
+            route[k++] = p->nlinks - p->ndrams + ed->dram;
+        for (int q = 0; q < k; q++)
+            if (sim->links[route[q]].utilization > best_u) {
+                best_u = sim->links[route[q]].utilization;
+                best = route[q];
+            }
+    }
+    double gap = ss->latency_s - es->latency_s;
+    if (fabs(gap) <= 0.01 * fmax(es->latency_s, 1e-30))
+        snprintf(buf, n, "-");
+    else if (shared && gap > 0)
+        snprintf(buf, n, "chiplet %s shared with %d other segment%s", p->chiplets[ps->chiplet].name,
+                 shared, shared > 1 ? "s" : "");
+    else if (ss->wait_weight_s > ss->wait_input_s && ss->wait_weight_s > 0)
+        snprintf(buf, n, "waited %.3f ms for weights from %s (%.0f%% busy)", ss->wait_weight_s * 1e3,
+                 p->drams[ps->dram].name,
+                 100 * sim->links[p->nlinks - p->ndrams + ps->dram].utilization);
+    else if (gap > 0 && best >= 0 && sim->links[best].peak_flows > 1)
+        snprintf(buf, n, "link %s shared (%d flows at peak, %.0f%% busy)", p->links[best].name,
+                 sim->links[best].peak_flows, 100 * best_u);
+    else if (gap < 0)
+        snprintf(buf, n, "transfers overlap compute and each other");
+    else
+        snprintf(buf, n, "waited %.3f ms on inputs (upstream stalls)", ss->wait_input_s * 1e3);
+}
+
+static json_t *pair_json(double est, double sim)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "estimate", json_real(est));
+    json_object_set_new(o, "simulate", json_real(sim));
+    json_object_set_new(o, "error", json_real(rel_err(est, sim)));
+    return o;
+}
+
+int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
+                const res_result *est, const res_result *sim, int json)
+{
+    plan_t pl;
+    err_t e;
+    if (plan_build(p, scn, s, &pl, &e))
+        return ERR_INTERNAL;
+    char cause[160], buf[128];
+    json_t *j = json ? json_object() : NULL;
+    if (json) {
+        json_object_set_new(j, "makespan_s", pair_json(est->makespan_s, sim->makespan_s));
+        json_object_set_new(j, "throughput_per_s",
+                            pair_json(est->throughput_per_s, sim->throughput_per_s));
+        json_object_set_new(j, "energy_j", pair_json(est->energy_j, sim->energy_j));
+        json_object_set_new(j, "edp_js", pair_json(est->edp_js, sim->edp_js));
+    } else {
+        fprintf(out, "Estimate (closed form) vs simulation (SimGrid) of %s on %s\n",
+                s->path ? s->path : "schedule", p->name);
+        fprintf(out, "error = (estimate - simulated) / simulated\n\n");
+        fprintf(out, "%-22s %14s %14s %9s\n", "", "estimate", "simulated", "error");
+        const char *names[] = {"makespan_ms", "throughput/s", "energy_J", "EDP_Js"};
+        double ev[] = {est->makespan_s * 1e3, est->throughput_per_s, est->energy_j, est->edp_js};
+        double sv[] = {sim->makespan_s * 1e3, sim->throughput_per_s, sim->energy_j, sim->edp_js};
+        for (int i = 0; i < 4; i++)
+            fprintf(out, "%-22s %14.6g %14.6g %+8.1f%%\n", names[i], ev[i], sv[i],
+                    100 * rel_err(ev[i], sv[i]));
+        fprintf(out, "\n%-22s %14s %14s %9s\n", "model latency_ms", "estimate", "simulated", "error");
+    }
+    json_t *arr = json ? json_array() : NULL;
+    for (int m = 0; m < est->nmodels; m++) {
+        double a = est->models[m].latency_s, b = sim->models[m].latency_s;
+        if (json) {
+            json_t *o = pair_json(a, b);
+            json_object_set_new(o, "name", json_string(est->models[m].name));
+            json_array_append_new(arr, o);
+        } else {
+            fprintf(out, "%-22s %14.6f %14.6f %+8.1f%%\n", est->models[m].name, a * 1e3, b * 1e3,
+                    100 * rel_err(a, b));
+        }
+    }
+    if (json) {
+        json_object_set_new(j, "models", arr);
+        arr = json_array();
+    } else {
+        fprintf(out, "\n%-22s %14s %14s %9s\n", "window duration_ms", "estimate", "simulated", "error");
+    }
+    for (int w = 0; w < est->nwindows; w++) {
+        double a = est->window_s[w], b = sim->window_s[w];
+        if (json)
+            json_array_append_new(arr, pair_json(a, b));
+        else
+            fprintf(out, "%-22d %14.6f %14.6f %+8.1f%%\n", w + 1, a * 1e3, b * 1e3, 100 * rel_err(a, b));
+    }
+    if (json) {
+        json_object_set_new(j, "windows", arr);
+        arr = json_array();
+    } else {
+        fprintf(out, "\nsegment latency per mini-batch (ms)\n%-3s %-10s %-26s %-8s %11s %11s %9s  %s\n",
+                "win", "model", "layers", "chiplet", "estimate", "simulated", "error", "cause");
+    }
+    for (int i = 0; i < est->nsegs; i++) {
+        const res_seg *es = &est->segs[i], *ss = &sim->segs[i];
+        gap_cause(p, &pl, est, sim, i, cause, sizeof cause);
+        if (json) {
+            json_t *o = pair_json(es->latency_s, ss->latency_s);
+            json_object_set_new(o, "window", json_integer(es->window + 1));
+            json_object_set_new(o, "model", json_string(scn->models[es->model].name));
+            json_object_set_new(o, "layers", json_string(seg_layers(scn, es, buf, sizeof buf)));
+            json_object_set_new(o, "chiplet", json_string(p->chiplets[es->chiplet].name));
+            json_object_set_new(o, "cause", json_string(cause));
+            json_array_append_new(arr, o);
+        } else {
+            fprintf(out, "%-3d %-10s %-26s %-8s %11.4f %11.4f %+8.1f%%  %s\n", es->window + 1,
+                    scn->models[es->model].name, seg_layers(scn, es, buf, sizeof buf),
+                    p->chiplets[es->chiplet].name, es->latency_s * 1e3, ss->latency_s * 1e3,
+                    100 * rel_err(es->latency_s, ss->latency_s), cause);
+        }
+    }
+    plan_free(&pl);
+    int *idx = malloc((size_t)sim->nlinks * sizeof *idx + 1);
+    if (!idx) {
+        json_decref(j);
+        json_decref(arr);
+        return ERR_INTERNAL;
+    }
+    int n = busy_links(sim, idx);
+    if (json) {
+        json_object_set_new(j, "segments", arr);
+        arr = json_array();
+    } else {
+        fprintf(out, "\n%-16s %12s %12s %10s %10s %11s\n", "busiest links", "est_busy_ms", "sim_busy_ms",
+                "est_util", "sim_util", "peak_flows");
+    }
+    for (int i = 0; i < n && i < 8; i++) {
+        int l = idx[i];
+        if (json) {
+            json_t *o = json_object();
+            json_object_set_new(o, "name", json_string(p->links[l].name));
+            json_object_set_new(o, "busy_s", pair_json(est->links[l].busy_s, sim->links[l].busy_s));
+            json_object_set_new(o, "utilization",
+                                pair_json(est->links[l].utilization, sim->links[l].utilization));
+            json_object_set_new(o, "peak_flows", json_integer(sim->links[l].peak_flows));
+            json_array_append_new(arr, o);
+        } else {
+            fprintf(out, "%-16s %12.6f %12.6f %9.1f%% %9.1f%% %11d\n", p->links[l].name,
+                    est->links[l].busy_s * 1e3, sim->links[l].busy_s * 1e3,
+                    100 * est->links[l].utilization, 100 * sim->links[l].utilization,
+                    sim->links[l].peak_flows);
+        }
+    }
+    free(idx);
+    if (json) {
+        json_object_set_new(j, "links", arr);
+        return rep_print_json(out, j);
+    }
+    return ferror(out) ? ERR_INTERNAL : ERR_OK;
+}
+
+/* ---- trace ---- */
+
+typedef struct {
+    const plat_t *p;
+    const res_result *r;
+} trace_arg;
+
+static json_t *track_name(int pid, int tid, const char *name)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string(pid ? "thread_name" : "process_name"));
+    json_object_set_new(o, "ph", json_string("M"));
+    json_object_set_new(o, "pid", json_integer(pid ? pid : tid));
+    if (pid)
+        json_object_set_new(o, "tid", json_integer(tid));
+    json_t *a = json_object();
+    json_object_set_new(a, "name", json_string(name));
+    json_object_set_new(o, "args", a);
+    return o;
+}
+
+static int write_trace(FILE *fp, void *arg)
+{
+    const trace_arg *ta = arg;
+    const plat_t *p = ta->p;
+    const res_result *r = ta->r;
+    json_t *evs = json_array();
+    json_array_append_new(evs, track_name(0, 1, "chiplets"));
+    json_array_append_new(evs, track_name(0, 2, "links and DRAM channels"));
+    for (int c = 0; c < p->nchiplets; c++)
+        json_array_append_new(evs, track_name(1, c, p->chiplets[c].name));
+    for (int l = 0; l < p->nlinks; l++)
+        json_array_append_new(evs, track_name(2, l, p->links[l].name));
+    for (int i = 0; i < r->nevents; i++) {
+        const res_event *ev = &r->events[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(ev->name));
+        json_object_set_new(o, "cat", json_string(ev->kind == RES_EV_COMPUTE ? "compute" : "transfer"));
+        json_object_set_new(o, "ph", json_string("X"));
+        json_object_set_new(o, "pid", json_integer(ev->kind == RES_EV_COMPUTE ? 1 : 2));
+        json_object_set_new(o, "tid", json_integer(ev->track));
+        json_object_set_new(o, "ts", json_real(ev->start_s * 1e6));
+        json_object_set_new(o, "dur", json_real(ev->dur_s * 1e6));
+        if (ev->kind == RES_EV_TRANSFER) {
+            json_t *a = json_object();
+            json_object_set_new(a, "bytes", json_real(ev->bytes));
+            json_object_set_new(o, "args", a);
+        }
+        json_array_append_new(evs, o);
+    }
+    json_t *doc = json_object();
+    json_object_set_new(doc, "traceEvents", evs);
+    json_object_set_new(doc, "displayTimeUnit", json_string("ns"));
+    int rc = json_dumpf(doc, fp, JSON_COMPACT | JSON_REAL_PRECISION(12));
+    json_decref(doc);
+    return rc ? ERR_INTERNAL : ERR_OK;
+}
+
+int rep_trace(const char *path, const plat_t *p, const res_result *r, err_t *e)
+{
+    trace_arg ta = {p, r};
+    return rep_write_atomic(path, write_trace, &ta, e);
+}

@@ -1,0 +1,38 @@
+/* report.h - every byte mcmsim prints about a result.
+ *
+ * Humans get aligned tables; scripts get one JSON document (jansson) whose
+ * field names carry their units (DESIGN.md's contract). Traces are Chrome
+ * trace-event JSON for Perfetto. Nothing here computes a figure the
+ * evaluators did not produce, except ratios and differences between them. */
+#ifndef MCM_REPORT_H
+#define MCM_REPORT_H
+
+#include <stdio.h>
+#include <jansson.h>
+#include "result.h"
+
+/* `layers`: every layer of M on chiplet C at BATCH. */
+int rep_layers(FILE *out, const plat_chiplet *c, const wl_model *m, long batch, int json);
+
+/* `estimate` / `simulate`. */
+int rep_result(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
+               const res_result *r, int json);
+
+/* `compare`: EST and SIM side by side with relative errors and their causes. */
+int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
+                const res_result *est, const res_result *sim, int json);
+
+/* Writes the Chrome trace of a simulated result to PATH (atomically). */
+int rep_trace(const char *path, const plat_t *p, const res_result *r, err_t *e);
+
+/* The result as a JSON object (new reference), for documents built elsewhere. */
+json_t *rep_result_json(const plat_t *p, const scn_t *scn, const res_result *r);
+
+/* Prints J (stealing the reference) followed by a newline. */
+int rep_print_json(FILE *out, json_t *j);
+
+/* Writes the bytes produced by WRITE(fp, arg) to PATH through a temporary
+   file and a rename, so a failure leaves no half-written file. */
+int rep_write_atomic(const char *path, int (*write)(FILE *fp, void *arg), void *arg, err_t *e);
+
+#endif

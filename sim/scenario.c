@@ -1,0 +1,92 @@
+/* scenario.c - loading of model mixes; see scenario.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cfg.h"
+#include "scenario.h"
+
+int scn_find(const scn_t *s, const char *name)
+{
+    for (int i = 0; i < s->nmodels; i++)
+        if (strcmp(s->models[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+void scn_free(scn_t *s)
+{
+    for (int i = 0; i < s->nmodels; i++)
+        wl_free(&s->models[i].model);
+    free(s->models);
+    free(s->path);
+    memset(s, 0, sizeof *s);
+}
+
+/* Scenario names appear in schedules as "NAME.minibatch" and in reports. */
+static int check_model_name(const cfg_file *f, int line, const char *name, err_t *e)
+{
+    if (!*name || strlen(name) >= WL_NAME_MAX)
+        return err_at(e, f->path, line, "model name '%s' must be 1 to %d characters", name,
+                      WL_NAME_MAX - 1);
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '-' || *c == '_'))
+            return err_at(e, f->path, line,
+                          "model name '%s': use letters, digits, '-' and '_' only", name);
+    return ERR_OK;
+}
+
+static int load_models(cfg_file *f, scn_t *s, err_t *e)
+{
+    s->models = calloc((size_t)f->nsects + 1, sizeof *s->models);
+    if (!s->models)
+        return err_internal(e, "out of memory");
+    int rc;
+    for (int i = 0; i < f->nsects; i++) {
+        const char *sec = f->sects[i];
+        int line = f->sect_lines[i];
+        if (strncmp(sec, "model ", 6) != 0)
+            return err_at(e, f->path, line, "unknown section [%s] (expected [model NAME])", sec);
+        if ((rc = check_model_name(f, line, sec + 6, e)))
+            return rc;
+        if (scn_find(s, sec + 6) >= 0)
+            return err_at(e, f->path, line, "duplicate model '%s'", sec + 6);
+        scn_model *m = &s->models[s->nmodels];
+        snprintf(m->name, sizeof m->name, "%s", sec + 6);
+        cfg_entry *en;
+        if ((rc = cfg_need(f, sec, "batch", &en, e)) ||
+            (rc = cfg_long(f, en, 1, 1L << 20, &m->batch, e)))
+            return rc;
+        if ((rc = cfg_need(f, sec, "workload", &en, e)))
+            return rc;
+        char *wpath = cfg_resolve_path(f->path, en->value);
+        if (!wpath)
+            return err_internal(e, "out of memory");
+        rc = wl_load(wpath, &m->model, e);
+        free(wpath);
+        if (rc)
+            return rc;
+        s->nmodels++;
+    }
+    if ((rc = cfg_check_used(f, NULL, e)))
+        return rc;
+    if (s->nmodels == 0)
+        return err_at(e, f->path, 0, "no [model NAME] section");
+    return ERR_OK;
+}
+
+int scn_load(const char *path, scn_t *s, err_t *e)
+{
+    memset(s, 0, sizeof *s);
+    cfg_file f;
+    int rc = cfg_load(path, &f, e);
+    if (rc)
+        return rc;
+    rc = load_models(&f, s, e);
+    cfg_free(&f);
+    if (!rc && !(s->path = strdup(path)))
+        rc = err_internal(e, "out of memory");
+    if (rc)
+        scn_free(s);
+    return rc;
+}

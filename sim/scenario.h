@@ -1,0 +1,27 @@
+/* scenario.h - a mix of models with batch sizes, run together.
+ *
+ * A scenario INI has one [model NAME] section per model with the workload
+ * file (relative to the scenario file) and the batch size. The scenario owns
+ * its loaded models. */
+#ifndef MCM_SCENARIO_H
+#define MCM_SCENARIO_H
+
+#include "workload.h"
+
+typedef struct {
+    char name[WL_NAME_MAX];      /* the scenario's name for it, used by schedules */
+    wl_model model;
+    long batch;
+} scn_model;
+
+typedef struct {
+    char *path;
+    int nmodels;
+    scn_model *models;
+} scn_t;
+
+int scn_load(const char *path, scn_t *s, err_t *e);
+void scn_free(scn_t *s);
+int scn_find(const scn_t *s, const char *name);  /* -1 if none */
+
+#endif

@@ -1,0 +1,334 @@
+/* schedule.c - loading, checking and writing schedules; see schedule.h.
+ *
+ * File format (README "Schedule files"):
+ *   [schedule]
+ *   scenario = ../scenarios/gpt2-resnet50.ini
+ *   [window 1]
+ *   gpt2.minibatch = 2
+ *   gpt2.1 = emb .. h5.add2 @ n00
+ *   gpt2.2 = h6.ln1 .. lm_head @ n10
+ * Windows are numbered from 1 in order; a model's segments from 1 in order. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cfg.h"
+#include "schedule.h"
+
+void sched_free(sched_t *s)
+{
+    for (int w = 0; w < s->nwindows; w++) {
+        for (int i = 0; i < s->windows[w].nparts; i++)
+            free(s->windows[w].parts[i].segs);
+        free(s->windows[w].parts);
+    }
+    free(s->windows);
+    free(s->path);
+    memset(s, 0, sizeof *s);
+}
+
+int sched_copy(sched_t *dst, const sched_t *src)
+{
+    memset(dst, 0, sizeof *dst);
+    dst->windows = calloc((size_t)src->nwindows + 1, sizeof *dst->windows);
+    if (!dst->windows)
+        return ERR_INTERNAL;
+    dst->nwindows = src->nwindows;
+    for (int w = 0; w < src->nwindows; w++) {
+        const sched_window *sw = &src->windows[w];
+        sched_window *dw = &dst->windows[w];
+        *dw = *sw;
+        dw->parts = calloc((size_t)sw->nparts + 1, sizeof *dw->parts);
+        if (!dw->parts) {
+            dw->nparts = 0;
+            sched_free(dst);
+            return ERR_INTERNAL;
+        }
+        for (int i = 0; i < sw->nparts; i++) {
+            dw->parts[i] = sw->parts[i];
+            dw->parts[i].segs = malloc((size_t)sw->parts[i].nsegs * sizeof(sched_seg) + 1);
+            if (!dw->parts[i].segs) {
+                dw->nparts = i;
+                sched_free(dst);
+                return ERR_INTERNAL;
+            }
+            memcpy(dw->parts[i].segs, sw->parts[i].segs, (size_t)sw->parts[i].nsegs * sizeof(sched_seg));
+        }
+    }
+    if (src->path && !(dst->path = strdup(src->path))) {
+        sched_free(dst);
+        return ERR_INTERNAL;
+    }
+    return ERR_OK;
+}
+
+static const char *where(const sched_t *s)
+{
+    return s->path ? s->path : "<schedule>";
+}
+
+int sched_validate(const plat_t *p, const scn_t *scn, const sched_t *s, err_t *e)
+{
+    if (s->nwindows < 1)
+        return err_at(e, where(s), 0, "no [window N] section");
+    for (int m = 0; m < scn->nmodels; m++) {
+        const wl_model *wm = &scn->models[m].model;
+        int next = 0;
+        for (int w = 0; w < s->nwindows; w++)
+            for (int i = 0; i < s->windows[w].nparts; i++) {
+                const sched_part *pt = &s->windows[w].parts[i];
+                if (pt->model != m)
+                    continue;
+                for (int j = 0; j < i; j++)
+                    if (s->windows[w].parts[j].model == m)
+                        return err_at(e, where(s), pt->line, "window %d: model %s appears twice",
+                                      w + 1, scn->models[m].name);
+                if (pt->nsegs < 1)
+                    return err_at(e, where(s), pt->line, "window %d: model %s has no segment", w + 1,
+                                  scn->models[m].name);
+                if (pt->minibatch < 1 || scn->models[m].batch % pt->minibatch != 0)
+                    return err_at(e, where(s), pt->line,
+                                  "window %d: %s: mini-batch %ld does not divide the batch %ld",
+                                  w + 1, scn->models[m].name, pt->minibatch, scn->models[m].batch);
+                for (int k = 0; k < pt->nsegs; k++) {
+                    const sched_seg *sg = &pt->segs[k];
+                    if (sg->chiplet < 0 || sg->chiplet >= p->nchiplets)
+                        return err_at(e, where(s), pt->line, "window %d: %s segment %d: no such chiplet",
+                                      w + 1, scn->models[m].name, k + 1);
+                    if (sg->first != next)
+                        return err_at(e, where(s), pt->line,
+                                      "window %d: %s segment %d starts at layer %s, expected %s "
+                                      "(segments must cover the layers in order, each once)",
+                                      w + 1, scn->models[m].name, k + 1,
+                                      sg->first >= 0 && sg->first < wm->nlayers ? wm->layers[sg->first].name : "?",
+                                      next < wm->nlayers ? wm->layers[next].name : "(past the last layer)");
+                    if (sg->last < sg->first || sg->last >= wm->nlayers)
+                        return err_at(e, where(s), pt->line,
+                                      "window %d: %s segment %d ends before it starts", w + 1,
+                                      scn->models[m].name, k + 1);
+                    next = sg->last + 1;
+                }
+            }
+        if (next != wm->nlayers)
+            return err_at(e, where(s), 0, "model %s: layers from %s on are in no segment",
+                          scn->models[m].name, wm->layers[next].name);
+    }
+    for (int w = 0; w < s->nwindows; w++)
+        for (int i = 0; i < s->windows[w].nparts; i++)
+            if (s->windows[w].parts[i].model < 0 || s->windows[w].parts[i].model >= scn->nmodels)
+                return err_at(e, where(s), s->windows[w].parts[i].line, "unknown model");
+    return ERR_OK;
+}
+
+/* ---- loading ---- */
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+/* A layer reference: its name, or #INDEX. */
+static int layer_ref(const cfg_file *f, int line, const wl_model *m, const char *ref, int *out, err_t *e)
+{
+    if (ref[0] == '#') {
+        long idx;
+        if (cfg_parse_long(ref + 1, &idx) || idx < 0 || idx >= m->nlayers)
+            return err_at(e, f->path, line, "layer index '%s' is not in 0..%d", ref, m->nlayers - 1);
+        *out = (int)idx;
+        return ERR_OK;
+    }
+    *out = wl_find(m, ref);
+    if (*out < 0)
+        return err_at(e, f->path, line, "model %s has no layer '%s'", m->name, ref);
+    return ERR_OK;
+}
+
+/* "FIRST .. LAST @ CHIPLET" or "LAYER @ CHIPLET" */
+static int parse_seg(const cfg_file *f, const cfg_entry *en, const plat_t *p, const wl_model *m,
+                     sched_seg *sg, err_t *e)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", en->value);
+    char *at = strchr(buf, '@');
+    if (!at)
+        return err_at(e, f->path, en->line, "segment must be 'FIRST .. LAST @ CHIPLET', not '%s'",
+                      en->value);
+    *at = '\0';
+    char *chip = trim(at + 1);
+    sg->chiplet = plat_find_chiplet(p, chip);
+    if (sg->chiplet < 0)
+        return err_at(e, f->path, en->line, "platform %s has no chiplet '%s'", p->name, chip);
+    char *dots = strstr(buf, "..");
+    int rc;
+    if (dots) {
+        *dots = '\0';
+        if ((rc = layer_ref(f, en->line, m, trim(buf), &sg->first, e)) ||
+            (rc = layer_ref(f, en->line, m, trim(dots + 2), &sg->last, e)))
+            return rc;
+    } else {
+        if ((rc = layer_ref(f, en->line, m, trim(buf), &sg->first, e)))
+            return rc;
+        sg->last = sg->first;
+    }
+    if (sg->last < sg->first)
+        return err_at(e, f->path, en->line, "segment ends (%s) before it starts (%s)",
+                      m->layers[sg->last].name, m->layers[sg->first].name);
+    return ERR_OK;
+}
+
+static int load_window(cfg_file *f, int sect, const plat_t *p, const scn_t *scn, sched_window *win,
+                       err_t *e)
+{
+    const char *sec = f->sects[sect];
+    win->line = f->sect_lines[sect];
+    win->parts = calloc((size_t)scn->nmodels, sizeof *win->parts);
+    if (!win->parts)
+        return err_internal(e, "out of memory");
+    int rc;
+    /* parts in the order their first key appears, so a written file reads back the same */
+    for (int i = 0; i < f->n; i++) {
+        cfg_entry *en = &f->v[i];
+        if (strcmp(en->section, sec) != 0)
+            continue;
+        const char *dot = strrchr(en->key, '.');
+        if (!dot)
+            return err_at(e, f->path, en->line,
+                          "key '%s': expected MODEL.minibatch or MODEL.N (segment N)", en->key);
+        char mname[WL_NAME_MAX];
+        snprintf(mname, sizeof mname, "%.*s", (int)(dot - en->key), en->key);
+        int m = scn_find(scn, mname);
+        if (m < 0)
+            return err_at(e, f->path, en->line, "scenario %s has no model '%s'", scn->path, mname);
+        sched_part *pt = NULL;
+        for (int j = 0; j < win->nparts; j++)
+            if (win->parts[j].model == m)
+                pt = &win->parts[j];
+        if (!pt) {
+            pt = &win->parts[win->nparts++];
+            pt->model = m;
+            pt->line = en->line;
+            pt->minibatch = 0;
+            pt->segs = calloc((size_t)scn->models[m].model.nlayers, sizeof *pt->segs);
+            if (!pt->segs)
+                return err_internal(e, "out of memory");
+        }
+        en->used = 1;
+        if (strcmp(dot + 1, "minibatch") == 0) {
+            if ((rc = cfg_long(f, en, 1, scn->models[m].batch, &pt->minibatch, e)))
+                return rc;
+            if (scn->models[m].batch % pt->minibatch)
+                return err_at(e, f->path, en->line, "mini-batch %ld does not divide %s's batch %ld",
+                              pt->minibatch, mname, scn->models[m].batch);
+            continue;
+        }
+        long k;
+        if (cfg_parse_long(dot + 1, &k) || k < 1)
+            return err_at(e, f->path, en->line,
+                          "key '%s': expected MODEL.minibatch or MODEL.N (segment N >= 1)", en->key);
+        if (k != pt->nsegs + 1)
+            return err_at(e, f->path, en->line, "segment %s.%ld follows %s.%d: number segments 1, 2, ... in order",
+                          mname, k, mname, pt->nsegs);
+        if (pt->nsegs >= scn->models[m].model.nlayers)
+            return err_at(e, f->path, en->line, "more segments than %s has layers", mname);
+        if ((rc = parse_seg(f, en, p, &scn->models[m].model, &pt->segs[pt->nsegs], e)))
+            return rc;
+        pt->nsegs++;
+    }
+    for (int j = 0; j < win->nparts; j++) {
+        sched_part *pt = &win->parts[j];
+        if (pt->minibatch == 0)
+            return err_at(e, f->path, pt->line, "[%s]: missing key '%s.minibatch'", sec,
+                          scn->models[pt->model].name);
+        if (pt->nsegs == 0)
+            return err_at(e, f->path, pt->line, "[%s]: model %s has no segment (%s.1 = ...)", sec,
+                          scn->models[pt->model].name, scn->models[pt->model].name);
+    }
+    if (win->nparts == 0)
+        return err_at(e, f->path, win->line, "[%s] runs no model", sec);
+    return ERR_OK;
+}
+
+static int load_file(cfg_file *f, const plat_t *p, scn_t *scn, sched_t *s, err_t *e)
+{
+    cfg_entry *en;
+    int rc;
+    if (!cfg_section_line(f, "schedule"))
+        return err_at(e, f->path, 0, "missing section [schedule]");
+    if ((rc = cfg_need(f, "schedule", "scenario", &en, e)))
+        return rc;
+    char *spath = cfg_resolve_path(f->path, en->value);
+    if (!spath)
+        return err_internal(e, "out of memory");
+    rc = scn_load(spath, scn, e);
+    free(spath);
+    if (rc)
+        return rc;
+    s->windows = calloc((size_t)f->nsects, sizeof *s->windows);
+    if (!s->windows)
+        return err_internal(e, "out of memory");
+    for (int i = 0; i < f->nsects; i++) {
+        const char *sec = f->sects[i];
+        if (strcmp(sec, "schedule") == 0)
+            continue;
+        long num;
+        if (strncmp(sec, "window ", 7) != 0 || cfg_parse_long(sec + 7, &num))
+            return err_at(e, f->path, f->sect_lines[i],
+                          "unknown section [%s] (expected [schedule] or [window N])", sec);
+        if (num != s->nwindows + 1)
+            return err_at(e, f->path, f->sect_lines[i],
+                          "[%s]: windows are numbered 1, 2, ... in order (expected %d)", sec,
+                          s->nwindows + 1);
+        s->nwindows++;
+        if ((rc = load_window(f, i, p, scn, &s->windows[s->nwindows - 1], e)))
+            return rc;
+    }
+    return cfg_check_used(f, NULL, e);
+}
+
+int sched_load(const char *path, const plat_t *p, scn_t *scn, sched_t *s, err_t *e)
+{
+    memset(s, 0, sizeof *s);
+    memset(scn, 0, sizeof *scn);
+    cfg_file f;
+    int rc = cfg_load(path, &f, e);
+    if (rc)
+        return rc;
+    if (!(s->path = strdup(path)))
+        rc = err_internal(e, "out of memory");
+    if (!rc)
+        rc = load_file(&f, p, scn, s, e);
+    cfg_free(&f);
+    if (!rc)
+        rc = sched_validate(p, scn, s, e);
+    if (rc) {
+        sched_free(s);
+        scn_free(scn);
+    }
+    return rc;
+}
+
+int sched_write(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
+                const char *scenario_ref)
+{
+    fprintf(out, "; mcmsim schedule for platform %s\n\n[schedule]\nscenario = %s\n", p->name,
+            scenario_ref);
+    for (int w = 0; w < s->nwindows; w++) {
+        fprintf(out, "\n[window %d]\n", w + 1);
+        for (int i = 0; i < s->windows[w].nparts; i++) {
+            const sched_part *pt = &s->windows[w].parts[i];
+            const scn_model *sm = &scn->models[pt->model];
+            fprintf(out, "%s.minibatch = %ld\n", sm->name, pt->minibatch);
+            for (int k = 0; k < pt->nsegs; k++) {
+                const sched_seg *sg = &pt->segs[k];
+                fprintf(out, "%s.%d = %s .. %s @ %s\n", sm->name, k + 1,
+                        sm->model.layers[sg->first].name, sm->model.layers[sg->last].name,
+                        p->chiplets[sg->chiplet].name);
+            }
+        }
+    }
+    return ferror(out) ? ERR_INTERNAL : ERR_OK;
+}

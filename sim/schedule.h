@@ -1,0 +1,57 @@
+/* schedule.h - which layers run where and when.
+ *
+ * Time windows run one after another. In a window each model that runs there
+ * runs a contiguous range of its layers, split into contiguous segments; each
+ * segment runs on one chiplet. A model's batch streams through its segments as
+ * a pipeline of mini-batches. Across windows each model's layers are covered
+ * exactly once and in order. A schedule file names its scenario; chiplets are
+ * named as in the platform, layers as in the workload (or #INDEX). */
+#ifndef MCM_SCHEDULE_H
+#define MCM_SCHEDULE_H
+
+#include <stdio.h>
+#include "platform.h"
+#include "scenario.h"
+
+typedef struct {
+    int first, last;   /* layer indices, inclusive */
+    int chiplet;
+} sched_seg;
+
+typedef struct {
+    int model;         /* index in the scenario */
+    long minibatch;    /* divides the model's batch */
+    int nsegs;
+    sched_seg *segs;
+    int line;          /* where it was defined, for messages */
+} sched_part;
+
+typedef struct {
+    int nparts;
+    sched_part *parts;
+    int line;
+} sched_window;
+
+typedef struct {
+    char *path;
+    int nwindows;
+    sched_window *windows;
+} sched_t;
+
+/* Loads a schedule and the scenario it names (relative to the schedule file),
+   resolving chiplets against P; validates it fully. */
+int sched_load(const char *path, const plat_t *p, scn_t *scn, sched_t *s, err_t *e);
+void sched_free(sched_t *s);
+
+/* Coverage, order, chiplets, mini-batches. FILE names the source in messages. */
+int sched_validate(const plat_t *p, const scn_t *scn, const sched_t *s, err_t *e);
+
+/* Writes S so that sched_load(PATH...) reads back the same schedule;
+   SCENARIO_REF is written as the scenario key. */
+int sched_write(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
+                const char *scenario_ref);
+
+/* Deep copy, for the search. */
+int sched_copy(sched_t *dst, const sched_t *src);
+
+#endif
