@@ -14,6 +14,7 @@
 #ifndef MCM_DES_H
 #define MCM_DES_H
 
+#include "plan.h"
 #include "result.h"
 
 typedef struct {
@@ -22,7 +23,24 @@ typedef struct {
     int series_buckets; /* time buckets of per-link load; 0 = default 100 */
 } des_opts;
 
+/* Simulates S; R is initialised here (res_init) and freed again on failure.
+   A schedule that cannot complete is ERR_INPUT with "deadlock" in E. */
 int des_run(const plat_t *p, const scn_t *scn, const sched_t *s, const des_opts *o,
             res_result *r, err_t *e);
+
+/* Fault injection for tests: DES_FAULT_ABORT makes the simulating child
+   abort as SimGrid starts, as a crash inside the engine would. */
+typedef enum { DES_FAULT_NONE, DES_FAULT_ABORT } des_fault;
+
+/* des_run on a plan the caller built or altered (tests make plans that
+   plan_build never would, such as one whose edges form a cycle). PL must
+   belong to S: one plan segment per schedule segment, in schedule order. */
+int des_run_plan(const plat_t *p, const scn_t *scn, const sched_t *s, const plan_t *pl,
+                 const des_opts *o, des_fault fault, res_result *r, err_t *e);
+
+/* The compute and transfer events simulating PL costs SimGrid (DRAM and
+   chiplet-to-chiplet transfers; same-chiplet edges move no bytes), for
+   measuring event rates against a plain SimGrid program. */
+void des_count(const plan_t *pl, long *execs, long *transfers);
 
 #endif

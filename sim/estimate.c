@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "estimate.h"
-#include "plan.h"
 
 /* Time and NoP hops of moving BYTES between chiplets A and B (free when equal). */
 static double nop_time(const plat_t *p, int a, int b, double bytes)
@@ -51,9 +50,10 @@ static void account(const plat_t *p, res_result *r, int d, int a, int b, double 
     }
 }
 
-/* Fills R (when not NULL) and returns makespan and energy. */
+/* Fills R (when not NULL) and returns makespan, energy and (when MODEL_LAT
+   is not NULL) each model's latency. */
 static int evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_result *r,
-                     double *makespan, double *energy)
+                    double *makespan, double *energy, double *model_lat)
 {
     double e_nop = 0, e_dram = 0, e_mac = 0, e_l1 = 0, e_l2 = 0, t = 0;
     double *model_start = calloc((size_t)scn->nmodels, sizeof(double));
@@ -148,6 +148,8 @@ static int evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_res
     }
     *makespan = t;
     *energy = e_mac + e_l1 + e_l2 + e_nop + e_dram;
+    for (int m = 0; model_lat && m < scn->nmodels; m++)
+        model_lat[m] = model_end[m] - model_start[m];
     if (r) {
         r->makespan_s = t;
         r->e_mac_j = e_mac, r->e_l1_j = e_l1, r->e_l2_j = e_l2;
@@ -175,21 +177,21 @@ int est_run(const plat_t *p, const scn_t *scn, const sched_t *s, res_result *r, 
         return err_internal(e, "out of memory");
     }
     double mk, en;
-    rc = evaluate(p, scn, &pl, r, &mk, &en);
+    rc = evaluate(p, scn, &pl, r, &mk, &en, NULL);
     plan_free(&pl);
     if (rc)
         res_free(r);
     return rc ? err_internal(e, "out of memory") : ERR_OK;
 }
 
-int est_quick(const plat_t *p, const scn_t *scn, const sched_t *s, double *makespan_s,
-              double *energy_j, err_t *e)
+int est_quick(const plat_t *p, const scn_t *scn, const sched_t *s, plan_cache *cache,
+              double *makespan_s, double *energy_j, double *model_lat, err_t *e)
 {
     plan_t pl;
-    int rc = plan_build(p, scn, s, &pl, e);
+    int rc = plan_build_cached(p, scn, s, cache, &pl, e);
     if (rc)
         return rc;
-    rc = evaluate(p, scn, &pl, NULL, makespan_s, energy_j);
+    rc = evaluate(p, scn, &pl, NULL, makespan_s, energy_j, model_lat);
     plan_free(&pl);
     return rc ? err_internal(e, "out of memory") : ERR_OK;
 }

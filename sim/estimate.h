@@ -11,13 +11,14 @@
 #ifndef MCM_ESTIMATE_H
 #define MCM_ESTIMATE_H
 
+#include "plan.h"
 #include "result.h"
 
 int est_run(const plat_t *p, const scn_t *scn, const sched_t *s, res_result *r, err_t *e);
 
-/* The objective's figure only (no per-link detail): what the search calls in
-   its inner loop. */
-int est_quick(const plat_t *p, const scn_t *scn, const sched_t *s, double *makespan_s,
-              double *energy_j, err_t *e);
+/* Makespan, energy and per-model latencies only (MODEL_LAT may be NULL), with
+   costs from CACHE (may be NULL): what the search calls in its inner loop. */
+int est_quick(const plat_t *p, const scn_t *scn, const sched_t *s, plan_cache *cache,
+              double *makespan_s, double *energy_j, double *model_lat, err_t *e);
 
 #endif

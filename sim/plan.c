@@ -37,23 +37,110 @@ typedef struct {
     int *last_window;   /* layer -> latest window of a consumer, -1 if none */
 } layer_map;
 
-static void cost_segment(const plat_t *p, const scn_t *scn, plan_seg *ps)
+/* What a segment needs of a layer's cost. */
+typedef struct {
+    double cycles, macs, e_mac_pj, e_l1_pj, e_l2_pj;
+} layer_cost;
+
+typedef struct {
+    const wl_model *model;
+    const plat_chiplet *chip;
+    long minibatch;
+    layer_cost *costs;       /* one per layer */
+} cache_entry;
+
+struct plan_cache {
+    int n, cap;
+    cache_entry *v;
+};
+
+plan_cache *plan_cache_new(void)
+{
+    return calloc(1, sizeof(plan_cache));
+}
+
+void plan_cache_free(plan_cache *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n; i++)
+        free(c->v[i].costs);
+    free(c->v);
+    free(c);
+}
+
+static void cost_one(const plat_chiplet *c, const wl_model *m, int l, long mb, layer_cost *out)
+{
+    cost_t ct;
+    cost_layer(c, &m->layers[l], m->elem_bytes, mb, &ct);
+    out->cycles = ct.cycles;
+    out->macs = ct.macs;
+    out->e_mac_pj = ct.e_mac_pj;
+    out->e_l1_pj = ct.e_l1_pj;
+    out->e_l2_pj = ct.e_l2_pj;
+}
+
+/* Chiplets that cost every layer the same. */
+static int same_config(const plat_chiplet *a, const plat_chiplet *b)
+{
+    return a->dataflow == b->dataflow && a->pes == b->pes && a->l1_bytes == b->l1_bytes &&
+           a->l2_bytes == b->l2_bytes && a->clock_hz == b->clock_hz &&
+           a->vector_per_cycle == b->vector_per_cycle && a->l2_bw == b->l2_bw &&
+           a->pj_mac == b->pj_mac && a->pj_l1 == b->pj_l1 && a->pj_l2 == b->pj_l2;
+}
+
+/* The costs of every layer of M on C at MB, from the cache; NULL on OOM.
+   The cache keeps pointers to C and M: they must outlive it. */
+static const layer_cost *cached(plan_cache *cache, const plat_chiplet *c, const wl_model *m, long mb)
+{
+    for (int i = 0; i < cache->n; i++)
+        if (cache->v[i].model == m && cache->v[i].minibatch == mb && same_config(cache->v[i].chip, c))
+            return cache->v[i].costs;
+    if (cache->n == cache->cap) {
+        int cap = cache->cap ? 2 * cache->cap : 16;
+        cache_entry *nv = realloc(cache->v, (size_t)cap * sizeof *nv);
+        if (!nv)
+            return NULL;
+        cache->v = nv;
+        cache->cap = cap;
+    }
+    cache_entry *en = &cache->v[cache->n];
+    en->costs = malloc((size_t)m->nlayers * sizeof *en->costs + 1);
+    if (!en->costs)
+        return NULL;
+    en->model = m;
+    en->chip = c;
+    en->minibatch = mb;
+    for (int l = 0; l < m->nlayers; l++)
+        cost_one(c, m, l, mb, &en->costs[l]);
+    cache->n++;
+    return en->costs;
+}
+
+static int cost_segment(const plat_t *p, const scn_t *scn, plan_cache *cache, plan_seg *ps)
 {
     const wl_model *m = &scn->models[ps->model].model;
     const plat_chiplet *c = &p->chiplets[ps->chiplet];
+    const layer_cost *table = cache ? cached(cache, c, m, ps->minibatch) : NULL;
+    if (cache && !table)
+        return ERR_INTERNAL;
     for (int l = ps->first; l <= ps->last; l++) {
         const wl_layer *ly = &m->layers[l];
-        cost_t ct;
-        cost_layer(c, ly, m->elem_bytes, ps->minibatch, &ct);
-        ps->cycles += ct.cycles;
-        ps->macs += ct.macs;
-        ps->e_mac_pj += ct.e_mac_pj;
-        ps->e_l1_pj += ct.e_l1_pj;
-        ps->e_l2_pj += ct.e_l2_pj;
+        layer_cost lc;
+        if (table)
+            lc = table[l];
+        else
+            cost_one(c, m, l, ps->minibatch, &lc);
+        ps->cycles += lc.cycles;
+        ps->macs += lc.macs;
+        ps->e_mac_pj += lc.e_mac_pj;
+        ps->e_l1_pj += lc.e_l1_pj;
+        ps->e_l2_pj += lc.e_l2_pj;
         ps->weight_bytes += ly->weight_bytes;
         ps->gather_bytes += ly->dram_bytes * (double)ps->minibatch;
     }
     ps->compute_s = ps->cycles / c->clock_hz;
+    return ERR_OK;
 }
 
 static int add_inputs(const scn_t *scn, plan_t *pl, int si, const layer_map *lm)
@@ -138,7 +225,8 @@ static void decide_residency(const plat_t *p, const scn_t *scn, plan_t *pl, int 
     }
 }
 
-static int build(const plat_t *p, const scn_t *scn, const sched_t *s, plan_t *pl, layer_map *maps)
+static int build(const plat_t *p, const scn_t *scn, const sched_t *s, plan_cache *cache, plan_t *pl,
+                 layer_map *maps)
 {
     int n = 0;
     for (int w = 0; w < s->nwindows; w++)
@@ -164,7 +252,8 @@ static int build(const plat_t *p, const scn_t *scn, const sched_t *s, plan_t *pl
                 ps->minibatch = pt->minibatch;
                 ps->nminibatches = batch / pt->minibatch;
                 ps->dram = plat_dram_for(p, ps->chiplet);
-                cost_segment(p, scn, ps);
+                if (cost_segment(p, scn, cache, ps))
+                    return ERR_INTERNAL;
                 for (int l = ps->first; l <= ps->last; l++)
                     maps[pt->model].seg_of[l] = pl->nsegs;
                 pl->nsegs++;
@@ -197,6 +286,12 @@ static int build(const plat_t *p, const scn_t *scn, const sched_t *s, plan_t *pl
 
 int plan_build(const plat_t *p, const scn_t *scn, const sched_t *s, plan_t *pl, err_t *e)
 {
+    return plan_build_cached(p, scn, s, NULL, pl, e);
+}
+
+int plan_build_cached(const plat_t *p, const scn_t *scn, const sched_t *s, plan_cache *cache,
+                      plan_t *pl, err_t *e)
+{
     memset(pl, 0, sizeof *pl);
     layer_map *maps = calloc((size_t)scn->nmodels, sizeof *maps);
     int rc = maps ? ERR_OK : ERR_INTERNAL;
@@ -208,7 +303,7 @@ int plan_build(const plat_t *p, const scn_t *scn, const sched_t *s, plan_t *pl, 
             rc = ERR_INTERNAL;
     }
     if (!rc)
-        rc = build(p, scn, s, pl, maps);
+        rc = build(p, scn, s, cache, pl, maps);
     for (int m = 0; maps && m < scn->nmodels; m++) {
         free(maps[m].seg_of);
         free(maps[m].last_window);

@@ -63,4 +63,15 @@ typedef struct {
 int plan_build(const plat_t *p, const scn_t *scn, const sched_t *s, plan_t *pl, err_t *e);
 void plan_free(plan_t *pl);
 
+/* Per-layer costs remembered across plan_build calls, for the search, which
+   builds many plans of the same models on the same chiplets: keyed by model,
+   chiplet configuration and mini-batch, filled on first use. Chiplets that
+   differ only in name and position share entries. */
+typedef struct plan_cache plan_cache;
+plan_cache *plan_cache_new(void);
+void plan_cache_free(plan_cache *c);
+/* plan_build with costs taken from (and added to) CACHE. */
+int plan_build_cached(const plat_t *p, const scn_t *scn, const sched_t *s, plan_cache *cache,
+                      plan_t *pl, err_t *e);
+
 #endif

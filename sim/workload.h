@@ -32,7 +32,8 @@ typedef enum {
 
 typedef enum {
     WL_B_WEIGHT,      /* B is a parameter tensor (linear layers) */
-    WL_B_ACT,         /* B is an activation from the layer's second input (QK^T, AV) */
+    WL_B_ACT,         /* B is an activation from the layer's last input (QK^T, AV); with
+                         one input A and B are both parts of it (Q, K of a fused QKV) */
     WL_B_KV           /* B is the KV cache, read from DRAM per sample (decode) */
 } wl_operand;
 
@@ -60,7 +61,8 @@ typedef struct {
        wl_finish fills it in for every vector op, pooling and embed included */
     long elems;
     int ninputs;
-    int inputs[WL_MAX_INPUTS];   /* producer layer index, or -1 for the model input */
+    int inputs[WL_MAX_INPUTS];   /* producer layer index, or -1 for the model input;
+                                    several inputs are concatenated, except by add */
     int line;                    /* where it was defined, for messages */
 
     /* derived, per sample */

@@ -1,0 +1,74 @@
+/* search.h - the outer scheduler: find a good schedule for a scenario.
+ *
+ * The space (SCAR's): time windows -> which chiplets each model gets in a
+ * window -> the order its segments take through them -> where its layers are
+ * cut -> its mini-batch. Window structures tried: every model in one window
+ * on disjoint chiplets, and one model per window on all chiplets. Chiplet
+ * allocations are enumerated exhaustively when there are at most
+ * max_exhaustive of them, otherwise explored by simulated annealing from a
+ * fixed seed. For a given allocation and order the cut points come from a
+ * dynamic program that minimises the slowest segment on those chiplets. Every
+ * candidate is ranked by the closed-form estimate; the best `validate` are
+ * simulated (in parallel, each in its own process) and the winner is the best
+ * simulated one. Deterministic for a given seed, whatever `jobs` is. */
+#ifndef MCM_SEARCH_H
+#define MCM_SEARCH_H
+
+#include "result.h"
+
+typedef enum { OBJ_LATENCY, OBJ_THROUGHPUT, OBJ_ENERGY, OBJ_EDP } search_objective;
+
+typedef struct {
+    search_objective objective;
+    int validate;           /* candidates simulated (default 8) */
+    int jobs;               /* simulations at once (default: online cores) */
+    unsigned long seed;
+    long max_exhaustive;    /* allocations enumerated before switching to annealing */
+    long anneal_steps;
+    int progress;           /* progress lines on stderr */
+    int no_simulate;        /* rank and choose on estimates only (tests, quick looks) */
+} search_opts;
+
+typedef struct {
+    double makespan_s, energy_j, latency_s; /* latency: mean over models */
+} search_point;
+
+typedef struct {
+    sched_t best;
+    res_result est, sim;    /* the winner, estimated and simulated (sim empty if no_simulate) */
+    int exhaustive;
+    double space;           /* schedules the space holds (allocations x orders x cuts x mini-batches) */
+    long allocations;       /* chiplet allocations visited */
+    long estimated;         /* schedules estimated */
+    long simulated;
+    int nvalid;             /* validated candidates, in estimate order */
+    search_point *val_est, *val_sim;
+    int *val_ok;            /* simulation succeeded */
+    double rank_agreement;  /* Kendall's tau between estimated and simulated scores */
+    int npareto;            /* estimated latency-vs-energy Pareto front */
+    search_point *pareto;
+    double wall_s;
+} search_result;
+
+void search_defaults(search_opts *o);
+int search_objective_parse(const char *name); /* -1 if unknown */
+const char *search_objective_name(search_objective o);
+/* Lower is better. */
+double search_score(search_objective o, const search_point *pt);
+
+/* The field's baselines as schedules (README "Baselines"): monolithic-os runs
+   the models one after another on a one-chip platform; standalone gives each
+   model one chiplet of its own, no layer pipelining; simba shares the
+   chiplets out in proportion to work and pipelines each model over its block
+   in mesh order, without regard to dataflows. Mini-batches are chosen for
+   the objective. */
+typedef enum { BASE_MONOLITHIC, BASE_STANDALONE, BASE_SIMBA } search_base;
+int search_baseline_parse(const char *name); /* -1 if unknown */
+const char *search_baseline_name(search_base b);
+int search_baseline(const plat_t *p, const scn_t *scn, search_base kind, const search_opts *o,
+                    sched_t *out, err_t *e);
+
+int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_result *r, err_t *e);
+void search_result_free(search_result *r);
+
+#endif

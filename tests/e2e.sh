@@ -1,0 +1,92 @@
+#!/bin/sh
+# End-to-end tests of the mcmsim binary: exit statuses, FILE:LINE messages,
+# nothing half-written, same inputs -> same bytes. Figures are checked by the
+# unit tests; here we check the contract of the command line.
+# Usage: MCMSIM=build/mcmsim sh tests/e2e.sh   (from the repository root)
+M=${MCMSIM:-build/mcmsim}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect STATUS CMD...: runs CMD, output in $T/out and $T/err
+expect() {
+    want=$1
+    shift
+    "$@" >"$T/out" 2>"$T/err"
+    got=$?
+    if [ "$got" -eq "$want" ]; then ok; else bad "exit $got (want $want): $*"; sed 's/^/  | /' "$T/err" | head -5; fi
+}
+# stderr must be one line "FILE:LINE: ..." naming FILE
+expect_located() {
+    file=$1
+    if grep -Eq "^$file:[0-9]+: " "$T/err" && [ "$(wc -l <"$T/err")" -eq 1 ]; then ok; else
+        bad "want one '$file:LINE: ...' line, got:"; sed 's/^/  | /' "$T/err" | head -5; fi
+}
+has() { if grep -q -- "$1" "$T/out"; then ok; else bad "output lacks '$1'"; fi; }
+
+P=platforms/het-2x2.ini
+S=workloads/schedules/het-2x2-gpt2-resnet50.ini
+
+expect 0 "$M" --help
+expect 2 "$M"
+expect 2 "$M" frobnicate
+for c in layers estimate simulate compare search; do
+    expect 0 "$M" $c --help
+    has "usage: mcmsim $c"
+done
+expect 2 "$M" estimate -p "$P"
+expect 2 "$M" estimate -p "$P" -s "$S" --bogus
+expect 2 "$M" layers -w workloads/resnet50.ini --dataflow tpu --pes 64
+expect 2 "$M" layers -w workloads/resnet50.ini --dataflow nvdla --pes -3
+
+# layers
+expect 0 "$M" layers -w workloads/resnet50.ini --dataflow nvdla --pes 4096 --json
+has '"total_macs": 4089184256'
+has '"compute_cycles"'
+expect 0 "$M" layers -w workloads/gpt2-small.ini -p "$P" --chiplet s01
+has 'shidiannao'
+expect 2 "$M" layers -w workloads/gpt2-small.ini -p "$P" --chiplet nope
+
+# estimate, simulate, compare on the shipped schedule
+expect 0 "$M" estimate -p "$P" -s "$S"
+has 'makespan'
+expect 0 "$M" estimate -p "$P" -s "$S" --json
+has '"makespan_s"'
+has '"edp_js"'
+cp "$T/out" "$T/est1"
+"$M" estimate -p "$P" -s "$S" --json >"$T/est2" 2>/dev/null
+if cmp -s "$T/est1" "$T/est2"; then ok; else bad "estimate is not byte-for-byte repeatable"; fi
+expect 0 "$M" simulate -p "$P" -s "$S" --json --trace "$T/trace.json"
+has '"peak_flows"'
+cp "$T/out" "$T/sim1"
+if head -c 15 "$T/trace.json" | grep -q '{"traceEvents"'; then ok; else bad "trace is not trace-event JSON"; fi
+"$M" simulate -p "$P" -s "$S" --json >"$T/sim2" 2>/dev/null
+if cmp -s "$T/sim1" "$T/sim2"; then ok; else bad "simulate is not byte-for-byte repeatable"; fi
+expect 0 "$M" compare -p "$P" -s "$S"
+has 'error'
+expect 2 "$M" simulate -p "$P" -s "$S" --trace "$T/no/such/dir/t.json"
+if [ ! -e "$T/no/such/dir/t.json" ]; then ok; else bad "half-written trace"; fi
+
+# bad inputs: FILE:LINE and status 2
+printf '[package]\nname = x\nmesh = 2x2\nlink_bandwidth = fast\n' >"$T/p.ini"
+expect 2 "$M" estimate -p "$T/p.ini" -s "$S"
+expect_located "$T/p.ini"
+sed 's/^resnet50.2 = .*//' "$S" >"$T/gap.ini"
+sed -i "s|^scenario = ../|scenario = $PWD/workloads/|" "$T/gap.ini"
+expect 2 "$M" estimate -p "$P" -s "$T/gap.ini"
+expect_located "$T/gap.ini"
+sed "s|^scenario = ../|scenario = $PWD/workloads/|; s/^gpt2.minibatch = .*/gpt2.minibatch = 3/" "$S" >"$T/mb.ini"
+expect 2 "$M" estimate -p "$P" -s "$T/mb.ini"
+expect_located "$T/mb.ini"
+sed "s|^scenario = ../|scenario = $PWD/workloads/|; s/@ n00/@ n99/" "$S" >"$T/chip.ini"
+expect 2 "$M" simulate -p "$P" -s "$T/chip.ini"
+expect_located "$T/chip.ini"
+expect 2 "$M" estimate -p /nonexistent.ini -s "$S"
+expect_located /nonexistent.ini
+
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

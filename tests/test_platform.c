@@ -1,0 +1,217 @@
+/* test_platform.c - the INI reader (cfg) and the platform loader: shipped
+ * files load with the figures of REFERENCE.md, XY routes are the ones drawn
+ * by hand, and every kind of bad input names its file and line. */
+#include "testutil.h"
+#include "cfg.h"
+#include "platform.h"
+
+static const char *good =
+    "[package]\n"                 /* 1 */
+    "name = t\n"                  /* 2 */
+    "mesh = 3x2\n"                /* 3 */
+    "link_bandwidth = 100GB/s\n"  /* 4 */
+    "hop_latency = 35ns\n"        /* 5 */
+    "energy_per_bit = 2.04pJ\n"   /* 6 */
+    "[chiplet a]\n"               /* 7 */
+    "at = 0,0\n"                  /* 8 */
+    "dataflow = nvdla\n"          /* 9 */
+    "[chiplet b]\n"               /* 10 */
+    "at = 2,1\n"                  /* 11 */
+    "dataflow = shidiannao\n"     /* 12 */
+    "pes = 256\n"                 /* 13 */
+    "[dram d]\n"                  /* 14 */
+    "chiplet = b\n"               /* 15 */
+    "bandwidth = 64GB/s\n"        /* 16 */
+    "latency = 200ns\n"           /* 17 */
+    "energy_per_bit = 14.8pJ\n";  /* 18 */
+
+START_TEST(quantities)
+{
+    double v;
+    ck_assert_int_eq(cfg_parse_quantity("100GB/s", CFG_UNIT_BW, &v), 0);
+    ck_assert_rel(v, 100e9, 1e-15);
+    ck_assert_int_eq(cfg_parse_quantity("8 Gbit/s", CFG_UNIT_BW, &v), 0);
+    ck_assert_rel(v, 1e9, 1e-15);
+    ck_assert_int_eq(cfg_parse_quantity("10MiB", CFG_UNIT_BYTES, &v), 0);
+    ck_assert_rel(v, 10485760.0, 1e-15);
+    ck_assert_int_eq(cfg_parse_quantity("35ns", CFG_UNIT_TIME, &v), 0);
+    ck_assert_rel(v, 35e-9, 1e-15);
+    ck_assert_int_eq(cfg_parse_quantity("500MHz", CFG_UNIT_FREQ, &v), 0);
+    ck_assert_rel(v, 5e8, 1e-15);
+    ck_assert_int_eq(cfg_parse_quantity("1nJ", CFG_UNIT_ENERGY, &v), 0);
+    ck_assert_rel(v, 1000, 1e-15);
+    /* strict: units of another kind, garbage, non-finite, hex */
+    ck_assert_int_ne(cfg_parse_quantity("100GB", CFG_UNIT_BW, &v), 0);
+    ck_assert_int_ne(cfg_parse_quantity("12x", CFG_UNIT_NONE, &v), 0);
+    ck_assert_int_ne(cfg_parse_quantity("inf", CFG_UNIT_NONE, &v), 0);
+    ck_assert_int_ne(cfg_parse_quantity("nan", CFG_UNIT_NONE, &v), 0);
+    ck_assert_int_ne(cfg_parse_quantity("0x10", CFG_UNIT_NONE, &v), 0);
+    ck_assert_int_ne(cfg_parse_quantity("", CFG_UNIT_NONE, &v), 0);
+    long l;
+    ck_assert_int_eq(cfg_parse_long("-42", &l), 0);
+    ck_assert_int_eq(l, -42);
+    ck_assert_int_ne(cfg_parse_long("4.0", &l), 0);
+    ck_assert_int_ne(cfg_parse_long("99999999999999999999", &l), 0);
+}
+END_TEST
+
+START_TEST(loads_and_routes)
+{
+    char *path = tu_write_tmp(good, ".ini");
+    plat_t p;
+    err_t e;
+    ck_assert_int_eq(plat_load(path, &p, &e), ERR_OK);
+    ck_assert_int_eq(p.nchiplets, 2);
+    ck_assert_int_eq(p.chiplets[1].pes, 256);
+    ck_assert_int_eq(p.chiplets[0].pes, 4096); /* default */
+    ck_assert_rel(p.chiplets[0].l2_bytes, 10e6, 1e-15);
+    /* directed mesh links of a 3x2 mesh: 2*(W-1)*H + 2*W*(H-1) = 8 + 6 = 14, plus one DRAM link */
+    ck_assert_int_eq(p.nlinks, 15);
+    ck_assert(p.links[14].is_dram);
+    ck_assert_rel(p.links[14].bw, 64e9, 1e-15);
+    /* a (0,0) -> b (2,1): XY goes east twice, then north once */
+    int route[8];
+    ck_assert_int_eq(plat_route(&p, 0, 1, route), 3);
+    ck_assert_str_eq(p.links[route[0]].name, "x0y0->x1y0");
+    ck_assert_str_eq(p.links[route[1]].name, "x1y0->x2y0");
+    ck_assert_str_eq(p.links[route[2]].name, "x2y0->x2y1");
+    /* and back: west twice from (2,1) on row 1, then south at column 0 */
+    ck_assert_int_eq(plat_route(&p, 1, 0, route), 3);
+    ck_assert_str_eq(p.links[route[0]].name, "x2y1->x1y1");
+    ck_assert_str_eq(p.links[route[2]].name, "x0y1->x0y0");
+    ck_assert_int_eq(plat_hops(&p, 0, 1), 3);
+    ck_assert_int_eq(plat_dram_for(&p, 0), 0);
+    plat_free(&p);
+    unlink(path);
+    free(path);
+}
+END_TEST
+
+START_TEST(shipped_platforms)
+{
+    const char *files[] = {"platforms/het-2x2.ini", "platforms/mono-os.ini",
+                           "platforms/simba-nvdla-3x3.ini", "platforms/simba-shi-3x3.ini",
+                           "platforms/het-sides-3x3.ini", "platforms/het-cb-3x3.ini",
+                           "platforms/het-6x6.ini"};
+    const int chiplets[] = {4, 1, 9, 9, 9, 9, 36};
+    for (int i = 0; i < 7; i++) {
+        plat_t p;
+        err_t e;
+        ck_assert_msg(plat_load(files[i], &p, &e) == ERR_OK, "%s", e.msg);
+        ck_assert_int_eq(p.nchiplets, chiplets[i]);
+        plat_free(&p);
+    }
+    plat_t p;
+    err_t e;
+    ck_assert_int_eq(plat_load("platforms/het-2x2.ini", &p, &e), ERR_OK);
+    int shi = 0;
+    for (int c = 0; c < p.nchiplets; c++) {
+        shi += p.chiplets[c].dataflow == PLAT_SHIDIANNAO;
+        ck_assert_int_eq(p.chiplets[c].pes, 4096);
+        ck_assert_rel(p.chiplets[c].clock_hz, 500e6, 1e-15);
+    }
+    ck_assert_int_eq(shi, 1); /* 3 NVDLA-like + 1 ShiDianNao-like */
+    ck_assert_rel(p.hop_latency_s, 35e-9, 1e-12);
+    ck_assert_rel(p.nop_pj_per_bit, 2.04, 1e-12);
+    ck_assert_rel(p.drams[0].pj_per_bit, 14.8, 1e-12);
+    ck_assert_rel(p.drams[0].latency_s, 200e-9, 1e-12);
+    plat_free(&p);
+    /* mono-os: the 2x2 package's resources on one chip */
+    ck_assert_int_eq(plat_load("platforms/mono-os.ini", &p, &e), ERR_OK);
+    ck_assert_int_eq(p.chiplets[0].pes, 4 * 4096);
+    ck_assert_int_eq(p.chiplets[0].dataflow, PLAT_OS_AUTO);
+    ck_assert_rel(p.drams[0].bw, 128e9, 1e-15);
+    plat_free(&p);
+}
+END_TEST
+
+/* Replaces line LINE (1-based) of the good file with TEXT and expects an
+   input error that starts with "PATH:WANT_LINE: " and contains WHAT. */
+static void expect_bad(int line, const char *text, int want_line, const char *what)
+{
+    char buf[4096] = "";
+    const char *s = good;
+    for (int n = 1; *s; n++) {
+        const char *eol = strchr(s, '\n');
+        if (n == line)
+            strcat(buf, text);
+        else
+            strncat(buf, s, (size_t)(eol - s + 1));
+        s = eol + 1;
+    }
+    char *path = tu_write_tmp(buf, ".ini");
+    plat_t p;
+    err_t e;
+    ck_assert_int_eq(plat_load(path, &p, &e), ERR_INPUT);
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "%s:%d: ", path, want_line);
+    ck_assert_msg(strncmp(e.msg, prefix, strlen(prefix)) == 0, "got '%s', want prefix '%s'", e.msg,
+                  prefix);
+    ck_assert_msg(strstr(e.msg, what), "got '%s', want '%s'", e.msg, what);
+    unlink(path);
+    free(path);
+}
+
+START_TEST(bad_inputs)
+{
+    expect_bad(13, "pez = 256\n", 13, "unknown key 'pez'");
+    expect_bad(13, "pes = 25x6\n", 13, "bad integer");
+    expect_bad(13, "pes = 0\n", 13, "out of range");
+    expect_bad(13, "pes = -4\n", 13, "out of range");
+    expect_bad(16, "bandwidth = 64GB\n", 16, "bad number");
+    expect_bad(16, "bandwidth = 0GB/s\n", 16, "out of range");
+    expect_bad(9, "dataflow = tpu\n", 9, "unknown dataflow 'tpu'");
+    expect_bad(11, "at = 3,1\n", 11, "outside the 3x2 mesh");
+    expect_bad(11, "at = 0,0\n", 11, "already at 0,0");
+    expect_bad(11, "at = x\n", 11, "'at' must be X,Y");
+    expect_bad(15, "chiplet = zz\n", 15, "unknown chiplet 'zz'");
+    expect_bad(14, "[dram d\n", 14, "syntax error");
+    expect_bad(14, "[memory d]\n", 14, "unknown section [memory d]");
+    expect_bad(13, "dataflow = eyeriss\n", 13, "duplicate key 'dataflow' (first at line 12)");
+    expect_bad(10, "[chiplet a]\n", 10, "duplicate section [chiplet a]");
+    expect_bad(3, "mesh = 3by2\n", 3, "mesh must be WxH");
+    expect_bad(11, "; at = 2,1\n", 10, "missing key 'at'");
+    char longline[400];
+    memset(longline, 'x', sizeof longline);
+    memcpy(longline, "; ", 2);
+    longline[398] = '\n';
+    longline[399] = '\0';
+    expect_bad(13, longline, 13, "line too long");
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+    plat_t p;
+    err_t e;
+    ck_assert_int_eq(plat_load("/nonexistent/p.ini", &p, &e), ERR_INPUT);
+    ck_assert_msg(strncmp(e.msg, "/nonexistent/p.ini: cannot open", 31) == 0, "%s", e.msg);
+}
+END_TEST
+
+START_TEST(single_chiplet)
+{
+    plat_t p;
+    err_t e;
+    ck_assert_int_eq(plat_single(PLAT_EYERISS, 168, &p, &e), ERR_OK);
+    ck_assert_int_eq(p.chiplets[0].pes, 168);
+    ck_assert(isinf(p.chiplets[0].l2_bw));
+    ck_assert_int_eq(plat_dataflow_parse("os-auto"), PLAT_OS_AUTO);
+    ck_assert_int_eq(plat_dataflow_parse("OS"), -1);
+    plat_free(&p);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("platform");
+    TCase *tc = tcase_create("platform");
+    tcase_add_test(tc, quantities);
+    tcase_add_test(tc, loads_and_routes);
+    tcase_add_test(tc, shipped_platforms);
+    tcase_add_test(tc, bad_inputs);
+    tcase_add_test(tc, missing_file);
+    tcase_add_test(tc, single_chiplet);
+    suite_add_tcase(s, tc);
+    return s;
+}
