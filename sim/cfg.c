@@ -355,3 +355,40 @@ char *cfg_resolve_path(const char *base, const char *rel)
         snprintf(p, n, "%.*s/%s", (int)dir, base, rel);
     return p;
 }
+
+char *cfg_relative_path(const char *file, const char *target)
+{
+    char dir[4096], *abs_dir = NULL, *abs_target = realpath(target, NULL), *out = NULL;
+    const char *slash = strrchr(file, '/');
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - file + (slash == file)), file);
+    else
+        snprintf(dir, sizeof dir, ".");
+    abs_dir = realpath(dir, NULL);
+    if (!abs_target || !abs_dir || strcmp(abs_dir, "/") == 0) {
+        free(abs_dir);
+        return abs_target ? abs_target : xstrdup(target);
+    }
+    /* longest common prefix ending at a directory boundary */
+    size_t common = 0;
+    for (size_t i = 0; abs_dir[i] && abs_dir[i] == abs_target[i]; i++)
+        if (abs_dir[i] == '/')
+            common = i;
+    if (abs_dir[strlen(abs_dir)] == '\0' && abs_target[strlen(abs_dir)] == '/' &&
+        strncmp(abs_dir, abs_target, strlen(abs_dir)) == 0)
+        common = strlen(abs_dir);
+    int ups = 0;
+    for (const char *c = abs_dir + common; *c; c++)
+        ups += *c == '/';
+    size_t n = (size_t)ups * 3 + strlen(abs_target + common) + 2;
+    out = malloc(n);
+    if (out) {
+        out[0] = '\0';
+        for (int i = 0; i < ups; i++)
+            strcat(out, "../");
+        strcat(out, abs_target + common + 1);
+    }
+    free(abs_dir);
+    free(abs_target);
+    return out;
+}

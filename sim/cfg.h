@@ -67,4 +67,9 @@ int cfg_long(const cfg_file *f, const cfg_entry *en, long lo, long hi, long *out
    Returns a malloc'd string. */
 char *cfg_resolve_path(const char *base, const char *rel);
 
+/* The path of TARGET relative to the directory that will hold FILE (both as
+   given from the current directory; that directory must exist), for files
+   that name other files. Falls back to TARGET's absolute path. malloc'd. */
+char *cfg_relative_path(const char *file, const char *target);
+
 #endif

@@ -72,12 +72,13 @@ int sched_validate(const plat_t *p, const scn_t *scn, const sched_t *s, err_t *e
         return err_at(e, where(s), 0, "no [window N] section");
     for (int m = 0; m < scn->nmodels; m++) {
         const wl_model *wm = &scn->models[m].model;
-        int next = 0;
+        int next = 0, last_line = 0;
         for (int w = 0; w < s->nwindows; w++)
             for (int i = 0; i < s->windows[w].nparts; i++) {
                 const sched_part *pt = &s->windows[w].parts[i];
                 if (pt->model != m)
                     continue;
+                last_line = pt->line;
                 for (int j = 0; j < i; j++)
                     if (s->windows[w].parts[j].model == m)
                         return err_at(e, where(s), pt->line, "window %d: model %s appears twice",
@@ -109,7 +110,7 @@ int sched_validate(const plat_t *p, const scn_t *scn, const sched_t *s, err_t *e
                 }
             }
         if (next != wm->nlayers)
-            return err_at(e, where(s), 0, "model %s: layers from %s on are in no segment",
+            return err_at(e, where(s), last_line, "model %s: layers from %s on are in no segment",
                           scn->models[m].name, wm->layers[next].name);
     }
     for (int w = 0; w < s->nwindows; w++)
