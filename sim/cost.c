@@ -1,0 +1,527 @@
+/* cost.c - what one layer costs on one chiplet (the model is in cost.h).
+ *
+ * Every conv and matmul becomes one loop nest over eight dimensions: groups
+ * G, images N, output channels K, input channels C, filter rows R and
+ * columns S, output rows P and columns Q. A mapping is a spatial factor per
+ * dimension (how many PEs split it) and an order of the temporal loops. One
+ * evaluator turns any mapping into cycles, L1 accesses and L2 traffic, so
+ * the presets and the tile searches of the auto families cannot disagree
+ * about reuse. Counts are whole numbers (held in doubles, which do not
+ * overflow on a batch of large layers); no allocation, no state. */
+#include "cost.h"
+
+#include <math.h>
+
+enum { DG, DN, DK, DC, DR, DS, DP, DQ, NDIM };
+enum { TW, TI, TO, NTENSOR };
+
+/* NVDLA's cluster reduces 64 input channels; ShiDianNao's is 8 outputs wide. */
+enum { NVDLA_LANES = 64, SHIDIANNAO_WIDTH = 8 };
+
+typedef struct {
+    long d[NDIM];
+    long stride;
+    long in_h, in_w;        /* input rows and columns per group and image; 0: unknown */
+    int flat;               /* matmul: its positions have no 2-D layout */
+    /* what every mapping of it shares */
+    double work, outputs;   /* MACs and output elements */
+    double base[NTENSOR];   /* product of the extents that index each tensor, the
+                               input's rows and columns aside */
+} problem;
+
+typedef struct {
+    long sp[NDIM];      /* PEs splitting each dimension */
+    int order[NDIM];    /* temporal loops, outermost first */
+    int prio[NTENSOR];  /* the order in which tensors claim the L1 */
+    long x, y;          /* PEs per cluster, clusters */
+} mapping;
+
+typedef struct {
+    double compute, cycles;
+    double l1[NTENSOR], l2[NTENSOR];
+    double traffic;     /* L2 elements, all tensors */
+} tally;
+
+/* A mapping being evaluated: trip counts, the loops that run more than
+   once (outermost first; the others change nothing), and how the window
+   dimensions cut into spatial tiles. */
+typedef struct {
+    const problem *pb;
+    const mapping *m;
+    long t[NDIM];
+    int loop[NDIM], nloops;
+    long full[NDIM], rem[NDIM]; /* P, Q, R, S: whole spatial tiles, remainder */
+} nest;
+
+static long min_l(long a, long b) { return a < b ? a : b; }
+static long max_l(long a, long b) { return a > b ? a : b; }
+static long ceil_div(long a, long b) { return (a + b - 1) / b; }
+static long trips(long ext, long sp) { return sp == 1 ? ext : ceil_div(ext, sp); }
+
+/* An unknown input size (0) does not bound the window. */
+static long cap(long v, long lim) { return lim > 0 && v > lim ? lim : v; }
+
+/* Input lines that OUTS consecutive outputs of a TAPS-long filter read at
+   STRIDE: windows overlap when the stride is shorter than the filter and
+   skip lines when it is longer. */
+static long window(long outs, long taps, long stride)
+{
+    return (outs - 1) * min_l(stride, taps) + taps;
+}
+
+/* The dimensions that index tensor T. */
+static unsigned indexed_by(int t)
+{
+    static const unsigned mask[NTENSOR] = {
+        [TW] = 1u << DG | 1u << DK | 1u << DC | 1u << DR | 1u << DS,
+        [TI] = 1u << DG | 1u << DN | 1u << DC | 1u << DR | 1u << DS | 1u << DP | 1u << DQ,
+        [TO] = 1u << DG | 1u << DN | 1u << DK | 1u << DP | 1u << DQ,
+    };
+    return mask[t];
+}
+
+/* The tiles dimension D is cut into: one whole tile, or tiles of its
+   spatial factor and a remainder. Returns how many sizes. */
+static int tiles(const nest *n, int d, int whole, long size[2], long count[2])
+{
+    if (whole || n->t[d] == 1) {
+        size[0] = n->pb->d[d], count[0] = 1;
+        return 1;
+    }
+    size[0] = n->m->sp[d], count[0] = n->full[d];
+    if (n->rem[d] == 0)
+        return 1;
+    size[1] = n->rem[d], count[1] = 1;
+    return 2;
+}
+
+/* Input lines read from L2 along output dimension O and filter dimension F,
+   summed over their tiles. A dimension is one whole tile when its loop runs
+   inside the kept nest (IN > 1) or is the innermost refetching loop SLIDE:
+   its consecutive tiles then slide over the input and keep their overlap,
+   so only new lines are read. */
+static double window_lines(const nest *n, int o, int f, const long in[NDIM], int slide, long lim)
+{
+    long so[2], co[2], sf[2], cf[2];
+    int no = tiles(n, o, in[o] > 1 || o == slide, so, co);
+    int nf = tiles(n, f, in[f] > 1 || f == slide, sf, cf);
+    double sum = 0;
+    for (int a = 0; a < no; a++)
+        for (int b = 0; b < nf; b++)
+            sum += (double)co[a] * (double)cf[b] * (double)cap(window(so[a], sf[b], n->pb->stride), lim);
+    return sum;
+}
+
+/* Elements of the input that one PE holds while its loops run over IN; the
+   outputs it owns lie a whole spatial tile apart. */
+static double input_footprint(const nest *n, const long in[NDIM])
+{
+    const problem *pb = n->pb;
+    long rows = cap(window(in[DP], in[DR], pb->stride * n->m->sp[DP]), pb->in_h);
+    long cols = cap(window(in[DQ], in[DS], pb->stride * n->m->sp[DQ]), pb->in_w);
+    return (double)in[DG] * (double)in[DN] * (double)in[DC] * (double)rows * (double)cols;
+}
+
+/* What tensor T keeps in each PE, and so what it moves through L2. When a
+   PE keeps what the loops loop[k..] touch, T is fetched again by every
+   outer loop down to the innermost outer loop that indexes it; outer loops
+   below that one leave the kept tile in place. Spatially shared elements
+   are multicast and count once. T takes the nest that moves the least of
+   those whose footprint fits the L1 it has LEFT, the smallest such, so
+   that the other tensors keep room; one element per tensor sits in a PE
+   register and costs no L1. Returns the L2 elements (the writes, for
+   outputs). */
+static double keep(const nest *n, int t, int elem_bytes, double *left)
+{
+    unsigned idx = indexed_by(t);
+    /* For outer loops loop[0..k-1]: the innermost that indexes T (last[k]),
+       and the product of the trips of the loops above loop[i] that do not
+       (refetch[i]). */
+    double refetch[NDIM + 1];
+    int last[NDIM + 1];
+    refetch[0] = 1, last[0] = -1;
+    for (int k = 0; k < n->nloops; k++) {
+        int d = n->loop[k];
+        int hit = (int)(idx >> d & 1u);
+        refetch[k + 1] = hit ? refetch[k] : refetch[k] * (double)n->t[d];
+        last[k + 1] = hit ? k : last[k];
+    }
+    long in[NDIM] = {1, 1, 1, 1, 1, 1, 1, 1};
+    double fp = 1, best = INFINITY, claim = 0;
+    for (int k = n->nloops; k >= 0; k--) {
+        if (k < n->nloops) {
+            int d = n->loop[k];
+            if (!(idx >> d & 1u))
+                continue; /* changes neither the footprint nor the traffic */
+            in[d] = n->t[d];
+            fp = t == TI ? input_footprint(n, in) : fp * (double)in[d];
+        }
+        double bytes = fp > 1 ? fp * elem_bytes : 0;
+        if (bytes > *left)
+            break; /* footprints only grow outwards */
+        int m = last[k];
+        double v = n->pb->base[t] * (m < 0 ? 1 : refetch[m]);
+        if (t == TI) {
+            int slide = m < 0 ? -1 : n->loop[m];
+            v *= window_lines(n, DP, DR, in, slide, n->pb->in_h) *
+                 window_lines(n, DQ, DS, in, slide, n->pb->in_w);
+        }
+        if (v < best)
+            best = v, claim = bytes;
+    }
+    *left -= claim;
+    return best;
+}
+
+/* How many consecutive MACs of one PE reuse the operand in its register:
+   the innermost loops that do not index tensor T. */
+static double register_reuse(const nest *n, int t)
+{
+    double r = 1;
+    for (int k = n->nloops - 1; k >= 0 && !(indexed_by(t) >> n->loop[k] & 1u); k--)
+        r *= (double)n->t[n->loop[k]];
+    return r;
+}
+
+static double compute_cycles(const problem *pb, const mapping *m)
+{
+    double c = 1;
+    for (int d = 0; d < NDIM; d++)
+        c *= (double)trips(pb->d[d], m->sp[d]);
+    return c;
+}
+
+static double with_stalls(const plat_chiplet *c, double compute, double elems, int elem_bytes)
+{
+    double moving = elems * elem_bytes / c->l2_bw;
+    return moving > compute ? moving : compute;
+}
+
+static void nest_init(nest *n, const problem *pb, const mapping *m)
+{
+    static const int windowed[] = {DP, DQ, DR, DS};
+    n->pb = pb, n->m = m, n->nloops = 0;
+    for (int d = 0; d < NDIM; d++)
+        n->t[d] = trips(pb->d[d], m->sp[d]);
+    for (int i = 0; i < NDIM; i++)
+        if (n->t[m->order[i]] > 1)
+            n->loop[n->nloops++] = m->order[i];
+    for (int i = 0; i < 4; i++) {
+        int d = windowed[i];
+        if (n->t[d] > 1)
+            n->full[d] = pb->d[d] / m->sp[d], n->rem[d] = pb->d[d] % m->sp[d];
+    }
+}
+
+/* Cycles and L2 traffic of mapping M. Gives up (cycles INFINITY) once the
+   traffic passes BOUND elements, which a search knows cannot win. */
+static void evaluate(const plat_chiplet *c, const problem *pb, const mapping *m, int elem_bytes,
+                     double bound, tally *out)
+{
+    nest n;
+    nest_init(&n, pb, m);
+    out->compute = 1;
+    for (int d = 0; d < NDIM; d++)
+        out->compute *= (double)n.t[d];
+    double left = c->l1_bytes;
+    out->traffic = 0;
+    for (int k = 0; k < NTENSOR; k++) {
+        int t = m->prio[k];
+        double moved = keep(&n, t, elem_bytes, &left);
+        /* Every output write but the first of each element reads the
+           partial sum back. */
+        out->l2[t] = t == TO ? 2 * moved - pb->outputs : moved;
+        out->traffic += out->l2[t];
+        if (out->traffic > bound) {
+            out->cycles = INFINITY;
+            return;
+        }
+    }
+    out->cycles = with_stalls(c, out->compute, out->traffic, elem_bytes);
+}
+
+/* L1 accesses of mapping M (only the chosen mapping needs them). */
+static void count_l1(const problem *pb, const mapping *m, tally *out)
+{
+    nest n;
+    nest_init(&n, pb, m);
+    out->l1[TW] = pb->work / register_reuse(&n, TW);
+    out->l1[TI] = pb->work / register_reuse(&n, TI);
+    /* A partial sum leaves the register once per run of the C, R, S loops
+       it stays in (spatial reduction happens in adder trees), then is read
+       back for the next run. */
+    double updates = pb->outputs * (double)n.t[DC] * (double)n.t[DR] * (double)n.t[DS] /
+                     register_reuse(&n, TO);
+    out->l1[TO] = 2 * updates - pb->outputs;
+}
+
+static void mapping_init(mapping *m, const int order[NDIM], const int prio[NTENSOR], long x, long y)
+{
+    for (int d = 0; d < NDIM; d++) {
+        m->sp[d] = 1;
+        m->order[d] = order[d];
+    }
+    for (int t = 0; t < NTENSOR; t++)
+        m->prio[t] = prio[t];
+    m->x = x, m->y = y;
+}
+
+/* Channel clusters take output channels, and whole groups when a group has
+   fewer output channels than there are clusters (depthwise layers). */
+static void spread_channels(const problem *pb, long clusters, mapping *m)
+{
+    m->sp[DK] = min_l(pb->d[DK], clusters);
+    m->sp[DG] = min_l(pb->d[DG], clusters / m->sp[DK]);
+}
+
+/* Weight-stationary: each PE of a cluster holds the weight of one (c, r, s),
+   the cluster reduces them in an adder tree, clusters take output channels.
+   Images and positions stream under the weight tile, so weights are read
+   once per batch; the R, S loops run innermost so a partial sum is done
+   with a channel tile before it leaves the cluster. */
+static void ws_mapping(const problem *pb, long sp_c, long sp_r, long sp_s, long x, long clusters,
+                       mapping *m)
+{
+    static const int order[NDIM] = {DG, DK, DC, DN, DP, DQ, DR, DS};
+    static const int prio[NTENSOR] = {TW, TI, TO};
+    mapping_init(m, order, prio, x, clusters);
+    m->sp[DC] = sp_c, m->sp[DR] = sp_r, m->sp[DS] = sp_s;
+    spread_channels(pb, clusters, m);
+}
+
+/* Output-stationary: a PE owns an output (row, column, channel) until its
+   C, R, S loops are done; the array sweeps position tiles, and output
+   channels under them. A matmul's positions fill the cols x rows tile in
+   reading order (ShiDianNao's 8-wide layout): ceil(ceil(M / 8) / rows)
+   tiles is ceil(M / (8 rows)), and no padded position moves data. */
+static void os_mapping(const problem *pb, long cols, long rows, long channels, mapping *m)
+{
+    static const int order[NDIM] = {DG, DN, DP, DQ, DK, DC, DR, DS};
+    static const int prio[NTENSOR] = {TO, TI, TW};
+    mapping_init(m, order, prio, cols, rows * channels);
+    if (pb->flat)
+        m->sp[DP] = rows * cols;
+    else
+        m->sp[DQ] = cols, m->sp[DP] = rows;
+    spread_channels(pb, channels, m);
+}
+
+/* Row-stationary as Eyeriss maps it: a PE set of R filter rows (vertical,
+   partial sums flow up) by E output rows (horizontal, input rows shared on
+   the diagonals); each PE runs a 1-D convolution of one filter row over one
+   input row (S, Q temporal). E folds when the output has more rows than the
+   array has room for; sets are replicated over output channels, groups,
+   images and input channels, in that order, to fill the array. */
+static void eyeriss_mapping(const problem *pb, long pes, mapping *m)
+{
+    static const int order[NDIM] = {DG, DK, DC, DR, DN, DP, DQ, DS};
+    static const int prio[NTENSOR] = {TW, TI, TO};
+    static const int replicate[] = {DK, DG, DN, DC};
+    long r = min_l(pb->d[DR], pes), p = min_l(pb->d[DP], pes / r), sets = pes / (r * p);
+    mapping_init(m, order, prio, r * p, sets);
+    m->sp[DR] = r, m->sp[DP] = p;
+    for (int i = 0; i < (int)(sizeof replicate / sizeof replicate[0]); i++) {
+        int d = replicate[i];
+        m->sp[d] = min_l(pb->d[d], sets);
+        sets /= m->sp[d];
+    }
+}
+
+/* A candidate tile shape of an auto family. */
+typedef struct {
+    mapping m;
+    double compute;
+} shape;
+
+/* Spatial factors tried for a dimension: powers of two below LIM, then LIM
+   (the whole dimension, or all the PEs left); at most 64 of them. */
+enum { MAX_FACTORS = 64 };
+static long next_factor(long v, long lim) { return 2 * v < lim ? 2 * v : lim; }
+
+/* Output-stationary shapes: for each number of output channels z side by
+   side, the position tile of x columns (and the rows all the PEs left) in
+   the fewest passes, the narrowest on a tie. Tiles of equal passes differ
+   only in their halos, so only one per z is worth a full evaluation. */
+static int os_shapes(const problem *pb, long pes, shape *out)
+{
+    const long *d = pb->d;
+    long zlim = min_l(pes, d[DK] * d[DG]);
+    int n = 0;
+    for (long z = 1;; z = next_factor(z, zlim)) {
+        long budget = pes / z, xlim = min_l(budget, d[DQ]), bx = 1;
+        double fewest = INFINITY;
+        for (long x = 1;; x = next_factor(x, xlim)) {
+            double passes = (double)trips(d[DP], budget / x) * (double)trips(d[DQ], x);
+            if (passes < fewest)
+                fewest = passes, bx = x;
+            if (x == xlim)
+                break;
+        }
+        os_mapping(pb, bx, min_l(budget / bx, d[DP]), z, &out[n].m);
+        out[n].compute = compute_cycles(pb, &out[n].m);
+        n++;
+        if (z == zlim)
+            return n;
+    }
+}
+
+/* Weight-stationary shapes: a cluster of x PEs reduces over C, then S,
+   then R; the clusters take output channels. */
+static int ws_shapes(const problem *pb, long pes, shape *out)
+{
+    const long *d = pb->d;
+    long lim = min_l(pes, d[DC] * d[DR] * d[DS]);
+    int n = 0;
+    for (long x = 1;; x = next_factor(x, lim)) {
+        long c = min_l(d[DC], x), s = min_l(d[DS], x / c), r = min_l(d[DR], x / (c * s));
+        ws_mapping(pb, c, r, s, x, pes / x, &out[n].m);
+        out[n].compute = compute_cycles(pb, &out[n].m);
+        n++;
+        if (x == lim)
+            return n;
+    }
+}
+
+/* The best of N shapes: fewest cycles with bandwidth stalls, then least L2
+   traffic, then the first. Only shapes with the fewest compute cycles, and
+   those that could beat a stalled best, are worth a full evaluation. */
+static void best_shape(const plat_chiplet *c, const problem *pb, int elem_bytes, const shape *s,
+                       int n, mapping *m, tally *t)
+{
+    double fewest = INFINITY;
+    for (int i = 0; i < n; i++)
+        if (s[i].compute < fewest)
+            fewest = s[i].compute;
+    int found = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < n; i++) {
+            double cc = s[i].compute;
+            if (pass == 0 ? cc != fewest : cc <= fewest || cc > t->cycles)
+                continue;
+            /* Equal compute: more traffic loses. More compute: traffic that
+               stalls past the best's cycles loses. */
+            double bound = !found ? INFINITY
+                           : pass == 0 ? t->traffic
+                                       : t->cycles * c->l2_bw / elem_bytes;
+            tally u;
+            evaluate(c, pb, &s[i].m, elem_bytes, bound, &u);
+            if (!found || u.cycles < t->cycles || (u.cycles == t->cycles && u.traffic < t->traffic)) {
+                *m = s[i].m;
+                *t = u;
+                found = 1;
+            }
+        }
+}
+
+static void problem_sizes(problem *pb)
+{
+    pb->work = 1;
+    for (int t = 0; t < NTENSOR; t++)
+        pb->base[t] = 1;
+    for (int d = 0; d < NDIM; d++) {
+        double e = (double)pb->d[d];
+        pb->work *= e;
+        for (int t = 0; t < NTENSOR; t++)
+            if (indexed_by(t) >> d & 1u && (t != TI || d == DG || d == DN || d == DC))
+                pb->base[t] *= e;
+    }
+    pb->outputs = pb->base[TO];
+}
+
+/* A conv, or a matmul as a 1x1 conv over its positions. When B is a
+   weight, the batch's tokens share it (images); when B is an activation of
+   each sample, every (head, sample) is a product of its own (groups). */
+static void layer_problem(const wl_layer *l, long batch, problem *pb)
+{
+    long *d = pb->d;
+    if (l->kind == WL_CONV) {
+        long g = max_l(l->groups, 1);
+        d[DG] = g, d[DN] = batch, d[DK] = l->k / g, d[DC] = l->c / g;
+        d[DR] = l->r, d[DS] = l->s, d[DP] = l->p, d[DQ] = l->q;
+        pb->stride = max_l(l->stride, 1);
+        pb->in_h = l->h, pb->in_w = l->w;
+        pb->flat = 0;
+    } else {
+        int shared = l->b == WL_B_WEIGHT;
+        d[DG] = max_l(l->heads, 1) * (shared ? 1 : batch), d[DN] = shared ? batch : 1;
+        d[DK] = l->n, d[DC] = l->kd, d[DR] = d[DS] = 1, d[DP] = l->m, d[DQ] = 1;
+        pb->stride = 1;
+        pb->in_h = l->m, pb->in_w = 1;
+        pb->flat = 1;
+    }
+    problem_sizes(pb);
+}
+
+/* Output-stationary arrays stack the rows of all images, so that a small
+   feature map and a large batch still fill the rows; a halo across two
+   images is not modelled. */
+static void stack_rows(problem *pb)
+{
+    pb->d[DP] *= pb->d[DN];
+    pb->in_h *= pb->d[DN];
+    pb->d[DN] = 1;
+    problem_sizes(pb);
+}
+
+static void map_layer(const plat_chiplet *c, const wl_layer *l, int elem_bytes, long batch,
+                      mapping *m, tally *t)
+{
+    problem pb;
+    shape shapes[MAX_FACTORS];
+    long pes = c->pes;
+    layer_problem(l, batch, &pb);
+    if (c->dataflow == PLAT_SHIDIANNAO || c->dataflow == PLAT_OS_AUTO)
+        stack_rows(&pb);
+    switch (c->dataflow) {
+    case PLAT_SHIDIANNAO:
+        os_mapping(&pb, min_l(SHIDIANNAO_WIDTH, pes), max_l(pes / SHIDIANNAO_WIDTH, 1), 1, m);
+        evaluate(c, &pb, m, elem_bytes, INFINITY, t);
+        break;
+    case PLAT_EYERISS:
+        eyeriss_mapping(&pb, pes, m);
+        evaluate(c, &pb, m, elem_bytes, INFINITY, t);
+        break;
+    case PLAT_OS_AUTO:
+        best_shape(c, &pb, elem_bytes, shapes, os_shapes(&pb, pes, shapes), m, t);
+        break;
+    case PLAT_WS_AUTO:
+        best_shape(c, &pb, elem_bytes, shapes, ws_shapes(&pb, pes, shapes), m, t);
+        break;
+    case PLAT_NVDLA:
+    default: /* PLAT_NDATAFLOW: plat_finish admits no such chiplet */
+        ws_mapping(&pb, min_l(NVDLA_LANES, pes), 1, 1, min_l(NVDLA_LANES, pes),
+                   max_l(pes / NVDLA_LANES, 1), m);
+        evaluate(c, &pb, m, elem_bytes, INFINITY, t);
+        break;
+    }
+    count_l1(&pb, m, t);
+}
+
+void cost_layer(const plat_chiplet *c, const wl_layer *l, int elem_bytes, long batch, cost_t *out)
+{
+    *out = (cost_t){0};
+    if (l->kind == WL_VECTOR) {
+        double ops = l->vec_ops * (double)batch;
+        out->compute_cycles = ceil(ops / c->vector_per_cycle);
+        out->l2_i = l->in_bytes / elem_bytes * (double)batch;
+        out->l2_o = l->out_bytes / elem_bytes * (double)batch;
+        out->cycles = with_stalls(c, out->compute_cycles, out->l2_i + out->l2_o, elem_bytes);
+        /* A vector op costs what a MAC costs: it is one ALU operation. */
+        out->e_mac_pj = ops * c->pj_mac;
+    } else {
+        mapping m;
+        tally t;
+        map_layer(c, l, elem_bytes, batch, &m, &t);
+        out->macs = l->macs * (double)batch;
+        out->compute_cycles = t.compute;
+        out->cycles = t.cycles;
+        out->utilization = out->macs / ((double)c->pes * t.compute);
+        out->spatial_x = (int)m.x, out->spatial_y = (int)m.y;
+        out->l1_w = t.l1[TW], out->l1_i = t.l1[TI], out->l1_o = t.l1[TO];
+        out->l2_w = t.l2[TW], out->l2_i = t.l2[TI], out->l2_o = t.l2[TO];
+        out->e_mac_pj = out->macs * c->pj_mac;
+    }
+    out->e_l1_pj = (out->l1_w + out->l1_i + out->l1_o) * c->pj_l1;
+    out->e_l2_pj = (out->l2_w + out->l2_i + out->l2_o) * c->pj_l2;
+    out->energy_pj = out->e_mac_pj + out->e_l1_pj + out->e_l2_pj;
+}
