@@ -70,7 +70,7 @@ check-unit: $(TEST_BIN)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
-	@for b in $(BENCH_BIN); do ./$$b || exit 1; done
+	$(BUILD)/bench/bench_mcmsim
 
 clean:
 	rm -rf $(BUILD) build

@@ -338,14 +338,18 @@ typedef struct {
 enum { MAX_FACTORS = 64 };
 static long next_factor(long v, long lim) { return 2 * v < lim ? 2 * v : lim; }
 
-/* Output-stationary shapes: for each number of output channels z side by
-   side, the position tile of x columns (and the rows all the PEs left) in
-   the fewest passes, the narrowest on a tie. Tiles of equal passes differ
-   only in their halos, so only one per z is worth a full evaluation. */
+/* Output-stationary shapes of ShiDianNao's family: PEs own output positions
+   only (channels stay temporal, as in the preset), and the family is tuned
+   by the tile of x columns and the rows all the PEs left, in the fewest
+   passes, the narrowest on a tie. Tiles of equal passes differ only in their
+   halos, so one is worth a full evaluation. The loop over z, the output
+   channels side by side, is kept at z = 1: spreading channels over PEs is
+   what weight-stationary arrays do, and it would make this baseline a
+   different family. */
 static int os_shapes(const problem *pb, long pes, shape *out)
 {
     const long *d = pb->d;
-    long zlim = min_l(pes, d[DK] * d[DG]);
+    long zlim = 1;
     int n = 0;
     for (long z = 1;; z = next_factor(z, zlim)) {
         long budget = pes / z, xlim = min_l(budget, d[DQ]), bx = 1;

@@ -443,43 +443,36 @@ static int cmd_run(const opts_t *o, err_t *e)
     int rc = search_options(o, &so, e);
     if (rc)
         return rc;
-    plat_t het, mono;
-    scn_t scn;
-    if ((rc = plat_load("platforms/het-2x2.ini", &het, e)))
-        return rc;
-    if ((rc = plat_load("platforms/mono-os.ini", &mono, e))) {
-        plat_free(&het);
-        return rc;
-    }
-    if ((rc = scn_load("workloads/scenarios/gpt2-resnet50.ini", &scn, e))) {
-        plat_free(&het);
-        plat_free(&mono);
-        return rc;
-    }
+    plat_t het = {0}, mono = {0}, mono_ws = {0};
+    scn_t scn = {0};
     search_result sr;
-    res_result base[3];
+    res_result base[4];
     memset(base, 0, sizeof base);
-    run_row rows[4];
-    rc = search_run(&het, &scn, &so, &sr, e);
-    if (!rc)
-        rc = run_baseline(&het, &scn, BASE_SIMBA, &so, &base[0], e);
-    if (!rc)
-        rc = run_baseline(&het, &scn, BASE_STANDALONE, &so, &base[1], e);
-    if (!rc)
-        rc = run_baseline(&mono, &scn, BASE_MONOLITHIC, &so, &base[2], e);
-    if (!rc) {
+    memset(&sr, 0, sizeof sr);
+    if (!(rc = plat_load("platforms/het-2x2.ini", &het, e)) &&
+        !(rc = plat_load("platforms/mono-os.ini", &mono, e)) &&
+        !(rc = plat_load("platforms/mono-ws.ini", &mono_ws, e)) &&
+        !(rc = scn_load("workloads/scenarios/gpt2-resnet50.ini", &scn, e)) &&
+        !(rc = search_run(&het, &scn, &so, &sr, e)) &&
+        !(rc = run_baseline(&het, &scn, BASE_SIMBA, &so, &base[0], e)) &&
+        !(rc = run_baseline(&het, &scn, BASE_STANDALONE, &so, &base[1], e)) &&
+        !(rc = run_baseline(&mono_ws, &scn, BASE_MONOLITHIC, &so, &base[2], e)) &&
+        !(rc = run_baseline(&mono, &scn, BASE_MONOLITHIC, &so, &base[3], e))) {
+        run_row rows[5];
         row_from(&rows[0], "het-2x2, searched schedule", &sr.sim);
         row_from(&rows[1], "het-2x2, Simba-like pipelining", &base[0]);
         row_from(&rows[2], "het-2x2, standalone (chiplet/model)", &base[1]);
-        row_from(&rows[3], "mono-os, monolithic optimized OS", &base[2]);
-        print_run(rows, 4, &so, &sr, o->json);
-        search_result_free(&sr);
+        row_from(&rows[3], "mono-ws, monolithic best WS (ours)", &base[2]);
+        row_from(&rows[4], "mono-os, monolithic optimized OS", &base[3]);
+        print_run(rows, 5, &so, &sr, o->json);
     }
-    for (int i = 0; i < 3; i++)
+    search_result_free(&sr);
+    for (int i = 0; i < 4; i++)
         res_free(&base[i]);
     scn_free(&scn);
     plat_free(&het);
     plat_free(&mono);
+    plat_free(&mono_ws);
     return rc;
 }
 

@@ -239,26 +239,38 @@ END_TEST
 
 START_TEST(os_auto_tiles)
 {
+    /* The family of ShiDianNao: PEs own output positions, K C R S temporal;
+       only the tile shape (x columns by the rows the PEs leave) is searched. */
     cost_t o = run(PLAT_OS_AUTO, 4096, conv3x3(), 1);
-    /* 8 x 8 output tile x 64 channels: 7 * 7 * 1 passes of C*R*S = 576 */
-    ck_exact(o.compute_cycles, 28224);
-    ck_exact(o.utilization, 1);
-    ck_assert_int_eq(o.spatial_x, 8);
-    ck_assert_int_eq(o.spatial_y, 8 * 64);
+    /* x = 56 columns leaves 73 rows >= 56: all 3136 positions in one pass of
+       K*C*R*S = 64*64*9 = 36864 cycles; 3136 of 4096 PEs busy */
+    ck_exact(o.compute_cycles, 36864);
+    ck_exact(o.utilization, 0.765625);
+    ck_assert_int_eq(o.spatial_x, 56);
+    ck_assert_int_eq(o.spatial_y, 56);
 
     o = run(PLAT_OS_AUTO, 4096, conv1(), 1);
-    /* 16 columns x 4 rows x 64 channels: ceil(112/16) * ceil(112/4) = 196
-       passes of 3*49 = 118013952 / 4096 */
-    ck_exact(o.compute_cycles, 28812);
-    ck_exact(o.utilization, 1);
+    /* 112 x 112 outputs: x = 32 columns (128 rows) needs ceil(112/32) = 4
+       passes, as do x = 64 and x = 112, the narrowest wins; each pass is
+       K*C*R*S = 64*3*49 = 9408 cycles */
+    ck_exact(o.compute_cycles, 37632);
+    ck_exact(o.utilization, 0.765625);
+    ck_assert_int_eq(o.spatial_x, 32);
 
     o = run(PLAT_OS_AUTO, 4096, qkv(), 1);
-    ck_exact(o.compute_cycles, 55296);
+    /* 128 positions, one pass of 2304 * 768: 1/32 of the PEs, the asymmetry
+       REFERENCE.md names (OS idles on matmuls over few tokens) */
+    ck_exact(o.compute_cycles, 1769472);
+    ck_exact(o.utilization, 0.03125);
+    /* a batch of 32 sequences fills the array: 4096 positions */
+    o = run(PLAT_OS_AUTO, 4096, qkv(), 32);
+    ck_exact(o.compute_cycles, 1769472);
+    ck_exact(o.utilization, 1);
 
     o = run(PLAT_OS_AUTO, 4096, fc(), 1);
-    /* one position: at most 1000 channels side by side, C stays temporal */
-    ck_exact(o.compute_cycles, 2048);
-    ck_exact(o.utilization, 0.244140625);
+    /* one position: 1000 * 2048 cycles on one PE */
+    ck_exact(o.compute_cycles, 2048000);
+    ck_exact(o.utilization, 1.0 / 4096);
 }
 END_TEST
 

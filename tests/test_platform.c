@@ -89,12 +89,12 @@ END_TEST
 
 START_TEST(shipped_platforms)
 {
-    const char *files[] = {"platforms/het-2x2.ini", "platforms/mono-os.ini",
+    const char *files[] = {"platforms/het-2x2.ini", "platforms/mono-os.ini", "platforms/mono-ws.ini",
                            "platforms/simba-nvdla-3x3.ini", "platforms/simba-shi-3x3.ini",
                            "platforms/het-sides-3x3.ini", "platforms/het-cb-3x3.ini",
                            "platforms/het-6x6.ini"};
-    const int chiplets[] = {4, 1, 9, 9, 9, 9, 36};
-    for (int i = 0; i < 7; i++) {
+    const int chiplets[] = {4, 1, 1, 9, 9, 9, 9, 36};
+    for (int i = 0; i < 8; i++) {
         plat_t p;
         err_t e;
         ck_assert_msg(plat_load(files[i], &p, &e) == ERR_OK, "%s", e.msg);

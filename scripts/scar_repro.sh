@@ -1,0 +1,21 @@
+#!/bin/sh
+# Reproduces SCAR's comparison (REFERENCE.md) for the scenarios whose models
+# mcmsim ships: Sc1-Sc3 on the 3x3 packages, EDP objective, every figure
+# simulated. Prints a Markdown table of simulated EDP (J*s) and makespan.
+# Usage (repository root, after make): sh scripts/scar_repro.sh [JOBS]
+M=${MCMSIM:-build/mcmsim}
+J=${1:-2}
+edp() { awk '/^EDP /{e=$2} /^makespan /{t=$2} END{printf "%.4g (%.1f ms)", e, t}'; }
+printf '| scenario | Het-Sides (search) | Het-CB (search) | Simba-like NVDLA (search) | Simba-like ShiDianNao (search) | Standalone NVDLA | Standalone ShiDianNao |\n'
+printf '|---|---|---|---|---|---|---|\n'
+for sc in sc1 sc2 sc3; do
+    s=workloads/scenarios/$sc.ini
+    row="| $sc"
+    for p in het-sides-3x3 het-cb-3x3 simba-nvdla-3x3 simba-shi-3x3; do
+        row="$row | $("$M" search -p platforms/$p.ini -m "$s" --objective edp -j "$J" 2>/dev/null | edp)"
+    done
+    for p in simba-nvdla-3x3 simba-shi-3x3; do
+        row="$row | $("$M" search -p platforms/$p.ini -m "$s" --objective edp --baseline standalone 2>/dev/null | edp)"
+    done
+    echo "$row |"
+done
