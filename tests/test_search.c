@@ -1,0 +1,268 @@
+/* test_search.c - the outer scheduler: the exhaustive search finds the
+ * optimum that brute force finds, annealing lands within a stated gap of it,
+ * runs repeat byte for byte, a searched schedule reloads and simulates to
+ * the same figures, and the baselines have the shapes the README promises. */
+#include "testutil.h"
+#include "des.h"
+#include "estimate.h"
+#include "search.h"
+
+/* Chiplet a is NVDLA-like, b ShiDianNao-like; one model of two layers: a 7x7
+   conv over 3 channels (ShiDianNao runs it at 21.9 %, NVDLA at 3/64) and a
+   wide matmul (NVDLA at 100 %, ShiDianNao at 1/64 over 64 positions). */
+static const char *plat_text =
+    "[package]\nname = t2\nmesh = 2x1\nlink_bandwidth = 100GB/s\nhop_latency = 35ns\n"
+    "energy_per_bit = 2.04pJ\n"
+    "[chiplet a]\nat = 0,0\ndataflow = nvdla\n[chiplet b]\nat = 1,0\ndataflow = shidiannao\n"
+    "[dram d]\nchiplet = a\nbandwidth = 64GB/s\nlatency = 200ns\nenergy_per_bit = 14.8pJ\n";
+static const char *wl_text =
+    "[model]\nname = two\n[layers]\nc = conv k=64 c=3 r=7 h=224 w=224 stride=2\n"
+    "m = matmul m=64 k=4096 n=4096\n";
+
+typedef struct {
+    char *paths[3];
+    plat_t p;
+    scn_t scn;
+} fixture;
+
+static void setup(fixture *f)
+{
+    err_t e;
+    char buf[512];
+    f->paths[0] = tu_write_tmp(plat_text, ".ini");
+    f->paths[1] = tu_write_tmp(wl_text, ".ini");
+    snprintf(buf, sizeof buf, "[model x]\nworkload = %s\nbatch = 4\n", f->paths[1]);
+    f->paths[2] = tu_write_tmp(buf, ".ini");
+    ck_assert_msg(plat_load(f->paths[0], &f->p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(scn_load(f->paths[2], &f->scn, &e) == ERR_OK, "%s", e.msg);
+}
+
+static void teardown(fixture *f)
+{
+    scn_free(&f->scn);
+    plat_free(&f->p);
+    for (int i = 0; i < 3; i++) {
+        unlink(f->paths[i]);
+        free(f->paths[i]);
+    }
+}
+
+static double edp_of(const plat_t *p, const scn_t *scn, const sched_t *s)
+{
+    double mk, en;
+    err_t e;
+    ck_assert_int_eq(est_quick(p, scn, s, NULL, &mk, &en, NULL, &e), ERR_OK);
+    return mk * en;
+}
+
+START_TEST(exhaustive_finds_the_brute_force_optimum)
+{
+    fixture f;
+    setup(&f);
+    /* Brute force over every schedule of one window: one segment on a or b,
+       or the two layers on two different chiplets in either order; mini-batch
+       1, 2 or 4. */
+    double best = INFINITY;
+    sched_seg one[1], two[2];
+    sched_part pt = {.model = 0};
+    sched_window w = {.nparts = 1, .parts = &pt};
+    sched_t s = {.nwindows = 1, .windows = &w};
+    int best_first = -1, best_mb = 0, best_n = 0;
+    for (long mb = 1; mb <= 4; mb *= 2) {
+        pt.minibatch = mb;
+        for (int c = 0; c < 2; c++) {
+            one[0] = (sched_seg){0, 1, c};
+            pt.nsegs = 1, pt.segs = one;
+            double v = edp_of(&f.p, &f.scn, &s);
+            if (v < best)
+                best = v, best_first = c, best_mb = (int)mb, best_n = 1;
+            two[0] = (sched_seg){0, 0, c};
+            two[1] = (sched_seg){1, 1, 1 - c};
+            pt.nsegs = 2, pt.segs = two;
+            v = edp_of(&f.p, &f.scn, &s);
+            if (v < best)
+                best = v, best_first = c, best_mb = (int)mb, best_n = 2;
+        }
+    }
+    /* by hand: the conv belongs on b (ShiDianNao), the matmul on a (NVDLA) */
+    ck_assert_int_eq(best_n, 2);
+    ck_assert_int_eq(best_first, 1);
+    search_opts o;
+    search_defaults(&o);
+    o.no_simulate = 1;
+    search_result r;
+    err_t e;
+    ck_assert_msg(search_run(&f.p, &f.scn, &o, &r, &e) == ERR_OK, "%s", e.msg);
+    ck_assert(r.exhaustive);
+    /* 3 allocations (a, b, both) and the sequential structure */
+    ck_assert_int_eq(r.allocations, 3);
+    ck_assert_rel(r.est.edp_js, best, 1e-12);
+    const sched_part *bp = &r.best.windows[0].parts[0];
+    ck_assert_int_eq(bp->nsegs, 2);
+    ck_assert_int_eq(bp->segs[0].chiplet, 1);
+    ck_assert_int_eq(bp->segs[1].chiplet, 0);
+    ck_assert_int_eq(bp->minibatch, best_mb);
+    search_result_free(&r);
+    teardown(&f);
+}
+END_TEST
+
+static void load_default(plat_t *p, scn_t *scn)
+{
+    err_t e;
+    ck_assert_int_eq(plat_load("platforms/het-2x2.ini", p, &e), ERR_OK);
+    ck_assert_int_eq(scn_load("workloads/scenarios/gpt2-resnet50.ini", scn, &e), ERR_OK);
+}
+
+static char *schedule_text(const plat_t *p, const scn_t *scn, const sched_t *s)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *fp = open_memstream(&buf, &n);
+    ck_assert_int_eq(sched_write(fp, p, scn, s, "x.ini"), ERR_OK);
+    fclose(fp);
+    return buf;
+}
+
+START_TEST(annealing_within_gap_and_repeatable)
+{
+    plat_t p;
+    scn_t scn;
+    load_default(&p, &scn);
+    search_opts o;
+    search_defaults(&o);
+    o.no_simulate = 1;
+    search_result ex, an, an2;
+    err_t e;
+    ck_assert_int_eq(search_run(&p, &scn, &o, &ex, &e), ERR_OK);
+    ck_assert(ex.exhaustive);
+    /* the space of the 2x2 package: 3^4 allocations, 50 give both models a chiplet */
+    ck_assert_int_eq(ex.allocations, 50);
+    o.max_exhaustive = 0; /* force annealing */
+    o.anneal_steps = 200;
+    o.seed = 7;
+    ck_assert_int_eq(search_run(&p, &scn, &o, &an, &e), ERR_OK);
+    ck_assert(!an.exhaustive);
+    /* the stated gap: annealing within 5 % of the exhaustive optimum here */
+    ck_assert_msg(an.est.edp_js <= 1.05 * ex.est.edp_js, "annealing %g vs exhaustive %g", an.est.edp_js,
+                  ex.est.edp_js);
+    ck_assert(an.est.edp_js >= ex.est.edp_js * (1 - 1e-12)); /* it cannot beat the optimum */
+    ck_assert_int_eq(search_run(&p, &scn, &o, &an2, &e), ERR_OK);
+    char *a = schedule_text(&p, &scn, &an.best), *b = schedule_text(&p, &scn, &an2.best);
+    ck_assert_str_eq(a, b);
+    free(a);
+    free(b);
+    search_result_free(&ex);
+    search_result_free(&an);
+    search_result_free(&an2);
+    scn_free(&scn);
+    plat_free(&p);
+}
+END_TEST
+
+START_TEST(searched_schedule_reloads_and_simulates_the_same)
+{
+    plat_t p;
+    scn_t scn;
+    load_default(&p, &scn);
+    search_opts o;
+    search_defaults(&o);
+    o.validate = 3;
+    search_result r, r2;
+    err_t e;
+    o.jobs = 2;
+    ck_assert_msg(search_run(&p, &scn, &o, &r, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_int_eq(r.simulated, 3);
+    o.jobs = 1; /* parallelism does not change the answer */
+    ck_assert_int_eq(search_run(&p, &scn, &o, &r2, &e), ERR_OK);
+    char *a = schedule_text(&p, &scn, &r.best), *b = schedule_text(&p, &scn, &r2.best);
+    ck_assert_str_eq(a, b);
+    free(a);
+    free(b);
+    /* the winner is the best simulated of the validated */
+    for (int i = 0; i < r.nvalid; i++)
+        if (r.val_ok[i])
+            ck_assert(r.sim.edp_js <= search_score(OBJ_EDP, &r.val_sim[i]) * (1 + 1e-12));
+    char path[] = "/tmp/mcmbestXXXXXX.ini";
+    int fd = mkstemps(path, 4);
+    FILE *fp = fdopen(fd, "w");
+    char *scn_abs = realpath("workloads/scenarios/gpt2-resnet50.ini", NULL);
+    ck_assert_int_eq(sched_write(fp, &p, &scn, &r.best, scn_abs), ERR_OK);
+    fclose(fp);
+    free(scn_abs);
+    scn_t scn2;
+    sched_t s2;
+    ck_assert_msg(sched_load(path, &p, &scn2, &s2, &e) == ERR_OK, "%s", e.msg);
+    res_result sim;
+    des_opts d = {0};
+    ck_assert_int_eq(des_run(&p, &scn2, &s2, &d, &sim, &e), ERR_OK);
+    ck_assert_rel(sim.makespan_s, r.sim.makespan_s, 0);
+    ck_assert_rel(sim.energy_j, r.sim.energy_j, 0);
+    res_free(&sim);
+    sched_free(&s2);
+    scn_free(&scn2);
+    unlink(path);
+    search_result_free(&r);
+    search_result_free(&r2);
+    scn_free(&scn);
+    plat_free(&p);
+}
+END_TEST
+
+START_TEST(baselines)
+{
+    plat_t p, mono;
+    scn_t scn;
+    err_t e;
+    load_default(&p, &scn);
+    ck_assert_int_eq(plat_load("platforms/mono-os.ini", &mono, &e), ERR_OK);
+    search_opts o;
+    search_defaults(&o);
+    sched_t s;
+    /* monolithic: one window per model, the whole model on the chip */
+    ck_assert_int_eq(search_baseline(&mono, &scn, BASE_MONOLITHIC, &o, &s, &e), ERR_OK);
+    ck_assert_int_eq(s.nwindows, 2);
+    for (int w = 0; w < 2; w++) {
+        ck_assert_int_eq(s.windows[w].nparts, 1);
+        ck_assert_int_eq(s.windows[w].parts[0].nsegs, 1);
+    }
+    ck_assert_int_eq(sched_validate(&mono, &scn, &s, &e), ERR_OK);
+    sched_free(&s);
+    ck_assert_int_eq(search_baseline(&p, &scn, BASE_MONOLITHIC, &o, &s, &e), ERR_INPUT);
+    /* standalone: one window, each model on one chiplet of its own */
+    ck_assert_int_eq(search_baseline(&p, &scn, BASE_STANDALONE, &o, &s, &e), ERR_OK);
+    ck_assert_int_eq(s.nwindows, 1);
+    ck_assert_int_eq(s.windows[0].parts[0].nsegs, 1);
+    ck_assert_int_eq(s.windows[0].parts[1].nsegs, 1);
+    ck_assert_int_ne(s.windows[0].parts[0].segs[0].chiplet, s.windows[0].parts[1].segs[0].chiplet);
+    ck_assert_int_eq(sched_validate(&p, &scn, &s, &e), ERR_OK);
+    sched_free(&s);
+    /* Simba-like: GPT-2 (8 x 16.1 GMAC) and ResNet-50 (32 x 4.09 GMAC) have
+       about equal work: two chiplets each, along the snake n00 n10 | n11 s01 */
+    ck_assert_int_eq(search_baseline(&p, &scn, BASE_SIMBA, &o, &s, &e), ERR_OK);
+    ck_assert_int_eq(s.windows[0].parts[0].nsegs, 2);
+    ck_assert_int_eq(s.windows[0].parts[1].nsegs, 2);
+    ck_assert_str_eq(p.chiplets[s.windows[0].parts[0].segs[0].chiplet].name, "n00");
+    ck_assert_str_eq(p.chiplets[s.windows[0].parts[0].segs[1].chiplet].name, "n10");
+    ck_assert_str_eq(p.chiplets[s.windows[0].parts[1].segs[0].chiplet].name, "n11");
+    ck_assert_str_eq(p.chiplets[s.windows[0].parts[1].segs[1].chiplet].name, "s01");
+    ck_assert_int_eq(sched_validate(&p, &scn, &s, &e), ERR_OK);
+    sched_free(&s);
+    scn_free(&scn);
+    plat_free(&p);
+    plat_free(&mono);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("search");
+    TCase *tc = tcase_create("search");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, exhaustive_finds_the_brute_force_optimum);
+    tcase_add_test(tc, annealing_within_gap_and_repeatable);
+    tcase_add_test(tc, searched_schedule_reloads_and_simulates_the_same);
+    tcase_add_test(tc, baselines);
+    suite_add_tcase(s, tc);
+    return s;
+}
