@@ -57,8 +57,8 @@ run: deps
 # Unit tests (Check) and end-to-end tests of the binary, then the same again
 # built with AddressSanitizer and UndefinedBehaviorSanitizer.
 test: deps
-	@$(MAKE) --no-print-directory check-e2e check-unit
-	@$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" check-e2e check-unit
+	@$(MAKE) -k --no-print-directory check-e2e check-unit
+	@$(MAKE) -k --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" check-e2e check-unit
 
 check-e2e: $(BUILD)/mcmsim
 	MCMSIM=$(BUILD)/mcmsim sh tests/e2e.sh
