@@ -394,10 +394,11 @@ static void progress(ctx_t *x, double frac)
 }
 
 /* All models in one window, model m on the chiplets with alloc[c] == m + 1:
-   tries the cross product of each model's kept parts. Returns the best score. */
+   tries the cross product of each model's kept parts. Returns the best score.
+   The entries are copied: a later parts_for may grow the memo and move them. */
 static int try_allocation(ctx_t *x, const int *alloc, double *best)
 {
-    memo_entry *me[8];
+    memo_entry me[8];
     *best = INFINITY;
     for (int m = 0; m < x->M; m++) {
         uint64_t mask = 0;
@@ -406,8 +407,10 @@ static int try_allocation(ctx_t *x, const int *alloc, double *best)
                 mask |= 1ULL << c;
         if (!mask)
             return ERR_OK;
-        if (!(me[m] = parts_for(x, m, mask)))
+        const memo_entry *found = parts_for(x, m, mask);
+        if (!found)
             return err_internal(x->e, "out of memory");
+        me[m] = *found;
     }
     x->allocations++;
     sched_part sp[8];
@@ -416,7 +419,7 @@ static int try_allocation(ctx_t *x, const int *alloc, double *best)
     int pick[8] = {0};
     for (;;) {
         for (int m = 0; m < x->M; m++) {
-            const part_t *pt = &me[m]->parts[pick[m]];
+            const part_t *pt = &me[m].parts[pick[m]];
             sp[m] = (sched_part){.model = m, .minibatch = pt->minibatch, .nsegs = pt->nsegs,
                                  .segs = (sched_seg *)pt->segs};
         }
@@ -439,17 +442,20 @@ static int try_allocation(ctx_t *x, const int *alloc, double *best)
 static int try_sequential(ctx_t *x)
 {
     uint64_t all = x->N == 64 ? ~0ULL : (1ULL << x->N) - 1;
-    memo_entry *me[8];
-    for (int m = 0; m < x->M; m++)
-        if (!(me[m] = parts_for(x, m, all)))
+    memo_entry me[8];
+    for (int m = 0; m < x->M; m++) {
+        const memo_entry *found = parts_for(x, m, all);
+        if (!found)
             return err_internal(x->e, "out of memory");
+        me[m] = *found;
+    }
     sched_part sp[8];
     sched_window w[8];
     sched_t s = {.path = NULL, .nwindows = x->M, .windows = w};
     int pick[8] = {0};
     for (;;) {
         for (int m = 0; m < x->M; m++) {
-            const part_t *pt = &me[m]->parts[pick[m]];
+            const part_t *pt = &me[m].parts[pick[m]];
             sp[m] = (sched_part){.model = m, .minibatch = pt->minibatch, .nsegs = pt->nsegs,
                                  .segs = (sched_seg *)pt->segs};
             w[m] = (sched_window){.nparts = 1, .parts = &sp[m]};

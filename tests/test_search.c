@@ -254,6 +254,30 @@ START_TEST(baselines)
 }
 END_TEST
 
+START_TEST(large_package_annealing)
+{
+    /* 36 chiplets, two big models: many chiplet sets, so the memo of parts
+       grows (and moves) while an allocation is being assembled */
+    plat_t p;
+    scn_t scn;
+    err_t e;
+    ck_assert_int_eq(plat_load("platforms/het-6x6.ini", &p, &e), ERR_OK);
+    ck_assert_int_eq(scn_load("workloads/scenarios/sc1.ini", &scn, &e), ERR_OK);
+    search_opts o;
+    search_defaults(&o);
+    o.no_simulate = 1;
+    o.anneal_steps = 150;
+    search_result r;
+    ck_assert_msg(search_run(&p, &scn, &o, &r, &e) == ERR_OK, "%s", e.msg);
+    ck_assert(!r.exhaustive);
+    ck_assert_int_eq(sched_validate(&p, &scn, &r.best, &e), ERR_OK);
+    ck_assert(r.est.makespan_s > 0);
+    search_result_free(&r);
+    scn_free(&scn);
+    plat_free(&p);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("search");
@@ -263,6 +287,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, annealing_within_gap_and_repeatable);
     tcase_add_test(tc, searched_schedule_reloads_and_simulates_the_same);
     tcase_add_test(tc, baselines);
+    tcase_add_test(tc, large_package_annealing);
     suite_add_tcase(s, tc);
     return s;
 }
