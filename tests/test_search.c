@@ -266,7 +266,7 @@ START_TEST(large_package_annealing)
     search_opts o;
     search_defaults(&o);
     o.no_simulate = 1;
-    o.anneal_steps = 150;
+    o.anneal_steps = 400;
     search_result r;
     ck_assert_msg(search_run(&p, &scn, &o, &r, &e) == ERR_OK, "%s", e.msg);
     ck_assert(!r.exhaustive);
