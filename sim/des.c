@@ -791,7 +791,10 @@ static void collect_segments(const des_ctx *c, res_result *r)
         res_seg *rs = &r->segs[si];
         double compute = 0, latency = 0, ws = c->win_start[ps->window];
         for (long i = 0; i < ps->nminibatches; i++) {
-            double ready = ws;
+            /* from when both the segment and its producers' outputs were
+               ready: the service time the closed form's Lat stands for, not
+               the time mini-batch i queued behind i-1 */
+            double ready = i > 0 ? fmax(ws, c->ce[rt->mb0 + i - 1]) : ws;
             for (int k = 0; k < rt->nin; k++) {
                 const des_flow *f = &c->flows[c->ins[rt->in0 + k]];
                 if (f->kind == FLOW_SEG && i < pl->segs[f->src].nminibatches)

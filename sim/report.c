@@ -367,18 +367,18 @@ static void gap_cause(const plat_t *p, const plan_t *pl, const res_result *est,
     double gap = ss->latency_s - es->latency_s;
     if (fabs(gap) <= 0.01 * fmax(es->latency_s, 1e-30))
         snprintf(buf, n, "-");
-    else if (shared && gap > 0)
+    else if (gap < 0)
+        snprintf(buf, n, "transfers overlap compute and each other (double buffering)");
+    else if (shared)
         snprintf(buf, n, "chiplet %s shared with %d other segment%s", p->chiplets[ps->chiplet].name,
                  shared, shared > 1 ? "s" : "");
     else if (ss->wait_weight_s > ss->wait_input_s && ss->wait_weight_s > 0)
         snprintf(buf, n, "waited %.3f ms for weights from %s (%.0f%% busy)", ss->wait_weight_s * 1e3,
                  p->drams[ps->dram].name,
                  100 * sim->links[p->nlinks - p->ndrams + ps->dram].utilization);
-    else if (gap > 0 && best >= 0 && sim->links[best].peak_flows > 1)
+    else if (best >= 0 && sim->links[best].peak_flows > 1)
         snprintf(buf, n, "link %s shared (%d flows at peak, %.0f%% busy)", p->links[best].name,
                  sim->links[best].peak_flows, 100 * best_u);
-    else if (gap < 0)
-        snprintf(buf, n, "transfers overlap compute and each other");
     else
         snprintf(buf, n, "waited %.3f ms on inputs (upstream stalls)", ss->wait_input_s * 1e3);
 }

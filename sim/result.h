@@ -18,7 +18,8 @@ typedef struct {
     double in_comm_s;            /* inputs from other chiplets and DRAM, per mini-batch */
     double out_comm_s;           /* outputs to DRAM, per mini-batch */
     double weight_s;             /* weight loads per mini-batch (streamed) or once (resident) */
-    double latency_s;            /* per mini-batch: estimate's Lat(seg|b'); sim's mean measured */
+    double latency_s;            /* per mini-batch: estimate's Lat(seg|b'); sim: mean time from
+                                    when the segment and its inputs were ready to compute end */
     double weight_bytes;
     int weights_streamed;        /* weights do not fit in L2: fetched per mini-batch */
     double wait_input_s;         /* sim: total time blocked on inputs */
