@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cost.h"
 #include "plan.h"
@@ -34,6 +35,10 @@ int rep_write_atomic(const char *path, int (*write)(FILE *fp, void *arg), void *
         free(tmp);
         return rc;
     }
+    /* mkstemp creates the file 0600; the user's umask decides, as for any new file */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
     FILE *fp = fdopen(fd, "w");
     int rc = fp ? write(fp, arg) : ERR_INTERNAL;
     if (fp && fclose(fp) != 0)
