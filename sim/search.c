@@ -755,6 +755,15 @@ static double space_size(const ctx_t *x)
     return total + seq;
 }
 
+/* Pareto points in order of makespan (no two are equal on both axes). */
+static int by_makespan(const void *a, const void *b)
+{
+    const search_point *x = a, *y = b;
+    if (x->makespan_s != y->makespan_s)
+        return x->makespan_s < y->makespan_s ? -1 : 1;
+    return (x->energy_j > y->energy_j) - (x->energy_j < y->energy_j);
+}
+
 int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_result *r, err_t *e)
 {
     memset(r, 0, sizeof *r);
@@ -821,6 +830,7 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
         rc = des_run(p, scn, &r->best, &dopts, &r->sim, e);
     }
     if (!rc) {
+        qsort(x.pareto, (size_t)x.npareto, sizeof *x.pareto, by_makespan);
         r->npareto = x.npareto;
         r->pareto = x.pareto;
         x.pareto = NULL;
