@@ -171,6 +171,28 @@ int cfg_load(const char *path, cfg_file *f, err_t *e)
     return rc;
 }
 
+int cfg_parse_file(const char *path, int (*parse)(cfg_file *f, void *arg, err_t *e), void *arg,
+                   err_t *e)
+{
+    cfg_file f;
+    int rc = cfg_load(path, &f, e);
+    if (rc)
+        return rc;
+    rc = parse(&f, arg, e);
+    cfg_free(&f);
+    return rc;
+}
+
+char *cfg_trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
 void cfg_free(cfg_file *f)
 {
     for (int i = 0; i < f->n; i++) {

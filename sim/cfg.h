@@ -30,6 +30,12 @@ typedef struct {
 /* Reads and tokenises PATH; a syntax error or an over-long line is an input error. */
 int cfg_load(const char *path, cfg_file *f, err_t *e);
 void cfg_free(cfg_file *f);
+/* cfg_load, then PARSE(f, ARG, e), then cfg_free: the shape of every loader. */
+int cfg_parse_file(const char *path, int (*parse)(cfg_file *f, void *arg, err_t *e), void *arg,
+                   err_t *e);
+
+/* S without leading and trailing blanks (in place). */
+char *cfg_trim(char *s);
 
 /* The entry KEY of SECTION, or NULL; marks it used. A repeated key is an error
    reported by cfg_load already. */

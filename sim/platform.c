@@ -339,8 +339,9 @@ static int check_name(const cfg_file *f, int line, const char *name, err_t *e)
     return ERR_OK;
 }
 
-static int load_sections(cfg_file *f, plat_t *p, err_t *e)
+static int load_sections(cfg_file *f, void *arg, err_t *e)
 {
+    plat_t *p = arg;
     int rc = read_package(f, p, e);
     if (rc)
         return rc;
@@ -410,12 +411,7 @@ static int load_sections(cfg_file *f, plat_t *p, err_t *e)
 int plat_load(const char *path, plat_t *p, err_t *e)
 {
     memset(p, 0, sizeof *p);
-    cfg_file f;
-    int rc = cfg_load(path, &f, e);
-    if (rc)
-        return rc;
-    rc = load_sections(&f, p, e);
-    cfg_free(&f);
+    int rc = cfg_parse_file(path, load_sections, p, e);
     if (!rc && !(p->path = strdup(path)))
         rc = err_internal(e, "out of memory");
     if (!rc)

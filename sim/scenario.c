@@ -36,8 +36,9 @@ static int check_model_name(const cfg_file *f, int line, const char *name, err_t
     return ERR_OK;
 }
 
-static int load_models(cfg_file *f, scn_t *s, err_t *e)
+static int load_models(cfg_file *f, void *arg, err_t *e)
 {
+    scn_t *s = arg;
     s->models = calloc((size_t)f->nsects + 1, sizeof *s->models);
     if (!s->models)
         return err_internal(e, "out of memory");
@@ -78,12 +79,7 @@ static int load_models(cfg_file *f, scn_t *s, err_t *e)
 int scn_load(const char *path, scn_t *s, err_t *e)
 {
     memset(s, 0, sizeof *s);
-    cfg_file f;
-    int rc = cfg_load(path, &f, e);
-    if (rc)
-        return rc;
-    rc = load_models(&f, s, e);
-    cfg_free(&f);
+    int rc = cfg_parse_file(path, load_models, s, e);
     if (!rc && !(s->path = strdup(path)))
         rc = err_internal(e, "out of memory");
     if (rc)

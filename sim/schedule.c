@@ -8,7 +8,6 @@
  *   gpt2.1 = emb .. h5.add2 @ n00
  *   gpt2.2 = h6.ln1 .. lm_head @ n10
  * Windows are numbered from 1 in order; a model's segments from 1 in order. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cfg.h"
@@ -122,15 +121,6 @@ int sched_validate(const plat_t *p, const scn_t *scn, const sched_t *s, err_t *e
 
 /* ---- loading ---- */
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
 
 /* A layer reference: its name, or #INDEX. */
 static int layer_ref(const cfg_file *f, int line, const wl_model *m, const char *ref, int *out, err_t *e)
@@ -159,7 +149,7 @@ static int parse_seg(const cfg_file *f, const cfg_entry *en, const plat_t *p, co
         return err_at(e, f->path, en->line, "segment must be 'FIRST .. LAST @ CHIPLET', not '%s'",
                       en->value);
     *at = '\0';
-    char *chip = trim(at + 1);
+    char *chip = cfg_trim(at + 1);
     sg->chiplet = plat_find_chiplet(p, chip);
     if (sg->chiplet < 0)
         return err_at(e, f->path, en->line, "platform %s has no chiplet '%s'", p->name, chip);
@@ -167,11 +157,11 @@ static int parse_seg(const cfg_file *f, const cfg_entry *en, const plat_t *p, co
     int rc;
     if (dots) {
         *dots = '\0';
-        if ((rc = layer_ref(f, en->line, m, trim(buf), &sg->first, e)) ||
-            (rc = layer_ref(f, en->line, m, trim(dots + 2), &sg->last, e)))
+        if ((rc = layer_ref(f, en->line, m, cfg_trim(buf), &sg->first, e)) ||
+            (rc = layer_ref(f, en->line, m, cfg_trim(dots + 2), &sg->last, e)))
             return rc;
     } else {
-        if ((rc = layer_ref(f, en->line, m, trim(buf), &sg->first, e)))
+        if ((rc = layer_ref(f, en->line, m, cfg_trim(buf), &sg->first, e)))
             return rc;
         sg->last = sg->first;
     }

@@ -34,12 +34,18 @@ void search_defaults(search_opts *o)
     o->anneal_steps = 1500;
 }
 
-int search_objective_parse(const char *name)
+/* Index of NAME among the N NAMES, -1 if absent. */
+static int lookup(const char *const *names, int n, const char *name)
 {
-    for (int i = 0; i < 4; i++)
-        if (strcmp(name, obj_names[i]) == 0)
+    for (int i = 0; i < n; i++)
+        if (strcmp(name, names[i]) == 0)
             return i;
     return -1;
+}
+
+int search_objective_parse(const char *name)
+{
+    return lookup(obj_names, 4, name);
 }
 
 const char *search_objective_name(search_objective o)
@@ -860,10 +866,7 @@ static const char *const base_names[] = {"monolithic-os", "standalone", "simba"}
 
 int search_baseline_parse(const char *name)
 {
-    for (int i = 0; i < 3; i++)
-        if (strcmp(name, base_names[i]) == 0)
-            return i;
-    return -1;
+    return lookup(base_names, 3, name);
 }
 
 const char *search_baseline_name(search_base b)

@@ -991,8 +991,9 @@ static int load_tf_spec(cfg_file *f, int elem_bytes, wl_tf_spec *spec, err_t *e)
     return err_at(e, f->path, at ? at->line : cfg_section_line(f, sec), "[%s]: %s", sec, why);
 }
 
-static int load_ini_body(cfg_file *f, wl_model *m, err_t *e)
+static int load_ini_body(cfg_file *f, void *arg, err_t *e)
 {
+    wl_model *m = arg;
     int rc;
     if ((rc = check_sections(f, e)) || (rc = load_model_section(f, m, e)))
         return rc;
@@ -1014,17 +1015,6 @@ static int load_ini_body(cfg_file *f, wl_model *m, err_t *e)
     return ERR_OK;
 }
 
-static int load_ini(const char *path, wl_model *m, err_t *e)
-{
-    cfg_file f;
-    int rc = cfg_load(path, &f, e);
-    if (rc)
-        return rc;
-    rc = load_ini_body(&f, m, e);
-    cfg_free(&f);
-    return rc;
-}
-
 /* ---- SCALE-Sim topology CSV ---------------------------------------------- */
 
 static const char *const csv_conv_cols[] = {"Layer name", "IFMAP Height", "IFMAP Width",
@@ -1035,15 +1025,6 @@ static const char *const csv_gemm_cols[] = {"Layer", "M", "N", "K"};
 #define CSV_GEMM_N 4
 #define CSV_MAX_FIELDS 16
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
 
 /* Splits a row at commas; SCALE-Sim ends rows with one, which adds no field.
    Returns the field count; only the first CSV_MAX_FIELDS are stored. */
@@ -1055,7 +1036,7 @@ static int csv_split(char *line, char **fld)
         next = strchr(p, ',');
         if (next)
             *next++ = '\0';
-        last = trim(p);
+        last = cfg_trim(p);
         if (n < CSV_MAX_FIELDS)
             fld[n] = last;
         n++;
@@ -1120,7 +1101,7 @@ static int load_csv(const char *path, wl_model *m, err_t *e)
     while (!rc && getline(&line, &size, fp) != -1) {
         lineno++;
         char *fld[CSV_MAX_FIELDS];
-        char *row = trim(line);
+        char *row = cfg_trim(line);
         if (!*row)
             continue;
         int n = csv_split(row, fld);
@@ -1152,7 +1133,7 @@ int wl_load(const char *path, wl_model *m, err_t *e)
     memset(m, 0, sizeof *m);
     size_t n = strlen(path);
     int csv = n > 4 && strcasecmp(path + n - 4, ".csv") == 0;
-    int rc = csv ? load_csv(path, m, e) : load_ini(path, m, e);
+    int rc = csv ? load_csv(path, m, e) : cfg_parse_file(path, load_ini_body, m, e);
     if (rc)
         wl_free(m);
     return rc;
