@@ -90,8 +90,9 @@ static char *reader(char *str, int num, void *stream)
     if (!fgets(str, num, r->fp))
         return NULL;
     r->line++;
-    size_t n = strlen(str);
-    if (n > 0 && str[n - 1] != '\n' && !feof(r->fp)) {
+    /* inih promises lines of num - 3 characters (room for \r, \n and \0) */
+    size_t n = strcspn(str, "\r\n");
+    if ((int)n > num - 3 || (str[n] == '\0' && !feof(r->fp))) {
         r->too_long = r->line;
         r->max = num - 3;
         return NULL;

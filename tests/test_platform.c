@@ -125,9 +125,9 @@ START_TEST(shipped_platforms)
 }
 END_TEST
 
-/* Replaces line LINE (1-based) of the good file with TEXT and expects an
-   input error that starts with "PATH:WANT_LINE: " and contains WHAT. */
-static void expect_bad(int line, const char *text, int want_line, const char *what)
+/* The good file with line LINE (1-based) replaced by TEXT, in a temporary
+   file whose malloc'd path is returned. */
+static char *good_but(int line, const char *text)
 {
     char buf[4096] = "";
     const char *s = good;
@@ -139,7 +139,14 @@ static void expect_bad(int line, const char *text, int want_line, const char *wh
             strncat(buf, s, (size_t)(eol - s + 1));
         s = eol + 1;
     }
-    char *path = tu_write_tmp(buf, ".ini");
+    return tu_write_tmp(buf, ".ini");
+}
+
+/* Expects an input error for good_but(LINE, TEXT) that starts with
+   "PATH:WANT_LINE: " and contains WHAT. */
+static void expect_bad(int line, const char *text, int want_line, const char *what)
+{
+    char *path = good_but(line, text);
     plat_t p;
     err_t e;
     ck_assert_int_eq(plat_load(path, &p, &e), ERR_INPUT);
@@ -177,6 +184,22 @@ START_TEST(bad_inputs)
     longline[398] = '\n';
     longline[399] = '\0';
     expect_bad(13, longline, 13, "line too long");
+    /* the limit is exact: 197 characters pass, 198 do not */
+    memset(longline, ' ', sizeof longline);
+    memcpy(longline, "pes = 256", 9);
+    longline[197] = '\n';
+    longline[198] = '\0';
+    char *path = good_but(13, longline);
+    plat_t p;
+    err_t e;
+    ck_assert_msg(plat_load(path, &p, &e) == ERR_OK, "%s", e.msg);
+    plat_free(&p);
+    unlink(path);
+    free(path);
+    longline[197] = ' ';
+    longline[198] = '\n';
+    longline[199] = '\0';
+    expect_bad(13, longline, 13, "line too long (more than 197 characters)");
 }
 END_TEST
 
