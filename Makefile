@@ -65,7 +65,7 @@ check-e2e: $(BUILD)/mcmsim
 
 check-unit: $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do \
-	  echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=tests/lsan.supp:print_suppressions=0 ./$$t || fail=1; \
+	  echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 ./$$t || fail=1; \
 	done; exit $$fail
 
 bench: deps
