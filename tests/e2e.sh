@@ -71,6 +71,22 @@ has 'error'
 expect 2 "$M" simulate -p "$P" -s "$S" --trace "$T/no/such/dir/t.json"
 if [ ! -e "$T/no/such/dir/t.json" ]; then ok; else bad "half-written trace"; fi
 
+# search: the written schedule loads back and simulates to the figures printed
+SC=workloads/scenarios/gpt2-resnet50.ini
+expect 0 "$M" search -p "$P" -m "$SC" --validate 2 -j 1 -o "$T/best.ini" --json
+has '"rank_agreement_kendall_tau"'
+has '"pareto_latency_energy"'
+grep -A3 '"simulate": {' "$T/out" | grep '"makespan_s"' | tail -1 | tr -d ' ' >"$T/want"
+expect 0 "$M" simulate -p "$P" -s "$T/best.ini" --json
+grep '"makespan_s"' "$T/out" | head -1 | tr -d ' ' >"$T/got"
+if [ -s "$T/want" ] && cmp -s "$T/want" "$T/got"; then ok; else bad "reloaded schedule: $(cat "$T/got") vs $(cat "$T/want")"; fi
+expect 2 "$M" search -p "$P" -m "$SC" --objective speed
+expect 2 "$M" search -p "$P" -m "$SC" --baseline monolithic-os
+expect 0 "$M" search -p platforms/mono-os.ini -m "$SC" --baseline monolithic-os -o "$T/mono.ini"
+expect 0 "$M" estimate -p platforms/mono-os.ini -s "$T/mono.ini"
+expect 2 "$M" search -p "$P" -m "$SC" -o "$T/no/such/dir/best.ini"
+if [ ! -e "$T/no/such/dir/best.ini" ]; then ok; else bad "half-written schedule"; fi
+
 # bad inputs: FILE:LINE and status 2
 printf '[package]\nname = x\nmesh = 2x2\nlink_bandwidth = fast\n' >"$T/p.ini"
 expect 2 "$M" estimate -p "$T/p.ini" -s "$S"
