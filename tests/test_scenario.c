@@ -1,0 +1,91 @@
+/* test_scenario.c - model mixes: the shipped scenarios load with the batch
+ * sizes of REFERENCE.md, and each kind of bad scenario names file and line. */
+#include "testutil.h"
+#include "scenario.h"
+
+START_TEST(shipped_scenarios)
+{
+    const char *files[] = {"workloads/scenarios/gpt2-resnet50.ini", "workloads/scenarios/sc1.ini",
+                           "workloads/scenarios/sc2.ini", "workloads/scenarios/sc3.ini"};
+    /* REFERENCE.md: Sc1 GPT2-L(1) + BERT-L(3); Sc2 + ResNet-50(1); Sc3 GPT2-L(1) + BERT-L(3) +
+       ResNet-50(32); the default mix GPT-2 small(8) + ResNet-50(32) */
+    const long batches[4][3] = {{8, 32, 0}, {1, 3, 0}, {1, 3, 1}, {1, 3, 32}};
+    const int counts[] = {2, 2, 3, 3};
+    for (int i = 0; i < 4; i++) {
+        scn_t s;
+        err_t e;
+        ck_assert_msg(scn_load(files[i], &s, &e) == ERR_OK, "%s", e.msg);
+        ck_assert_int_eq(s.nmodels, counts[i]);
+        for (int m = 0; m < s.nmodels; m++)
+            ck_assert_int_eq(s.models[m].batch, batches[i][m]);
+        scn_free(&s);
+    }
+    scn_t s;
+    err_t e;
+    ck_assert_int_eq(scn_load("workloads/scenarios/sc3.ini", &s, &e), ERR_OK);
+    ck_assert_int_eq(scn_find(&s, "bert-l"), 1);
+    ck_assert_int_eq(s.models[0].model.nlayers, 435); /* GPT-2 large: 1 + 36 * 12 + 2 */
+    scn_free(&s);
+}
+END_TEST
+
+/* Expects scn_load of TEXT to fail at LINE (0: the file as a whole) with
+   WHAT in the message. */
+static void expect_bad(const char *text, int line, const char *what)
+{
+    char *path = tu_write_tmp(text, ".ini");
+    scn_t s;
+    err_t e;
+    ck_assert_int_eq(scn_load(path, &s, &e), ERR_INPUT);
+    char prefix[128];
+    if (line > 0)
+        snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
+    else
+        snprintf(prefix, sizeof prefix, "%s: ", path);
+    ck_assert_msg(strncmp(e.msg, prefix, strlen(prefix)) == 0, "got '%s', want '%s'", e.msg, prefix);
+    ck_assert_msg(strstr(e.msg, what), "got '%s', want '%s'", e.msg, what);
+    unlink(path);
+    free(path);
+}
+
+START_TEST(bad_scenarios)
+{
+    char wl[256], buf[1024];
+    char *abs = realpath("workloads/resnet50.ini", NULL);
+    snprintf(wl, sizeof wl, "workload = %s\n", abs);
+    free(abs);
+    snprintf(buf, sizeof buf, "[model r]\n%sbatch = 0\n", wl);
+    expect_bad(buf, 3, "out of range");
+    snprintf(buf, sizeof buf, "[model r]\n%sbatch = 2x\n", wl);
+    expect_bad(buf, 3, "bad integer");
+    snprintf(buf, sizeof buf, "[model r]\n%s", wl);
+    expect_bad(buf, 1, "missing key 'batch'");
+    snprintf(buf, sizeof buf, "[model r]\n%sbatch = 1\nbacth = 2\n", wl);
+    expect_bad(buf, 4, "unknown key 'bacth'");
+    snprintf(buf, sizeof buf, "[models r]\n%sbatch = 1\n", wl);
+    expect_bad(buf, 1, "unknown section [models r]");
+    snprintf(buf, sizeof buf, "[model r]\n%sbatch = 1\n[model r ]\n%sbatch = 1\n", wl, wl);
+    expect_bad(buf, 4, "duplicate section [model r]");
+    snprintf(buf, sizeof buf, "[model r.x]\n%sbatch = 1\n", wl);
+    expect_bad(buf, 1, "letters, digits");
+    expect_bad("", 0, "no [model NAME] section");
+    /* a workload that does not exist is reported at its own path */
+    char *path = tu_write_tmp("[model r]\nworkload = no-such-model.ini\nbatch = 1\n", ".ini");
+    scn_t s;
+    err_t e;
+    ck_assert_int_eq(scn_load(path, &s, &e), ERR_INPUT);
+    ck_assert_msg(strstr(e.msg, "/no-such-model.ini: cannot open"), "%s", e.msg);
+    unlink(path);
+    free(path);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("scenario");
+    TCase *tc = tcase_create("scenario");
+    tcase_add_test(tc, shipped_scenarios);
+    tcase_add_test(tc, bad_scenarios);
+    suite_add_tcase(s, tc);
+    return s;
+}
