@@ -938,6 +938,30 @@ static const struct {
 };
 #define NTF_KEYS (int)(sizeof tf_keys / sizeof tf_keys[0])
 
+/* REFERENCE.md's model sizes, for `size = ...` instead of the three keys. */
+static const struct {
+    wl_family family;
+    const char *name;
+    long d_model, layers, heads;
+} tf_sizes[] = {
+    {WL_GPT2, "small", 768, 12, 12},  {WL_GPT2, "medium", 1024, 24, 16},
+    {WL_GPT2, "large", 1280, 36, 20}, {WL_GPT2, "xl", 1600, 48, 25},
+    {WL_BERT, "base", 768, 12, 12},   {WL_BERT, "large", 1024, 24, 16},
+};
+
+static int apply_size(const cfg_file *f, const cfg_entry *en, wl_tf_spec *spec, err_t *e)
+{
+    for (size_t i = 0; i < sizeof tf_sizes / sizeof tf_sizes[0]; i++)
+        if (tf_sizes[i].family == spec->family && strcmp(tf_sizes[i].name, en->value) == 0) {
+            spec->d_model = tf_sizes[i].d_model;
+            spec->nlayers = tf_sizes[i].layers;
+            spec->heads = tf_sizes[i].heads;
+            return ERR_OK;
+        }
+    return err_at(e, f->path, en->line, "'size': unknown size '%s' (%s)", en->value,
+                  spec->family == WL_GPT2 ? "small, medium, large or xl" : "base or large");
+}
+
 /* Maps an entry's value to one of NAMES (index into *OUT). */
 static int parse_word(const cfg_file *f, const cfg_entry *en, const char *const *names, int n,
                       int *out, err_t *e)
@@ -959,7 +983,7 @@ static int load_tf_spec(cfg_file *f, int elem_bytes, wl_tf_spec *spec, err_t *e)
     for (int i = 0; i < NTF_KEYS; i++)
         ent[i] = cfg_get(f, sec, tf_keys[i].key);
     cfg_entry *fam = cfg_get(f, sec, "family"), *phase = cfg_get(f, sec, "phase");
-    cfg_entry *lm = cfg_get(f, sec, "lm_head");
+    cfg_entry *lm = cfg_get(f, sec, "lm_head"), *size = cfg_get(f, sec, "size");
     int rc = cfg_check_used(f, sec, e);
     int v;
     if (rc || (rc = cfg_need(f, sec, "family", &fam, e)) ||
@@ -967,8 +991,10 @@ static int load_tf_spec(cfg_file *f, int elem_bytes, wl_tf_spec *spec, err_t *e)
         return rc;
     wl_tf_defaults(spec, (wl_family)v);
     spec->elem_bytes = elem_bytes;
+    if (size && (rc = apply_size(f, size, spec, e)))
+        return rc;
     for (int i = 0; i < NTF_KEYS; i++) {
-        if (!ent[i] && tf_keys[i].required)
+        if (!ent[i] && tf_keys[i].required && !size)
             return err_at(e, f->path, cfg_section_line(f, sec), "[%s]: missing key '%s'", sec,
                           tf_keys[i].key);
         long *field = (long *)((char *)spec + tf_keys[i].off);

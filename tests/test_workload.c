@@ -227,6 +227,36 @@ START_TEST(decode_from_ini)
 }
 END_TEST
 
+START_TEST(named_sizes)
+{
+    /* size = medium is d_model 1024, 24 layers, 16 heads (REFERENCE.md):
+       the same 354,823,168 parameters as workloads/gpt2-medium.ini */
+    char *path;
+    wl_model m;
+    err_t e = {{0}};
+    int rc = load_text("[transformer]\nfamily = gpt2\nsize = medium\n", ".ini", &path, &m, &e);
+    ck_assert_msg(rc == ERR_OK, "%s", e.msg);
+    ck_assert_int_eq(m.nlayers, 1 + 24 * 12 + 2);
+    ck_assert_double_eq(wl_total_params(&m), 354823168.0);
+    wl_free(&m);
+    unlink(path);
+    free(path);
+    /* an explicit key overrides the size */
+    rc = load_text("[transformer]\nfamily = bert\nsize = base\nlayers = 2\n", ".ini", &path, &m, &e);
+    ck_assert_msg(rc == ERR_OK, "%s", e.msg);
+    ck_assert_ptr_nonnull(layer(&m, "h1.add2"));
+    ck_assert_int_eq(wl_find(&m, "h2.ln1"), -1);
+    wl_free(&m);
+    unlink(path);
+    free(path);
+    rc = load_text("[transformer]\nfamily = bert\nsize = xl\n", ".ini", &path, &m, &e);
+    ck_assert_int_eq(rc, ERR_INPUT);
+    ck_assert_msg(strstr(e.msg, ":3: 'size': unknown size 'xl' (base or large)"), "%s", e.msg);
+    unlink(path);
+    free(path);
+}
+END_TEST
+
 START_TEST(explicit_layers)
 {
     char *path;
@@ -513,6 +543,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, resnet50_macs_params);
     tcase_add_test(tc, resnet50_residuals);
     tcase_add_test(tc, gpt2_small_params);
+    tcase_add_test(tc, named_sizes);
     tcase_add_test(tc, shipped_transformer_params);
     tcase_add_test(tc, bert_base);
     tcase_add_test(tc, attention_head_dims);
