@@ -43,7 +43,8 @@ typedef struct {
 } layer_cost;
 
 typedef struct {
-    const wl_model *model;
+    const wl_layer *layers;  /* the model: its layer array, which views of a
+                                scenario share with the model they copy */
     const plat_chiplet *chip;
     long minibatch;
     layer_cost *costs;       /* one per layer */
@@ -90,11 +91,12 @@ static int same_config(const plat_chiplet *a, const plat_chiplet *b)
 }
 
 /* The costs of every layer of M on C at MB, from the cache; NULL on OOM.
-   The cache keeps pointers to C and M: they must outlive it. */
+   The cache keeps pointers to C and M's layers: they must outlive it. */
 static const layer_cost *cached(plan_cache *cache, const plat_chiplet *c, const wl_model *m, long mb)
 {
     for (int i = 0; i < cache->n; i++)
-        if (cache->v[i].model == m && cache->v[i].minibatch == mb && same_config(cache->v[i].chip, c))
+        if (cache->v[i].layers == m->layers && cache->v[i].minibatch == mb &&
+            same_config(cache->v[i].chip, c))
             return cache->v[i].costs;
     if (cache->n == cache->cap) {
         int cap = cache->cap ? 2 * cache->cap : 16;
@@ -108,7 +110,7 @@ static const layer_cost *cached(plan_cache *cache, const plat_chiplet *c, const 
     en->costs = malloc((size_t)m->nlayers * sizeof *en->costs + 1);
     if (!en->costs)
         return NULL;
-    en->model = m;
+    en->layers = m->layers;
     en->chip = c;
     en->minibatch = mb;
     for (int l = 0; l < m->nlayers; l++)

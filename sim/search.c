@@ -17,6 +17,7 @@
 #define MAX_MB 16        /* mini-batch sizes tried per model */
 #define PER_SET 3        /* parts kept per (model, chiplet set): fastest, leanest, best product */
 #define MAX_ORDERS 24
+#define GROUP_KEEP 2     /* schedules kept per window of a packing */
 
 /* ---- small helpers ---- */
 
@@ -127,6 +128,16 @@ typedef struct {
     long estimated, allocations;
     double t0, last_progress;
     err_t *e;
+    /* the models being placed in one window: all of them, or one group of
+       a packing; VIEW is the scenario restricted to them, for estimates */
+    int G;
+    int gm[8];
+    scn_model view_models[8];
+    scn_t view;
+    /* a group's best single-window schedules (models numbered as in VIEW) */
+    sched_t gbest[GROUP_KEEP];
+    double gscore[GROUP_KEEP];
+    int ngbest;
 } ctx_t;
 
 static double *layer_times(ctx_t *x, int m, int c, int bi)
@@ -344,43 +355,71 @@ static void offer_pareto(ctx_t *x, const search_point *pt)
     x->pareto[x->npareto++] = *pt;
 }
 
-/* Estimates schedule S, returns its score in *SCORE and keeps it when it is
-   among the best. */
+/* Inserts S with SCORE into the sorted list TOP/SCORES of capacity K (N
+   used), with PT beside it when PTS is not NULL. Equal scores are taken for
+   the same schedule. */
+static int keep_top(ctx_t *x, sched_t *top, double *scores, search_point *pts, int *n, int K,
+                    const sched_t *s, double score, const search_point *pt)
+{
+    for (int i = 0; i < *n; i++)
+        if (scores[i] == score)
+            return ERR_OK;
+    if (*n == K && score >= scores[K - 1])
+        return ERR_OK;
+    int pos = *n < K ? (*n)++ : K - 1;
+    sched_free(&top[pos]);
+    /* shifting moves ownership down; the slot left at POS is overwritten */
+    while (pos > 0 && scores[pos - 1] > score) {
+        top[pos] = top[pos - 1];
+        scores[pos] = scores[pos - 1];
+        if (pts)
+            pts[pos] = pts[pos - 1];
+        pos--;
+    }
+    if (sched_copy(&top[pos], s)) {
+        memset(&top[pos], 0, sizeof top[pos]);
+        scores[pos] = INFINITY;
+        return err_internal(x->e, "out of memory");
+    }
+    scores[pos] = score;
+    if (pts)
+        pts[pos] = *pt;
+    return ERR_OK;
+}
+
+/* Estimates schedule S (of the models in VIEW), returns its score in *SCORE
+   and keeps it when it is among the best: of the search when VIEW is the
+   whole scenario, of the current group otherwise. */
 static int offer(ctx_t *x, const sched_t *s, double *score_out)
 {
     double mk, en, lat[8];
-    int rc = est_quick(x->p, x->scn, s, x->cache, &mk, &en, lat, x->e);
+    int rc = est_quick(x->p, &x->view, s, x->cache, &mk, &en, lat, x->e);
     if (rc)
         return rc;
     x->estimated++;
     search_point pt = {mk, en, 0};
-    for (int m = 0; m < x->M; m++)
-        pt.latency_s += lat[m] / x->M;
-    offer_pareto(x, &pt);
+    for (int j = 0; j < x->G; j++)
+        pt.latency_s += lat[j] / x->G;
     double score = search_score(x->o->objective, &pt);
     *score_out = score;
-    int K = x->o->validate;
-    for (int i = 0; i < x->ntop; i++)
-        if (x->top_score[i] == score)
-            return ERR_OK; /* the same figures: most likely the same schedule */
-    if (x->ntop == K && score >= x->top_score[K - 1])
-        return ERR_OK;
-    int pos = x->ntop < K ? x->ntop++ : K - 1;
-    sched_free(&x->top[pos]);
-    while (pos > 0 && x->top_score[pos - 1] > score) {
-        x->top[pos] = x->top[pos - 1];
-        x->top_score[pos] = x->top_score[pos - 1];
-        x->top_pt[pos] = x->top_pt[pos - 1];
-        pos--;
+    if (x->G < x->M)
+        return keep_top(x, x->gbest, x->gscore, NULL, &x->ngbest, GROUP_KEEP, s, score, &pt);
+    offer_pareto(x, &pt);
+    return keep_top(x, x->top, x->top_score, x->top_pt, &x->ntop, x->o->validate, s, score, &pt);
+}
+
+/* Places the models GM[0..G-1] from now on (G = M: the whole scenario). */
+static void set_group(ctx_t *x, const int *gm, int g)
+{
+    x->G = g;
+    for (int j = 0; j < g; j++) {
+        x->gm[j] = gm[j];
+        x->view_models[j] = x->scn->models[gm[j]];
     }
-    if (sched_copy(&x->top[pos], s)) {
-        memset(&x->top[pos], 0, sizeof x->top[pos]);
-        x->top_score[pos] = INFINITY;
-        return err_internal(x->e, "out of memory");
-    }
-    x->top_score[pos] = score;
-    x->top_pt[pos] = pt;
-    return ERR_OK;
+    x->view = (scn_t){.path = x->scn->path, .nmodels = g, .models = x->view_models};
+    for (int i = 0; i < x->ngbest; i++)
+        sched_free(&x->gbest[i]);
+    x->ngbest = 0;
 }
 
 static void progress(ctx_t *x, double frac)
@@ -399,34 +438,35 @@ static void progress(ctx_t *x, double frac)
         fputc('\n', stderr);
 }
 
-/* All models in one window, model m on the chiplets with alloc[c] == m + 1:
-   tries the cross product of each model's kept parts. Returns the best score.
-   The entries are copied: a later parts_for may grow the memo and move them. */
+/* The group's models in one window, its j-th model on the chiplets with
+   alloc[c] == j + 1: tries the cross product of each model's kept parts.
+   Returns the best score. The entries are copied: a later parts_for may grow
+   the memo and move them. */
 static int try_allocation(ctx_t *x, const int *alloc, double *best)
 {
     memo_entry me[8];
     *best = INFINITY;
-    for (int m = 0; m < x->M; m++) {
+    for (int j = 0; j < x->G; j++) {
         uint64_t mask = 0;
         for (int c = 0; c < x->N; c++)
-            if (alloc[c] == m + 1)
+            if (alloc[c] == j + 1)
                 mask |= 1ULL << c;
         if (!mask)
             return ERR_OK;
-        const memo_entry *found = parts_for(x, m, mask);
+        const memo_entry *found = parts_for(x, x->gm[j], mask);
         if (!found)
             return err_internal(x->e, "out of memory");
-        me[m] = *found;
+        me[j] = *found;
     }
     x->allocations++;
     sched_part sp[8];
-    sched_window w = {.nparts = x->M, .parts = sp};
+    sched_window w = {.nparts = x->G, .parts = sp};
     sched_t s = {.path = NULL, .nwindows = 1, .windows = &w};
     int pick[8] = {0};
     for (;;) {
-        for (int m = 0; m < x->M; m++) {
-            const part_t *pt = &me[m].parts[pick[m]];
-            sp[m] = (sched_part){.model = m, .minibatch = pt->minibatch, .nsegs = pt->nsegs,
+        for (int j = 0; j < x->G; j++) {
+            const part_t *pt = &me[j].parts[pick[j]];
+            sp[j] = (sched_part){.model = j, .minibatch = pt->minibatch, .nsegs = pt->nsegs,
                                  .segs = (sched_seg *)pt->segs};
         }
         double sc;
@@ -435,10 +475,10 @@ static int try_allocation(ctx_t *x, const int *alloc, double *best)
             return rc;
         if (sc < *best)
             *best = sc;
-        int m = 0;
-        while (m < x->M && ++pick[m] == PER_SET)
-            pick[m++] = 0;
-        if (m == x->M)
+        int j = 0;
+        while (j < x->G && ++pick[j] == PER_SET)
+            pick[j++] = 0;
+        if (j == x->G)
             break;
     }
     return ERR_OK;
@@ -485,8 +525,8 @@ static int exhaustive(ctx_t *x, long total)
     for (long i = 0; i < total; i++) {
         long v = i;
         for (int c = 0; c < x->N; c++) {
-            alloc[c] = (int)(v % (x->M + 1));
-            v /= x->M + 1;
+            alloc[c] = (int)(v % (x->G + 1));
+            v /= x->G + 1;
         }
         int rc = try_allocation(x, alloc, &best);
         if (rc)
@@ -496,15 +536,20 @@ static int exhaustive(ctx_t *x, long total)
     return ERR_OK;
 }
 
-/* Chiplets in snake order, cut into one block per model sized by the model's
-   work (MACs x batch): the annealing's start and the Simba-like baseline. */
+/* A model's work: MACs x batch (and one, so that none is nothing). */
+static double model_work(const scn_model *sm)
+{
+    return wl_total_macs(&sm->model) * (double)sm->batch + 1;
+}
+
+/* Chiplets in snake order, cut into one block per model of the group sized
+   by the model's work: the annealing's start and the Simba-like baseline. */
 static void proportional_allocation(const ctx_t *x, int *alloc)
 {
     double work[8], total = 0;
-    for (int m = 0; m < x->M; m++) {
-        const scn_model *sm = &x->scn->models[m];
-        work[m] = wl_total_macs(&sm->model) * (double)sm->batch + 1;
-        total += work[m];
+    for (int j = 0; j < x->G; j++) {
+        work[j] = model_work(&x->view.models[j]);
+        total += work[j];
     }
     int pos = 0, m = 0, have = 0;
     double acc = 0;
@@ -516,8 +561,8 @@ static void proportional_allocation(const ctx_t *x, int *alloc)
                 continue;
             /* the next model starts when this one has its share, leaving one
                chiplet for each model still to come */
-            if (m < x->M - 1 && have > 0 &&
-                (pos >= (acc + work[m]) / total * x->N - 0.5 || x->N - pos <= x->M - 1 - m)) {
+            if (m < x->G - 1 && have > 0 &&
+                (pos >= (acc + work[m]) / total * x->N - 0.5 || x->N - pos <= x->G - 1 - m)) {
                 acc += work[m];
                 m++;
                 have = 0;
@@ -529,7 +574,7 @@ static void proportional_allocation(const ctx_t *x, int *alloc)
 }
 
 /* Simulated annealing over allocations, from the proportional one. */
-static int anneal(ctx_t *x, uint64_t *rng)
+static int anneal(ctx_t *x, uint64_t *rng, long steps)
 {
     int cur[64], cand[64];
     proportional_allocation(x, cur);
@@ -537,13 +582,12 @@ static int anneal(ctx_t *x, uint64_t *rng)
     int rc = try_allocation(x, cur, &cur_score);
     if (rc)
         return rc;
-    long steps = x->o->anneal_steps;
     for (long k = 0; k < steps; k++) {
         memcpy(cand, cur, sizeof(int) * (size_t)x->N);
         int c = (int)(rng_next(rng) % (uint64_t)x->N);
-        int v = (int)(rng_next(rng) % (uint64_t)(x->M + 1));
+        int v = (int)(rng_next(rng) % (uint64_t)(x->G + 1));
         if (v == cand[c])
-            v = (v + 1) % (x->M + 1);
+            v = (v + 1) % (x->G + 1);
         cand[c] = v;
         if (rng_unit(rng) < 0.3) { /* and swap two chiplets */
             int c2 = (int)(rng_next(rng) % (uint64_t)x->N);
@@ -563,6 +607,82 @@ static int anneal(ctx_t *x, uint64_t *rng)
         progress(x, (double)(k + 1) / (double)steps);
     }
     return ERR_OK;
+}
+
+/* Allocations of the current group's models in one window: every one when
+   there are at most max_exhaustive, else STEPS of annealing. */
+static int allocate(ctx_t *x, uint64_t *rng, long steps)
+{
+    long total = 1;
+    for (int c = 0; c < x->N && total <= x->o->max_exhaustive; c++)
+        total *= x->G + 1;
+    return total <= x->o->max_exhaustive ? exhaustive(x, total) : anneal(x, rng, steps);
+}
+
+/* Greedy window packing (three models or more): for W = 2 .. M-1 windows,
+   the models, heaviest first, each join the window with the least work so
+   far; each window's allocation is searched on its own, and the best two of
+   each are combined, windows in order. */
+static int packings(ctx_t *x, uint64_t *rng)
+{
+    int order[8], all[8];
+    for (int m = 0; m < x->M; m++)
+        order[m] = all[m] = m;
+    for (int i = 1; i < x->M; i++)
+        for (int k = i; k > 0 && model_work(&x->scn->models[order[k]]) >
+                                     model_work(&x->scn->models[order[k - 1]]); k--) {
+            int t = order[k];
+            order[k] = order[k - 1];
+            order[k - 1] = t;
+        }
+    int rc = ERR_OK;
+    for (int W = 2; !rc && W < x->M; W++) {
+        int members[8][8], nmem[8] = {0};
+        double load[8] = {0};
+        for (int i = 0; i < x->M; i++) {
+            int best = 0;
+            for (int w = 1; w < W; w++)
+                if (load[w] < load[best])
+                    best = w;
+            members[best][nmem[best]++] = order[i];
+            load[best] += model_work(&x->scn->models[order[i]]);
+        }
+        sched_t kept[8][GROUP_KEEP];
+        int nkept[8] = {0};
+        for (int w = 0; !rc && w < W; w++) {
+            set_group(x, members[w], nmem[w]);
+            rc = allocate(x, rng, x->o->anneal_steps / W);
+            for (int i = 0; i < x->ngbest; i++) {
+                kept[w][i] = x->gbest[i]; /* ownership moves */
+                memset(&x->gbest[i], 0, sizeof x->gbest[i]);
+                /* number the parts' models as the scenario does */
+                for (int k = 0; k < kept[w][i].windows[0].nparts; k++)
+                    kept[w][i].windows[0].parts[k].model = x->gm[kept[w][i].windows[0].parts[k].model];
+            }
+            nkept[w] = x->ngbest;
+            x->ngbest = 0;
+            rc = rc ? rc : nkept[w] ? ERR_OK : err_input(x->e, "a window of the packing found no schedule");
+        }
+        set_group(x, all, x->M);
+        sched_window win[8];
+        sched_t s = {.path = NULL, .nwindows = W, .windows = win};
+        int pick[8] = {0};
+        while (!rc) {
+            for (int w = 0; w < W; w++)
+                win[w] = kept[w][pick[w]].windows[0];
+            double sc;
+            rc = offer(x, &s, &sc);
+            int w = 0;
+            while (w < W && ++pick[w] == nkept[w])
+                pick[w++] = 0;
+            if (w == W)
+                break;
+        }
+        for (int w = 0; w < W; w++)
+            for (int i = 0; i < nkept[w]; i++)
+                sched_free(&kept[w][i]);
+    }
+    return rc;
 }
 
 /* ---- validation by simulation ---- */
@@ -685,6 +805,10 @@ static int setup(ctx_t *x, const plat_t *p, const scn_t *scn, const search_opts 
         if (scn->models[m].model.nlayers > x->Lmax)
             x->Lmax = scn->models[m].model.nlayers;
     }
+    int all[8];
+    for (int m = 0; m < x->M; m++)
+        all[m] = m;
+    set_group(x, all, x->M);
     x->cache = plan_cache_new();
     x->lt = malloc((size_t)x->M * (size_t)x->N * MAX_MB * (size_t)x->Lmax * sizeof(double));
     x->top = calloc((size_t)o->validate, sizeof *x->top);
@@ -709,6 +833,8 @@ static int setup(ctx_t *x, const plat_t *p, const scn_t *scn, const search_opts 
 
 static void teardown(ctx_t *x)
 {
+    for (int i = 0; i < x->ngbest; i++)
+        sched_free(&x->gbest[i]);
     for (int i = 0; x->top && i < x->o->validate; i++)
         sched_free(&x->top[i]);
     free(x->top);
@@ -784,7 +910,9 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
     if (!rc)
         rc = try_sequential(&x);
     if (!rc)
-        rc = r->exhaustive ? exhaustive(&x, total) : anneal(&x, &rng);
+        rc = allocate(&x, &rng, o->anneal_steps);
+    if (!rc)
+        rc = packings(&x, &rng);
     if (!rc && x.ntop == 0)
         rc = err_input(e, "no schedule found");
     r->space = space_size(&x);

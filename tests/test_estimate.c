@@ -149,6 +149,41 @@ START_TEST(shared_chiplet_bounds_the_window)
 }
 END_TEST
 
+START_TEST(cost_cache_keys_on_the_model)
+{
+    /* The search estimates through views of a scenario that put different
+       models at the same address; the cost cache must not mistake one for
+       the other. */
+    plat_t p;
+    err_t e;
+    ck_assert_int_eq(plat_load("platforms/het-2x2.ini", &p, &e), ERR_OK);
+    wl_model a, b;
+    ck_assert_int_eq(wl_load("workloads/gpt2-small.ini", &a, &e), ERR_OK);
+    ck_assert_int_eq(wl_load("workloads/bert-base.ini", &b, &e), ERR_OK);
+    scn_model slot = {.name = "m", .batch = 1};
+    scn_t view = {.nmodels = 1, .models = &slot};
+    plan_cache *cache = plan_cache_new();
+    double mk_a, mk_b, mk, en, en_b;
+    for (int round = 0; round < 2; round++) {
+        const wl_model *m = round ? &b : &a;
+        slot.model = *m;
+        sched_seg seg = {0, m->nlayers - 1, 0};
+        sched_part pt = {.model = 0, .minibatch = 1, .nsegs = 1, .segs = &seg};
+        sched_window w = {.nparts = 1, .parts = &pt};
+        sched_t s = {.nwindows = 1, .windows = &w};
+        ck_assert_int_eq(est_quick(&p, &view, &s, cache, &mk, &en, NULL, &e), ERR_OK);
+        ck_assert_int_eq(est_quick(&p, &view, &s, NULL, round ? &mk_b : &mk_a, &en_b, NULL, &e), ERR_OK);
+        ck_assert_rel(mk, round ? mk_b : mk_a, 1e-12);
+        ck_assert_rel(en, en_b, 1e-12);
+    }
+    ck_assert(mk_a != mk_b);
+    plan_cache_free(cache);
+    wl_free(&a);
+    wl_free(&b);
+    plat_free(&p);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("estimate");
@@ -156,6 +191,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, two_chiplet_pipeline);
     tcase_add_test(tc, two_windows_go_through_dram);
     tcase_add_test(tc, shared_chiplet_bounds_the_window);
+    tcase_add_test(tc, cost_cache_keys_on_the_model);
     suite_add_tcase(s, tc);
     return s;
 }

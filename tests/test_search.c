@@ -47,6 +47,23 @@ static void teardown(fixture *f)
     }
 }
 
+/* Like setup, with three copies of the model (x, y, z): more models than the
+   package has chiplets, so no single window can hold them all. */
+static void setup3(fixture *f)
+{
+    err_t e;
+    char buf[1024];
+    f->paths[0] = tu_write_tmp(plat_text, ".ini");
+    f->paths[1] = tu_write_tmp(wl_text, ".ini");
+    snprintf(buf, sizeof buf,
+             "[model x]\nworkload = %s\nbatch = 4\n[model y]\nworkload = %s\nbatch = 2\n"
+             "[model z]\nworkload = %s\nbatch = 1\n",
+             f->paths[1], f->paths[1], f->paths[1]);
+    f->paths[2] = tu_write_tmp(buf, ".ini");
+    ck_assert_msg(plat_load(f->paths[0], &f->p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(scn_load(f->paths[2], &f->scn, &e) == ERR_OK, "%s", e.msg);
+}
+
 static double edp_of(const plat_t *p, const scn_t *scn, const sched_t *s)
 {
     double mk, en;
@@ -102,6 +119,35 @@ START_TEST(exhaustive_finds_the_brute_force_optimum)
     ck_assert_int_eq(bp->segs[0].chiplet, 1);
     ck_assert_int_eq(bp->segs[1].chiplet, 0);
     ck_assert_int_eq(bp->minibatch, best_mb);
+    search_result_free(&r);
+    teardown(&f);
+}
+END_TEST
+
+START_TEST(packing_windows)
+{
+    fixture f;
+    setup3(&f);
+    search_opts o;
+    search_defaults(&o);
+    o.no_simulate = 1;
+    search_result r;
+    err_t e;
+    ck_assert_msg(search_run(&f.p, &f.scn, &o, &r, &e) == ERR_OK, "%s", e.msg);
+    /* no allocation gives each of 3 models one of 2 chiplets */
+    ck_assert_int_eq(sched_validate(&f.p, &f.scn, &r.best, &e), ERR_OK);
+    ck_assert(r.best.nwindows == 2 || r.best.nwindows == 3);
+    /* the packing of x (the most work) alone, then y and z side by side,
+       is in the space, so the result is no worse than its best form here:
+       conv on b then matmul on a for each model, whole batch at once */
+    sched_seg xs[2] = {{0, 0, 1}, {1, 1, 0}}, ys[1] = {{0, 1, 0}}, zs[1] = {{0, 1, 1}};
+    sched_part px = {.model = 0, .minibatch = 4, .nsegs = 2, .segs = xs};
+    sched_part pyz[2] = {{.model = 1, .minibatch = 2, .nsegs = 1, .segs = ys},
+                         {.model = 2, .minibatch = 1, .nsegs = 1, .segs = zs}};
+    sched_window w[2] = {{.nparts = 1, .parts = &px}, {.nparts = 2, .parts = pyz}};
+    sched_t hand = {.nwindows = 2, .windows = w};
+    ck_assert_int_eq(sched_validate(&f.p, &f.scn, &hand, &e), ERR_OK);
+    ck_assert(r.est.edp_js <= edp_of(&f.p, &f.scn, &hand) * (1 + 1e-12));
     search_result_free(&r);
     teardown(&f);
 }
@@ -288,6 +334,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, searched_schedule_reloads_and_simulates_the_same);
     tcase_add_test(tc, baselines);
     tcase_add_test(tc, large_package_annealing);
+    tcase_add_test(tc, packing_windows);
     suite_add_tcase(s, tc);
     return s;
 }
