@@ -148,14 +148,20 @@ static void simulate_case(const char *name, bcase *k, const char *raw)
     plan_free(&pl);
     des_opts o = {0};
     res_result r;
-    double t0 = now();
-    if (des_run(&k->p, &k->scn, &k->s, &o, &r, &e))
-        die(name, &e);
-    double wall = now() - t0;
+    /* the best of three runs, here and for raw SimGrid: the machine is shared */
+    double wall = INFINITY;
+    for (int rep = 0; rep < 3; rep++) {
+        double t0 = now();
+        if (des_run(&k->p, &k->scn, &k->s, &o, &r, &e))
+            die(name, &e);
+        wall = fmin(wall, now() - t0);
+        if (rep < 2)
+            res_free(&r);
+    }
     struct rusage ru;
     getrusage(RUSAGE_CHILDREN, &ru);
     double rate = (double)(execs + transfers) / wall;
-    printf("simulate %s:\n  %ld computes + %ld transfers in %.3f s wall (%.0f events/s), "
+    printf("simulate %s:\n  %ld computes + %ld transfers in %.3f s wall, best of 3 (%.0f events/s), "
            "simulated makespan %.3f ms, peak RSS of any simulation so far %.1f MiB\n",
            name, execs, transfers, wall, rate, r.makespan_s * 1e3, ru.ru_maxrss / 1024.0);
     res_free(&r);
@@ -163,17 +169,22 @@ static void simulate_case(const char *name, bcase *k, const char *raw)
         return;
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "%s %ld", raw, (execs + transfers) / 2);
-    FILE *fp = popen(cmd, "r");
-    char line[512] = "";
+    char line[512] = "", best[512] = "";
     double raw_rate = 0;
-    if (fp && fgets(line, sizeof line, fp)) {
-        const char *at = strstr(line, "events_per_s=");
-        if (at)
-            raw_rate = atof(at + strlen("events_per_s="));
+    for (int rep = 0; rep < 3; rep++) {
+        FILE *fp = popen(cmd, "r");
+        if (fp && fgets(line, sizeof line, fp)) {
+            const char *at = strstr(line, "events_per_s=");
+            if (at && atof(at + strlen("events_per_s=")) > raw_rate) {
+                raw_rate = atof(at + strlen("events_per_s="));
+                memcpy(best, line, sizeof best);
+            }
+        }
+        if (fp)
+            pclose(fp);
     }
-    if (fp)
-        pclose(fp);
-    printf("  raw SimGrid, as many events, no mcmsim logic: %s", line);
+    memcpy(line, best, sizeof line);
+    printf("  raw SimGrid, as many events, no mcmsim logic (best of 3): %s", line);
     if (raw_rate > 0)
         printf("  mcmsim event rate / raw SimGrid's = %.2f (target >= 0.7)\n", rate / raw_rate);
 }
@@ -227,8 +238,30 @@ static void large_case(bcase *k)
     unlink(path);
     search_opts so;
     search_defaults(&so);
-    if (search_baseline(&k->p, &k->scn, BASE_SIMBA, &so, &k->s, &e))
+    sched_t simba;
+    if (search_baseline(&k->p, &k->scn, BASE_SIMBA, &so, &simba, &e))
         die("large case schedule", &e);
+    /* Many events: each model's layers in segments of 3, dealt over the
+       chiplets its Simba-like block uses, one sample per mini-batch. */
+    sched_window *w = &simba.windows[0];
+    sched_part parts[8];
+    sched_seg *segs[8];
+    for (int i = 0; i < w->nparts; i++) {
+        const sched_part *pt = &w->parts[i];
+        int L = k->scn.models[pt->model].model.nlayers, n = (L + 2) / 3;
+        segs[i] = calloc((size_t)n, sizeof **segs);
+        for (int j = 0; j < n; j++)
+            segs[i][j] = (sched_seg){3 * j, 3 * j + 2 < L ? 3 * j + 2 : L - 1,
+                                     pt->segs[j % pt->nsegs].chiplet};
+        parts[i] = (sched_part){.model = pt->model, .minibatch = 1, .nsegs = n, .segs = segs[i]};
+    }
+    sched_window nw = {.nparts = w->nparts, .parts = parts};
+    sched_t fine = {.nwindows = 1, .windows = &nw};
+    if (sched_copy(&k->s, &fine) || sched_validate(&k->p, &k->scn, &k->s, &e))
+        die("large case schedule", &e);
+    for (int i = 0; i < w->nparts; i++)
+        free(segs[i]);
+    sched_free(&simba);
 }
 
 static void bench_search(const char *plat, const char *scn_path, int jobs, double *wall, long *est,
@@ -272,8 +305,8 @@ int main(int argc, char **argv)
                   access(raw, X_OK) == 0 ? raw : NULL);
     free_case(&k);
     large_case(&k);
-    simulate_case("large case (het-6x6, GPT-2 large b8 + BERT-large b24 + ResNet-50 b32, Simba-like "
-                  "schedule; target < 10 s, < 1 GiB)", &k, NULL);
+    simulate_case("large case (het-6x6, GPT-2 large b8 + BERT-large b24 + ResNet-50 b32, 3-layer "
+                  "segments over Simba-like blocks, mini-batch 1; target < 10 s, < 1 GiB)", &k, NULL);
     free_case(&k);
     double w1, w2, w3;
     long e1, e2, e3, s1, s2, s3;
