@@ -60,6 +60,8 @@
 #include <xbt/log.h>
 
 #include "des.h"
+#include <time.h>
+static double wt(void){struct timespec ts;clock_gettime(CLOCK_MONOTONIC,&ts);return ts.tv_sec+1e-9*ts.tv_nsec;}
 
 enum { DES_BUFFERS = 2, DES_DEFAULT_BUCKETS = 100 };
 static const uint32_t DES_MAGIC = 0x4d434d44u; /* "MCMD": frames the child's answer */
@@ -982,6 +984,7 @@ static void engine_init(const des_opts *o)
 
 static int simulate(des_ctx *c, const des_opts *o, res_result *r, err_t *e)
 {
+    double T0=wt();
     c->nhosts = c->p->nchiplets + c->p->ndrams;
     if (build_flows(c))
         return err_internal(e, "out of memory building the simulation");
@@ -989,8 +992,10 @@ static int simulate(des_ctx *c, const des_opts *o, res_result *r, err_t *e)
     int rc = write_platform(c, path, sizeof path, e);
     if (rc)
         return rc;
+    double T1=wt();
     engine_init(o);
     simgrid_load_platform(path);
+    double T2=wt();
     unlink(path);
     char name[32];
     for (int h = 0; h < c->nhosts; h++) {
@@ -1003,10 +1008,14 @@ static int simulate(des_ctx *c, const des_opts *o, res_result *r, err_t *e)
     sg_actor_t ctl = sg_actor_init("controller", c->hosts[0]);
     sg_actor_set_data(ctl, c);
     sg_actor_start(ctl, controller_main, 0, NULL);
+    double T3=wt();
     simgrid_run();
+    double T4=wt();
     if (!c->finished)
         return deadlock_error(c, e);
-    return collect(c, o, r, e);
+    int rcc= collect(c, o, r, e);
+    fprintf(stderr,"build+xml %.4f init+load %.4f actors %.4f run %.4f collect %.4f\n",T1-T0,T2-T1,T3-T2,T4-T3,wt()-T4);
+    return rcc;
 }
 
 /* A growable byte buffer: the wire format between child and parent. */
@@ -1205,6 +1214,7 @@ static int answer(des_wire *w, res_result *r, err_t *e)
 static int run_child(const plat_t *p, const scn_t *scn, const plan_t *pl, const des_opts *o,
                      des_fault fault, res_result *r, err_t *e)
 {
+    double P0=wt();
     int fds[2];
     if (pipe(fds) != 0)
         return err_internal(e, "cannot create a pipe: %s", strerror(errno));
@@ -1226,8 +1236,10 @@ static int run_child(const plat_t *p, const scn_t *scn, const plan_t *pl, const 
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
+    double P1=wt();
     int rc = rd || w.failed ? -1 : answer(&w, r, e);
     free(w.b);
+    fprintf(stderr,"child total %.4f decode %.4f\n",P1-P0,wt()-P1);
     if (rc < 0)
         return child_failure(status, e);
     return rc;
