@@ -1,5 +1,5 @@
 #!/bin/sh
-# Reproduces SCAR's comparison (REFERENCE.md) for the scenarios whose models
+# Reproduces SCAR's comparison (Odema et al., MICRO 2024) for the scenarios whose models
 # mcmsim ships: Sc1-Sc3 on the 3x3 packages, EDP objective, every figure
 # simulated. Prints a Markdown table of simulated EDP (J*s) and makespan.
 # Usage (repository root, after make): sh scripts/scar_repro.sh [JOBS]

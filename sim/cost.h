@@ -1,6 +1,6 @@
 /* cost.h - what one layer costs on one chiplet.
  *
- * The dataflow maps the layer's loops onto the PE array (DESIGN.md's
+ * The dataflow maps the layer's loops onto the PE array (the README's
  * presets, or the best tile of a family); from the mapping come the compute
  * cycles, the L2->PE traffic that can stall them, and the accesses to L1 and
  * L2 per tensor with the reuse the dataflow gives. Batch is folded in as the

@@ -23,7 +23,7 @@ int plat_dataflow_parse(const char *name)
     return -1;
 }
 
-/* REFERENCE.md: 4096 PEs, 10 MB L2, 500 MHz; energy in MAESTRO's proportions
+/* SCAR (README, References): 4096 PEs, 10 MB L2, 500 MHz; energy in MAESTRO's proportions
    (L1 access = 1.68 MAC, L2 access = 18.61 MAC, one int8 MAC ~ 0.23 pJ). */
 void plat_chiplet_defaults(plat_chiplet *c)
 {

@@ -81,7 +81,7 @@ void plat_free(plat_t *p);
 int plat_finish(plat_t *p, err_t *e);
 
 /* A one-chiplet platform with ideal on-chip bandwidth and the field's default
-   constants (REFERENCE.md), for `mcmsim layers --dataflow D --pes N`. */
+   constants (SCAR, MAESTRO), for `mcmsim layers --dataflow D --pes N`. */
 int plat_single(plat_dataflow df, long pes, plat_t *p, err_t *e);
 
 /* Default per-chiplet constants (500 MHz, MAESTRO energy proportions, ...). */

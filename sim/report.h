@@ -1,7 +1,7 @@
 /* report.h - every byte mcmsim prints about a result.
  *
  * Humans get aligned tables; scripts get one JSON document (jansson) whose
- * field names carry their units (DESIGN.md's contract). Traces are Chrome
+ * field names carry their units (the README's contract). Traces are Chrome
  * trace-event JSON for Perfetto. Nothing here computes a figure the
  * evaluators did not produce, except ratios and differences between them. */
 #ifndef MCM_REPORT_H

@@ -938,7 +938,7 @@ static const struct {
 };
 #define NTF_KEYS (int)(sizeof tf_keys / sizeof tf_keys[0])
 
-/* REFERENCE.md's model sizes, for `size = ...` instead of the three keys. */
+/* The published GPT-2 and BERT sizes, for `size = ...` instead of the three keys. */
 static const struct {
     wl_family family;
     const char *name;

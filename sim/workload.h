@@ -106,7 +106,7 @@ void wl_free(wl_model *m);
 /* FAMILY's defaults: its vocabulary and context, seq 128, prefill, int8, the
    LM head for GPT-2. The caller then sets d_model, nlayers and heads. */
 void wl_tf_defaults(wl_tf_spec *spec, wl_family family);
-/* Builds a transformer from a spec (sizes named in REFERENCE.md; head size
+/* Builds a transformer from a spec (the published GPT-2 and BERT sizes; head size
    d_model / heads). Layers are named embed, h0.ln1, h0.qkv, ... (README). */
 int wl_transformer(const wl_tf_spec *spec, const char *name, wl_model *m, err_t *e);
 

@@ -64,7 +64,7 @@ static cost_t run(plat_dataflow df, long pes, wl_layer l, long batch)
 
 START_TEST(nvdla_resnet_at_4096)
 {
-    /* REFERENCE.md: 3x3 and 1x1 at full utilisation, the 7x7 (C=3) at 3/64. */
+    /* As the field reports: 3x3 and 1x1 at full utilisation, the 7x7 (C=3) at 3/64. */
     cost_t o = run(PLAT_NVDLA, 4096, conv1(), 1);
     /* ceil(64/64) * ceil(3/64) * 7*7 * 112*112 = 1 * 1 * 49 * 12544 */
     ck_exact(o.compute_cycles, 614656);
@@ -259,7 +259,7 @@ START_TEST(os_auto_tiles)
 
     o = run(PLAT_OS_AUTO, 4096, qkv(), 1);
     /* 128 positions, one pass of 2304 * 768: 1/32 of the PEs, the asymmetry
-       REFERENCE.md names (OS idles on matmuls over few tokens) */
+       the field names (OS idles on matmuls over few tokens) */
     ck_exact(o.compute_cycles, 1769472);
     ck_exact(o.utilization, 0.03125);
     /* a batch of 32 sequences fills the array: 4096 positions */

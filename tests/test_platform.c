@@ -1,5 +1,5 @@
 /* test_platform.c - the INI reader (cfg) and the platform loader: shipped
- * files load with the figures of REFERENCE.md, XY routes are the ones drawn
+ * files load with the figures SCAR gives, XY routes are the ones drawn
  * by hand, and every kind of bad input names its file and line. */
 #include "testutil.h"
 #include "cfg.h"

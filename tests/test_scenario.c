@@ -1,5 +1,5 @@
 /* test_scenario.c - model mixes: the shipped scenarios load with the batch
- * sizes of REFERENCE.md, and each kind of bad scenario names file and line. */
+ * sizes SCAR gives, and each kind of bad scenario names file and line. */
 #include "testutil.h"
 #include "scenario.h"
 
@@ -7,7 +7,7 @@ START_TEST(shipped_scenarios)
 {
     const char *files[] = {"workloads/scenarios/gpt2-resnet50.ini", "workloads/scenarios/sc1.ini",
                            "workloads/scenarios/sc2.ini", "workloads/scenarios/sc3.ini"};
-    /* REFERENCE.md: Sc1 GPT2-L(1) + BERT-L(3); Sc2 + ResNet-50(1); Sc3 GPT2-L(1) + BERT-L(3) +
+    /* SCAR: Sc1 GPT2-L(1) + BERT-L(3); Sc2 + ResNet-50(1); Sc3 GPT2-L(1) + BERT-L(3) +
        ResNet-50(32); the default mix GPT-2 small(8) + ResNet-50(32) */
     const long batches[4][3] = {{8, 32, 0}, {1, 3, 0}, {1, 3, 1}, {1, 3, 32}};
     const int counts[] = {2, 2, 3, 3};

@@ -229,7 +229,7 @@ END_TEST
 
 START_TEST(named_sizes)
 {
-    /* size = medium is d_model 1024, 24 layers, 16 heads (REFERENCE.md):
+    /* size = medium is d_model 1024, 24 layers, 16 heads (the published size):
        the same 354,823,168 parameters as workloads/gpt2-medium.ini */
     char *path;
     wl_model m;
