@@ -393,7 +393,8 @@ static int run_baseline(const plat_t *p, const scn_t *scn, search_base kind, con
     return rc;
 }
 
-static void print_run(const run_row *rows, int n, const search_opts *so, const search_result *sr, int json)
+static void print_run(const run_row *rows, int n, const search_opts *so, const search_result *sr,
+                      const plat_t *pkg, const scn_t *scn, int json)
 {
     const run_row *het = &rows[0], *mono = &rows[n - 1];
     double thr = het->throughput / mono->throughput;
@@ -435,6 +436,9 @@ static void print_run(const run_row *rows, int n, const search_opts *so, const s
     printf("%-36s %12.2fx %22.2fx %11.2fx\n", "mcmsim (simulated)", thr, eff, edp);
     printf("%-36s %13s %23s %12s\n", "seed paper (Odema et al., analytical)", "up to 2.2x",
            "up to 1.9x", "-");
+    printf("\nthe searched schedule (mcmsim search -p platforms/het-2x2.ini -m %s -o FILE writes it)\n",
+           scn->path);
+    sched_write(stdout, pkg, scn, &sr->best, scn->path);
 }
 
 static int cmd_run(const opts_t *o, err_t *e)
@@ -464,7 +468,7 @@ static int cmd_run(const opts_t *o, err_t *e)
         row_from(&rows[2], "het-2x2, standalone (chiplet/model)", &base[1]);
         row_from(&rows[3], "mono-ws, monolithic best WS (ours)", &base[2]);
         row_from(&rows[4], "mono-os, monolithic optimized OS", &base[3]);
-        print_run(rows, 5, &so, &sr, o->json);
+        print_run(rows, 5, &so, &sr, &het, &scn, o->json);
     }
     search_result_free(&sr);
     for (int i = 0; i < 4; i++)
