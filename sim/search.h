@@ -3,11 +3,13 @@
  * The space (SCAR's): time windows -> which chiplets each model gets in a
  * window -> the order its segments take through them -> where its layers are
  * cut -> its mini-batch. Window structures tried: every model in one window
- * on disjoint chiplets, and one model per window on all chiplets. Chiplet
+ * on disjoint chiplets; one model per window on all chiplets; and, with three
+ * models or more, greedy packings of the models into 2 .. M-1 windows. Chiplet
  * allocations are enumerated exhaustively when there are at most
  * max_exhaustive of them, otherwise explored by simulated annealing from a
- * fixed seed. For a given allocation and order the cut points come from a
- * dynamic program that minimises the slowest segment on those chiplets. Every
+ * fixed seed. For a given allocation and order the cut points are those that
+ * minimise the slowest segment on those chiplets (bisection over a greedy
+ * fill, exact for a fixed order). Every
  * candidate is ranked by the closed-form estimate; the best `validate` are
  * simulated (in parallel, each in its own process) and the winner is the best
  * simulated one. Deterministic for a given seed, whatever `jobs` is. */
