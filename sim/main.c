@@ -17,7 +17,7 @@
 typedef struct {
     const char *platform, *schedule, *workload, *scenario, *trace, *output, *objective;
     const char *dataflow, *chiplet, *baseline;
-    long pes, batch, validate, jobs, seed;
+    long pes, batch, validate, jobs, seed, steps;
     int json, verbose;
 } opts_t;
 
@@ -41,12 +41,13 @@ static const char *const usage_text[] = {
     "error and the cause the simulation shows for each gap.\n",
     "search",
     "usage: mcmsim search -p PLATFORM -m SCENARIO [--objective latency|throughput|energy|edp]\n"
-    "                     [--validate K] [-j N] [--seed S] [-o BEST.ini] [--json]\n"
+    "                     [--validate K] [-j N] [--seed S] [--steps N] [-o BEST.ini] [--json]\n"
     "       mcmsim search -p PLATFORM -m SCENARIO --baseline monolithic-os|standalone|simba ...\n"
     "Finds a schedule for the scenario: candidates ranked by the closed-form estimate, the\n"
     "best K (default 8) simulated, -j at a time (default: all cores), the winner chosen on\n"
     "simulated figures. --baseline builds and simulates one of the field's baselines instead.\n"
-    "-o writes the chosen schedule (loadable by simulate). Default objective: edp.\n",
+    "-o writes the chosen schedule (loadable by simulate). Default objective: edp. --steps: annealing\n"
+    "steps where allocations are too many to enumerate (default 1500).\n",
     "run",
     "usage: mcmsim run [--objective O] [-j N] [--json]\n"
     "The seed paper's experiment (what `make run` does): search GPT-2 small + ResNet-50 on\n"
@@ -86,6 +87,7 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         {"batch", required_argument, 0, 'B'},    {"objective", required_argument, 0, 'O'},
         {"validate", required_argument, 0, 'V'}, {"seed", required_argument, 0, 'S'},
         {"baseline", required_argument, 0, 'L'}, {"help", no_argument, 0, 'h'},
+        {"steps", required_argument, 0, 'A'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->batch = 1;
@@ -113,6 +115,7 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         case 'B': rc = parse_long_opt("batch", optarg, 1, &o->batch, e); break;
         case 'V': rc = parse_long_opt("validate", optarg, 1, &o->validate, e); break;
         case 'S': rc = parse_long_opt("seed", optarg, 0, &o->seed, e); break;
+        case 'A': rc = parse_long_opt("steps", optarg, 1, &o->steps, e); break;
         case 'h': return -1;
         case ':': return err_input(e, "option %s needs a value", argv[optind - 1]);
         default: return err_input(e, "unknown option '%s'", argv[optind - 1]);
@@ -237,6 +240,8 @@ static int search_options(const opts_t *o, search_opts *so, err_t *e)
     if (o->jobs)
         so->jobs = (int)o->jobs;
     so->seed = (unsigned long)o->seed;
+    if (o->steps)
+        so->anneal_steps = o->steps;
     so->progress = isatty(2);
     return ERR_OK;
 }
