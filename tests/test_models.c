@@ -6,20 +6,6 @@
 #include "scenario.h"
 #include "workload.h"
 
-static void load_ok(const char *path, wl_model *m)
-{
-    err_t e = {{0}};
-    int rc = wl_load(path, m, &e);
-    ck_assert_msg(rc == ERR_OK, "%s: %s", path, e.msg);
-}
-
-static const wl_layer *layer(const wl_model *m, const char *name)
-{
-    int i = wl_find(m, name);
-    ck_assert_msg(i >= 0, "no layer %s in %s", name, m->name);
-    return &m->layers[i];
-}
-
 /* MACs and parameters of the layers whose names start with PREFIX. */
 static void sum_prefix(const wl_model *m, const char *prefix, double *macs, double *params)
 {
@@ -84,7 +70,7 @@ static int count_kind(const wl_model *m, wl_kind kind, wl_op op)
 START_TEST(googlenet_macs_params)
 {
     wl_model m;
-    load_ok("workloads/googlenet.ini", &m);
+    tu_load_model("workloads/googlenet.ini", &m);
     ck_assert_str_eq(m.name, "googlenet");
     ck_assert_double_eq(wl_total_macs(&m), 1582671872.0);
     ck_assert_double_eq(wl_total_params(&m), 6991272.0);
@@ -112,9 +98,9 @@ START_TEST(googlenet_macs_params)
         ck_assert_msg(params == mods[i].weights && macs == mods[i].macs,
                       "%s: %.0f weights, %.0f MACs", mods[i].prefix, params, macs);
     }
-    ck_assert_double_eq(layer(&m, "conv1")->macs, 118013952.0);
-    ck_assert_double_eq(layer(&m, "conv3")->macs, 346816512.0);
-    ck_assert_double_eq(layer(&m, "fc")->params, 1025000.0);
+    ck_assert_double_eq(tu_layer(&m, "conv1")->macs, 118013952.0);
+    ck_assert_double_eq(tu_layer(&m, "conv3")->macs, 346816512.0);
+    ck_assert_double_eq(tu_layer(&m, "fc")->params, 1025000.0);
 
     /* torchvision's variant: every b3 a 3x3 ("same": pad 1) */
     double bn = 0;
@@ -143,17 +129,17 @@ END_TEST
 START_TEST(googlenet_shapes)
 {
     wl_model m;
-    load_ok("workloads/googlenet.ini", &m);
+    tu_load_model("workloads/googlenet.ini", &m);
     /* torchvision's ceil_mode pools, written with pad 1: (112 + 2 - 3) / 2 + 1
        = 56, (56 + 2 - 3) / 2 + 1 = 28, (28 + 2 - 3) / 2 + 1 = 14; maxpool4 is
        2x2/2: (14 - 2) / 2 + 1 = 7 */
-    ck_assert_int_eq(layer(&m, "conv1")->p, 112);
-    ck_assert_int_eq(layer(&m, "pool1")->p, 56);
-    ck_assert_int_eq(layer(&m, "pool2")->p, 28);
-    ck_assert_int_eq(layer(&m, "pool3")->p, 14);
-    ck_assert_int_eq(layer(&m, "pool4")->p, 7);
-    ck_assert_int_eq(layer(&m, "pool")->p, 1);
-    ck_assert_int_eq(layer(&m, "pool")->c, 1024);
+    ck_assert_int_eq(tu_layer(&m, "conv1")->p, 112);
+    ck_assert_int_eq(tu_layer(&m, "pool1")->p, 56);
+    ck_assert_int_eq(tu_layer(&m, "pool2")->p, 28);
+    ck_assert_int_eq(tu_layer(&m, "pool3")->p, 14);
+    ck_assert_int_eq(tu_layer(&m, "pool4")->p, 7);
+    ck_assert_int_eq(tu_layer(&m, "pool")->p, 1);
+    ck_assert_int_eq(tu_layer(&m, "pool")->c, 1024);
 
     /* inception 4a on pool3's 14x14x480: 192 + 208 + 48 + 64 = 512 channels */
     int pool3 = wl_find(&m, "pool3");
@@ -166,7 +152,7 @@ START_TEST(googlenet_shapes)
              {"i4a.b3", 48, 16, 5, 2, "i4a.b3r"},   {"i4a.pool", 480, 480, 3, 1, "pool3"},
              {"i4a.b4", 64, 480, 1, 0, "i4a.pool"}};
     for (size_t i = 0; i < sizeof b / sizeof b[0]; i++) {
-        const wl_layer *l = layer(&m, b[i].name);
+        const wl_layer *l = tu_layer(&m, b[i].name);
         ck_assert_msg(l->k == b[i].k && l->c == b[i].c && l->r == b[i].r && l->s == b[i].r &&
                           l->pad == b[i].pad && l->stride == 1 && l->h == 14 && l->p == 14 &&
                           l->q == 14,
@@ -175,14 +161,14 @@ START_TEST(googlenet_shapes)
         ck_assert_int_eq(l->ninputs, 1);
         ck_assert_int_eq(l->inputs[0], wl_find(&m, b[i].reads));
     }
-    ck_assert_int_eq(layer(&m, "i4a.pool")->inputs[0], pool3);
-    const wl_layer *cat = layer(&m, "i4a.cat");
+    ck_assert_int_eq(tu_layer(&m, "i4a.pool")->inputs[0], pool3);
+    const wl_layer *cat = tu_layer(&m, "i4a.cat");
     ck_assert_int_eq(cat->elems, 512L * 14 * 14);
     ck_assert_int_eq(cat->ninputs, 4);
     ck_assert_int_eq(cat->inputs[0], wl_find(&m, "i4a.b1"));
     ck_assert_int_eq(cat->inputs[3], wl_find(&m, "i4a.b4"));
-    ck_assert_int_eq(layer(&m, "i4b.b1")->inputs[0], wl_find(&m, "i4a.cat"));
-    ck_assert_int_eq(layer(&m, "i4b.b1")->c, 512);
+    ck_assert_int_eq(tu_layer(&m, "i4b.b1")->inputs[0], wl_find(&m, "i4a.cat"));
+    ck_assert_int_eq(tu_layer(&m, "i4b.b1")->c, 512);
     wl_free(&m);
 }
 END_TEST
@@ -192,7 +178,7 @@ END_TEST
 START_TEST(googlenet_concats)
 {
     wl_model m;
-    load_ok("workloads/googlenet.ini", &m);
+    tu_load_model("workloads/googlenet.ini", &m);
     int cats = 0;
     for (int i = 0; i < m.nlayers; i++) {
         const wl_layer *l = &m.layers[i];
@@ -258,7 +244,7 @@ END_TEST
 START_TEST(unet_macs_params)
 {
     wl_model m;
-    load_ok("workloads/unet.ini", &m);
+    tu_load_model("workloads/unet.ini", &m);
     ck_assert_str_eq(m.name, "unet");
     ck_assert_double_eq(wl_total_macs(&m), 150428424448.0);
     ck_assert_double_eq(wl_total_params(&m), 31029698.0);
@@ -299,7 +285,7 @@ END_TEST
 START_TEST(unet_shapes)
 {
     wl_model m;
-    load_ok("workloads/unet.ini", &m);
+    tu_load_model("workloads/unet.ini", &m);
     /* the encoder maps the skips take, and the pools after them */
     static const struct {
         const char *conv, *pool;
@@ -309,13 +295,13 @@ START_TEST(unet_shapes)
                {"d3.c2", "d3.pool", 256, 136},
                {"d4.c2", "d4.pool", 512, 64}};
     for (int i = 0; i < 4; i++) {
-        ck_assert_int_eq(layer(&m, enc[i].conv)->k, enc[i].k);
-        ck_assert_int_eq(layer(&m, enc[i].conv)->p, enc[i].p);
-        ck_assert_int_eq(layer(&m, enc[i].conv)->pad, 0);
-        ck_assert_int_eq(layer(&m, enc[i].pool)->p, enc[i].p / 2);
+        ck_assert_int_eq(tu_layer(&m, enc[i].conv)->k, enc[i].k);
+        ck_assert_int_eq(tu_layer(&m, enc[i].conv)->p, enc[i].p);
+        ck_assert_int_eq(tu_layer(&m, enc[i].conv)->pad, 0);
+        ck_assert_int_eq(tu_layer(&m, enc[i].pool)->p, enc[i].p / 2);
     }
     /* the bottom: 32x32x512 -> 30x30x1024 -> 28x28x1024 */
-    const wl_layer *c1 = layer(&m, "mid.c1"), *c2 = layer(&m, "mid.c2");
+    const wl_layer *c1 = tu_layer(&m, "mid.c1"), *c2 = tu_layer(&m, "mid.c2");
     ck_assert_int_eq(c1->c, 512);
     ck_assert_int_eq(c1->h, 32);
     ck_assert_int_eq(c1->p, 30);
@@ -324,15 +310,15 @@ START_TEST(unet_shapes)
     ck_assert_int_eq(c2->q, 28);
     /* its up-conv: 2x2/2 to 56x56x512 = 1x1 to 2048 channels at 28x28,
        512 x 1024 x 4 x 28 x 28 MACs */
-    const wl_layer *u4 = layer(&m, "u4.up");
+    const wl_layer *u4 = tu_layer(&m, "u4.up");
     ck_assert_int_eq(u4->inputs[0], wl_find(&m, "mid.c2"));
     ck_assert_double_eq(u4->macs, 512.0 * 1024 * 4 * 28 * 28);
     ck_assert_double_eq(u4->params, 512.0 * 1024 * 4);
     ck_assert_double_eq(u4->out_bytes, 512.0 * 56 * 56);
-    ck_assert_int_eq(layer(&m, "u4.c1")->h, 56);
-    ck_assert_int_eq(layer(&m, "u4.c1")->c, 1024);
-    ck_assert_int_eq(layer(&m, "u4.c2")->p, 52);
-    ck_assert_int_eq(layer(&m, "u1.c2")->p, 388);
+    ck_assert_int_eq(tu_layer(&m, "u4.c1")->h, 56);
+    ck_assert_int_eq(tu_layer(&m, "u4.c1")->c, 1024);
+    ck_assert_int_eq(tu_layer(&m, "u4.c2")->p, 52);
+    ck_assert_int_eq(tu_layer(&m, "u1.c2")->p, 388);
     wl_free(&m);
 }
 END_TEST
@@ -342,7 +328,7 @@ END_TEST
 START_TEST(unet_concats)
 {
     wl_model m;
-    load_ok("workloads/unet.ini", &m);
+    tu_load_model("workloads/unet.ini", &m);
     static const struct {
         const char *cat, *up, *enc;
         long k, size, enc_size;
@@ -352,8 +338,8 @@ START_TEST(unet_concats)
                 {"u1.cat", "u1.up", "d1.c2", 64, 392, 568}};
     int seen = 0;
     for (int i = 0; i < 4; i++) {
-        const wl_layer *l = layer(&m, cats[i].cat);
-        const wl_layer *up = layer(&m, cats[i].up), *enc = layer(&m, cats[i].enc);
+        const wl_layer *l = tu_layer(&m, cats[i].cat);
+        const wl_layer *up = tu_layer(&m, cats[i].up), *enc = tu_layer(&m, cats[i].enc);
         double crop = (double)cats[i].k * cats[i].size * cats[i].size;
         ck_assert_int_eq(l->op, WL_OP_RELU);
         ck_assert_int_eq(l->ninputs, 2);

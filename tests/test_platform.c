@@ -150,11 +150,7 @@ static void expect_bad(int line, const char *text, int want_line, const char *wh
     plat_t p;
     err_t e;
     ck_assert_int_eq(plat_load(path, &p, &e), ERR_INPUT);
-    char prefix[128];
-    snprintf(prefix, sizeof prefix, "%s:%d: ", path, want_line);
-    ck_assert_msg(strncmp(e.msg, prefix, strlen(prefix)) == 0, "got '%s', want prefix '%s'", e.msg,
-                  prefix);
-    ck_assert_msg(strstr(e.msg, what), "got '%s', want '%s'", e.msg, what);
+    tu_assert_located(e.msg, path, want_line, what);
     unlink(path);
     free(path);
 }

@@ -37,13 +37,7 @@ static void expect_bad(const char *text, int line, const char *what)
     scn_t s;
     err_t e;
     ck_assert_int_eq(scn_load(path, &s, &e), ERR_INPUT);
-    char prefix[128];
-    if (line > 0)
-        snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
-    else
-        snprintf(prefix, sizeof prefix, "%s: ", path);
-    ck_assert_msg(strncmp(e.msg, prefix, strlen(prefix)) == 0, "got '%s', want '%s'", e.msg, prefix);
-    ck_assert_msg(strstr(e.msg, what), "got '%s', want '%s'", e.msg, what);
+    tu_assert_located(e.msg, path, line, what);
     unlink(path);
     free(path);
 }

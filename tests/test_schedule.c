@@ -87,10 +87,7 @@ static void expect_bad(const char *text, int line, const char *what)
     err_t e;
     ck_assert_int_eq(plat_load(P, &p, &e), ERR_OK);
     ck_assert_int_eq(sched_load(path, &p, &sc, &s, &e), ERR_INPUT);
-    char prefix[128];
-    snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
-    ck_assert_msg(strncmp(e.msg, prefix, strlen(prefix)) == 0, "got '%s', want prefix '%s'", e.msg, prefix);
-    ck_assert_msg(strstr(e.msg, what), "got '%s', want '%s'", e.msg, what);
+    tu_assert_located(e.msg, path, line, what);
     plat_free(&p);
     unlink(path);
     free(path);

@@ -4,20 +4,6 @@
 #include "testutil.h"
 #include "workload.h"
 
-static void load_ok(const char *path, wl_model *m)
-{
-    err_t e = {{0}};
-    int rc = wl_load(path, m, &e);
-    ck_assert_msg(rc == ERR_OK, "%s: %s", path, e.msg);
-}
-
-static const wl_layer *layer(const wl_model *m, const char *name)
-{
-    int i = wl_find(m, name);
-    ck_assert_msg(i >= 0, "no layer %s in %s", name, m->name);
-    return &m->layers[i];
-}
-
 /* Loads TEXT from a temporary file with SUFFIX and returns the error. */
 static int load_text(const char *text, const char *suffix, char **path, wl_model *m, err_t *e)
 {
@@ -28,7 +14,7 @@ static int load_text(const char *text, const char *suffix, char **path, wl_model
 START_TEST(resnet50_macs_params)
 {
     wl_model m;
-    load_ok("workloads/resnet50.ini", &m);
+    tu_load_model("workloads/resnet50.ini", &m);
     ck_assert_str_eq(m.name, "resnet50");
     ck_assert_double_eq(wl_total_macs(&m), 4089184256.0);
     /* Parameters counted: conv weights 23,454,912 + FC weights 2048 x 1000 =
@@ -44,17 +30,17 @@ START_TEST(resnet50_macs_params)
     ck_assert_int_eq(convs, 53);
     ck_assert_int_eq(fcs, 1);
     ck_assert_double_eq(m.input_bytes, 224.0 * 224 * 3);
-    const wl_layer *c1 = layer(&m, "conv1");
+    const wl_layer *c1 = tu_layer(&m, "conv1");
     ck_assert_int_eq(c1->p, 112);
     ck_assert_int_eq(c1->pad, 3);
-    ck_assert_int_eq(layer(&m, "pool1")->p, 56);
+    ck_assert_int_eq(tu_layer(&m, "pool1")->p, 56);
     /* v1.5: the stride is on the 3x3 conv of a stage's first block */
-    const wl_layer *c2 = layer(&m, "l2.0.c2");
+    const wl_layer *c2 = tu_layer(&m, "l2.0.c2");
     ck_assert_int_eq(c2->stride, 2);
     ck_assert_int_eq(c2->p, 28);
-    ck_assert_int_eq(layer(&m, "l2.0.c1")->stride, 1);
-    ck_assert_int_eq(layer(&m, "pool")->p, 1);
-    ck_assert_double_eq(layer(&m, "fc")->macs, 2048000.0);
+    ck_assert_int_eq(tu_layer(&m, "l2.0.c1")->stride, 1);
+    ck_assert_int_eq(tu_layer(&m, "pool")->p, 1);
+    ck_assert_double_eq(tu_layer(&m, "fc")->macs, 2048000.0);
     wl_free(&m);
 }
 END_TEST
@@ -62,7 +48,7 @@ END_TEST
 START_TEST(resnet50_residuals)
 {
     wl_model m;
-    load_ok("workloads/resnet50.ini", &m);
+    tu_load_model("workloads/resnet50.ini", &m);
     int adds = 0;
     for (int i = 0; i < m.nlayers; i++) {
         const wl_layer *l = &m.layers[i];
@@ -73,12 +59,12 @@ START_TEST(resnet50_residuals)
         ck_assert_double_eq(l->in_bytes, 2 * l->out_bytes);
     }
     ck_assert_int_eq(adds, 16);
-    const wl_layer *add = layer(&m, "l1.0.add");
+    const wl_layer *add = tu_layer(&m, "l1.0.add");
     ck_assert_int_eq(add->inputs[0], wl_find(&m, "l1.0.c3"));
     ck_assert_int_eq(add->inputs[1], wl_find(&m, "l1.0.down"));
-    ck_assert_int_eq(layer(&m, "l1.0.down")->inputs[0], wl_find(&m, "pool1"));
-    ck_assert_int_eq(layer(&m, "l1.1.add")->inputs[1], wl_find(&m, "l1.0.add"));
-    ck_assert_int_eq(layer(&m, "conv1")->inputs[0], -1);
+    ck_assert_int_eq(tu_layer(&m, "l1.0.down")->inputs[0], wl_find(&m, "pool1"));
+    ck_assert_int_eq(tu_layer(&m, "l1.1.add")->inputs[1], wl_find(&m, "l1.0.add"));
+    ck_assert_int_eq(tu_layer(&m, "conv1")->inputs[0], -1);
     wl_free(&m);
 }
 END_TEST
@@ -86,27 +72,27 @@ END_TEST
 START_TEST(gpt2_small_params)
 {
     wl_model m;
-    load_ok("workloads/gpt2-small.ini", &m);
+    tu_load_model("workloads/gpt2-small.ini", &m);
     /* wte 50257 x 768 + wpe 1024 x 768 = 39,383,808; per block 2 layernorms
        2 x 1,536, qkv 768 x 2304 + 2304, proj 768 x 768 + 768, fc1 768 x 3072
        + 3072, fc2 3072 x 768 + 768 = 7,087,872, x 12 = 85,054,464; ln_f
        1,536; the LM head is the token embedding again: 0. */
     ck_assert_double_eq(wl_total_params(&m), 124439808.0);
     ck_assert_int_eq(m.nlayers, 1 + 12 * 12 + 2);
-    const wl_layer *head = layer(&m, "lm_head");
+    const wl_layer *head = tu_layer(&m, "lm_head");
     ck_assert_double_eq(head->params, 0.0);
     ck_assert_double_eq(head->weight_bytes, 768.0 * 50257);
     ck_assert_double_eq(head->macs, 128.0 * 768 * 50257);
-    const wl_layer *emb = layer(&m, "embed");
+    const wl_layer *emb = tu_layer(&m, "embed");
     ck_assert_double_eq(emb->weight_bytes, 0.0);
     ck_assert_double_eq(emb->dram_bytes, 2 * 128.0 * 768);   /* token and position rows */
-    ck_assert_double_eq(layer(&m, "h0.ln1")->params, 2 * 768.0);
-    ck_assert_double_eq(layer(&m, "h3.qkv")->params, 768.0 * 2304 + 2304);
+    ck_assert_double_eq(tu_layer(&m, "h0.ln1")->params, 2 * 768.0);
+    ck_assert_double_eq(tu_layer(&m, "h3.qkv")->params, 768.0 * 2304 + 2304);
     /* pre-LN: the residual adds the block input to the attention output */
-    const wl_layer *add1 = layer(&m, "h1.add1");
+    const wl_layer *add1 = tu_layer(&m, "h1.add1");
     ck_assert_int_eq(add1->inputs[0], wl_find(&m, "h0.add2"));
     ck_assert_int_eq(add1->inputs[1], wl_find(&m, "h1.proj"));
-    ck_assert_int_eq(layer(&m, "h1.add2")->inputs[0], wl_find(&m, "h1.add1"));
+    ck_assert_int_eq(tu_layer(&m, "h1.add2")->inputs[0], wl_find(&m, "h1.add1"));
     wl_free(&m);
 }
 END_TEST
@@ -125,7 +111,7 @@ START_TEST(shipped_transformer_params)
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         wl_model m;
-        load_ok(want[i].path, &m);
+        tu_load_model(want[i].path, &m);
         ck_assert_msg(wl_total_params(&m) == want[i].params, "%s: %.0f params", want[i].path,
                       wl_total_params(&m));
         wl_free(&m);
@@ -136,16 +122,16 @@ END_TEST
 START_TEST(bert_base)
 {
     wl_model m;
-    load_ok("workloads/bert-base.ini", &m);
+    tu_load_model("workloads/bert-base.ini", &m);
     /* wte 30522 x 768 + 512 positions + 2 token types, embedding layernorm,
        12 blocks of 7,087,872, pooler 768 x 768 + 768: ~110M */
     ck_assert_double_eq(wl_total_params(&m), 109482240.0);
-    ck_assert_double_eq(layer(&m, "embed")->dram_bytes, 3 * 128.0 * 768);
-    ck_assert_double_eq(layer(&m, "pooler")->macs, 768.0 * 768);
+    ck_assert_double_eq(tu_layer(&m, "embed")->dram_bytes, 3 * 128.0 * 768);
+    ck_assert_double_eq(tu_layer(&m, "pooler")->macs, 768.0 * 768);
     /* post-LN: the second residual starts from the normalised first sum */
-    ck_assert_int_eq(layer(&m, "h0.add2")->inputs[0], wl_find(&m, "h0.ln1"));
-    ck_assert_int_eq(layer(&m, "h0.ln1")->inputs[0], wl_find(&m, "h0.add1"));
-    ck_assert_int_eq(layer(&m, "h1.qkv")->inputs[0], wl_find(&m, "h0.ln2"));
+    ck_assert_int_eq(tu_layer(&m, "h0.add2")->inputs[0], wl_find(&m, "h0.ln1"));
+    ck_assert_int_eq(tu_layer(&m, "h0.ln1")->inputs[0], wl_find(&m, "h0.add1"));
+    ck_assert_int_eq(tu_layer(&m, "h1.qkv")->inputs[0], wl_find(&m, "h0.ln2"));
     ck_assert_int_lt(wl_find(&m, "lm_head"), 0);
     wl_free(&m);
 }
@@ -154,8 +140,8 @@ END_TEST
 START_TEST(attention_head_dims)
 {
     wl_model m;
-    load_ok("workloads/gpt2-small.ini", &m);
-    const wl_layer *qk = layer(&m, "h5.qk"), *av = layer(&m, "h5.av");
+    tu_load_model("workloads/gpt2-small.ini", &m);
+    const wl_layer *qk = tu_layer(&m, "h5.qk"), *av = tu_layer(&m, "h5.av");
     ck_assert_int_eq(qk->b, WL_B_ACT);
     ck_assert_int_eq(qk->heads, 12);
     ck_assert_int_eq(qk->m, 128);
@@ -169,8 +155,8 @@ START_TEST(attention_head_dims)
     ck_assert_int_eq(av->ninputs, 2);
     ck_assert_int_eq(av->inputs[0], wl_find(&m, "h5.softmax"));
     ck_assert_int_eq(av->inputs[1], wl_find(&m, "h5.qkv"));
-    ck_assert_double_eq(layer(&m, "h5.softmax")->elems, 12.0 * 128 * 128);
-    ck_assert_double_eq(layer(&m, "h5.proj")->in_bytes, 128.0 * 768);
+    ck_assert_double_eq(tu_layer(&m, "h5.softmax")->elems, 12.0 * 128 * 128);
+    ck_assert_double_eq(tu_layer(&m, "h5.proj")->in_bytes, 128.0 * 768);
     wl_free(&m);
 }
 END_TEST
@@ -199,12 +185,12 @@ START_TEST(gpt2_decode_reads_kv_cache)
     ck_assert_int_eq(kv_layers, 2 * 12);
     /* K and V of 127 cached tokens, 768 wide, in all 12 blocks, fp16 */
     ck_assert_double_eq(kv, 2 * 12 * 127 * 768 * 2.0);
-    const wl_layer *qk = layer(&m, "h0.qk"), *av = layer(&m, "h0.av");
+    const wl_layer *qk = tu_layer(&m, "h0.qk"), *av = tu_layer(&m, "h0.av");
     ck_assert_int_eq(qk->m, 1);
     ck_assert_int_eq(qk->n, 128);
     ck_assert_int_eq(av->kd, 128);
     ck_assert_double_eq(qk->dram_bytes, 12 * 127 * 64 * 2.0);
-    ck_assert_double_eq(layer(&m, "h0.fc1")->macs, 768.0 * 3072);
+    ck_assert_double_eq(tu_layer(&m, "h0.fc1")->macs, 768.0 * 3072);
     wl_free(&m);
 }
 END_TEST
@@ -218,9 +204,9 @@ START_TEST(decode_from_ini)
                        "seq = 1\nphase = decode\nkv_len = 127\n",
                        ".ini", &path, &m, &e);
     ck_assert_msg(rc == ERR_OK, "%s", e.msg);
-    ck_assert_int_eq(layer(&m, "h1.av")->b, WL_B_KV);
-    ck_assert_double_eq(layer(&m, "h1.av")->dram_bytes, 127.0 * 128);
-    ck_assert_int_eq(layer(&m, "h1.qk")->line, 1);
+    ck_assert_int_eq(tu_layer(&m, "h1.av")->b, WL_B_KV);
+    ck_assert_double_eq(tu_layer(&m, "h1.av")->dram_bytes, 127.0 * 128);
+    ck_assert_int_eq(tu_layer(&m, "h1.qk")->line, 1);
     wl_free(&m);
     unlink(path);
     free(path);
@@ -244,7 +230,7 @@ START_TEST(named_sizes)
     /* an explicit key overrides the size */
     rc = load_text("[transformer]\nfamily = bert\nsize = base\nlayers = 2\n", ".ini", &path, &m, &e);
     ck_assert_msg(rc == ERR_OK, "%s", e.msg);
-    ck_assert_ptr_nonnull(layer(&m, "h1.add2"));
+    ck_assert_ptr_nonnull(tu_layer(&m, "h1.add2"));
     ck_assert_int_eq(wl_find(&m, "h2.ln1"), -1);
     wl_free(&m);
     unlink(path);
@@ -273,19 +259,19 @@ START_TEST(explicit_layers)
                        ".ini", &path, &m, &e);
     ck_assert_msg(rc == ERR_OK, "%s", e.msg);
     ck_assert_str_eq(m.name, "tiny");
-    const wl_layer *dw = layer(&m, "dw");
+    const wl_layer *dw = tu_layer(&m, "dw");
     ck_assert_double_eq(dw->macs, 8.0 * 9 * 100);
     ck_assert_double_eq(dw->params, 8.0 * 9 + 8);
     ck_assert_double_eq(dw->weight_bytes, (8.0 * 9 + 8) * 2);
-    ck_assert_double_eq(layer(&m, "q")->macs, 2.0 * 4 * 16 * 4);
-    ck_assert_double_eq(layer(&m, "kvm")->dram_bytes, 2.0 * 10 * 64 * 2);
-    ck_assert_double_eq(layer(&m, "ln")->params, 400.0);
+    ck_assert_double_eq(tu_layer(&m, "q")->macs, 2.0 * 4 * 16 * 4);
+    ck_assert_double_eq(tu_layer(&m, "kvm")->dram_bytes, 2.0 * 10 * 64 * 2);
+    ck_assert_double_eq(tu_layer(&m, "ln")->params, 400.0);
     ck_assert_double_eq(m.input_bytes, 800.0 * 2);
-    ck_assert_double_eq(layer(&m, "ln")->in_bytes, 800.0 * 2);
-    const wl_layer *sum = layer(&m, "sum");
+    ck_assert_double_eq(tu_layer(&m, "ln")->in_bytes, 800.0 * 2);
+    const wl_layer *sum = tu_layer(&m, "sum");
     ck_assert_double_eq(sum->vec_ops, 100.0 * 2);
-    ck_assert_int_eq(layer(&m, "sm")->inputs[0], wl_find(&m, "ln"));
-    const wl_layer *mp = layer(&m, "mp");
+    ck_assert_int_eq(tu_layer(&m, "sm")->inputs[0], wl_find(&m, "ln"));
+    const wl_layer *mp = tu_layer(&m, "mp");
     ck_assert_int_eq(mp->p, 5);
     ck_assert_double_eq(mp->vec_ops, 8.0 * 25 * 4);
     ck_assert_str_eq(wl_layer_kind(mp), "maxpool");
@@ -293,7 +279,7 @@ START_TEST(explicit_layers)
     double macs = wl_total_macs(&m);
     ck_assert_int_eq(wl_finish(&m, &e), ERR_OK);
     ck_assert_double_eq(wl_total_macs(&m), macs);
-    ck_assert_double_eq(layer(&m, "sm")->elems, 100.0);
+    ck_assert_double_eq(tu_layer(&m, "sm")->elems, 100.0);
     wl_free(&m);
     unlink(path);
     free(path);
@@ -328,10 +314,10 @@ START_TEST(scalesim_conv_csv)
                        ".csv", &path, &m, &e);
     ck_assert_msg(rc == ERR_OK, "%s", e.msg);
     ck_assert_int_eq(m.nlayers, 2);
-    const wl_layer *c1 = layer(&m, "Conv1");
+    const wl_layer *c1 = tu_layer(&m, "Conv1");
     ck_assert_int_eq(c1->p, 109);   /* no padding: (224 - 7) / 2 + 1 */
     ck_assert_double_eq(c1->macs, 64.0 * 3 * 49 * 109 * 109);
-    const wl_layer *c2 = layer(&m, "Conv2");
+    const wl_layer *c2 = tu_layer(&m, "Conv2");
     ck_assert_int_eq(c2->p, 54);
     ck_assert_int_eq(c2->inputs[0], 0);
     ck_assert_int_eq(c2->line, 4);
@@ -349,13 +335,13 @@ START_TEST(scalesim_gemm_csv)
     int rc = load_text("Layer, M, N, K,\nffn1, 128, 3072, 768,\nffn2, 128, 768, 3072,\n", ".csv",
                        &path, &m, &e);
     ck_assert_msg(rc == ERR_OK, "%s", e.msg);
-    const wl_layer *f1 = layer(&m, "ffn1");
+    const wl_layer *f1 = tu_layer(&m, "ffn1");
     ck_assert_int_eq(f1->kind, WL_MATMUL);
     ck_assert_int_eq(f1->m, 128);
     ck_assert_int_eq(f1->n, 3072);
     ck_assert_int_eq(f1->kd, 768);
     ck_assert_double_eq(wl_total_macs(&m), 2 * 128.0 * 3072 * 768);
-    ck_assert_int_eq(layer(&m, "ffn2")->inputs[0], 0);
+    ck_assert_int_eq(tu_layer(&m, "ffn2")->inputs[0], 0);
     wl_free(&m);
     unlink(path);
     free(path);

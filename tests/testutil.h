@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "workload.h"
 
 Suite *test_suite(void);
 
@@ -31,6 +32,35 @@ static inline char *tu_write_tmp(const char *text, const char *suffix)
     ck_assert_int_eq(write(fd, text, n), (ssize_t)n);
     close(fd);
     return path;
+}
+
+/* An input error message MSG that starts "PATH:LINE: " ("PATH: " when LINE
+   is 0, an error about the file as a whole) and contains WHAT. */
+static inline void tu_assert_located(const char *msg, const char *path, int line, const char *what)
+{
+    char prefix[256];
+    if (line > 0)
+        snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
+    else
+        snprintf(prefix, sizeof prefix, "%s: ", path);
+    ck_assert_msg(strncmp(msg, prefix, strlen(prefix)) == 0, "got '%s', want prefix '%s'", msg, prefix);
+    ck_assert_msg(strstr(msg, what), "got '%s', want '%s'", msg, what);
+}
+
+/* Loads the workload at PATH into M, failing the test on any error. */
+static inline void tu_load_model(const char *path, wl_model *m)
+{
+    err_t e = {{0}};
+    int rc = wl_load(path, m, &e);
+    ck_assert_msg(rc == ERR_OK, "%s: %s", path, e.msg);
+}
+
+/* The layer NAME of M, failing the test when there is none. */
+static inline const wl_layer *tu_layer(const wl_model *m, const char *name)
+{
+    int i = wl_find(m, name);
+    ck_assert_msg(i >= 0, "no layer %s in %s", name, m->name);
+    return &m->layers[i];
 }
 
 #endif
