@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "cost.h"
 #include "des.h"
+#include "runner.h"
 #include "estimate.h"
 #include "search.h"
 
@@ -146,13 +147,13 @@ static void simulate_case(const char *name, bcase *k, const char *raw)
     long execs, transfers;
     des_count(&pl, &execs, &transfers);
     plan_free(&pl);
-    des_opts o = {0};
+    eval_opts o = {0};
     res_result r;
     /* the best of three runs, here and for raw SimGrid: the machine is shared */
     double wall = INFINITY;
     for (int rep = 0; rep < 3; rep++) {
         double t0 = now();
-        if (des_run(&k->p, &k->scn, &k->s, &o, &r, &e))
+        if (runner_one(eval_find("simulate"), &k->p, &k->scn, &k->s, NULL, &o, &r, &e))
             die(name, &e);
         wall = fmin(wall, now() - t0);
         if (rep < 2)

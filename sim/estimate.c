@@ -8,46 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include "estimate.h"
+#include "nop.h"
 
-/* Time and NoP hops of moving BYTES between chiplets A and B (free when equal). */
-static double nop_time(const plat_t *p, int a, int b, double bytes)
+/* Adds BYTES moved N times from endpoint FROM to endpoint TO (nop.h) to
+   the energy and, when R is not NULL, to the links of its route (ROUTE is
+   scratch space of nop_route_cap). */
+static void account(const plat_t *p, res_result *r, int *route, int from, int to, double bytes,
+                    double n, double *e_nop, double *e_dram)
 {
-    if (a == b)
-        return 0;
-    return bytes / p->link_bw + plat_hops(p, a, b) * p->hop_latency_s;
-}
-
-/* Time of BYTES between DRAM channel D and chiplet C, either way. */
-static double dram_time(const plat_t *p, int d, int c, double bytes)
-{
-    const plat_dram *dr = &p->drams[d];
-    int hops = plat_hops(p, c, dr->chiplet);
-    double bw = hops > 0 && p->link_bw < dr->bw ? p->link_bw : dr->bw;
-    return bytes / bw + hops * p->hop_latency_s + dr->latency_s;
-}
-
-/* Adds BYTES moved N times from chiplet A to chiplet B (A < 0: from DRAM
-   channel D; B < 0: to it) to the links and the energy. */
-static void account(const plat_t *p, res_result *r, int d, int a, int b, double bytes, double n,
-                    double *e_nop, double *e_dram)
-{
-    int route[256];
-    int from = a < 0 ? p->drams[d].chiplet : a;
-    int to = b < 0 ? p->drams[d].chiplet : b;
-    int hops = plat_hops(p, from, to);
-    double bits = bytes * n * 8;
-    *e_nop += bits * hops * p->nop_pj_per_bit * 1e-12;
-    if (a < 0 || b < 0)
-        *e_dram += bits * p->drams[d].pj_per_bit * 1e-12;
+    nop_transfer_energy(p, from, to, bytes * n, e_nop, e_dram);
     if (!r)
         return;
-    int k = hops <= (int)(sizeof route / sizeof route[0]) ? plat_route(p, from, to, route) : 0;
+    int k = nop_route(p, from, to, route);
     for (int i = 0; i < k; i++)
         r->links[route[i]].bytes += bytes * n;
-    if (a < 0 || b < 0) {
-        int dl = p->nlinks - p->ndrams + d;
-        r->links[dl].bytes += bytes * n;
-    }
 }
 
 /* Fills R (when not NULL) and returns makespan, energy and (when MODEL_LAT
@@ -59,11 +33,13 @@ static int evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_res
     double *model_start = calloc((size_t)scn->nmodels, sizeof(double));
     double *model_end = calloc((size_t)scn->nmodels, sizeof(double));
     double *chip_busy = calloc((size_t)p->nchiplets, sizeof(double));
+    int *route = r ? malloc((size_t)nop_route_cap(p) * sizeof *route) : NULL;
     int np = 0;
-    if (!model_start || !model_end || !chip_busy) {
+    if (!model_start || !model_end || !chip_busy || (r && !route)) {
         free(model_start);
         free(model_end);
         free(chip_busy);
+        free(route);
         return ERR_INTERNAL;
     }
     for (int m = 0; m < scn->nmodels; m++)
@@ -82,28 +58,26 @@ static int evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_res
                 const plan_seg *ps = &pl->segs[i];
                 int c = ps->chiplet;
                 double in = 0, out = 0;
+                int dram = nop_dram_endpoint(p, ps->dram);
                 for (int j = 0; j < ps->nin; j++) {
                     const plan_edge *ed = &ps->in[j];
-                    if (ed->kind == PLAN_SEG) {
-                        int from = pl->segs[ed->seg].chiplet;
-                        in += nop_time(p, from, c, ed->bytes);
-                        account(p, r, 0, from, c, ed->bytes, n, &e_nop, &e_dram);
-                    } else {
-                        in += dram_time(p, ed->dram, c, ed->bytes);
-                        account(p, r, ed->dram, -1, c, ed->bytes, n, &e_nop, &e_dram);
-                    }
+                    int from = ed->kind == PLAN_SEG ? pl->segs[ed->seg].chiplet
+                                                    : nop_dram_endpoint(p, ed->dram);
+                    in += nop_transfer_s(p, from, c, ed->bytes);
+                    account(p, r, route, from, c, ed->bytes, n, &e_nop, &e_dram);
                 }
                 if (ps->gather_bytes > 0) {
-                    in += dram_time(p, ps->dram, c, ps->gather_bytes);
-                    account(p, r, ps->dram, -1, c, ps->gather_bytes, n, &e_nop, &e_dram);
+                    in += nop_transfer_s(p, dram, c, ps->gather_bytes);
+                    account(p, r, route, dram, c, ps->gather_bytes, n, &e_nop, &e_dram);
                 }
                 for (int j = 0; j < ps->nout; j++)
                     if (ps->out[j].kind == PLAN_DRAM) {
-                        out += dram_time(p, ps->out[j].dram, c, ps->out[j].bytes);
-                        account(p, r, ps->out[j].dram, c, -1, ps->out[j].bytes, n, &e_nop, &e_dram);
+                        int to = nop_dram_endpoint(p, ps->out[j].dram);
+                        out += nop_transfer_s(p, c, to, ps->out[j].bytes);
+                        account(p, r, route, c, to, ps->out[j].bytes, n, &e_nop, &e_dram);
                     }
-                double wt = ps->weight_bytes > 0 ? dram_time(p, ps->dram, c, ps->weight_bytes) : 0;
-                account(p, r, ps->dram, -1, c, ps->weight_bytes, ps->resident ? 1 : n, &e_nop, &e_dram);
+                double wt = ps->weight_bytes > 0 ? nop_transfer_s(p, dram, c, ps->weight_bytes) : 0;
+                account(p, r, route, dram, c, ps->weight_bytes, ps->resident ? 1 : n, &e_nop, &e_dram);
                 double lat = in + ps->compute_s + out + (ps->resident ? 0 : wt);
                 if (ps->resident && wt > preload)
                     preload = wt;
@@ -116,6 +90,7 @@ static int evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_res
                 e_l2 += ps->e_l2_pj * n * 1e-12;
                 if (r) {
                     res_seg *rs = &r->segs[i];
+                    rs->dram = ps->dram;
                     rs->compute_s = ps->compute_s;
                     rs->in_comm_s = in;
                     rs->out_comm_s = out;
@@ -163,25 +138,35 @@ static int evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_res
     free(model_start);
     free(model_end);
     free(chip_busy);
+    free(route);
     return ERR_OK;
+}
+
+int est_evaluate(const plat_t *p, const scn_t *scn, const sched_t *s, const plan_t *pl,
+                 const eval_opts *o, res_result *r, err_t *e)
+{
+    (void)o; /* the closed form has no options */
+    plan_t own = {0};
+    int rc = ERR_OK;
+    if (!pl && !(rc = plan_build(p, scn, s, &own, e)))
+        pl = &own;
+    if (rc)
+        return rc;
+    if (res_init(r, p, scn, s)) {
+        plan_free(&own);
+        return err_internal(e, "out of memory");
+    }
+    double mk, en;
+    rc = evaluate(p, scn, pl, r, &mk, &en, NULL);
+    plan_free(&own);
+    if (rc)
+        res_free(r);
+    return rc ? err_internal(e, "out of memory") : ERR_OK;
 }
 
 int est_run(const plat_t *p, const scn_t *scn, const sched_t *s, res_result *r, err_t *e)
 {
-    plan_t pl;
-    int rc = plan_build(p, scn, s, &pl, e);
-    if (rc)
-        return rc;
-    if (res_init(r, p, scn, s)) {
-        plan_free(&pl);
-        return err_internal(e, "out of memory");
-    }
-    double mk, en;
-    rc = evaluate(p, scn, &pl, r, &mk, &en, NULL);
-    plan_free(&pl);
-    if (rc)
-        res_free(r);
-    return rc ? err_internal(e, "out of memory") : ERR_OK;
+    return est_evaluate(p, scn, s, NULL, NULL, r, e);
 }
 
 int est_quick(const plat_t *p, const scn_t *scn, const sched_t *s, plan_cache *cache,

@@ -11,9 +11,12 @@
 #ifndef MCM_ESTIMATE_H
 #define MCM_ESTIMATE_H
 
-#include "plan.h"
-#include "result.h"
+#include "eval.h"
 
+/* The "estimate" evaluator (eval.h): S lowered to PL (NULL: built here). */
+int est_evaluate(const plat_t *p, const scn_t *scn, const sched_t *s, const plan_t *pl,
+                 const eval_opts *o, res_result *r, err_t *e);
+/* est_evaluate of S with its own plan. */
 int est_run(const plat_t *p, const scn_t *scn, const sched_t *s, res_result *r, err_t *e);
 
 /* Makespan, energy and per-model latencies only (MODEL_LAT may be NULL), with

@@ -8,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "des.h"
-#include "estimate.h"
 #include "cfg.h"
 #include "report.h"
+#include "runner.h"
 #include "search.h"
 
 typedef struct {
@@ -202,25 +201,31 @@ static int cmd_eval(const char *cmd, const opts_t *o, err_t *e)
     int rc = load_case(o, &k, e);
     if (rc)
         return rc;
-    res_result est = {0}, sim = {0};
-    int do_est = strcmp(cmd, "simulate") != 0, do_sim = strcmp(cmd, "estimate") != 0;
-    des_opts dopts = {.verbose = o->verbose, .timeline = o->trace != NULL};
-    if (do_est)
-        rc = est_run(&k.p, &k.scn, &k.s, &est, e);
-    if (!rc && do_sim)
-        rc = des_run(&k.p, &k.scn, &k.s, &dopts, &sim, e);
+    /* compare runs both: the estimate first, so its error is the one shown */
+    const char *names[2] = {"estimate", "simulate"};
+    int first = strcmp(cmd, "simulate") == 0, last = strcmp(cmd, "estimate") == 0 ? 1 : 2;
+    eval_opts eo = {.verbose = o->verbose, .timeline = o->trace != NULL};
+    run_job jobs[2];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = first; i < last; i++)
+        jobs[i] = (run_job){.p = &k.p, .scn = &k.scn, .s = &k.s, .ev = eval_find(names[i]), .opts = &eo};
+    rc = runner_run(jobs + first, last - first, 1, e);
+    for (int i = first; !rc && i < last; i++)
+        if ((rc = jobs[i].rc))
+            *e = jobs[i].err;
+    res_result *est = &jobs[0].r, *sim = &jobs[1].r;
     if (!rc && o->trace)
-        rc = rep_trace(o->trace, &k.p, &sim, e);
+        rc = rep_trace(o->trace, &k.p, sim, e);
     if (!rc) {
-        if (do_est && do_sim)
-            rc = rep_compare(stdout, &k.p, &k.scn, &k.s, &est, &sim, o->json);
+        if (last - first == 2)
+            rc = rep_compare(stdout, &k.p, &k.scn, &k.s, est, sim, o->json);
         else
-            rc = rep_result(stdout, &k.p, &k.scn, &k.s, do_est ? &est : &sim, o->json);
+            rc = rep_result(stdout, &k.p, &k.scn, &k.s, first ? sim : est, o->json);
         if (rc)
             err_internal(e, "cannot write the report");
     }
-    res_free(&est);
-    res_free(&sim);
+    res_free(est);
+    res_free(sim);
     free_case(&k);
     return rc;
 }
@@ -352,9 +357,9 @@ static int cmd_search(const opts_t *o, err_t *e)
     memset(&r, 0, sizeof r);
     if (base >= 0) {
         rc = search_baseline(&p, &scn, (search_base)base, &so, &r.best, e);
-        des_opts dopts = {.verbose = o->verbose};
+        eval_opts eo = {.verbose = o->verbose};
         if (!rc)
-            rc = des_run(&p, &scn, &r.best, &dopts, &r.sim, e);
+            rc = runner_one(eval_find("simulate"), &p, &scn, &r.best, NULL, &eo, &r.sim, e);
     } else {
         rc = search_run(&p, &scn, &so, &r, e);
     }
@@ -391,9 +396,8 @@ static int run_baseline(const plat_t *p, const scn_t *scn, search_base kind, con
 {
     sched_t s;
     int rc = search_baseline(p, scn, kind, so, &s, e);
-    des_opts dopts = {0};
     if (!rc)
-        rc = des_run(p, scn, &s, &dopts, sim, e);
+        rc = runner_one(eval_find("simulate"), p, scn, &s, NULL, NULL, sim, e);
     sched_free(&s);
     return rc;
 }

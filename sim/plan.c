@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cost.h"
+#include "nop.h"
 #include "plan.h"
 
 void plan_free(plan_t *pl)
@@ -253,7 +254,7 @@ static int build(const plat_t *p, const scn_t *scn, const sched_t *s, plan_cache
                 ps->last = pt->segs[k].last;
                 ps->minibatch = pt->minibatch;
                 ps->nminibatches = batch / pt->minibatch;
-                ps->dram = plat_dram_for(p, ps->chiplet);
+                ps->dram = nop_dram_for(p, ps->chiplet);
                 if (cost_segment(p, scn, cache, ps))
                     return ERR_INTERNAL;
                 for (int l = ps->first; l <= ps->last; l++)

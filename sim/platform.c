@@ -48,42 +48,6 @@ int plat_find_chiplet(const plat_t *p, const char *name)
     return -1;
 }
 
-int plat_hops(const plat_t *p, int from, int to)
-{
-    const plat_chiplet *a = &p->chiplets[from], *b = &p->chiplets[to];
-    return abs(a->x - b->x) + abs(a->y - b->y);
-}
-
-int plat_route(const plat_t *p, int from, int to, int *out)
-{
-    int x = p->chiplets[from].x, y = p->chiplets[from].y;
-    int dx = p->chiplets[to].x, dy = p->chiplets[to].y, n = 0;
-    while (x != dx) {
-        int dir = dx > x ? PLAT_EAST : PLAT_WEST;
-        out[n++] = p->link_at[(y * p->width + x) * 4 + dir];
-        x += dx > x ? 1 : -1;
-    }
-    while (y != dy) {
-        int dir = dy > y ? PLAT_NORTH : PLAT_SOUTH;
-        out[n++] = p->link_at[(y * p->width + x) * 4 + dir];
-        y += dy > y ? 1 : -1;
-    }
-    return n;
-}
-
-int plat_dram_for(const plat_t *p, int c)
-{
-    int best = -1, best_hops = 0;
-    for (int i = 0; i < p->ndrams; i++) {
-        int h = plat_hops(p, c, p->drams[i].chiplet);
-        if (best < 0 || h < best_hops) {
-            best = i;
-            best_hops = h;
-        }
-    }
-    return best;
-}
-
 static const char *where(const plat_t *p)
 {
     return p->path ? p->path : "<platform>";

@@ -7,7 +7,7 @@
  * link of its own whose bandwidth is the channel's, shared by reads and
  * writes. Link indices are stable: first the directed mesh links in row-major
  * order of their source router (east, west, north, south), then one per DRAM
- * channel. Both evaluators route with plat_route so they agree on paths. */
+ * channel. Routes over these links are nop.h's. */
 #ifndef MCM_PLATFORM_H
 #define MCM_PLATFORM_H
 
@@ -92,15 +92,5 @@ const char *plat_dataflow_name(plat_dataflow df);
 int plat_dataflow_parse(const char *name);
 
 int plat_find_chiplet(const plat_t *p, const char *name); /* -1 if none */
-
-/* Number of mesh hops between two chiplets (Manhattan distance). */
-int plat_hops(const plat_t *p, int from, int to);
-
-/* The XY route from chiplet FROM to chiplet TO as link indices into OUT
-   (capacity width+height); returns how many. Zero when FROM == TO. */
-int plat_route(const plat_t *p, int from, int to, int *out);
-
-/* The DRAM channel serving chiplet C: fewest hops, then lowest index. */
-int plat_dram_for(const plat_t *p, int c);
 
 #endif

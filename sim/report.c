@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cost.h"
-#include "plan.h"
+#include "nop.h"
 #include "report.h"
 
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(10))
@@ -347,40 +347,23 @@ static double rel_err(double est, double sim)
 /* Why a segment's simulated latency differs from its estimate, from what the
    simulation measured: a shared chiplet, a waiting on weights through a DRAM
    channel, or the busiest link on its input routes. */
-static void gap_cause(const plat_t *p, const plan_t *pl, const res_result *est,
-                      const res_result *sim, int i, char *buf, size_t n)
+static void gap_cause(const plat_t *p, const res_result *est, const res_result *sim, int i,
+                      char *buf, size_t n)
 {
-    const plan_seg *ps = &pl->segs[i];
     const res_seg *ss = &sim->segs[i], *es = &est->segs[i];
-    int shared = 0;
-    for (int k = pl->win_first[ps->window]; k < pl->win_first[ps->window + 1]; k++)
-        shared += k != i && pl->segs[k].chiplet == ps->chiplet;
-    int best = -1, route[256];
-    double best_u = 0;
-    for (int j = 0; j < ps->nin; j++) {
-        const plan_edge *ed = &ps->in[j];
-        int from = ed->kind == PLAN_SEG ? pl->segs[ed->seg].chiplet : p->drams[ed->dram].chiplet;
-        int k = plat_route(p, from, ps->chiplet, route);
-        if (ed->kind == PLAN_DRAM)
-            route[k++] = p->nlinks - p->ndrams + ed->dram;
-        for (int q = 0; q < k; q++)
-            if (sim->links[route[q]].utilization > best_u) {
-                best_u = sim->links[route[q]].utilization;
-                best = route[q];
-            }
-    }
+    int shared = ss->shared, best = ss->busiest_in;
+    double best_u = best >= 0 ? sim->links[best].utilization : 0;
     double gap = ss->latency_s - es->latency_s;
     if (fabs(gap) <= 0.01 * fmax(es->latency_s, 1e-30))
         snprintf(buf, n, "-");
     else if (gap < 0)
         snprintf(buf, n, "transfers overlap compute and each other (double buffering)");
     else if (shared)
-        snprintf(buf, n, "chiplet %s shared with %d other segment%s", p->chiplets[ps->chiplet].name,
+        snprintf(buf, n, "chiplet %s shared with %d other segment%s", p->chiplets[ss->chiplet].name,
                  shared, shared > 1 ? "s" : "");
     else if (ss->wait_weight_s > ss->wait_input_s && ss->wait_weight_s > 0)
         snprintf(buf, n, "waited %.3f ms for weights from %s (%.0f%% busy)", ss->wait_weight_s * 1e3,
-                 p->drams[ps->dram].name,
-                 100 * sim->links[p->nlinks - p->ndrams + ps->dram].utilization);
+                 p->drams[ss->dram].name, 100 * sim->links[nop_dram_link(p, ss->dram)].utilization);
     else if (best >= 0 && sim->links[best].peak_flows > 1)
         snprintf(buf, n, "link %s shared (%d flows at peak, %.0f%% busy)", p->links[best].name,
                  sim->links[best].peak_flows, 100 * best_u);
@@ -400,10 +383,6 @@ static json_t *pair_json(double est, double sim)
 int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
                 const res_result *est, const res_result *sim, int json)
 {
-    plan_t pl;
-    err_t e;
-    if (plan_build(p, scn, s, &pl, &e))
-        return ERR_INTERNAL;
     char cause[160], buf[128];
     json_t *j = json ? json_object() : NULL;
     if (json) {
@@ -459,7 +438,7 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
     }
     for (int i = 0; i < est->nsegs; i++) {
         const res_seg *es = &est->segs[i], *ss = &sim->segs[i];
-        gap_cause(p, &pl, est, sim, i, cause, sizeof cause);
+        gap_cause(p, est, sim, i, cause, sizeof cause);
         if (json) {
             json_t *o = pair_json(es->latency_s, ss->latency_s);
             json_object_set_new(o, "window", json_integer(es->window + 1));
@@ -475,7 +454,6 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
                     100 * rel_err(es->latency_s, ss->latency_s), cause);
         }
     }
-    plan_free(&pl);
     int *idx = malloc((size_t)sim->nlinks * sizeof *idx + 1);
     if (!idx) {
         json_decref(j);

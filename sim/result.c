@@ -39,6 +39,7 @@ int res_init(res_result *r, const plat_t *p, const scn_t *scn, const sched_t *s)
                 rs->chiplet = pt->segs[k].chiplet;
                 rs->first = pt->segs[k].first;
                 rs->last = pt->segs[k].last;
+                rs->busiest_in = -1;
             }
         }
     for (int m = 0; m < scn->nmodels; m++) {

@@ -14,6 +14,7 @@ typedef struct {
     int window, part, seg;       /* position in the schedule */
     int model, chiplet;
     int first, last;             /* layers */
+    int dram;                    /* the DRAM channel it uses */
     double compute_s;            /* per mini-batch */
     double in_comm_s;            /* inputs from other chiplets and DRAM, per mini-batch */
     double out_comm_s;           /* outputs to DRAM, per mini-batch */
@@ -24,6 +25,8 @@ typedef struct {
     int weights_streamed;        /* weights do not fit in L2: fetched per mini-batch */
     double wait_input_s;         /* sim: total time blocked on inputs */
     double wait_weight_s;        /* sim: total time blocked on weights */
+    int shared;                  /* sim: other segments on its chiplet in its window */
+    int busiest_in;              /* sim: most utilised link on its input routes, -1 if none */
 } res_seg;
 
 typedef struct {

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cost.h"
-#include "des.h"
+#include "runner.h"
 #include "estimate.h"
 #include "search.h"
 
@@ -697,8 +697,7 @@ static void simulate_child(const plat_t *p, const scn_t *scn, const sched_t *s, 
     sim_msg msg = {0};
     res_result r;
     err_t e;
-    des_opts o = {0};
-    msg.rc = des_run(p, scn, s, &o, &r, &e);
+    msg.rc = runner_one(eval_find("simulate"), p, scn, s, NULL, NULL, &r, &e);
     if (!msg.rc) {
         msg.pt.makespan_s = r.makespan_s;
         msg.pt.energy_j = r.energy_j;
@@ -960,8 +959,7 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
     if (!rc)
         rc = est_run(p, scn, &r->best, &r->est, e);
     if (!rc && !o->no_simulate) {
-        des_opts dopts = {0};
-        rc = des_run(p, scn, &r->best, &dopts, &r->sim, e);
+        rc = runner_one(eval_find("simulate"), p, scn, &r->best, NULL, NULL, &r->sim, e);
     }
     if (!rc) {
         qsort(x.pareto, (size_t)x.npareto, sizeof *x.pareto, by_makespan);

@@ -9,6 +9,7 @@
  * input, and the vector unit needs N / 256 = 2500 cycles = 5 us. */
 #include "testutil.h"
 #include "des.h"
+#include "runner.h"
 #include "estimate.h"
 
 static const char *plat_text =
@@ -34,11 +35,11 @@ static void run_both(const char *windows, int models, double *est, double *sim)
     scn_t scn;
     sched_t s;
     res_result re, rs;
-    des_opts o = {0};
+    eval_opts o = {0};
     ck_assert_msg(plat_load(plat, &p, &e) == ERR_OK, "%s", e.msg);
     ck_assert_msg(sched_load(sched_path, &p, &scn, &s, &e) == ERR_OK, "%s", e.msg);
     ck_assert_int_eq(est_run(&p, &scn, &s, &re, &e), ERR_OK);
-    ck_assert_msg(des_run(&p, &scn, &s, &o, &rs, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(runner_one(eval_find("simulate"), &p, &scn, &s, NULL, &o, &rs, &e) == ERR_OK, "%s", e.msg);
     *est = re.makespan_s;
     *sim = rs.makespan_s;
     /* energy is counted, not timed: the same in both */

@@ -12,6 +12,7 @@
  * ideal L2 bandwidth, NoP 35 ns per hop; DRAM channels 64 GB/s, 200 ns. */
 #include "testutil.h"
 #include "des.h"
+#include "runner.h"
 #include "plan.h"
 
 #define NS 1e-9
@@ -59,10 +60,10 @@ static void setup(fixture *f, const char *package, const char *wl, int models, i
     ck_assert_msg(plan_build(&f->p, &f->scn, &f->s, &f->pl, &e) == ERR_OK, "%s", e.msg);
 }
 
-static void run(fixture *f, const des_opts *o)
+static void run(fixture *f, const eval_opts *o)
 {
     err_t e;
-    ck_assert_msg(des_run(&f->p, &f->scn, &f->s, o, &f->r, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(runner_one(eval_find("simulate"), &f->p, &f->scn, &f->s, NULL, o, &f->r, &e) == ERR_OK, "%s", e.msg);
     ck_assert(f->r.simulated);
 }
 
@@ -152,7 +153,7 @@ START_TEST(one_chiplet_only_dram)
     ck_assert_rel(f.r.segs[0].in_comm_s, read, TIGHT);
     ck_assert_rel(f.r.segs[1].out_comm_s, DRAM_LAT + out / DRAM_BW, TIGHT);
     /* the DRAM channel carried every byte; it was busy while bytes flowed */
-    int dl = f.p.nlinks - 1;
+    int dl = nop_dram_link(&f.p, 0);
     double bytes = in + w0 + w1 + out;
     ck_assert_rel(f.r.links[dl].bytes, bytes, TIGHT);
     ck_assert_rel(f.r.links[dl].busy_s, bytes / DRAM_BW, TIGHT);
@@ -321,7 +322,7 @@ START_TEST(two_reads_split_a_dram_channel)
     /* the writes follow the same way, y's 35 ns after x's, while x's lasts
        longer than that: the channel carries 4B, busy 4B / 64 GB/s in all */
     ck_assert(b / DRAM_BW > HOP);
-    const res_link *d = &f.r.links[f.p.nlinks - 1];
+    const res_link *d = &f.r.links[nop_dram_link(&f.p, 0)];
     ck_assert_int_eq(d->peak_flows, 2);
     ck_assert_rel(d->bytes, 4 * b, TIGHT);
     ck_assert_rel(d->busy_s, 4 * b / DRAM_BW, TIGHT);
@@ -391,7 +392,7 @@ START_TEST(streamed_weights_come_every_minibatch)
     ck_assert(f.r.segs[0].weights_streamed);
     ck_assert_rel(f.r.segs[0].weight_bytes, w, TIGHT);
     double bytes = 3 * (w + in_bytes(&f, 0) + out_bytes(&f, 0));
-    ck_assert_rel(f.r.links[f.p.nlinks - 1].bytes, bytes, TIGHT);
+    ck_assert_rel(f.r.links[nop_dram_link(&f.p, 0)].bytes, bytes, TIGHT);
     /* the first mini-batch's weights and input start together and share the
        channel; the weights, not larger, end no later than the input */
     ck_assert(f.r.segs[0].wait_input_s > 0);
@@ -410,7 +411,7 @@ START_TEST(timeline_and_event_count)
     des_count(&f.pl, &execs, &transfers);
     ck_assert_int_eq(execs, 8);
     ck_assert_int_eq(transfers, 12); /* per mini-batch: read, a->b, write */
-    des_opts o = {.timeline = 1, .series_buckets = 10};
+    eval_opts o = {.timeline = 1, .series_buckets = 10};
     run(&f, &o);
     int computes = 0, hops = 0;
     for (int i = 0; i < f.r.nevents; i++) {
@@ -440,7 +441,7 @@ START_TEST(same_inputs_same_result)
                       "y.minibatch = 2\ny.1 = l0..l1 @ b\ny.2 = l2 @ a\n";
     setup(&f, pkg, wl, 2, 4, win);
     setup(&g, pkg, wl, 2, 4, win);
-    des_opts o = {.timeline = 1};
+    eval_opts o = {.timeline = 1};
     run(&f, &o);
     run(&g, &o);
     ck_assert(f.r.makespan_s == g.r.makespan_s && f.r.energy_j == g.r.energy_j);
@@ -487,7 +488,7 @@ START_TEST(a_cycle_is_a_deadlock)
          (plan_edge){.kind = PLAN_SEG, .seg = 1, .dram = -1, .layer = 1, .bytes = 1024});
     push(&f.pl.segs[1].out, &f.pl.segs[1].nout,
          (plan_edge){.kind = PLAN_SEG, .seg = 0, .dram = -1, .layer = 1, .bytes = 1024});
-    int rc = des_run_plan(&f.p, &f.scn, &f.s, &f.pl, NULL, DES_FAULT_NONE, &f.r, &e);
+    int rc = runner_one(eval_find("simulate"), &f.p, &f.scn, &f.s, &f.pl, NULL, &f.r, &e);
     ck_assert_int_eq(rc, ERR_INPUT);
     ck_assert_msg(strstr(e.msg, "deadlock") != NULL, "%s", e.msg);
     ck_assert_msg(strstr(e.msg, "x/l0") != NULL, "%s", e.msg);
@@ -503,7 +504,8 @@ START_TEST(a_crash_is_an_error)
     err_t e;
     two_chiplets(pkg, sizeof pkg, "100GB/s");
     setup(&f, pkg, "l0 = relu elems=65536\n", 1, 1, "[window 1]\nx.minibatch = 1\nx.1 = l0 @ a\n");
-    int rc = des_run_plan(&f.p, &f.scn, &f.s, &f.pl, NULL, DES_FAULT_ABORT, &f.r, &e);
+    eval_opts o = {.fault = EVAL_FAULT_ABORT};
+    int rc = runner_one(eval_find("simulate"), &f.p, &f.scn, &f.s, &f.pl, &o, &f.r, &e);
     ck_assert_int_eq(rc, ERR_INTERNAL);
     ck_assert_msg(strstr(e.msg, "crashed") != NULL, "%s", e.msg);
     ck_assert(f.r.segs == NULL);

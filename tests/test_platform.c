@@ -3,7 +3,7 @@
  * by hand, and every kind of bad input names its file and line. */
 #include "testutil.h"
 #include "cfg.h"
-#include "platform.h"
+#include "nop.h"
 
 static const char *good =
     "[package]\n"                 /* 1 */
@@ -71,16 +71,16 @@ START_TEST(loads_and_routes)
     ck_assert_rel(p.links[14].bw, 64e9, 1e-15);
     /* a (0,0) -> b (2,1): XY goes east twice, then north once */
     int route[8];
-    ck_assert_int_eq(plat_route(&p, 0, 1, route), 3);
+    ck_assert_int_eq(nop_route(&p, 0, 1, route), 3);
     ck_assert_str_eq(p.links[route[0]].name, "x0y0->x1y0");
     ck_assert_str_eq(p.links[route[1]].name, "x1y0->x2y0");
     ck_assert_str_eq(p.links[route[2]].name, "x2y0->x2y1");
     /* and back: west twice from (2,1) on row 1, then south at column 0 */
-    ck_assert_int_eq(plat_route(&p, 1, 0, route), 3);
+    ck_assert_int_eq(nop_route(&p, 1, 0, route), 3);
     ck_assert_str_eq(p.links[route[0]].name, "x2y1->x1y1");
     ck_assert_str_eq(p.links[route[2]].name, "x0y1->x0y0");
-    ck_assert_int_eq(plat_hops(&p, 0, 1), 3);
-    ck_assert_int_eq(plat_dram_for(&p, 0), 0);
+    ck_assert_int_eq(nop_hops(&p, 0, 1), 3);
+    ck_assert_int_eq(nop_dram_for(&p, 0), 0);
     plat_free(&p);
     unlink(path);
     free(path);

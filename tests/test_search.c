@@ -4,6 +4,7 @@
  * the same figures, and the baselines have the shapes the README promises. */
 #include "testutil.h"
 #include "des.h"
+#include "runner.h"
 #include "estimate.h"
 #include "search.h"
 
@@ -240,8 +241,8 @@ START_TEST(searched_schedule_reloads_and_simulates_the_same)
     sched_t s2;
     ck_assert_msg(sched_load(path, &p, &scn2, &s2, &e) == ERR_OK, "%s", e.msg);
     res_result sim;
-    des_opts d = {0};
-    ck_assert_int_eq(des_run(&p, &scn2, &s2, &d, &sim, &e), ERR_OK);
+    eval_opts d = {0};
+    ck_assert_int_eq(runner_one(eval_find("simulate"), &p, &scn2, &s2, NULL, &d, &sim, &e), ERR_OK);
     ck_assert_rel(sim.makespan_s, r.sim.makespan_s, 0);
     ck_assert_rel(sim.energy_j, r.sim.energy_j, 0);
     res_free(&sim);

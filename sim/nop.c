@@ -1,0 +1,152 @@
+/* nop.c - routes, link indices and closed-form transfers; see nop.h. */
+#include <stdlib.h>
+#include <string.h>
+#include "nop.h"
+
+int nop_dram_endpoint(const plat_t *p, int d)
+{
+    return p->nchiplets + d;
+}
+
+int nop_is_dram(const plat_t *p, int ep)
+{
+    return ep >= p->nchiplets;
+}
+
+int nop_router(const plat_t *p, int ep)
+{
+    return nop_is_dram(p, ep) ? p->drams[ep - p->nchiplets].chiplet : ep;
+}
+
+/* plat_finish puts the DRAM links after every mesh link, in channel order. */
+int nop_dram_link(const plat_t *p, int d)
+{
+    return p->nlinks - p->ndrams + d;
+}
+
+int nop_hops(const plat_t *p, int from, int to)
+{
+    const plat_chiplet *a = &p->chiplets[nop_router(p, from)];
+    const plat_chiplet *b = &p->chiplets[nop_router(p, to)];
+    return abs(a->x - b->x) + abs(a->y - b->y);
+}
+
+int nop_route_cap(const plat_t *p)
+{
+    return p->width + p->height + 2;
+}
+
+/* X first, then Y: deadlock-free on a mesh, and what the field assumes. */
+static int mesh_route(const plat_t *p, int from, int to, int *out)
+{
+    int x = p->chiplets[from].x, y = p->chiplets[from].y;
+    int dx = p->chiplets[to].x, dy = p->chiplets[to].y, n = 0;
+    while (x != dx) {
+        int dir = dx > x ? PLAT_EAST : PLAT_WEST;
+        out[n++] = p->link_at[(y * p->width + x) * 4 + dir];
+        x += dx > x ? 1 : -1;
+    }
+    while (y != dy) {
+        int dir = dy > y ? PLAT_NORTH : PLAT_SOUTH;
+        out[n++] = p->link_at[(y * p->width + x) * 4 + dir];
+        y += dy > y ? 1 : -1;
+    }
+    return n;
+}
+
+int nop_route(const plat_t *p, int from, int to, int *out)
+{
+    if (from == to)
+        return 0;
+    int n = 0;
+    if (nop_is_dram(p, from))
+        out[n++] = nop_dram_link(p, from - p->nchiplets);
+    n += mesh_route(p, nop_router(p, from), nop_router(p, to), out + n);
+    if (nop_is_dram(p, to))
+        out[n++] = nop_dram_link(p, to - p->nchiplets);
+    return n;
+}
+
+double nop_route_latency(const plat_t *p, const int *route, int n)
+{
+    double t = 0;
+    for (int i = 0; i < n; i++)
+        t += p->links[route[i]].latency_s;
+    return t;
+}
+
+int nop_dram_for(const plat_t *p, int c)
+{
+    int best = -1, best_hops = 0;
+    for (int i = 0; i < p->ndrams; i++) {
+        int h = nop_hops(p, c, p->drams[i].chiplet);
+        if (best < 0 || h < best_hops) {
+            best = i;
+            best_hops = h;
+        }
+    }
+    return best;
+}
+
+/* The channel at one end of a transfer, or NULL. */
+static const plat_dram *dram_end(const plat_t *p, int from, int to)
+{
+    if (nop_is_dram(p, from))
+        return &p->drams[from - p->nchiplets];
+    return nop_is_dram(p, to) ? &p->drams[to - p->nchiplets] : NULL;
+}
+
+/* Mesh links all have link_bw, so the slowest link is the channel's or a
+   mesh link's, the latter only where the route crosses one. */
+double nop_transfer_s(const plat_t *p, int from, int to, double bytes)
+{
+    if (from == to)
+        return 0;
+    const plat_dram *d = dram_end(p, from, to);
+    int hops = nop_hops(p, from, to);
+    double bw = d && !(hops > 0 && p->link_bw < d->bw) ? d->bw : p->link_bw;
+    double t = bytes / bw + hops * p->hop_latency_s;
+    return d ? t + d->latency_s : t;
+}
+
+void nop_transfer_energy(const plat_t *p, int from, int to, double bytes, double *e_nop_j,
+                         double *e_dram_j)
+{
+    const plat_dram *d = dram_end(p, from, to);
+    double bits = bytes * 8;
+    *e_nop_j += bits * nop_hops(p, from, to) * p->nop_pj_per_bit * 1e-12;
+    if (d)
+        *e_dram_j += bits * d->pj_per_bit * 1e-12;
+}
+
+double nop_link_energy_j(const plat_t *p, int l, double bytes)
+{
+    const plat_link *lk = &p->links[l];
+    double pj = lk->is_dram ? p->drams[lk->dram].pj_per_bit : p->nop_pj_per_bit;
+    return bytes * 8 * pj * 1e-12;
+}
+
+/* ---- fidelity levels ---- */
+
+/* The first is the default. */
+static const nop_level *const levels[] = {&nop_level_flow, NULL};
+
+const nop_level *nop_level_find(const char *name)
+{
+    if (!name)
+        return levels[0];
+    for (int i = 0; levels[i]; i++)
+        if (strcmp(levels[i]->name, name) == 0)
+            return levels[i];
+    return NULL;
+}
+
+const nop_level *nop_level_at(int i)
+{
+    return i >= 0 && i < (int)(sizeof levels / sizeof levels[0]) ? levels[i] : NULL;
+}
+
+void nop_link_id(int l, char *buf, size_t size)
+{
+    snprintf(buf, size, "l%d", l);
+}

@@ -1,0 +1,70 @@
+/* nop.h - the network-on-package: endpoints, routes, links, transfers.
+ *
+ * Endpoints are numbered as the simulation numbers its hosts: chiplets
+ * 0 .. nchiplets-1, then DRAM channel d as nchiplets + d. A route is the list
+ * of link indices (plat_t.links) a transfer crosses: XY dimension order
+ * through the mesh, and a DRAM channel's own link at its end of the route.
+ * This module is the only code that builds routes, knows where the DRAM
+ * links sit in the link table, prices a transfer in closed form, or chooses
+ * how the simulated network behaves (its fidelity level), so that the two
+ * evaluators and the reporter cannot disagree about paths. */
+#ifndef MCM_NOP_H
+#define MCM_NOP_H
+
+#include <stdio.h>
+#include "platform.h"
+
+int nop_dram_endpoint(const plat_t *p, int d);
+int nop_is_dram(const plat_t *p, int ep);
+/* The chiplet whose router EP sits at (a DRAM channel's attachment). */
+int nop_router(const plat_t *p, int ep);
+/* Index of DRAM channel D's link in plat_t.links. */
+int nop_dram_link(const plat_t *p, int d);
+
+/* Mesh hops between the routers of two endpoints (Manhattan distance). */
+int nop_hops(const plat_t *p, int from, int to);
+/* The most links any route crosses: the size of a buffer for nop_route. */
+int nop_route_cap(const plat_t *p);
+/* The links from endpoint FROM to endpoint TO into OUT; returns how many.
+   Zero when FROM == TO. */
+int nop_route(const plat_t *p, int from, int to, int *out);
+/* Sum of the latencies of the N links of ROUTE, in route order. */
+double nop_route_latency(const plat_t *p, const int *route, int n);
+
+/* The DRAM channel serving chiplet C: fewest hops, then lowest index. */
+int nop_dram_for(const plat_t *p, int c);
+
+/* Closed form of BYTES from FROM to TO, contention ignored: bytes over the
+   slowest link on the route, plus hops x hop latency, plus the DRAM
+   latency when one end is a channel. Free when FROM == TO. */
+double nop_transfer_s(const plat_t *p, int from, int to, double bytes);
+/* Adds the energy of BYTES from FROM to TO: bits x hops x NoP pJ/bit to
+   *E_NOP_J, bits x the channel's pJ/bit to *E_DRAM_J when an end is DRAM. */
+void nop_transfer_energy(const plat_t *p, int from, int to, double bytes, double *e_nop_j,
+                         double *e_dram_j);
+/* Energy of BYTES crossing link L (NoP or DRAM, by the link's kind). */
+double nop_link_energy_j(const plat_t *p, int l, double bytes);
+
+/* How the simulation models the network. A level writes the links of the
+   SimGrid platform (named by nop_link_id) and sets the engine's network
+   model; the simulation does the rest the same way for every level. */
+typedef struct {
+    const char *name;
+    const char *summary;
+    /* engine settings: after simgrid_init, before the platform is loaded */
+    void (*configure)(void);
+    /* the <link> elements of the platform XML, one per plat_t link */
+    void (*write_links)(FILE *fp, const plat_t *p);
+} nop_level;
+
+/* The levels; each is defined in a file of its own (nop_flow.c, ...). */
+extern const nop_level nop_level_flow;
+
+/* NULL when NAME is no level; NULL NAME gives the default (flow). */
+const nop_level *nop_level_find(const char *name);
+/* The I-th level, NULL past the last: for listing them. */
+const nop_level *nop_level_at(int i);
+/* The XML id of link L. */
+void nop_link_id(int l, char *buf, size_t size);
+
+#endif
