@@ -91,7 +91,7 @@ fits() {
     awk -v line="$2" -v want="$T/want" -v got="$T/got" '
         function skip(s) { return s ~ /^[ \t]*\.\.\.[ \t]*$/ }
         function same(q, a, b,   i) { for (i = a; i <= b; i++) if (q + i - a > ng || g[q + i - a] != p[i]) return i - a; return b - a + 1 }
-        FNR == NR { g[++ng] = $0; next }
+        FILENAME == ARGV[1] { g[++ng] = $0; next }
         { p[++np] = $0 }
         END {
             pos = 1
@@ -123,7 +123,7 @@ udiff() { diff -u "$1" "$2" | sed '1,2d' | head -20; }
 
 while IFS="$(printf '\t')" read -r name first cmd; do
     gold=$G/$name.out
-    (cd "$R" && eval "$cmd") >"$T/out" 2>"$T/err"
+    (cd "$R" && eval "$cmd") </dev/null >"$T/out" 2>"$T/err"
     st=$?
     if [ "$st" -ne 0 ]; then
         bad "exit $st: $cmd"; sed 's/^/  | /' "$T/err" | head -5; continue
