@@ -18,7 +18,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC:= $(wildcard scripts/bench_*.c)
 BENCH_BIN:= $(BENCH_SRC:scripts/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps run test check-unit check-e2e asan bench clean
+.PHONY: all deps run test check-unit check-e2e check-readme readme-golden asan bench clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/mcmsim
@@ -54,14 +54,24 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/mcmsim run
 
-# Unit tests (Check) and end-to-end tests of the binary, then the same again
-# built with AddressSanitizer and UndefinedBehaviorSanitizer.
+# Unit tests (Check), end-to-end tests of the binary and the README's examples,
+# then the first two again built with AddressSanitizer and UndefinedBehaviorSanitizer
+# (the README's examples test output, which the sanitizers do not change).
 test: deps
-	@$(MAKE) -k --no-print-directory check-e2e check-unit
+	@$(MAKE) -k --no-print-directory check-e2e check-unit check-readme
 	@$(MAKE) -k --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" check-e2e check-unit
 
 check-e2e: $(BUILD)/mcmsim
 	MCMSIM=$(BUILD)/mcmsim sh tests/e2e.sh
+
+# Every README example but scripts/scar_repro.sh's table, which takes minutes.
+check-readme: $(BUILD)/mcmsim
+	MCMSIM=$(BUILD)/mcmsim sh tests/readme.sh
+
+# The deliberate step after a change of output: check every changed figure by
+# reasoning before committing tests/golden.
+readme-golden: $(BUILD)/mcmsim
+	MCMSIM=$(BUILD)/mcmsim sh tests/readme.sh --regenerate
 
 check-unit: $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do \

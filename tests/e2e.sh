@@ -4,13 +4,7 @@
 # unit tests; here we check the contract of the command line.
 # Usage: MCMSIM=build/mcmsim sh tests/e2e.sh   (from the repository root)
 M=${MCMSIM:-build/mcmsim}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. tests/harness.sh
 
 # expect STATUS CMD...: runs CMD, output in $T/out and $T/err
 expect() {
@@ -104,5 +98,4 @@ expect_located "$T/chip.ini"
 expect 2 "$M" estimate -p /nonexistent.ini -s "$S"
 if grep -Eq "^/nonexistent.ini: cannot open" "$T/err"; then ok; else bad "missing file: $(cat "$T/err")"; fi
 
-echo "e2e: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary e2e
