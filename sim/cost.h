@@ -47,4 +47,16 @@ typedef struct {
    About a microsecond, the auto families' tile search included. */
 void cost_layer(const plat_chiplet *c, const wl_layer *l, int elem_bytes, long batch, cost_t *out);
 
+/* Every layer of a model on one chiplet, and the sums over its layers
+   (macs, compute_cycles, cycles, energies; the rest of TOTAL is zero). */
+typedef struct {
+    int nlayers;
+    cost_t *layers;
+    cost_t total;
+} cost_table;
+
+/* ERR_INTERNAL when out of memory. */
+int cost_model(const plat_chiplet *c, const wl_model *m, long batch, cost_table *t);
+void cost_table_free(cost_table *t);
+
 #endif

@@ -162,7 +162,12 @@ static int cmd_layers(const opts_t *o, err_t *e)
     }
     wl_model m;
     if (!(rc = wl_load(o->workload, &m, e))) {
-        rc = rep_layers(stdout, &p.chiplets[chip], &m, o->batch, o->json);
+        cost_table t;
+        if (cost_model(&p.chiplets[chip], &m, o->batch, &t))
+            rc = err_internal(e, "out of memory");
+        else
+            rc = rep_layers(stdout, &p.chiplets[chip], &m, o->batch, &t, o->json);
+        cost_table_free(&t);
         wl_free(&m);
     }
     plat_free(&p);
@@ -269,71 +274,6 @@ static int write_sched(FILE *fp, void *arg)
     return rc;
 }
 
-static json_t *point_json(const search_point *pt)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "makespan_s", json_real(pt->makespan_s));
-    json_object_set_new(o, "energy_j", json_real(pt->energy_j));
-    json_object_set_new(o, "mean_latency_s", json_real(pt->latency_s));
-    return o;
-}
-
-static int print_search(const plat_t *p, const scn_t *scn, const search_opts *so,
-                        const search_result *r, int json)
-{
-    if (json) {
-        json_t *j = json_object();
-        json_object_set_new(j, "objective", json_string(search_objective_name(so->objective)));
-        json_object_set_new(j, "seed", json_integer((json_int_t)so->seed));
-        json_object_set_new(j, "space_schedules", json_real(r->space));
-        json_object_set_new(j, "exhaustive", json_boolean(r->exhaustive));
-        json_object_set_new(j, "allocations", json_integer(r->allocations));
-        json_object_set_new(j, "estimated", json_integer(r->estimated));
-        json_object_set_new(j, "simulated", json_integer(r->simulated));
-        json_t *v = json_array();
-        for (int i = 0; i < r->nvalid; i++) {
-            json_t *o = json_object();
-            json_object_set_new(o, "estimate", point_json(&r->val_est[i]));
-            if (r->val_ok[i])
-                json_object_set_new(o, "simulate", point_json(&r->val_sim[i]));
-            json_array_append_new(v, o);
-        }
-        json_object_set_new(j, "validated", v);
-        json_object_set_new(j, "rank_agreement_kendall_tau", json_real(r->rank_agreement));
-        json_t *pf = json_array();
-        for (int i = 0; i < r->npareto; i++)
-            json_array_append_new(pf, point_json(&r->pareto[i]));
-        json_object_set_new(j, "pareto_latency_energy", pf);
-        json_object_set_new(j, "estimate", rep_result_json(p, scn, &r->est));
-        json_object_set_new(j, "simulate", rep_result_json(p, scn, &r->sim));
-        return rep_print_json(stdout, j);
-    }
-    printf("Search on %s for %s, objective %s, seed %lu\n", p->name, scn->path,
-           search_objective_name(so->objective), so->seed);
-    printf("space: %.3g schedules; %s over %ld chiplet allocations; %ld estimated, %ld simulated\n",
-           r->space, r->exhaustive ? "exhaustive" : "simulated annealing", r->allocations,
-           r->estimated, r->simulated);
-    printf("\nvalidated candidates (estimate order)\n%3s %14s %14s %12s %12s\n", "#", "est_ms",
-           "sim_ms", "est_J", "sim_J");
-    for (int i = 0; i < r->nvalid; i++) {
-        if (r->val_ok[i])
-            printf("%3d %14.6f %14.6f %12.6f %12.6f\n", i + 1, r->val_est[i].makespan_s * 1e3,
-                   r->val_sim[i].makespan_s * 1e3, r->val_est[i].energy_j, r->val_sim[i].energy_j);
-        else
-            printf("%3d %14.6f %14s %12.6f %12s\n", i + 1, r->val_est[i].makespan_s * 1e3,
-                   "failed", r->val_est[i].energy_j, "-");
-    }
-    printf("rank agreement of estimate and simulation (Kendall's tau): %.3f\n", r->rank_agreement);
-    printf("\nPareto front of the estimates (%d points)\n%14s %12s\n", r->npareto, "makespan_ms",
-           "energy_J");
-    for (int i = 0; i < r->npareto && i < 12; i++)
-        printf("%14.6f %12.6f\n", r->pareto[i].makespan_s * 1e3, r->pareto[i].energy_j);
-    printf("\nchosen schedule\n");
-    sched_write(stdout, p, scn, &r->best, scn->path);
-    printf("\n");
-    return rep_result(stdout, p, scn, &r->best, &r->sim, 0);
-}
-
 static int cmd_search(const opts_t *o, err_t *e)
 {
     int rc;
@@ -367,28 +307,13 @@ static int cmd_search(const opts_t *o, err_t *e)
         sched_out out = {&p, &scn, &r.best, o->output};
         rc = rep_write_atomic(o->output, write_sched, &out, e);
     }
-    if (!rc)
-        rc = base >= 0 ? rep_result(stdout, &p, &scn, &r.best, &r.sim, o->json)
-                       : print_search(&p, &scn, &so, &r, o->json);
+    if (!rc && (base >= 0 ? rep_result(stdout, &p, &scn, &r.best, &r.sim, o->json)
+                          : rep_search(stdout, &p, &scn, so.objective, so.seed, &r, o->json)))
+        rc = err_internal(e, "cannot write the report");
     search_result_free(&r);
     scn_free(&scn);
     plat_free(&p);
     return rc;
-}
-
-/* One row of the `run` table: a schedule simulated on a platform. */
-typedef struct {
-    const char *name;
-    double throughput, makespan, energy, samples;
-} run_row;
-
-static void row_from(run_row *row, const char *name, const res_result *r)
-{
-    row->name = name;
-    row->throughput = r->throughput_per_s;
-    row->makespan = r->makespan_s;
-    row->energy = r->energy_j;
-    row->samples = r->throughput_per_s * r->makespan_s;
 }
 
 static int run_baseline(const plat_t *p, const scn_t *scn, search_base kind, const search_opts *so,
@@ -400,54 +325,6 @@ static int run_baseline(const plat_t *p, const scn_t *scn, search_base kind, con
         rc = runner_one(eval_find("simulate"), p, scn, &s, NULL, NULL, sim, e);
     sched_free(&s);
     return rc;
-}
-
-static void print_run(const run_row *rows, int n, const search_opts *so, const search_result *sr,
-                      const plat_t *pkg, const scn_t *scn, int json)
-{
-    const run_row *het = &rows[0], *mono = &rows[n - 1];
-    double thr = het->throughput / mono->throughput;
-    double eff = (het->samples / het->energy) / (mono->samples / mono->energy);
-    double edp = (mono->makespan * mono->energy) / (het->makespan * het->energy);
-    if (json) {
-        json_t *j = json_object(), *arr = json_array();
-        json_object_set_new(j, "objective", json_string(search_objective_name(so->objective)));
-        for (int i = 0; i < n; i++) {
-            json_t *o = json_object();
-            json_object_set_new(o, "name", json_string(rows[i].name));
-            json_object_set_new(o, "throughput_per_s", json_real(rows[i].throughput));
-            json_object_set_new(o, "makespan_s", json_real(rows[i].makespan));
-            json_object_set_new(o, "energy_j", json_real(rows[i].energy));
-            json_object_set_new(o, "samples_per_j", json_real(rows[i].samples / rows[i].energy));
-            json_object_set_new(o, "edp_js", json_real(rows[i].makespan * rows[i].energy));
-            json_array_append_new(arr, o);
-        }
-        json_object_set_new(j, "rows", arr);
-        json_object_set_new(j, "throughput_ratio", json_real(thr));
-        json_object_set_new(j, "energy_efficiency_ratio", json_real(eff));
-        json_object_set_new(j, "edp_improvement", json_real(edp));
-        json_object_set_new(j, "search_estimated", json_integer(sr->estimated));
-        json_object_set_new(j, "search_simulated", json_integer(sr->simulated));
-        rep_print_json(stdout, j);
-        return;
-    }
-    printf("GPT-2 small (batch 8, prefill 128 tokens) + ResNet-50 (batch 32), every figure simulated\n");
-    printf("search objective %s: %ld schedules estimated, %ld simulated\n\n",
-           search_objective_name(so->objective), sr->estimated, sr->simulated);
-    printf("%-36s %13s %12s %10s %11s %12s\n", "schedule", "throughput/s", "latency_ms", "energy_J",
-           "samples/J", "EDP_Js");
-    for (int i = 0; i < n; i++)
-        printf("%-36s %13.2f %12.4f %10.5f %11.2f %12.6f\n", rows[i].name, rows[i].throughput,
-               rows[i].makespan * 1e3, rows[i].energy, rows[i].samples / rows[i].energy,
-               rows[i].makespan * rows[i].energy);
-    printf("\n%-36s %13s %23s %12s\n", "heterogeneous 4-chiplet / monolithic", "throughput",
-           "energy efficiency", "EDP gain");
-    printf("%-36s %12.2fx %22.2fx %11.2fx\n", "mcmsim (simulated)", thr, eff, edp);
-    printf("%-36s %13s %23s %12s\n", "seed paper (Odema et al., analytical)", "up to 2.2x",
-           "up to 1.9x", "-");
-    printf("\nthe searched schedule (mcmsim search -p platforms/het-2x2.ini -m %s -o FILE writes it)\n",
-           scn->path);
-    sched_write(stdout, pkg, scn, &sr->best, scn->path);
 }
 
 static int cmd_run(const opts_t *o, err_t *e)
@@ -471,13 +348,13 @@ static int cmd_run(const opts_t *o, err_t *e)
         !(rc = run_baseline(&het, &scn, BASE_STANDALONE, &so, &base[1], e)) &&
         !(rc = run_baseline(&mono_ws, &scn, BASE_MONOLITHIC, &so, &base[2], e)) &&
         !(rc = run_baseline(&mono, &scn, BASE_MONOLITHIC, &so, &base[3], e))) {
-        run_row rows[5];
-        row_from(&rows[0], "het-2x2, searched schedule", &sr.sim);
-        row_from(&rows[1], "het-2x2, Simba-like pipelining", &base[0]);
-        row_from(&rows[2], "het-2x2, standalone (chiplet/model)", &base[1]);
-        row_from(&rows[3], "mono-ws, monolithic best WS (ours)", &base[2]);
-        row_from(&rows[4], "mono-os, monolithic optimized OS", &base[3]);
-        print_run(rows, 5, &so, &sr, &het, &scn, o->json);
+        const char *names[5] = {"het-2x2, searched schedule", "het-2x2, Simba-like pipelining",
+                                "het-2x2, standalone (chiplet/model)",
+                                "mono-ws, monolithic best WS (ours)",
+                                "mono-os, monolithic optimized OS"};
+        const res_result *rows[5] = {&sr.sim, &base[0], &base[1], &base[2], &base[3]};
+        if (rep_run(stdout, names, rows, 5, so.objective, &sr, &het, &scn, o->json))
+            rc = err_internal(e, "cannot write the report");
     }
     search_result_free(&sr);
     for (int i = 0; i < 4; i++)

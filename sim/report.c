@@ -95,9 +95,11 @@ static json_t *layer_json(const wl_layer *l, const cost_t *ct)
     return j;
 }
 
-int rep_layers(FILE *out, const plat_chiplet *c, const wl_model *m, long batch, int json)
+int rep_layers(FILE *out, const plat_chiplet *c, const wl_model *m, long batch,
+               const cost_table *t, int json)
 {
-    double macs = 0, ccyc = 0, cyc = 0, en = 0, params = 0;
+    double macs = t->total.macs, ccyc = t->total.compute_cycles, cyc = t->total.cycles;
+    double en = t->total.energy_pj, params = wl_total_params(m);
     json_t *arr = json ? json_array() : NULL;
     if (!json) {
         fprintf(out, "%s on %s (%s, %ld PEs, %.0f MHz), batch %ld\n\n", m->name, c->name,
@@ -107,19 +109,16 @@ int rep_layers(FILE *out, const plat_chiplet *c, const wl_model *m, long batch, 
     }
     for (int i = 0; i < m->nlayers; i++) {
         const wl_layer *l = &m->layers[i];
-        cost_t ct;
-        cost_layer(c, l, m->elem_bytes, batch, &ct);
-        macs += ct.macs, ccyc += ct.compute_cycles, cyc += ct.cycles, en += ct.energy_pj;
-        params += l->params;
+        const cost_t *ct = &t->layers[i];
         if (json) {
-            json_array_append_new(arr, layer_json(l, &ct));
+            json_array_append_new(arr, layer_json(l, ct));
             continue;
         }
         char dims[64];
         layer_dims(l, dims, sizeof dims);
         fprintf(out, "%-16s %-10s %-30s %14.0f %14.0f %14.0f %5.1f%% %12.3f\n", l->name,
-                wl_layer_kind(l), dims, ct.macs, ct.compute_cycles, ct.cycles,
-                100 * ct.utilization, ct.energy_pj * 1e-6);
+                wl_layer_kind(l), dims, ct->macs, ct->compute_cycles, ct->cycles,
+                100 * ct->utilization, ct->energy_pj * 1e-6);
     }
     if (json) {
         json_t *j = json_object();

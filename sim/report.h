@@ -9,10 +9,13 @@
 
 #include <stdio.h>
 #include <jansson.h>
+#include "cost.h"
 #include "result.h"
+#include "search.h"
 
-/* `layers`: every layer of M on chiplet C at BATCH. */
-int rep_layers(FILE *out, const plat_chiplet *c, const wl_model *m, long batch, int json);
+/* `layers`: every layer of M on chiplet C at BATCH, priced in T. */
+int rep_layers(FILE *out, const plat_chiplet *c, const wl_model *m, long batch,
+               const cost_table *t, int json);
 
 /* `estimate` / `simulate`. */
 int rep_result(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
@@ -21,6 +24,18 @@ int rep_result(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
 /* `compare`: EST and SIM side by side with relative errors and their causes. */
 int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
                 const res_result *est, const res_result *sim, int json);
+
+/* `search`: the validated candidates, the Pareto front, the chosen schedule
+   and its simulation. */
+int rep_search(FILE *out, const plat_t *p, const scn_t *scn, search_objective objective,
+               unsigned long seed, const search_result *r, int json);
+
+/* `run`: the N simulated ROWS named NAMES, the first (the searched
+   schedule, SR's) against the last (the monolithic chip) as the seed paper
+   compares them, and the searched schedule on package PKG. */
+int rep_run(FILE *out, const char *const *names, const res_result *const *rows, int n,
+            search_objective objective, const search_result *sr, const plat_t *pkg, const scn_t *scn,
+            int json);
 
 /* Writes the Chrome trace of a simulated result to PATH (atomically). */
 int rep_trace(const char *path, const plat_t *p, const res_result *r, err_t *e);

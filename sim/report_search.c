@@ -1,0 +1,138 @@
+/* report_search.c - what `search` and `run` print: the validated candidates
+ * beside their estimates, the rank agreement, the Pareto front, the chosen
+ * schedule; and the seed paper's comparison table. */
+#include <stdlib.h>
+#include "report.h"
+
+static json_t *point_json(const search_point *pt)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "makespan_s", json_real(pt->makespan_s));
+    json_object_set_new(o, "energy_j", json_real(pt->energy_j));
+    json_object_set_new(o, "mean_latency_s", json_real(pt->latency_s));
+    return o;
+}
+
+static int search_json(FILE *out, const plat_t *p, const scn_t *scn, search_objective objective,
+                       unsigned long seed, const search_result *r)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "objective", json_string(search_objective_name(objective)));
+    json_object_set_new(j, "seed", json_integer((json_int_t)seed));
+    json_object_set_new(j, "space_schedules", json_real(r->space));
+    json_object_set_new(j, "exhaustive", json_boolean(r->exhaustive));
+    json_object_set_new(j, "allocations", json_integer(r->allocations));
+    json_object_set_new(j, "estimated", json_integer(r->estimated));
+    json_object_set_new(j, "simulated", json_integer(r->simulated));
+    json_t *v = json_array();
+    for (int i = 0; i < r->nvalid; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "estimate", point_json(&r->val_est[i]));
+        if (r->val_ok[i])
+            json_object_set_new(o, "simulate", point_json(&r->val_sim[i]));
+        json_array_append_new(v, o);
+    }
+    json_object_set_new(j, "validated", v);
+    json_object_set_new(j, "rank_agreement_kendall_tau", json_real(r->rank_agreement));
+    json_t *pf = json_array();
+    for (int i = 0; i < r->npareto; i++)
+        json_array_append_new(pf, point_json(&r->pareto[i]));
+    json_object_set_new(j, "pareto_latency_energy", pf);
+    json_object_set_new(j, "estimate", rep_result_json(p, scn, &r->est));
+    json_object_set_new(j, "simulate", rep_result_json(p, scn, &r->sim));
+    return rep_print_json(out, j);
+}
+
+int rep_search(FILE *out, const plat_t *p, const scn_t *scn, search_objective objective,
+               unsigned long seed, const search_result *r, int json)
+{
+    if (json)
+        return search_json(out, p, scn, objective, seed, r);
+    fprintf(out, "Search on %s for %s, objective %s, seed %lu\n", p->name, scn->path,
+            search_objective_name(objective), seed);
+    fprintf(out, "space: %.3g schedules; %s over %ld chiplet allocations; %ld estimated, %ld simulated\n",
+            r->space, r->exhaustive ? "exhaustive" : "simulated annealing", r->allocations,
+            r->estimated, r->simulated);
+    fprintf(out, "\nvalidated candidates (estimate order)\n%3s %14s %14s %12s %12s\n", "#", "est_ms",
+            "sim_ms", "est_J", "sim_J");
+    for (int i = 0; i < r->nvalid; i++) {
+        if (r->val_ok[i])
+            fprintf(out, "%3d %14.6f %14.6f %12.6f %12.6f\n", i + 1, r->val_est[i].makespan_s * 1e3,
+                    r->val_sim[i].makespan_s * 1e3, r->val_est[i].energy_j, r->val_sim[i].energy_j);
+        else
+            fprintf(out, "%3d %14.6f %14s %12.6f %12s\n", i + 1, r->val_est[i].makespan_s * 1e3,
+                    "failed", r->val_est[i].energy_j, "-");
+    }
+    fprintf(out, "rank agreement of estimate and simulation (Kendall's tau): %.3f\n",
+            r->rank_agreement);
+    fprintf(out, "\nPareto front of the estimates (%d points)\n%14s %12s\n", r->npareto,
+            "makespan_ms", "energy_J");
+    for (int i = 0; i < r->npareto && i < 12; i++)
+        fprintf(out, "%14.6f %12.6f\n", r->pareto[i].makespan_s * 1e3, r->pareto[i].energy_j);
+    fprintf(out, "\nchosen schedule\n");
+    sched_write(out, p, scn, &r->best, scn->path);
+    fprintf(out, "\n");
+    return rep_result(out, p, scn, &r->best, &r->sim, 0);
+}
+
+/* Samples per joule of a result: every sample of every model over its energy. */
+static double samples_per_j(const res_result *r)
+{
+    return r->throughput_per_s * r->makespan_s / r->energy_j;
+}
+
+static int run_json(FILE *out, const char *const *names, const res_result *const *rows, int n,
+                    search_objective objective, const search_result *sr, double thr, double eff,
+                    double edp)
+{
+    json_t *j = json_object(), *arr = json_array();
+    json_object_set_new(j, "objective", json_string(search_objective_name(objective)));
+    for (int i = 0; i < n; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(names[i]));
+        json_object_set_new(o, "throughput_per_s", json_real(rows[i]->throughput_per_s));
+        json_object_set_new(o, "makespan_s", json_real(rows[i]->makespan_s));
+        json_object_set_new(o, "energy_j", json_real(rows[i]->energy_j));
+        json_object_set_new(o, "samples_per_j", json_real(samples_per_j(rows[i])));
+        json_object_set_new(o, "edp_js", json_real(rows[i]->makespan_s * rows[i]->energy_j));
+        json_array_append_new(arr, o);
+    }
+    json_object_set_new(j, "rows", arr);
+    json_object_set_new(j, "throughput_ratio", json_real(thr));
+    json_object_set_new(j, "energy_efficiency_ratio", json_real(eff));
+    json_object_set_new(j, "edp_improvement", json_real(edp));
+    json_object_set_new(j, "search_estimated", json_integer(sr->estimated));
+    json_object_set_new(j, "search_simulated", json_integer(sr->simulated));
+    return rep_print_json(out, j);
+}
+
+int rep_run(FILE *out, const char *const *names, const res_result *const *rows, int n,
+            search_objective objective, const search_result *sr, const plat_t *pkg, const scn_t *scn,
+            int json)
+{
+    const res_result *het = rows[0], *mono = rows[n - 1];
+    double thr = het->throughput_per_s / mono->throughput_per_s;
+    double eff = samples_per_j(het) / samples_per_j(mono);
+    double edp = (mono->makespan_s * mono->energy_j) / (het->makespan_s * het->energy_j);
+    if (json)
+        return run_json(out, names, rows, n, objective, sr, thr, eff, edp);
+    fprintf(out, "GPT-2 small (batch 8, prefill 128 tokens) + ResNet-50 (batch 32), every figure "
+                 "simulated\n");
+    fprintf(out, "search objective %s: %ld schedules estimated, %ld simulated\n\n",
+            search_objective_name(objective), sr->estimated, sr->simulated);
+    fprintf(out, "%-36s %13s %12s %10s %11s %12s\n", "schedule", "throughput/s", "latency_ms",
+            "energy_J", "samples/J", "EDP_Js");
+    for (int i = 0; i < n; i++)
+        fprintf(out, "%-36s %13.2f %12.4f %10.5f %11.2f %12.6f\n", names[i],
+                rows[i]->throughput_per_s, rows[i]->makespan_s * 1e3, rows[i]->energy_j,
+                samples_per_j(rows[i]), rows[i]->makespan_s * rows[i]->energy_j);
+    fprintf(out, "\n%-36s %13s %23s %12s\n", "heterogeneous 4-chiplet / monolithic", "throughput",
+            "energy efficiency", "EDP gain");
+    fprintf(out, "%-36s %12.2fx %22.2fx %11.2fx\n", "mcmsim (simulated)", thr, eff, edp);
+    fprintf(out, "%-36s %13s %23s %12s\n", "seed paper (Odema et al., analytical)", "up to 2.2x",
+            "up to 1.9x", "-");
+    fprintf(out, "\nthe searched schedule (mcmsim search -p platforms/het-2x2.ini -m %s -o FILE "
+                 "writes it)\n", scn->path);
+    sched_write(out, pkg, scn, &sr->best, scn->path);
+    return ferror(out) ? ERR_INTERNAL : ERR_OK;
+}
