@@ -327,11 +327,42 @@ static void eyeriss_mapping(const problem *pb, long pes, mapping *m)
     }
 }
 
-/* A candidate tile shape of an auto family. */
+/* A candidate mapping: a preset's one, or a tile shape of an auto family. */
 typedef struct {
     mapping m;
     double compute;
 } shape;
+
+/* A dataflow's candidate mappings of problem PB on PES PEs, written to OUT
+   (room for MAX_FACTORS); returns how many. The table in platform.h names
+   one per dataflow. */
+typedef int shapes_fn(const problem *pb, long pes, shape *out);
+
+/* Completes S, a preset's only shape, once its mapping is set; returns 1. */
+static int one_shape(const problem *pb, shape *s)
+{
+    s->compute = compute_cycles(pb, &s->m);
+    return 1;
+}
+
+static int nvdla_shapes(const problem *pb, long pes, shape *out)
+{
+    ws_mapping(pb, min_l(NVDLA_LANES, pes), 1, 1, min_l(NVDLA_LANES, pes),
+               max_l(pes / NVDLA_LANES, 1), &out->m);
+    return one_shape(pb, out);
+}
+
+static int shidiannao_shapes(const problem *pb, long pes, shape *out)
+{
+    os_mapping(pb, min_l(SHIDIANNAO_WIDTH, pes), max_l(pes / SHIDIANNAO_WIDTH, 1), 1, &out->m);
+    return one_shape(pb, out);
+}
+
+static int eyeriss_shapes(const problem *pb, long pes, shape *out)
+{
+    eyeriss_mapping(pb, pes, &out->m);
+    return one_shape(pb, out);
+}
 
 /* Spatial factors tried for a dimension: powers of two below LIM, then LIM
    (the whole dimension, or all the PEs left); at most 64 of them. */
@@ -386,9 +417,10 @@ static int ws_shapes(const problem *pb, long pes, shape *out)
     }
 }
 
-/* The best of N shapes: fewest cycles with bandwidth stalls, then least L2
-   traffic, then the first. Only shapes with the fewest compute cycles, and
-   those that could beat a stalled best, are worth a full evaluation. */
+/* The best of N shapes (a preset has one): fewest cycles with bandwidth
+   stalls, then least L2 traffic, then the first. Only shapes with the fewest
+   compute cycles, and those that could beat a stalled best, are worth a full
+   evaluation. */
 static void best_shape(const plat_chiplet *c, const problem *pb, int elem_bytes, const shape *s,
                        int n, mapping *m, tally *t)
 {
@@ -467,37 +499,22 @@ static void stack_rows(problem *pb)
     problem_sizes(pb);
 }
 
+static shapes_fn *const dataflow_shapes[PLAT_NDATAFLOW] = {
+#define COST_SHAPES(value, name, family, shapes, about) [value] = shapes,
+    PLAT_DATAFLOW_TABLE(COST_SHAPES)
+#undef COST_SHAPES
+};
+
 static void map_layer(const plat_chiplet *c, const wl_layer *l, int elem_bytes, long batch,
                       mapping *m, tally *t)
 {
     problem pb;
     shape shapes[MAX_FACTORS];
-    long pes = c->pes;
     layer_problem(l, batch, &pb);
-    if (c->dataflow == PLAT_SHIDIANNAO || c->dataflow == PLAT_OS_AUTO)
+    if (plat_dataflow_is_os(c->dataflow))
         stack_rows(&pb);
-    switch (c->dataflow) {
-    case PLAT_SHIDIANNAO:
-        os_mapping(&pb, min_l(SHIDIANNAO_WIDTH, pes), max_l(pes / SHIDIANNAO_WIDTH, 1), 1, m);
-        evaluate(c, &pb, m, elem_bytes, INFINITY, t);
-        break;
-    case PLAT_EYERISS:
-        eyeriss_mapping(&pb, pes, m);
-        evaluate(c, &pb, m, elem_bytes, INFINITY, t);
-        break;
-    case PLAT_OS_AUTO:
-        best_shape(c, &pb, elem_bytes, shapes, os_shapes(&pb, pes, shapes), m, t);
-        break;
-    case PLAT_WS_AUTO:
-        best_shape(c, &pb, elem_bytes, shapes, ws_shapes(&pb, pes, shapes), m, t);
-        break;
-    case PLAT_NVDLA:
-    default: /* PLAT_NDATAFLOW: plat_finish admits no such chiplet */
-        ws_mapping(&pb, min_l(NVDLA_LANES, pes), 1, 1, min_l(NVDLA_LANES, pes),
-                   max_l(pes / NVDLA_LANES, 1), m);
-        evaluate(c, &pb, m, elem_bytes, INFINITY, t);
-        break;
-    }
+    int n = dataflow_shapes[c->dataflow](&pb, c->pes, shapes);
+    best_shape(c, &pb, elem_bytes, shapes, n, m, t);
     count_l1(&pb, m, t);
 }
 

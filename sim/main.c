@@ -23,10 +23,7 @@ typedef struct {
 static const char *const usage_text[] = {
     "layers",
     "usage: mcmsim layers -w WORKLOAD (--dataflow DF --pes N | -p PLATFORM --chiplet NAME|INDEX)\n"
-    "                     [--batch B] [--json]\n"
-    "Per-layer cost of a model on one chiplet: MACs, PE-bound cycles, cycles with on-chip\n"
-    "bandwidth stalls, utilization, on-chip energy. DF: nvdla, shidiannao, eyeriss, os-auto,\n"
-    "ws-auto (--dataflow uses one chiplet with ideal on-chip bandwidth).\n",
+    "                     [--batch B] [--json]\n",
     "estimate",
     "usage: mcmsim estimate -p PLATFORM -s SCHEDULE [--json]\n"
     "Closed-form latency, throughput and energy of a schedule (SCAR's model, contention ignored).\n",
@@ -55,11 +52,48 @@ static const char *const usage_text[] = {
     "Run from the repository root.\n",
     NULL};
 
+/* The columns a paragraph filled at print time keeps within. */
+enum { HELP_WIDTH = 90 };
+
+/* Prints the words of TEXT from column *COL on, each line at most
+   HELP_WIDTH wide (a longer word stands alone). */
+static void put_words(FILE *out, const char *text, int *col)
+{
+    for (text += strspn(text, " "); *text; text += strspn(text, " ")) {
+        int n = (int)strcspn(text, " ");
+        if (*col > 0 && *col + 1 + n > HELP_WIDTH) {
+            fputc('\n', out);
+            *col = 0;
+        } else if (*col > 0) {
+            fputc(' ', out);
+            (*col)++;
+        }
+        fwrite(text, 1, (size_t)n, out);
+        *col += n;
+        text += n;
+    }
+}
+
+/* The layers paragraph names every dataflow of the table, so it is filled
+   when printed. */
+static void usage_layers(FILE *out)
+{
+    int col = 0;
+    put_words(out, "Per-layer cost of a model on one chiplet: MACs, PE-bound cycles, cycles with "
+                   "on-chip bandwidth stalls, utilization, on-chip energy. DF:", &col);
+    put_words(out, plat_dataflow_list(), &col);
+    put_words(out, "(--dataflow uses one chiplet with ideal on-chip bandwidth).", &col);
+    fputc('\n', out);
+}
+
 static void usage(FILE *out, const char *cmd)
 {
     for (int i = 0; usage_text[i]; i += 2)
-        if (!cmd || strcmp(cmd, usage_text[i]) == 0)
+        if (!cmd || strcmp(cmd, usage_text[i]) == 0) {
             fputs(usage_text[i + 1], out);
+            if (strcmp(usage_text[i], "layers") == 0)
+                usage_layers(out);
+        }
     if (!cmd)
         fputs("\nmcmsim COMMAND --help for one command's options.\n", out);
 }
@@ -141,8 +175,8 @@ static int cmd_layers(const opts_t *o, err_t *e)
     if (o->dataflow) {
         int df = plat_dataflow_parse(o->dataflow);
         if (df < 0)
-            return err_input(e, "--dataflow: unknown dataflow '%s' (nvdla, shidiannao, eyeriss, "
-                                "os-auto, ws-auto)", o->dataflow);
+            return err_input(e, "--dataflow: unknown dataflow '%s' (%s)", o->dataflow,
+                             plat_dataflow_list());
         if ((rc = need(o->pes ? "" : NULL, "--pes N", e)) ||
             (rc = plat_single((plat_dataflow)df, o->pes, &p, e)))
             return rc;

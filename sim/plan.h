@@ -16,7 +16,7 @@
  * - the model input, embedding/KV gathers and outputs whose consumer runs in
  *   an earlier window come from DRAM; outputs consumed in a later window,
  *   and the model's final outputs, go to DRAM. Each chiplet uses the DRAM
- *   channel plat_dram_for gives.
+ *   channel nop_dram_for gives.
  * - weights are resident when the weights of all segments on that chiplet in
  *   that window, plus the double-buffered activations of the largest layer,
  *   fit in its L2; resident weights load once per window, others stream from

@@ -7,20 +7,44 @@
 #include "cfg.h"
 #include "platform.h"
 
-static const char *const df_names[PLAT_NDATAFLOW] = {"nvdla", "shidiannao", "eyeriss", "os-auto",
-                                                     "ws-auto"};
+static const struct {
+    const char *name;
+    plat_family family;
+} dataflows[PLAT_NDATAFLOW] = {
+#define PLAT_DATAFLOW_FACTS(value, name, family, shapes, about) [value] = {name, family},
+    PLAT_DATAFLOW_TABLE(PLAT_DATAFLOW_FACTS)
+#undef PLAT_DATAFLOW_FACTS
+};
+
+/* An enum value without a row would have no name. */
+#define PLAT_DATAFLOW_ONE(value, name, family, shapes, about) +1
+_Static_assert(0 PLAT_DATAFLOW_TABLE(PLAT_DATAFLOW_ONE) == PLAT_NDATAFLOW, "a row per dataflow");
+#undef PLAT_DATAFLOW_ONE
 
 const char *plat_dataflow_name(plat_dataflow df)
 {
-    return df >= 0 && df < PLAT_NDATAFLOW ? df_names[df] : "?";
+    return df >= 0 && df < PLAT_NDATAFLOW ? dataflows[df].name : "?";
 }
 
 int plat_dataflow_parse(const char *name)
 {
     for (int i = 0; i < PLAT_NDATAFLOW; i++)
-        if (strcmp(name, df_names[i]) == 0)
+        if (strcmp(name, dataflows[i].name) == 0)
             return i;
     return -1;
+}
+
+const char *plat_dataflow_list(void)
+{
+    /* One literal ", nvdla, shidiannao, ...", less its first separator. */
+#define PLAT_DATAFLOW_ITEM(value, name, family, shapes, about) ", " name
+    return PLAT_DATAFLOW_TABLE(PLAT_DATAFLOW_ITEM) + 2;
+#undef PLAT_DATAFLOW_ITEM
+}
+
+int plat_dataflow_is_os(plat_dataflow df)
+{
+    return df >= 0 && df < PLAT_NDATAFLOW && dataflows[df].family == PLAT_OUTPUT_STATIONARY;
 }
 
 /* SCAR (README, References): 4096 PEs, 10 MB L2, 500 MHz; energy in MAESTRO's proportions
@@ -177,9 +201,8 @@ static int read_chiplet_keys(cfg_file *f, const char *section, plat_chiplet *c, 
     if ((en = cfg_get(f, section, "dataflow"))) {
         int df = plat_dataflow_parse(en->value);
         if (df < 0)
-            return err_at(e, f->path, en->line,
-                          "unknown dataflow '%s' (nvdla, shidiannao, eyeriss, os-auto, ws-auto)",
-                          en->value);
+            return err_at(e, f->path, en->line, "unknown dataflow '%s' (%s)", en->value,
+                          plat_dataflow_list());
         c->dataflow = (plat_dataflow)df;
     }
     if ((en = cfg_get(f, section, "pes")) && (rc = cfg_long(f, en, 1, 1L << 30, &c->pes, e)))

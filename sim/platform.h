@@ -7,7 +7,8 @@
  * link of its own whose bandwidth is the channel's, shared by reads and
  * writes. Link indices are stable: first the directed mesh links in row-major
  * order of their source router (east, west, north, south), then one per DRAM
- * channel. Routes over these links are nop.h's. */
+ * channel. Routes over these links are nop.h's. The dataflow table below is
+ * the one place that lists what a chiplet can run. */
 #ifndef MCM_PLATFORM_H
 #define MCM_PLATFORM_H
 
@@ -16,13 +17,34 @@
 #define PLAT_NAME_MAX 32
 
 typedef enum {
-    PLAT_NVDLA,       /* weight-stationary: 64 input channels per cluster, clusters over K */
-    PLAT_SHIDIANNAO,  /* output-stationary: 8 output columns per cluster, clusters over rows */
-    PLAT_EYERISS,     /* row-stationary: filter rows x output rows */
-    PLAT_OS_AUTO,     /* output-stationary with the best spatial tile per layer */
-    PLAT_WS_AUTO,     /* weight-stationary with the best spatial tile per layer */
+    PLAT_NVDLA,
+    PLAT_SHIDIANNAO,
+    PLAT_EYERISS,
+    PLAT_OS_AUTO,
+    PLAT_WS_AUTO,
     PLAT_NDATAFLOW
 } plat_dataflow;
+
+/* A dataflow's family: what a PE keeps while the other operands stream past. */
+typedef enum { PLAT_WEIGHT_STATIONARY, PLAT_OUTPUT_STATIONARY, PLAT_ROW_STATIONARY } plat_family;
+
+/* The dataflow table, one row per plat_dataflow: X(value, name, family,
+   shapes, about). platform.c takes names and families from it; cost.c
+   takes `shapes`, its static function that yields the candidate mappings of
+   a layer (one for a preset, a family's tiles for an auto dataflow); `about`
+   is the row's one-line description. A new dataflow is an enum value, a row
+   here and that function. */
+#define PLAT_DATAFLOW_TABLE(X)                                                                  \
+    X(PLAT_NVDLA, "nvdla", PLAT_WEIGHT_STATIONARY, nvdla_shapes,                                \
+      "NVDLA-like: 64 input channels per cluster, clusters over output channels")               \
+    X(PLAT_SHIDIANNAO, "shidiannao", PLAT_OUTPUT_STATIONARY, shidiannao_shapes,                 \
+      "ShiDianNao-like: 8 output columns per cluster, clusters over output rows")               \
+    X(PLAT_EYERISS, "eyeriss", PLAT_ROW_STATIONARY, eyeriss_shapes,                             \
+      "Eyeriss-like: filter rows x output rows")                                                \
+    X(PLAT_OS_AUTO, "os-auto", PLAT_OUTPUT_STATIONARY, os_shapes,                               \
+      "output positions only, as ShiDianNao, with the best spatial tile per layer")             \
+    X(PLAT_WS_AUTO, "ws-auto", PLAT_WEIGHT_STATIONARY, ws_shapes,                               \
+      "weight-stationary with the best spatial tile per layer")
 
 typedef struct {
     char name[PLAT_NAME_MAX];
@@ -90,6 +112,10 @@ void plat_chiplet_defaults(plat_chiplet *c);
 const char *plat_dataflow_name(plat_dataflow df);
 /* -1 when NAME is no dataflow. */
 int plat_dataflow_parse(const char *name);
+/* Every dataflow's name in table order, ", " between them, for messages. */
+const char *plat_dataflow_list(void);
+/* 1 when DF is of the output-stationary family. */
+int plat_dataflow_is_os(plat_dataflow df);
 
 int plat_find_chiplet(const plat_t *p, const char *name); /* -1 if none */
 

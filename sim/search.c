@@ -250,8 +250,7 @@ static int orders(const ctx_t *x, const int *set, int k, int out[][64])
         for (int pass = 0; pass < 2; pass++)
             for (int i = 0; i < ns; i++) {
                 int c = snake[v % 2 ? ns - 1 - i : i];
-                int os = x->p->chiplets[c].dataflow == PLAT_SHIDIANNAO ||
-                         x->p->chiplets[c].dataflow == PLAT_OS_AUTO;
+                int os = plat_dataflow_is_os(x->p->chiplets[c].dataflow);
                 if (v < 2 ? pass == 0 : (pass == 0) == os)
                     out[n][pos++] = c;
             }

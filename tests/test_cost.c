@@ -526,11 +526,13 @@ START_TEST(energy_is_the_sum_of_parts)
     ck_exact(o.e_l2_pj, 8765440);
     ck_exact(o.energy_pj, 115605504.0 + 462823424 + 8765440);
 
-    plat_dataflow dfs[] = {PLAT_NVDLA, PLAT_SHIDIANNAO, PLAT_EYERISS, PLAT_OS_AUTO, PLAT_WS_AUTO};
+    /* every dataflow of the table, so that each has a mapping, onto at most its PEs */
     wl_layer ls[] = {conv1(), conv1x1(), qkt(), fc1()};
-    for (size_t i = 0; i < sizeof dfs / sizeof dfs[0]; i++)
+    for (int df = 0; df < PLAT_NDATAFLOW; df++)
         for (size_t j = 0; j < sizeof ls / sizeof ls[0]; j++) {
-            o = run(dfs[i], 256, ls[j], 4);
+            o = run((plat_dataflow)df, 256, ls[j], 4);
+            ck_assert(o.utilization > 0 && o.utilization <= 1);
+            ck_assert_int_le(o.spatial_x * o.spatial_y, 256);
             ck_assert_rel(o.e_mac_pj, o.macs, 1e-12);
             ck_assert_rel(o.e_l1_pj, 2 * (o.l1_w + o.l1_i + o.l1_o), 1e-12);
             ck_assert_rel(o.e_l2_pj, 20 * (o.l2_w + o.l2_i + o.l2_o), 1e-12);

@@ -221,6 +221,27 @@ START_TEST(single_chiplet)
 }
 END_TEST
 
+/* Walks the dataflow table through what reads it: every name parses back,
+   the message list is the names in enum order, and the output-stationary
+   dataflows are shidiannao and os-auto (README, The cost model). */
+START_TEST(dataflow_table)
+{
+    char list[256] = "";
+    for (int df = 0; df < PLAT_NDATAFLOW; df++) {
+        const char *name = plat_dataflow_name((plat_dataflow)df);
+        ck_assert_str_ne(name, "?");
+        ck_assert_int_eq(plat_dataflow_parse(name), df);
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", df ? ", " : "", name);
+        ck_assert_int_eq(plat_dataflow_is_os((plat_dataflow)df),
+                         (df == PLAT_SHIDIANNAO || df == PLAT_OS_AUTO));
+    }
+    ck_assert_str_eq(plat_dataflow_list(), list);
+    ck_assert_str_eq(plat_dataflow_list(), "nvdla, shidiannao, eyeriss, os-auto, ws-auto");
+    ck_assert_str_eq(plat_dataflow_name(PLAT_NDATAFLOW), "?");
+    ck_assert_int_eq(plat_dataflow_is_os(PLAT_NDATAFLOW), 0);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("platform");
@@ -231,6 +252,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, bad_inputs);
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, single_chiplet);
+    tcase_add_test(tc, dataflow_table);
     suite_add_tcase(s, tc);
     return s;
 }
