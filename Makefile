@@ -6,9 +6,9 @@ DEBS     := libsimgrid-dev libinih-dev check libjansson-dev pkg-config
 CC       ?= cc
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) \
+ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -pthread $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) \
              $(shell pkg-config --cflags simgrid inih jansson 2>/dev/null)
-LIBS      = $(shell pkg-config --libs simgrid inih jansson 2>/dev/null) -lm
+LIBS      = $(shell pkg-config --libs simgrid inih jansson 2>/dev/null) -lm -pthread
 TEST_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c))
