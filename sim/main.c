@@ -16,7 +16,7 @@
 
 typedef struct {
     const char *platform, *schedule, *workload, *scenario, *trace, *output, *objective;
-    const char *dataflow, *chiplet, *baseline;
+    const char *dataflow, *chiplet, *baseline, *strategy;
     long pes, batch, validate, jobs, seed, steps;
     int json, verbose;
 } opts_t;
@@ -47,7 +47,8 @@ static const char *const usage_text[] = {
     "best K (default 8) simulated, -j at a time (default: all cores), the winner chosen on\n"
     "simulated figures. --baseline builds and simulates one of the field's baselines instead.\n"
     "-o writes the chosen schedule (loadable by simulate). Default objective: edp. --steps: annealing\n"
-    "steps where allocations are too many to enumerate (default 1500).\n",
+    "steps where allocations are too many to enumerate (default 1500).\n"
+    "--strategy exhaustive|anneal|auto: how chiplet allocations are explored (default auto).\n",
     "run",
     "usage: mcmsim run [--objective O] [-j N] [--json]\n"
     "The seed paper's experiment (what `make run` does): search GPT-2 small + ResNet-50 on\n"
@@ -87,7 +88,7 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         {"batch", required_argument, 0, 'B'},    {"objective", required_argument, 0, 'O'},
         {"validate", required_argument, 0, 'V'}, {"seed", required_argument, 0, 'S'},
         {"baseline", required_argument, 0, 'L'}, {"help", no_argument, 0, 'h'},
-        {"steps", required_argument, 0, 'A'},
+        {"steps", required_argument, 0, 'A'},    {"strategy", required_argument, 0, 'G'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->batch = 1;
@@ -108,6 +109,7 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         case 'C': o->chiplet = optarg; break;
         case 'O': o->objective = optarg; break;
         case 'L': o->baseline = optarg; break;
+        case 'G': o->strategy = optarg; break;
         case 'J': o->json = 1; break;
         case 'v': o->verbose = 1; break;
         case 'j': rc = parse_long_opt("jobs", optarg, 1, &o->jobs, e); break;
@@ -242,6 +244,12 @@ static int search_options(const opts_t *o, search_opts *so, err_t *e)
     so->seed = (unsigned long)o->seed;
     if (o->steps)
         so->anneal_steps = o->steps;
+    if (o->strategy) {
+        int rc = search_strategy_check(o->strategy, e);
+        if (rc)
+            return rc;
+        so->strategy = o->strategy;
+    }
     so->progress = isatty(2);
     return ERR_OK;
 }
@@ -282,6 +290,7 @@ static int print_search(const plat_t *p, const scn_t *scn, const search_opts *so
         json_object_set_new(j, "seed", json_integer((json_int_t)so->seed));
         json_object_set_new(j, "space_schedules", json_real(r->space));
         json_object_set_new(j, "exhaustive", json_boolean(r->exhaustive));
+        json_object_set_new(j, "strategy", json_string(r->strategy));
         json_object_set_new(j, "allocations", json_integer(r->allocations));
         json_object_set_new(j, "estimated", json_integer(r->estimated));
         json_object_set_new(j, "simulated", json_integer(r->simulated));
@@ -306,7 +315,7 @@ static int print_search(const plat_t *p, const scn_t *scn, const search_opts *so
     printf("Search on %s for %s, objective %s, seed %lu\n", p->name, scn->path,
            search_objective_name(so->objective), so->seed);
     printf("space: %.3g schedules; %s over %ld chiplet allocations; %ld estimated, %ld simulated\n",
-           r->space, r->exhaustive ? "exhaustive" : "simulated annealing", r->allocations,
+           r->space, r->method, r->allocations,
            r->estimated, r->simulated);
     printf("\nvalidated candidates (estimate order)\n%3s %14s %14s %12s %12s\n", "#", "est_ms",
            "sim_ms", "est_J", "sim_J");

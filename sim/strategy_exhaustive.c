@@ -18,10 +18,10 @@ static int ex_start(srch_state *x, long steps, void **priv)
     long total = srch_alloc_count(x->G + 1, x->N, SRCH_ENUM_MAX);
     if (total > SRCH_ENUM_MAX)
         return err_input(x->e,
-                         "--strategy exhaustive: %d model(s) on %d chiplets have %d^%d (about "
-                         "10^%.1f) chiplet allocations, more than the 1e9 that can be enumerated; "
+                         "--strategy exhaustive: %d model%s on %d chiplets have %d^%d (about "
+                         "10^%.1f) chiplet allocations, more than the 10^9 that can be enumerated; "
                          "use --strategy anneal or auto",
-                         x->G, x->N, x->G + 1, x->N, x->N * log10(x->G + 1.0));
+                         x->G, x->G == 1 ? "" : "s", x->N, x->G + 1, x->N, x->N * log10(x->G + 1.0));
     ex_priv *ex = calloc(1, sizeof *ex);
     if (!ex)
         return err_internal(x->e, "out of memory");
