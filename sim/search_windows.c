@@ -55,7 +55,8 @@ int srch_sequential(srch_state *x)
 /* One packing into W windows: the models, ORDER's most work first, each
    join the window with the least work so far; each window's allocation is
    searched on its own (its best SRCH_GROUP_KEEP kept in KEPT), and their
-   combinations offered, windows in order. */
+   combinations offered, windows in order. A packing with a window that
+   cannot be placed (more models than chiplets) is left out. */
 static int srch_packing(srch_state *x, const int *order, int W, int *win_of, int *grp, double *load,
                         sched_t *kept, int *nkept, sched_window *win, int *pick)
 {
@@ -68,9 +69,9 @@ static int srch_packing(srch_state *x, const int *order, int W, int *win_of, int
         win_of[i] = best;
         load[best] += srch_model_work(&x->scn->models[order[i]]);
     }
-    int rc = ERR_OK;
+    int rc = ERR_OK, placed = 1;
     memset(nkept, 0, (size_t)W * sizeof *nkept);
-    for (int w = 0; !rc && w < W; w++) {
+    for (int w = 0; !rc && placed && w < W; w++) {
         int g = 0;
         for (int i = 0; i < x->M; i++)
             if (win_of[i] == w)
@@ -87,12 +88,12 @@ static int srch_packing(srch_state *x, const int *order, int W, int *win_of, int
         }
         nkept[w] = x->ngbest;
         x->ngbest = 0;
-        rc = rc ? rc : nkept[w] ? ERR_OK : err_input(x->e, "a window of the packing found no schedule");
+        placed = nkept[w] > 0;
     }
     srch_set_group(x, NULL, x->M);
     sched_t s = {.path = NULL, .nwindows = W, .windows = win};
     memset(pick, 0, (size_t)W * sizeof *pick);
-    while (!rc) {
+    while (!rc && placed) {
         for (int w = 0; w < W; w++)
             win[w] = kept[w * SRCH_GROUP_KEEP + pick[w]].windows[0];
         double sc;

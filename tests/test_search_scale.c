@@ -1,0 +1,151 @@
+/* test_search_scale.c - the search on inputs of any size: more models than
+ * chiplets, many models, large meshes. Whatever the size, the winner covers
+ * every layer of every model exactly once, reloads from the file it is
+ * written to, and its estimate is est_run's of the reloaded schedule; where
+ * the space's size has a closed form, the search reports it. */
+#include "testutil.h"
+#include "des.h"
+#include "estimate.h"
+#include "search.h"
+
+/* Chiplet a is NVDLA-like, b ShiDianNao-like (as in test_search.c). */
+static const char *t2_text =
+    "[package]\nname = t2\nmesh = 2x1\nlink_bandwidth = 100GB/s\nhop_latency = 35ns\n"
+    "energy_per_bit = 2.04pJ\n"
+    "[chiplet a]\nat = 0,0\ndataflow = nvdla\n[chiplet b]\nat = 1,0\ndataflow = shidiannao\n"
+    "[dram d]\nchiplet = a\nbandwidth = 64GB/s\nlatency = 200ns\nenergy_per_bit = 14.8pJ\n";
+/* two layers: a 7x7 conv over 3 channels and a wide matmul */
+static const char *two_text =
+    "[model]\nname = two\n[layers]\nc = conv k=64 c=3 r=7 h=224 w=224 stride=2\n"
+    "m = matmul m=64 k=4096 n=4096\n";
+
+/* Files written for a test, removed by its end. */
+typedef struct {
+    char *paths[16];
+    int n;
+} files;
+
+static const char *add_file(files *f, const char *text)
+{
+    ck_assert_int_lt(f->n, 16);
+    return f->paths[f->n++] = tu_write_tmp(text, ".ini");
+}
+
+static void remove_files(files *f)
+{
+    for (int i = 0; i < f->n; i++) {
+        unlink(f->paths[i]);
+        free(f->paths[i]);
+    }
+}
+
+/* A scenario of N models m0 .. m{N-1}: workload WL[i % NWL], batch BATCH[i]. */
+static const char *add_scenario(files *f, int n, const char *const *wl, int nwl, const long *batch)
+{
+    char buf[4096];
+    size_t len = 0;
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "[model m%d]\nworkload = %s\nbatch = %ld\n",
+                                i, wl[i % nwl], batch[i]);
+    ck_assert_uint_lt(len, sizeof buf);
+    return add_file(f, buf);
+}
+
+static void load(const char *plat, const char *scn_path, plat_t *p, scn_t *scn)
+{
+    err_t e;
+    ck_assert_msg(plat_load(plat, p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(scn_load(scn_path, scn, &e) == ERR_OK, "%s", e.msg);
+}
+
+/* The properties every winner has: each layer of each model in exactly one
+   segment; written and read back it estimates as the search said, and (when
+   SIMULATE) simulates to a makespan > 0, the search's own when it simulated. */
+static void check_winner(const plat_t *p, const scn_t *scn, const search_result *r, int simulate)
+{
+    for (int m = 0; m < scn->nmodels; m++) {
+        int L = scn->models[m].model.nlayers;
+        int *seen = calloc((size_t)L, sizeof *seen);
+        for (int w = 0; w < r->best.nwindows; w++)
+            for (int k = 0; k < r->best.windows[w].nparts; k++) {
+                const sched_part *sp = &r->best.windows[w].parts[k];
+                if (sp->model != m)
+                    continue;
+                for (int s = 0; s < sp->nsegs; s++)
+                    for (int l = sp->segs[s].first; l <= sp->segs[s].last; l++)
+                        seen[l]++;
+            }
+        for (int l = 0; l < L; l++)
+            ck_assert_msg(seen[l] == 1, "model %d layer %d scheduled %d times", m, l, seen[l]);
+        free(seen);
+    }
+    char path[] = "/tmp/mcmscaleXXXXXX.ini";
+    int fd = mkstemps(path, 4);
+    ck_assert_int_ge(fd, 0);
+    FILE *fp = fdopen(fd, "w");
+    ck_assert_int_eq(sched_write(fp, p, scn, &r->best, scn->path), ERR_OK);
+    fclose(fp);
+    err_t e;
+    scn_t scn2;
+    sched_t s2;
+    ck_assert_msg(sched_load(path, p, &scn2, &s2, &e) == ERR_OK, "%s", e.msg);
+    unlink(path);
+    res_result est;
+    ck_assert_msg(est_run(p, &scn2, &s2, &est, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_rel(est.makespan_s, r->est.makespan_s, 0);
+    ck_assert_rel(est.energy_j, r->est.energy_j, 0);
+    ck_assert(est.makespan_s > 0);
+    res_free(&est);
+    if (simulate) {
+        res_result sim;
+        des_opts d = {0};
+        ck_assert_msg(des_run(p, &scn2, &s2, &d, &sim, &e) == ERR_OK, "%s", e.msg);
+        ck_assert(sim.makespan_s > 0);
+        if (r->simulated)
+            ck_assert_rel(sim.makespan_s, r->sim.makespan_s, 0);
+        res_free(&sim);
+    }
+    sched_free(&s2);
+    scn_free(&scn2);
+}
+
+START_TEST(packings_that_cannot_be_placed_are_left_out)
+{
+    /* Five models on two chiplets: a packing into 2 windows puts 3 models in
+       one of them, which no allocation can place; the search goes on
+       without it. Space: no window holds 5 models on 2 chiplets, and one
+       model per window gives each model its 2 layers on both chiplets in
+       either order (2 ways) x the divisors of its batch: for batches 1..5,
+       2^5 x (1 x 2 x 2 x 3 x 2) = 768. */
+    files f = {0};
+    const char *wl = add_file(&f, two_text);
+    long batch[5] = {1, 2, 3, 4, 5};
+    const char *plat = add_file(&f, t2_text), *sp = add_scenario(&f, 5, &wl, 1, batch);
+    plat_t p;
+    scn_t scn;
+    load(plat, sp, &p, &scn);
+    search_opts o;
+    search_defaults(&o);
+    o.no_simulate = 1;
+    search_result r;
+    err_t e;
+    ck_assert_msg(search_run(&p, &scn, &o, &r, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_rel(r.space, 768, 0);
+    ck_assert_int_ge(r.best.nwindows, 3);
+    check_winner(&p, &scn, &r, 1);
+    search_result_free(&r);
+    scn_free(&scn);
+    plat_free(&p);
+    remove_files(&f);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("search_scale");
+    TCase *tc = tcase_create("search_scale");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, packings_that_cannot_be_placed_are_left_out);
+    suite_add_tcase(s, tc);
+    return s;
+}
