@@ -138,9 +138,14 @@ long srch_alloc_count(int base, int n, long limit);
 int srch_next(int *digit, int n, const int *base, int radix);
 void srch_proportional_allocation(const srch_state *x, int *alloc);
 
-/* search_space.c: parts and candidates */
+/* search_space.c: parts and the space */
 void srch_part_copy(srch_part *dst, const srch_part *src);
 int srch_cut(srch_state *x, int m, const int *ord, int k, int bi, srch_part *pt);
+/* The parts kept for model M on the K chiplets of SET, made on first use. */
+int srch_parts_for(srch_state *x, int m, const uint64_t *set, int k, const srch_memo **out);
+int srch_space_size(const srch_state *x, double *space);
+
+/* search_offer.c: candidates */
 int srch_eval_part(srch_state *x, int m, srch_part *pt);
 /* The schedule of PT[j] running model j of the view, for j < N: in one
    window, or one window each when SEPARATE. It lives in x's scratch. */
@@ -149,12 +154,9 @@ int srch_offer(srch_state *x, const sched_t *s, double *score);
 /* Offers every combination of the parts kept in ME[0..N-1] (ME[j] for model
    j of the view), arranged as srch_assemble does; *BEST: the best score. */
 int srch_cross(srch_state *x, const srch_memo *const *me, int n, int separate, double *best);
-/* The parts kept for model M on the K chiplets of SET, made on first use. */
-int srch_parts_for(srch_state *x, int m, const uint64_t *set, int k, const srch_memo **out);
 /* Scores the group's models in one window on ALLOC: the best of the cross
    product of their kept parts, INFINITY if a model has no chiplet. */
 int srch_try_allocation(srch_state *x, const int *alloc, double *best);
-int srch_space_size(const srch_state *x, double *space);
 
 /* search_windows.c: window structures, each window's allocations searched
    by the chosen strategy (*USED, when not NULL, says which) */
