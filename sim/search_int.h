@@ -151,8 +151,17 @@ int srch_eval_part(srch_state *x, int m, srch_part *pt);
    window, or one window each when SEPARATE. It lives in x's scratch. */
 sched_t srch_assemble(srch_state *x, const srch_part *const *pt, int n, int separate);
 int srch_offer(srch_state *x, const sched_t *s, double *score);
-/* Offers every combination of the parts kept in ME[0..N-1] (ME[j] for model
-   j of the view), arranged as srch_assemble does; *BEST: the best score. */
+/* Offers, through OFFER, combinations PICK of one choice per position, the
+   i-th among BASE[i] (among RADIX when BASE is NULL): every one, lowest
+   position fastest, when they are few enough; otherwise a coordinate
+   descent from choice 0 everywhere (each position's other choices in turn,
+   kept when they improve the score, until a pass improves nothing). PICK is
+   scratch of N; *BEST: the best score offered. */
+typedef int (*srch_pick_fn)(srch_state *x, void *arg, const int *pick, double *score);
+int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, srch_pick_fn offer,
+                 void *arg, double *best);
+/* srch_combine over the parts kept in ME[0..N-1] (ME[j] for model j of the
+   view), arranged as srch_assemble does. */
 int srch_cross(srch_state *x, const srch_memo *const *me, int n, int separate, double *best);
 /* Scores the group's models in one window on ALLOC: the best of the cross
    product of their kept parts, INFINITY if a model has no chiplet. */

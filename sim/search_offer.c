@@ -120,22 +120,75 @@ sched_t srch_assemble(srch_state *x, const srch_part *const *pt, int n, int sepa
     return (sched_t){.path = NULL, .nwindows = separate ? n : 1, .windows = x->sw};
 }
 
+/* Combinations are tried in full up to 3^8 (eight models' kept parts, the
+   most the search ever had before sizes came from the input); beyond, their
+   number grows exponentially with the models, and a coordinate descent
+   takes over. */
+#define SRCH_CROSS_MAX 6561
+#define SRCH_DESCENT_PASSES 8
+
+int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, srch_pick_fn offer,
+                 void *arg, double *best)
+{
+    long total = 1;
+    for (int i = 0; i < n && total <= SRCH_CROSS_MAX; i++)
+        total *= base ? base[i] : radix;
+    *best = INFINITY;
+    memset(pick, 0, (size_t)n * sizeof *pick);
+    double sc;
+    int rc;
+    if (total <= SRCH_CROSS_MAX) {
+        do {
+            if ((rc = offer(x, arg, pick, &sc)))
+                return rc;
+            if (sc < *best)
+                *best = sc;
+        } while (srch_next(pick, n, base, radix));
+        return ERR_OK;
+    }
+    if ((rc = offer(x, arg, pick, best)))
+        return rc;
+    int improved = 1;
+    for (int pass = 0; improved && pass < SRCH_DESCENT_PASSES; pass++) {
+        improved = 0;
+        for (int i = 0; i < n; i++) {
+            int keep = pick[i];
+            for (int v = 0; v < (base ? base[i] : radix); v++) {
+                if (v == keep)
+                    continue;
+                pick[i] = v;
+                if ((rc = offer(x, arg, pick, &sc)))
+                    return rc;
+                if (sc < *best) {
+                    *best = sc;
+                    keep = v;
+                    improved = 1;
+                }
+            }
+            pick[i] = keep;
+        }
+    }
+    return ERR_OK;
+}
+
+typedef struct {
+    const srch_memo *const *me;
+    int n, separate;
+} srch_cross_arg;
+
+static int srch_cross_offer(srch_state *x, void *arg, const int *pick, double *score)
+{
+    const srch_cross_arg *a = arg;
+    for (int j = 0; j < a->n; j++)
+        x->gpart[j] = &a->me[j]->parts[pick[j]];
+    sched_t s = srch_assemble(x, x->gpart, a->n, a->separate);
+    return srch_offer(x, &s, score);
+}
+
 int srch_cross(srch_state *x, const srch_memo *const *me, int n, int separate, double *best)
 {
-    *best = INFINITY;
-    memset(x->pick, 0, (size_t)n * sizeof *x->pick);
-    do {
-        for (int j = 0; j < n; j++)
-            x->gpart[j] = &me[j]->parts[x->pick[j]];
-        sched_t s = srch_assemble(x, x->gpart, n, separate);
-        double sc;
-        int rc = srch_offer(x, &s, &sc);
-        if (rc)
-            return rc;
-        if (sc < *best)
-            *best = sc;
-    } while (srch_next(x->pick, n, NULL, SRCH_PER_SET));
-    return ERR_OK;
+    srch_cross_arg a = {me, n, separate};
+    return srch_combine(x, n, NULL, SRCH_PER_SET, x->pick, srch_cross_offer, &a, best);
 }
 
 int srch_try_allocation(srch_state *x, const int *alloc, double *best)

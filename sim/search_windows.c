@@ -52,6 +52,22 @@ int srch_sequential(srch_state *x)
     return srch_cross(x, x->gmemo, x->M, 1, &best);
 }
 
+typedef struct {
+    const sched_t *kept;
+    sched_window *win;
+    int W;
+} srch_pack_arg;
+
+/* The packing's schedule with window w's PICK[w]-th kept schedule. */
+static int srch_pack_offer(srch_state *x, void *arg, const int *pick, double *score)
+{
+    const srch_pack_arg *a = arg;
+    for (int w = 0; w < a->W; w++)
+        a->win[w] = a->kept[w * SRCH_GROUP_KEEP + pick[w]].windows[0];
+    sched_t s = {.path = NULL, .nwindows = a->W, .windows = a->win};
+    return srch_offer(x, &s, score);
+}
+
 /* One packing into W windows: the models, ORDER's most work first, each
    join the window with the least work so far; each window's allocation is
    searched on its own (its best SRCH_GROUP_KEEP kept in KEPT), and their
@@ -91,16 +107,10 @@ static int srch_packing(srch_state *x, const int *order, int W, int *win_of, int
         placed = nkept[w] > 0;
     }
     srch_set_group(x, NULL, x->M);
-    sched_t s = {.path = NULL, .nwindows = W, .windows = win};
-    memset(pick, 0, (size_t)W * sizeof *pick);
-    while (!rc && placed) {
-        for (int w = 0; w < W; w++)
-            win[w] = kept[w * SRCH_GROUP_KEEP + pick[w]].windows[0];
-        double sc;
-        rc = srch_offer(x, &s, &sc);
-        if (!srch_next(pick, W, nkept, 0))
-            break;
-    }
+    srch_pack_arg a = {kept, win, W};
+    double best;
+    if (!rc && placed)
+        rc = srch_combine(x, W, nkept, 0, pick, srch_pack_offer, &a, &best);
     for (int w = 0; w < W; w++)
         for (int i = 0; i < nkept[w]; i++)
             sched_free(&kept[w * SRCH_GROUP_KEEP + i]);

@@ -19,6 +19,17 @@ static const char *two_text =
     "[model]\nname = two\n[layers]\nc = conv k=64 c=3 r=7 h=224 w=224 stride=2\n"
     "m = matmul m=64 k=4096 n=4096\n";
 
+/* the same with a vector op between them */
+static const char *three_text =
+    "[model]\nname = three\n[layers]\nc = conv k=64 c=3 r=7 h=224 w=224 stride=2\n"
+    "r = relu elems=802816\nm = matmul m=64 k=4096 n=4096\n";
+/* one layer */
+static const char *one_text = "[model]\nname = one\n[layers]\nm = matmul m=64 k=1024 n=1024\n";
+static const char *t1_text =
+    "[package]\nname = t1\nmesh = 1x1\nlink_bandwidth = 100GB/s\nhop_latency = 35ns\n"
+    "energy_per_bit = 2.04pJ\n[chiplet a]\nat = 0,0\ndataflow = nvdla\n"
+    "[dram d]\nchiplet = a\nbandwidth = 64GB/s\nlatency = 200ns\nenergy_per_bit = 14.8pJ\n";
+
 /* Files written for a test, removed by its end. */
 typedef struct {
     char *paths[16];
@@ -39,23 +50,57 @@ static void remove_files(files *f)
     }
 }
 
-/* A scenario of N models m0 .. m{N-1}: workload WL[i % NWL], batch BATCH[i]. */
-static const char *add_scenario(files *f, int n, const char *const *wl, int nwl, const long *batch)
+/* A scenario of N models m0 .. m{N-1}: workload WL[i % NWL], batch i + 1. */
+static const char *add_scenario(files *f, int n, const char *const *wl, int nwl)
 {
     char buf[4096];
     size_t len = 0;
     for (int i = 0; i < n; i++)
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "[model m%d]\nworkload = %s\nbatch = %ld\n",
-                                i, wl[i % nwl], batch[i]);
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "[model m%d]\nworkload = %s\nbatch = %d\n",
+                                i, wl[i % nwl], i + 1);
     ck_assert_uint_lt(len, sizeof buf);
     return add_file(f, buf);
 }
 
-static void load(const char *plat, const char *scn_path, plat_t *p, scn_t *scn)
+/* One search, every input written at test time. */
+typedef struct {
+    files f;
+    plat_t p;
+    scn_t scn;
+    search_result r;
+} run_t;
+
+/* Searches N models (workload text WL[i % NWL], batch i + 1) on PLAT,
+   simulating the best VALIDATE (none: 0), annealing for STEPS (0: the
+   default), two simulations at a time. */
+static void run_search(run_t *k, const char *plat, const char *const *wl, int nwl, int n,
+                       int validate, long steps)
 {
+    memset(k, 0, sizeof *k);
+    search_opts o;
+    search_defaults(&o);
+    o.validate = validate ? validate : 1;
+    o.no_simulate = !validate;
+    o.jobs = 2;
+    if (steps)
+        o.anneal_steps = steps;
+    const char *wl_path[4];
+    ck_assert_int_le(nwl, 4);
+    for (int i = 0; i < nwl; i++)
+        wl_path[i] = add_file(&k->f, wl[i]);
+    const char *plat_path = add_file(&k->f, plat), *scn_path = add_scenario(&k->f, n, wl_path, nwl);
     err_t e;
-    ck_assert_msg(plat_load(plat, p, &e) == ERR_OK, "%s", e.msg);
-    ck_assert_msg(scn_load(scn_path, scn, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(plat_load(plat_path, &k->p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(scn_load(scn_path, &k->scn, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(search_run(&k->p, &k->scn, &o, &k->r, &e) == ERR_OK, "%s", e.msg);
+}
+
+static void run_free(run_t *k)
+{
+    search_result_free(&k->r);
+    scn_free(&k->scn);
+    plat_free(&k->p);
+    remove_files(&k->f);
 }
 
 /* The properties every winner has: each layer of each model in exactly one
@@ -117,26 +162,46 @@ START_TEST(packings_that_cannot_be_placed_are_left_out)
        model per window gives each model its 2 layers on both chiplets in
        either order (2 ways) x the divisors of its batch: for batches 1..5,
        2^5 x (1 x 2 x 2 x 3 x 2) = 768. */
-    files f = {0};
-    const char *wl = add_file(&f, two_text);
-    long batch[5] = {1, 2, 3, 4, 5};
-    const char *plat = add_file(&f, t2_text), *sp = add_scenario(&f, 5, &wl, 1, batch);
-    plat_t p;
-    scn_t scn;
-    load(plat, sp, &p, &scn);
-    search_opts o;
-    search_defaults(&o);
-    o.no_simulate = 1;
-    search_result r;
-    err_t e;
-    ck_assert_msg(search_run(&p, &scn, &o, &r, &e) == ERR_OK, "%s", e.msg);
-    ck_assert_rel(r.space, 768, 0);
-    ck_assert_int_ge(r.best.nwindows, 3);
-    check_winner(&p, &scn, &r, 1);
-    search_result_free(&r);
-    scn_free(&scn);
-    plat_free(&p);
-    remove_files(&f);
+    run_t k;
+    run_search(&k, t2_text, &two_text, 1, 5, 0, 0);
+    ck_assert_rel(k.r.space, 768, 0);
+    ck_assert_int_ge(k.r.best.nwindows, 3);
+    check_winner(&k.p, &k.scn, &k.r, 1);
+    run_free(&k);
+}
+END_TEST
+
+START_TEST(twelve_models)
+{
+    /* Models alternately of 2 and 3 layers, batches 1 .. 12, on two
+       chiplets: a window holds at most 2 models, so at least 6 windows.
+       Space: one model per window, a model of L layers on both chiplets
+       has L - 1 cuts x 2 orders x the divisors of its batch (1 2 2 3 2 4
+       2 4 3 4 2 6): 2^6 x 4^6 x 110592 = 28991029248. Sequential windows
+       combine 3^12 kept parts: more than are tried in full. */
+    const char *wl[2] = {two_text, three_text};
+    run_t k;
+    run_search(&k, t2_text, wl, 2, 12, 2, 0);
+    ck_assert_rel(k.r.space, 28991029248.0, 0);
+    ck_assert_int_ge(k.r.best.nwindows, 6);
+    ck_assert_int_eq(k.r.simulated, 2);
+    check_winner(&k.p, &k.scn, &k.r, 1);
+    run_free(&k);
+}
+END_TEST
+
+START_TEST(nine_models_one_chiplet)
+{
+    /* Nine one-layer models (a space_size overflow once) on one chiplet:
+       no window can hold two of them, so one model per window it is.
+       Space: one schedule per mini-batch size, the divisors of 1 .. 9:
+       1x2x2x3x2x4x2x4x3 = 2304. */
+    run_t k;
+    run_search(&k, t1_text, &one_text, 1, 9, 2, 0);
+    ck_assert_rel(k.r.space, 2304, 0);
+    ck_assert_int_eq(k.r.best.nwindows, 9);
+    check_winner(&k.p, &k.scn, &k.r, 1);
+    run_free(&k);
 }
 END_TEST
 
@@ -146,6 +211,8 @@ Suite *test_suite(void)
     TCase *tc = tcase_create("search_scale");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, packings_that_cannot_be_placed_are_left_out);
+    tcase_add_test(tc, twelve_models);
+    tcase_add_test(tc, nine_models_one_chiplet);
     suite_add_tcase(s, tc);
     return s;
 }
