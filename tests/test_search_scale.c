@@ -62,7 +62,7 @@ static const char *add_scenario(files *f, int n, const char *const *wl, int nwl)
     return add_file(f, buf);
 }
 
-/* One search, every input written at test time. */
+/* One search, its inputs made at test time. */
 typedef struct {
     files f;
     plat_t p;
@@ -70,13 +70,48 @@ typedef struct {
     search_result r;
 } run_t;
 
-/* Searches N models (workload text WL[i % NWL], batch i + 1) on PLAT,
-   simulating the best VALIDATE (none: 0), annealing for STEPS (0: the
-   default), two simulations at a time. */
-static void run_search(run_t *k, const char *plat, const char *const *wl, int nwl, int n,
-                       int validate, long steps)
+static void run_platform(run_t *k, const char *text)
 {
-    memset(k, 0, sizeof *k);
+    err_t e;
+    ck_assert_msg(plat_load(add_file(&k->f, text), &k->p, &e) == ERR_OK, "%s", e.msg);
+}
+
+/* A W x W mesh of alternately NVDLA- and ShiDianNao-like chiplets with a
+   DRAM channel at two corners, built in memory: plat_load's checks of
+   names and positions are quadratic in the chiplets (seconds at 64x64). */
+static void run_mesh(run_t *k, int w)
+{
+    plat_t *p = &k->p;
+    snprintf(p->name, sizeof p->name, "m%d", w);
+    p->width = p->height = w;
+    p->link_bw = 100e9;
+    p->hop_latency_s = 35e-9;
+    p->nop_pj_per_bit = 2.04;
+    p->nchiplets = w * w;
+    p->chiplets = calloc((size_t)p->nchiplets, sizeof *p->chiplets);
+    for (int i = 0; i < p->nchiplets; i++) {
+        plat_chiplet *c = &p->chiplets[i];
+        plat_chiplet_defaults(c);
+        c->x = i % w, c->y = i / w;
+        snprintf(c->name, sizeof c->name, "c%d_%d", c->x, c->y);
+        c->dataflow = (c->x + c->y) % 2 ? PLAT_SHIDIANNAO : PLAT_NVDLA;
+    }
+    p->ndrams = 2;
+    p->drams = calloc(2, sizeof *p->drams);
+    for (int d = 0; d < 2; d++)
+        p->drams[d] = (plat_dram){.chiplet = d * (p->nchiplets - 1), .bw = 64e9, .latency_s = 200e-9,
+                                  .pj_per_bit = 14.8};
+    snprintf(p->drams[0].name, sizeof p->drams[0].name, "d0");
+    snprintf(p->drams[1].name, sizeof p->drams[1].name, "d1");
+    err_t e;
+    ck_assert_msg(plat_finish(p, &e) == ERR_OK, "%s", e.msg);
+}
+
+/* Searches N models (workload text WL[i % NWL], batch i + 1) on K's
+   platform, simulating the best VALIDATE (none: 0), annealing for STEPS
+   (0: the default), two simulations at a time. */
+static void run_search(run_t *k, const char *const *wl, int nwl, int n, int validate, long steps)
+{
     search_opts o;
     search_defaults(&o);
     o.validate = validate ? validate : 1;
@@ -88,10 +123,8 @@ static void run_search(run_t *k, const char *plat, const char *const *wl, int nw
     ck_assert_int_le(nwl, 4);
     for (int i = 0; i < nwl; i++)
         wl_path[i] = add_file(&k->f, wl[i]);
-    const char *plat_path = add_file(&k->f, plat), *scn_path = add_scenario(&k->f, n, wl_path, nwl);
     err_t e;
-    ck_assert_msg(plat_load(plat_path, &k->p, &e) == ERR_OK, "%s", e.msg);
-    ck_assert_msg(scn_load(scn_path, &k->scn, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(scn_load(add_scenario(&k->f, n, wl_path, nwl), &k->scn, &e) == ERR_OK, "%s", e.msg);
     ck_assert_msg(search_run(&k->p, &k->scn, &o, &k->r, &e) == ERR_OK, "%s", e.msg);
 }
 
@@ -162,8 +195,9 @@ START_TEST(packings_that_cannot_be_placed_are_left_out)
        model per window gives each model its 2 layers on both chiplets in
        either order (2 ways) x the divisors of its batch: for batches 1..5,
        2^5 x (1 x 2 x 2 x 3 x 2) = 768. */
-    run_t k;
-    run_search(&k, t2_text, &two_text, 1, 5, 0, 0);
+    run_t k = {0};
+    run_platform(&k, t2_text);
+    run_search(&k, &two_text, 1, 5, 0, 0);
     ck_assert_rel(k.r.space, 768, 0);
     ck_assert_int_ge(k.r.best.nwindows, 3);
     check_winner(&k.p, &k.scn, &k.r, 1);
@@ -180,8 +214,9 @@ START_TEST(twelve_models)
        2 4 3 4 2 6): 2^6 x 4^6 x 110592 = 28991029248. Sequential windows
        combine 3^12 kept parts: more than are tried in full. */
     const char *wl[2] = {two_text, three_text};
-    run_t k;
-    run_search(&k, t2_text, wl, 2, 12, 2, 0);
+    run_t k = {0};
+    run_platform(&k, t2_text);
+    run_search(&k, wl, 2, 12, 2, 0);
     ck_assert_rel(k.r.space, 28991029248.0, 0);
     ck_assert_int_ge(k.r.best.nwindows, 6);
     ck_assert_int_eq(k.r.simulated, 2);
@@ -196,10 +231,47 @@ START_TEST(nine_models_one_chiplet)
        no window can hold two of them, so one model per window it is.
        Space: one schedule per mini-batch size, the divisors of 1 .. 9:
        1x2x2x3x2x4x2x4x3 = 2304. */
-    run_t k;
-    run_search(&k, t1_text, &one_text, 1, 9, 2, 0);
+    run_t k = {0};
+    run_platform(&k, t1_text);
+    run_search(&k, &one_text, 1, 9, 2, 0);
     ck_assert_rel(k.r.space, 2304, 0);
     ck_assert_int_eq(k.r.best.nwindows, 9);
+    check_winner(&k.p, &k.scn, &k.r, 1);
+    run_free(&k);
+}
+END_TEST
+
+START_TEST(mesh_16x16)
+{
+    /* 256 chiplets, two models: 3^256 allocations, annealed. Space: the
+       first model (2 layers, batch 1) has 1 schedule on one chiplet and 2
+       on two; the second (3 layers, batch 2) 2, 8 and 12 on one, two and
+       three; disjoint chiplet sets for both, sum over k1, k2 of
+       C(256, k1) C(256 - k1, k2) x theirs = 2139561530880 (one model per
+       window uses all 256 chiplets: none). */
+    const char *wl[2] = {two_text, three_text};
+    run_t k = {0};
+    run_mesh(&k, 16);
+    run_search(&k, wl, 2, 2, 2, 30);
+    ck_assert(!k.r.exhaustive);
+    ck_assert_rel(k.r.space, 2139561530880.0, 1e-12);
+    ck_assert_int_eq(k.r.simulated, 2);
+    check_winner(&k.p, &k.scn, &k.r, 1);
+    run_free(&k);
+}
+END_TEST
+
+START_TEST(mesh_64x64)
+{
+    /* 4096 chiplets (64 words a chiplet set), one model of 3 layers, batch
+       1: 2^4096 allocations, annealed. Space: 1 schedule on one chiplet,
+       2 cuts x 2 orders on two, 1 cut x 6 orders on three:
+       4096 + 4 x C(4096, 2) + 6 x C(4096, 3) = 68702703616. */
+    run_t k = {0};
+    run_mesh(&k, 64);
+    run_search(&k, &three_text, 1, 1, 0, 20);
+    ck_assert(!k.r.exhaustive);
+    ck_assert_rel(k.r.space, 68702703616.0, 1e-12);
     check_winner(&k.p, &k.scn, &k.r, 1);
     run_free(&k);
 }
@@ -213,6 +285,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, packings_that_cannot_be_placed_are_left_out);
     tcase_add_test(tc, twelve_models);
     tcase_add_test(tc, nine_models_one_chiplet);
+    tcase_add_test(tc, mesh_16x16);
+    tcase_add_test(tc, mesh_64x64);
     suite_add_tcase(s, tc);
     return s;
 }
