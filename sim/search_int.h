@@ -136,7 +136,7 @@ long srch_alloc_count(int base, int n, long limit);
 /* Steps the counter DIGIT[0..N-1], lowest first, digit i counting to
    BASE[i] (to RADIX when BASE is NULL); 0 when it wrapped round. */
 int srch_next(int *digit, int n, const int *base, int radix);
-void srch_proportional_allocation(const srch_state *x, int *alloc);
+void srch_proportional_allocation(srch_state *x, int *alloc);
 
 /* search_space.c: parts and the space */
 void srch_part_copy(srch_part *dst, const srch_part *src);

@@ -120,10 +120,9 @@ sched_t srch_assemble(srch_state *x, const srch_part *const *pt, int n, int sepa
     return (sched_t){.path = NULL, .nwindows = separate ? n : 1, .windows = x->sw};
 }
 
-/* Combinations are tried in full up to 3^8 (eight models' kept parts, the
-   most the search ever had before sizes came from the input); beyond, their
-   number grows exponentially with the models, and a coordinate descent
-   takes over. */
+/* Up to 3^8 combinations (eight models' kept parts) every one is offered;
+   beyond, their number grows exponentially with the models and a
+   coordinate descent, linear in them, takes over. */
 #define SRCH_CROSS_MAX 6561
 #define SRCH_DESCENT_PASSES 8
 

@@ -99,12 +99,9 @@ int srch_setup(srch_state *x, const plat_t *p, const scn_t *scn, const search_op
     x->rng = o->seed;
     if (o->validate < 1)
         return err_input(e, "--validate must be at least 1");
-    if (o->strategy && strcmp(o->strategy, "auto") != 0) {
-        int rc = search_strategy_check(o->strategy, e);
-        if (rc)
-            return rc;
-        x->strategy = srch_strategy_find(o->strategy);
-    }
+    if (o->strategy && strcmp(o->strategy, "auto") != 0 &&
+        !(x->strategy = srch_strategy_find(o->strategy)))
+        return search_strategy_check(o->strategy, e);
     size_t M = (size_t)x->M, N = (size_t)x->N;
     x->models = calloc(M, sizeof *x->models);
     x->snake = malloc(N * sizeof *x->snake);
@@ -242,7 +239,7 @@ int srch_next(int *digit, int n, const int *base, int radix)
 
 /* Chiplets in snake order, cut into one block per model of the group sized
    by the model's work: the annealing's start and the Simba-like baseline. */
-void srch_proportional_allocation(const srch_state *x, int *alloc)
+void srch_proportional_allocation(srch_state *x, int *alloc)
 {
     double total = 0;
     for (int j = 0; j < x->G; j++) {

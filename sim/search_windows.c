@@ -1,9 +1,10 @@
 /* search_windows.c - the window structures the search tries: every model in
  * one window on disjoint chiplets; one model per window on every chiplet;
  * and, with three models or more, greedy packings into 2 .. M-1 windows.
- * Each window with several models gets its chiplet allocations searched by
- * the chosen strategy (auto: exhaustive when they number at most
- * max_exhaustive, else annealing). */
+ * The models of a window on disjoint chiplets (the one window, each window
+ * of a packing) get their chiplet allocations searched by the chosen
+ * strategy (auto: exhaustive when they number at most max_exhaustive, else
+ * annealing). */
 #include <stdlib.h>
 #include <string.h>
 #include "search_int.h"
