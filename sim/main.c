@@ -15,7 +15,7 @@
 
 typedef struct {
     const char *platform, *schedule, *workload, *scenario, *trace, *output, *objective;
-    const char *dataflow, *chiplet, *baseline;
+    const char *dataflow, *chiplet, *baseline, *strategy;
     long pes, batch, validate, jobs, seed, steps;
     int json, verbose;
 } opts_t;
@@ -43,7 +43,8 @@ static const char *const usage_text[] = {
     "best K (default 8) simulated, -j at a time (default: all cores), the winner chosen on\n"
     "simulated figures. --baseline builds and simulates one of the field's baselines instead.\n"
     "-o writes the chosen schedule (loadable by simulate). Default objective: edp. --steps: annealing\n"
-    "steps where allocations are too many to enumerate (default 1500).\n",
+    "steps where allocations are too many to enumerate (default 1500).\n"
+    "--strategy exhaustive|anneal|auto: how chiplet allocations are explored (default auto).\n",
     "run",
     "usage: mcmsim run [--objective O] [-j N] [--json]\n"
     "The seed paper's experiment (what `make run` does): search GPT-2 small + ResNet-50 on\n"
@@ -120,7 +121,7 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         {"batch", required_argument, 0, 'B'},    {"objective", required_argument, 0, 'O'},
         {"validate", required_argument, 0, 'V'}, {"seed", required_argument, 0, 'S'},
         {"baseline", required_argument, 0, 'L'}, {"help", no_argument, 0, 'h'},
-        {"steps", required_argument, 0, 'A'},
+        {"steps", required_argument, 0, 'A'},    {"strategy", required_argument, 0, 'G'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->batch = 1;
@@ -141,6 +142,7 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         case 'C': o->chiplet = optarg; break;
         case 'O': o->objective = optarg; break;
         case 'L': o->baseline = optarg; break;
+        case 'G': o->strategy = optarg; break;
         case 'J': o->json = 1; break;
         case 'v': o->verbose = 1; break;
         case 'j': rc = parse_long_opt("jobs", optarg, 1, &o->jobs, e); break;
@@ -286,6 +288,12 @@ static int search_options(const opts_t *o, search_opts *so, err_t *e)
     so->seed = (unsigned long)o->seed;
     if (o->steps)
         so->anneal_steps = o->steps;
+    if (o->strategy) {
+        int rc = search_strategy_check(o->strategy, e);
+        if (rc)
+            return rc;
+        so->strategy = o->strategy;
+    }
     so->progress = isatty(2);
     return ERR_OK;
 }

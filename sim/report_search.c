@@ -21,6 +21,7 @@ static int search_json(FILE *out, const plat_t *p, const scn_t *scn, search_obje
     json_object_set_new(j, "seed", json_integer((json_int_t)seed));
     json_object_set_new(j, "space_schedules", json_real(r->space));
     json_object_set_new(j, "exhaustive", json_boolean(r->exhaustive));
+    json_object_set_new(j, "strategy", json_string(r->strategy));
     json_object_set_new(j, "allocations", json_integer(r->allocations));
     json_object_set_new(j, "estimated", json_integer(r->estimated));
     json_object_set_new(j, "simulated", json_integer(r->simulated));
@@ -30,6 +31,8 @@ static int search_json(FILE *out, const plat_t *p, const scn_t *scn, search_obje
         json_object_set_new(o, "estimate", point_json(&r->val_est[i]));
         if (r->val_ok[i])
             json_object_set_new(o, "simulate", point_json(&r->val_sim[i]));
+        else if (r->val_err)
+            json_object_set_new(o, "error", json_string(r->val_err[i].msg));
         json_array_append_new(v, o);
     }
     json_object_set_new(j, "validated", v);
@@ -51,7 +54,7 @@ int rep_search(FILE *out, const plat_t *p, const scn_t *scn, search_objective ob
     fprintf(out, "Search on %s for %s, objective %s, seed %lu\n", p->name, scn->path,
             search_objective_name(objective), seed);
     fprintf(out, "space: %.3g schedules; %s over %ld chiplet allocations; %ld estimated, %ld simulated\n",
-            r->space, r->exhaustive ? "exhaustive" : "simulated annealing", r->allocations,
+            r->space, r->method, r->allocations,
             r->estimated, r->simulated);
     fprintf(out, "\nvalidated candidates (estimate order)\n%3s %14s %14s %12s %12s\n", "#", "est_ms",
             "sim_ms", "est_J", "sim_J");
@@ -63,6 +66,9 @@ int rep_search(FILE *out, const plat_t *p, const scn_t *scn, search_objective ob
             fprintf(out, "%3d %14.6f %14s %12.6f %12s\n", i + 1, r->val_est[i].makespan_s * 1e3,
                     "failed", r->val_est[i].energy_j, "-");
     }
+    for (int i = 0; r->val_err && i < r->nvalid; i++)
+        if (!r->val_ok[i] && r->val_err[i].msg[0])
+            fprintf(out, "  %d failed: %s\n", i + 1, r->val_err[i].msg);
     fprintf(out, "rank agreement of estimate and simulation (Kendall's tau): %.3f\n",
             r->rank_agreement);
     fprintf(out, "\nPareto front of the estimates (%d points)\n%14s %12s\n", r->npareto,

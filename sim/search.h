@@ -4,13 +4,15 @@
  * window -> the order its segments take through them -> where its layers are
  * cut -> its mini-batch. Window structures tried: every model in one window
  * on disjoint chiplets; one model per window on all chiplets; and, with three
- * models or more, greedy packings of the models into 2 .. M-1 windows. Chiplet
- * allocations are enumerated exhaustively when there are at most
- * max_exhaustive of them, otherwise explored by simulated annealing from a
- * fixed seed. For a given allocation and order the cut points are those that
- * minimise the slowest segment on those chiplets (bisection over a greedy
- * fill, exact for a fixed order). Every
- * candidate is ranked by the closed-form estimate; the best `validate` are
+ * models or more, greedy packings of the models into 2 .. M-1 windows. A
+ * window's chiplet allocations are explored by a strategy: exhaustive
+ * enumeration, simulated annealing from a fixed seed, or auto (exhaustive
+ * when there are at most max_exhaustive of them, otherwise annealing). Sizes
+ * come from the input: any number of models, chiplets and mini-batch sizes
+ * (every divisor of a batch is tried). For a given allocation and order the
+ * cut points are those that minimise the slowest segment on those chiplets
+ * (bisection over a greedy fill, exact for a fixed order). Every candidate is
+ * ranked by the closed-form estimate; the best `validate` are
  * simulated (in parallel, each in its own process) and the winner is the best
  * simulated one. Deterministic for a given seed, whatever `jobs` is. */
 #ifndef MCM_SEARCH_H
@@ -29,6 +31,7 @@ typedef struct {
     long anneal_steps;
     int progress;           /* progress lines on stderr */
     int no_simulate;        /* rank and choose on estimates only (tests, quick looks) */
+    const char *strategy;   /* allocations: "auto" (default), "exhaustive", "anneal" */
 } search_opts;
 
 typedef struct {
@@ -39,6 +42,8 @@ typedef struct {
     sched_t best;
     res_result est, sim;    /* the winner, estimated and simulated (sim empty if no_simulate) */
     int exhaustive;
+    const char *strategy;   /* what the all-models window used: its --strategy name */
+    const char *method;     /* and how the report says it ("exhaustive", "simulated annealing") */
     double space;           /* schedules the space holds (allocations x orders x cuts x mini-batches) */
     long allocations;       /* chiplet allocations visited */
     long estimated;         /* schedules estimated */
@@ -46,6 +51,7 @@ typedef struct {
     int nvalid;             /* validated candidates, in estimate order */
     search_point *val_est, *val_sim;
     int *val_ok;            /* simulation succeeded */
+    err_t *val_err;         /* why not, where it did not */
     double rank_agreement;  /* Kendall's tau between estimated and simulated scores */
     int npareto;            /* estimated latency-vs-energy Pareto front */
     search_point *pareto;
@@ -55,6 +61,8 @@ typedef struct {
 void search_defaults(search_opts *o);
 int search_objective_parse(const char *name); /* -1 if unknown */
 const char *search_objective_name(search_objective o);
+/* ERR_OK if NAME is a strategy, else an input error that names the valid ones. */
+int search_strategy_check(const char *name, err_t *e);
 /* Lower is better. */
 double search_score(search_objective o, const search_point *pt);
 

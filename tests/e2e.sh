@@ -75,6 +75,29 @@ expect 0 "$M" simulate -p "$P" -s "$T/best.ini" --json
 grep '"makespan_s"' "$T/out" | head -1 | tr -d ' ' >"$T/got"
 if [ -s "$T/want" ] && cmp -s "$T/want" "$T/got"; then ok; else bad "reloaded schedule: $(cat "$T/got") vs $(cat "$T/want")"; fi
 expect 2 "$M" search -p "$P" -m "$SC" --objective speed
+
+# --strategy: auto is the strategy it picks, byte for byte (het-2x2's 3^4
+# allocations are enumerated; het-6x6's 3^36 annealed)
+expect 0 "$M" search -p "$P" -m "$SC" --validate 2 -j 1 --json
+has '"strategy": "exhaustive"'
+cp "$T/out" "$T/auto1"
+expect 0 "$M" search -p "$P" -m "$SC" --validate 2 -j 1 --json --strategy exhaustive
+if cmp -s "$T/auto1" "$T/out"; then ok; else bad "auto is not exhaustive on het-2x2"; fi
+P6=platforms/het-6x6.ini
+SC1=workloads/scenarios/sc1.ini
+expect 0 "$M" search -p "$P6" -m "$SC1" --steps 30 --validate 1 -j 1 --strategy auto
+has 'simulated annealing over'
+cp "$T/out" "$T/auto2"
+expect 0 "$M" search -p "$P6" -m "$SC1" --steps 30 --validate 1 -j 1 --strategy anneal
+if cmp -s "$T/auto2" "$T/out"; then ok; else bad "auto is not anneal on het-6x6"; fi
+expect 0 "$M" search -p "$P" -m "$SC" --validate 1 -j 1 --steps 30 --strategy anneal
+has 'simulated annealing over'
+expect 2 "$M" search -p "$P" -m "$SC" --strategy greedy
+if grep -q "'greedy' is not auto, exhaustive or anneal" "$T/err"; then ok; else bad "unknown strategy: $(cat "$T/err")"; fi
+expect 2 "$M" run --strategy greedy
+# 2 models on 36 chiplets: 3^36 allocations, too many to enumerate
+expect 2 "$M" search -p "$P6" -m "$SC1" --strategy exhaustive -o "$T/huge.ini"
+if grep -q "3^36" "$T/err" && [ ! -e "$T/huge.ini" ]; then ok; else bad "huge exhaustive: $(cat "$T/err")"; fi
 expect 2 "$M" search -p "$P" -m "$SC" --baseline monolithic-os
 expect 0 "$M" search -p platforms/mono-os.ini -m "$SC" --baseline monolithic-os -o "$T/mono.ini"
 expect 0 "$M" estimate -p platforms/mono-os.ini -s "$T/mono.ini"

@@ -1,7 +1,8 @@
 /* test_search.c - the outer scheduler: the exhaustive search finds the
  * optimum that brute force finds, annealing lands within a stated gap of it,
- * runs repeat byte for byte, a searched schedule reloads and simulates to
- * the same figures, and the baselines have the shapes the README promises. */
+ * auto is the strategy it picks, runs repeat byte for byte, a searched
+ * schedule reloads and simulates to the same figures, and the baselines have
+ * the shapes the README promises. */
 #include "testutil.h"
 #include "des.h"
 #include "runner.h"
@@ -179,27 +180,43 @@ START_TEST(annealing_within_gap_and_repeatable)
     search_opts o;
     search_defaults(&o);
     o.no_simulate = 1;
-    search_result ex, an, an2;
+    search_result ex, ex2, an, an2;
     err_t e;
     ck_assert_int_eq(search_run(&p, &scn, &o, &ex, &e), ERR_OK);
     ck_assert(ex.exhaustive);
+    ck_assert_str_eq(ex.strategy, "exhaustive");
     /* the space of the 2x2 package: 3^4 allocations, 50 give both models a chiplet */
     ck_assert_int_eq(ex.allocations, 50);
-    o.max_exhaustive = 0; /* force annealing */
+    /* auto chose exhaustive: the same search as asking for it */
+    o.strategy = "exhaustive";
+    ck_assert_int_eq(search_run(&p, &scn, &o, &ex2, &e), ERR_OK);
+    ck_assert_int_eq(ex2.estimated, ex.estimated);
+    char *a = schedule_text(&p, &scn, &ex.best), *b = schedule_text(&p, &scn, &ex2.best);
+    ck_assert_str_eq(a, b);
+    free(a);
+    free(b);
+    o.strategy = "auto";
+    o.max_exhaustive = 0; /* auto anneals */
     o.anneal_steps = 200;
     o.seed = 7;
     ck_assert_int_eq(search_run(&p, &scn, &o, &an, &e), ERR_OK);
     ck_assert(!an.exhaustive);
+    ck_assert_str_eq(an.method, "simulated annealing");
     /* the stated gap: annealing within 5 % of the exhaustive optimum here */
     ck_assert_msg(an.est.edp_js <= 1.05 * ex.est.edp_js, "annealing %g vs exhaustive %g", an.est.edp_js,
                   ex.est.edp_js);
     ck_assert(an.est.edp_js >= ex.est.edp_js * (1 - 1e-12)); /* it cannot beat the optimum */
+    /* the same again, and the same when annealing is asked for by name */
+    o.strategy = "anneal";
+    o.max_exhaustive = 20000;
     ck_assert_int_eq(search_run(&p, &scn, &o, &an2, &e), ERR_OK);
-    char *a = schedule_text(&p, &scn, &an.best), *b = schedule_text(&p, &scn, &an2.best);
+    ck_assert_int_eq(an2.estimated, an.estimated);
+    a = schedule_text(&p, &scn, &an.best), b = schedule_text(&p, &scn, &an2.best);
     ck_assert_str_eq(a, b);
     free(a);
     free(b);
     search_result_free(&ex);
+    search_result_free(&ex2);
     search_result_free(&an);
     search_result_free(&an2);
     scn_free(&scn);
@@ -320,6 +337,13 @@ START_TEST(large_package_annealing)
     ck_assert_int_eq(sched_validate(&p, &scn, &r.best, &e), ERR_OK);
     ck_assert(r.est.makespan_s > 0);
     search_result_free(&r);
+    /* its 3^36 allocations are not enumerated when asked for */
+    o.strategy = "exhaustive";
+    ck_assert_int_eq(search_run(&p, &scn, &o, &r, &e), ERR_INPUT);
+    ck_assert_msg(strstr(e.msg, "3^36"), "%s", e.msg);
+    o.strategy = "greedy";
+    ck_assert_int_eq(search_run(&p, &scn, &o, &r, &e), ERR_INPUT);
+    ck_assert_msg(strstr(e.msg, "auto, exhaustive or anneal"), "%s", e.msg);
     scn_free(&scn);
     plat_free(&p);
 }

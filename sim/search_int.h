@@ -1,0 +1,177 @@
+/* search_int.h - private to the search module (sim/search*.c and
+ * sim/strategy_*.c); nothing else includes it.
+ *
+ * A search places the models of one window at a time: the group, which is
+ * every model of the scenario or one window of a packing. A chiplet
+ * allocation gives each chiplet to one model of the group or to none:
+ * alloc[c] = 0 unused, j + 1 the group's j-th model. The search state holds
+ * what every phase shares: the layer-time table, the memo of the parts kept
+ * per (model, chiplet set), the best schedules so far, the Pareto front and
+ * the counters.
+ *
+ * An allocation strategy proposes allocations for the current group and is
+ * told each one's score (lower is better; INFINITY when a model got no
+ * chiplet). The driver, srch_allocate, runs
+ *     start; while (propose) { score = srch_try_allocation(); accept(score); } free
+ * one proposal at a time, in order; the shape lets a later driver score a
+ * batch of proposals at once and accept them in order. A new strategy is a
+ * file of its own and a row of the table in search.c. */
+#ifndef MCM_SEARCH_INT_H
+#define MCM_SEARCH_INT_H
+
+#include <stdint.h>
+#include "plan.h"
+#include "search.h"
+
+#define SRCH_PER_SET 3    /* parts kept per (model, chiplet set): fastest, leanest, best product */
+#define SRCH_GROUP_KEEP 2 /* schedules kept per window of a packing */
+#define SRCH_MAX_ORDERS 6 /* chiplet orders tried per set: 3! permutations, or 4 snakes */
+
+/* A model's part of a window: its segments and mini-batch, with the
+   estimate of the model alone running it. SEGS is storage of the holder's. */
+typedef struct {
+    int nsegs;
+    sched_seg *segs;
+    long minibatch;
+    double lat_s, energy_j;
+} srch_part;
+
+/* The parts kept for one model on one chiplet set (a bitset). */
+typedef struct {
+    int model;
+    uint64_t *set;
+    srch_part parts[SRCH_PER_SET];
+} srch_memo;
+
+/* Per model: the mini-batch sizes tried (every divisor of the batch,
+   ascending) and its layer seconds, [(c * nmbs + bi) * nlayers + l]. */
+typedef struct {
+    long *mbs;
+    int nmbs;
+    double *lt;
+} srch_model;
+
+typedef struct srch_strategy srch_strategy;
+
+typedef struct {
+    const plat_t *p;
+    const scn_t *scn;
+    const search_opts *o;
+    const srch_strategy *strategy; /* forced by the options; NULL: auto */
+    err_t *e;
+    plan_cache *cache;
+    int M, N;
+    int words;                /* of a chiplet bitset: ceil(N / 64) */
+    srch_model *models;
+    int *snake;               /* the chiplets along the mesh snake */
+    int nsnake;
+    srch_memo **memo;         /* open addressing; entries never move */
+    long memo_cap, memo_n;
+    uint64_t rng;             /* one stream for every window, in search order */
+    /* the best candidates so far, by estimated score */
+    sched_t *top;
+    search_point *top_pt;
+    double *top_score;
+    int ntop;
+    search_point *pareto;
+    int npareto, cap_pareto;
+    long estimated, allocations;
+    double t0, last_progress;
+    /* the models being placed in one window: all of them, or one window
+       of a packing; VIEW is the scenario restricted to them, for estimates */
+    int G;
+    int *gm;
+    scn_model *view_models;
+    scn_t view;
+    /* a group's best single-window schedules (models numbered as in VIEW) */
+    sched_t gbest[SRCH_GROUP_KEEP];
+    double gscore[SRCH_GROUP_KEEP];
+    int ngbest;
+    /* scratch, sized from the input */
+    int *alloc;               /* N: the proposal being scored */
+    int *ords;                /* SRCH_MAX_ORDERS x N */
+    int *list;                /* N: a set's chiplets */
+    sched_seg *segs;          /* N: a part being cut */
+    uint64_t *gsets;          /* M x words: the group's chiplet sets */
+    int *gcount;              /* M */
+    const srch_memo **gmemo;  /* M */
+    const srch_part **gpart;  /* M */
+    int *pick;                /* M */
+    sched_part *sp;           /* M */
+    sched_window *sw;         /* M */
+    double *lat, *work;       /* M */
+} srch_state;
+
+struct srch_strategy {
+    const char *name;   /* what --strategy calls it */
+    const char *method; /* what the report calls it */
+    /* STEPS: the proposals a budgeted strategy may make in this window */
+    int (*start)(srch_state *x, long steps, void **priv);
+    /* Writes the next allocation (N entries) to ALLOC: 1, or 0 when done. */
+    int (*propose)(srch_state *x, void *priv, int *alloc);
+    /* The score of a proposed allocation, in the order they were proposed. */
+    void (*accept)(srch_state *x, void *priv, const int *alloc, double score);
+    void (*free)(void *priv);
+};
+
+extern const srch_strategy srch_exhaustive, srch_anneal;
+
+/* search.c */
+int srch_lookup(const char *const *names, int n, const char *name);
+const srch_strategy *srch_strategy_find(const char *name); /* NULL if unknown */
+
+/* search_space.c: the state */
+int srch_setup(srch_state *x, const plat_t *p, const scn_t *scn, const search_opts *o, err_t *e);
+void srch_teardown(srch_state *x);
+double srch_now_s(void);
+void srch_progress(srch_state *x, double frac);
+/* Places the models GM[0..G-1] from now on; GM NULL: the whole scenario. */
+void srch_set_group(srch_state *x, const int *gm, int g);
+double srch_model_work(const scn_model *sm);
+/* ORDER[0..M-1]: the scenario's models, the most work first. */
+void srch_by_work(const srch_state *x, int *order);
+/* The allocations of N chiplets to BASE - 1 models or none: BASE^N, or
+   more than LIMIT (without overflow) when that is more. */
+long srch_alloc_count(int base, int n, long limit);
+/* Steps the counter DIGIT[0..N-1], lowest first, digit i counting to
+   BASE[i] (to RADIX when BASE is NULL); 0 when it wrapped round. */
+int srch_next(int *digit, int n, const int *base, int radix);
+void srch_proportional_allocation(srch_state *x, int *alloc);
+
+/* search_space.c: parts and the space */
+void srch_part_copy(srch_part *dst, const srch_part *src);
+int srch_cut(srch_state *x, int m, const int *ord, int k, int bi, srch_part *pt);
+/* The parts kept for model M on the K chiplets of SET, made on first use. */
+int srch_parts_for(srch_state *x, int m, const uint64_t *set, int k, const srch_memo **out);
+int srch_space_size(const srch_state *x, double *space);
+
+/* search_offer.c: candidates */
+int srch_eval_part(srch_state *x, int m, srch_part *pt);
+/* The schedule of PT[j] running model j of the view, for j < N: in one
+   window, or one window each when SEPARATE. It lives in x's scratch. */
+sched_t srch_assemble(srch_state *x, const srch_part *const *pt, int n, int separate);
+int srch_offer(srch_state *x, const sched_t *s, double *score);
+/* Offers, through OFFER, combinations PICK of one choice per position, the
+   i-th among BASE[i] (among RADIX when BASE is NULL): every one, lowest
+   position fastest, when they are few enough; otherwise a coordinate
+   descent from choice 0 everywhere (each position's other choices in turn,
+   kept when they improve the score, until a pass improves nothing). PICK is
+   scratch of N; *BEST: the best score offered. */
+typedef int (*srch_pick_fn)(srch_state *x, void *arg, const int *pick, double *score);
+int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, srch_pick_fn offer,
+                 void *arg, double *best);
+/* srch_combine over the parts kept in ME[0..N-1] (ME[j] for model j of the
+   view), arranged as srch_assemble does. */
+int srch_cross(srch_state *x, const srch_memo *const *me, int n, int separate, double *best);
+/* Scores the group's models in one window on ALLOC: the best of the cross
+   product of their kept parts, INFINITY if a model has no chiplet. */
+int srch_try_allocation(srch_state *x, const int *alloc, double *best);
+
+/* search_windows.c: window structures, each window's allocations searched
+   by the chosen strategy (*USED, when not NULL, says which) */
+int srch_allocate(srch_state *x, long steps, const srch_strategy **used);
+int srch_one_window(srch_state *x, const srch_strategy **used);
+int srch_sequential(srch_state *x);
+int srch_packings(srch_state *x);
+
+#endif

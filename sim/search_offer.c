@@ -1,0 +1,215 @@
+/* search_offer.c - the candidates of a search: a part estimated alone,
+ * schedules assembled from parts and offered to the top-K list and the
+ * Pareto front, the combinations of kept parts tried, and the score of a
+ * chiplet allocation. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "estimate.h"
+#include "search_int.h"
+
+static sched_part srch_part_view(const srch_part *pt, int model)
+{
+    return (sched_part){.model = model, .minibatch = pt->minibatch, .nsegs = pt->nsegs,
+                        .segs = pt->segs};
+}
+
+/* Estimated latency and energy of model M alone running PT. */
+int srch_eval_part(srch_state *x, int m, srch_part *pt)
+{
+    scn_t one = {.path = NULL, .nmodels = 1, .models = &((scn_t *)x->scn)->models[m]};
+    sched_part sp = srch_part_view(pt, 0);
+    sched_window w = {.nparts = 1, .parts = &sp};
+    sched_t s = {.path = NULL, .nwindows = 1, .windows = &w};
+    double mk, en;
+    int rc = est_quick(x->p, &one, &s, x->cache, &mk, &en, NULL, x->e);
+    x->estimated++;
+    pt->lat_s = mk;
+    pt->energy_j = en;
+    return rc;
+}
+
+static void srch_offer_pareto(srch_state *x, const search_point *pt)
+{
+    for (int i = 0; i < x->npareto; i++) {
+        const search_point *q = &x->pareto[i];
+        if (q->makespan_s <= pt->makespan_s && q->energy_j <= pt->energy_j)
+            return;
+    }
+    int n = 0;
+    for (int i = 0; i < x->npareto; i++) {
+        const search_point *q = &x->pareto[i];
+        if (!(pt->makespan_s <= q->makespan_s && pt->energy_j <= q->energy_j))
+            x->pareto[n++] = *q;
+    }
+    x->npareto = n;
+    if (n == x->cap_pareto) {
+        int cap = x->cap_pareto ? 2 * x->cap_pareto : 32;
+        search_point *nv = realloc(x->pareto, (size_t)cap * sizeof *nv);
+        if (!nv)
+            return;
+        x->pareto = nv;
+        x->cap_pareto = cap;
+    }
+    x->pareto[x->npareto++] = *pt;
+}
+
+/* Inserts S with SCORE into the sorted list TOP/SCORES of capacity K (N
+   used), with PT beside it when PTS is not NULL. Equal scores are taken for
+   the same schedule. */
+static int srch_keep_top(srch_state *x, sched_t *top, double *scores, search_point *pts, int *n,
+                         int K, const sched_t *s, double score, const search_point *pt)
+{
+    for (int i = 0; i < *n; i++)
+        if (scores[i] == score)
+            return ERR_OK;
+    if (*n == K && score >= scores[K - 1])
+        return ERR_OK;
+    int pos = *n < K ? (*n)++ : K - 1;
+    sched_free(&top[pos]);
+    /* shifting moves ownership down; the slot left at POS is overwritten */
+    while (pos > 0 && scores[pos - 1] > score) {
+        top[pos] = top[pos - 1];
+        scores[pos] = scores[pos - 1];
+        if (pts)
+            pts[pos] = pts[pos - 1];
+        pos--;
+    }
+    if (sched_copy(&top[pos], s)) {
+        memset(&top[pos], 0, sizeof top[pos]);
+        scores[pos] = INFINITY;
+        return err_internal(x->e, "out of memory");
+    }
+    scores[pos] = score;
+    if (pts)
+        pts[pos] = *pt;
+    return ERR_OK;
+}
+
+/* Estimates schedule S (of the models in VIEW), returns its score in *SCORE
+   and keeps it when it is among the best: of the search when VIEW is the
+   whole scenario, of the current group otherwise. */
+int srch_offer(srch_state *x, const sched_t *s, double *score_out)
+{
+    double mk, en;
+    int rc = est_quick(x->p, &x->view, s, x->cache, &mk, &en, x->lat, x->e);
+    if (rc)
+        return rc;
+    x->estimated++;
+    search_point pt = {mk, en, 0};
+    for (int j = 0; j < x->G; j++)
+        pt.latency_s += x->lat[j] / x->G;
+    double score = search_score(x->o->objective, &pt);
+    *score_out = score;
+    if (x->G < x->M)
+        return srch_keep_top(x, x->gbest, x->gscore, NULL, &x->ngbest, SRCH_GROUP_KEEP, s, score,
+                             &pt);
+    srch_offer_pareto(x, &pt);
+    return srch_keep_top(x, x->top, x->top_score, x->top_pt, &x->ntop, x->o->validate, s, score,
+                         &pt);
+}
+
+sched_t srch_assemble(srch_state *x, const srch_part *const *pt, int n, int separate)
+{
+    for (int j = 0; j < n; j++) {
+        x->sp[j] = srch_part_view(pt[j], j);
+        x->sw[j] = (sched_window){.nparts = 1, .parts = &x->sp[j]};
+    }
+    if (!separate)
+        x->sw[0] = (sched_window){.nparts = n, .parts = x->sp};
+    return (sched_t){.path = NULL, .nwindows = separate ? n : 1, .windows = x->sw};
+}
+
+/* Up to 3^8 combinations (eight models' kept parts) every one is offered;
+   beyond, their number grows exponentially with the models and a
+   coordinate descent, linear in them, takes over. */
+#define SRCH_CROSS_MAX 6561
+#define SRCH_DESCENT_PASSES 8
+
+int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, srch_pick_fn offer,
+                 void *arg, double *best)
+{
+    long total = 1;
+    for (int i = 0; i < n && total <= SRCH_CROSS_MAX; i++)
+        total *= base ? base[i] : radix;
+    *best = INFINITY;
+    memset(pick, 0, (size_t)n * sizeof *pick);
+    double sc;
+    int rc;
+    if (total <= SRCH_CROSS_MAX) {
+        do {
+            if ((rc = offer(x, arg, pick, &sc)))
+                return rc;
+            if (sc < *best)
+                *best = sc;
+        } while (srch_next(pick, n, base, radix));
+        return ERR_OK;
+    }
+    if ((rc = offer(x, arg, pick, best)))
+        return rc;
+    int improved = 1;
+    for (int pass = 0; improved && pass < SRCH_DESCENT_PASSES; pass++) {
+        improved = 0;
+        for (int i = 0; i < n; i++) {
+            int keep = pick[i];
+            for (int v = 0; v < (base ? base[i] : radix); v++) {
+                if (v == keep)
+                    continue;
+                pick[i] = v;
+                if ((rc = offer(x, arg, pick, &sc)))
+                    return rc;
+                if (sc < *best) {
+                    *best = sc;
+                    keep = v;
+                    improved = 1;
+                }
+            }
+            pick[i] = keep;
+        }
+    }
+    return ERR_OK;
+}
+
+typedef struct {
+    const srch_memo *const *me;
+    int n, separate;
+} srch_cross_arg;
+
+static int srch_cross_offer(srch_state *x, void *arg, const int *pick, double *score)
+{
+    const srch_cross_arg *a = arg;
+    for (int j = 0; j < a->n; j++)
+        x->gpart[j] = &a->me[j]->parts[pick[j]];
+    sched_t s = srch_assemble(x, x->gpart, a->n, a->separate);
+    return srch_offer(x, &s, score);
+}
+
+int srch_cross(srch_state *x, const srch_memo *const *me, int n, int separate, double *best)
+{
+    srch_cross_arg a = {me, n, separate};
+    return srch_combine(x, n, NULL, SRCH_PER_SET, x->pick, srch_cross_offer, &a, best);
+}
+
+int srch_try_allocation(srch_state *x, const int *alloc, double *best)
+{
+    size_t W = (size_t)x->words;
+    *best = INFINITY;
+    memset(x->gsets, 0, (size_t)x->G * W * sizeof *x->gsets);
+    memset(x->gcount, 0, (size_t)x->G * sizeof *x->gcount);
+    for (int c = 0; c < x->N; c++)
+        if (alloc[c] > 0) {
+            size_t j = (size_t)alloc[c] - 1;
+            x->gsets[j * W + (size_t)c / 64] |= 1ULL << (c % 64);
+            x->gcount[j]++;
+        }
+    for (int j = 0; j < x->G; j++) {
+        if (!x->gcount[j])
+            return ERR_OK;
+        int rc = srch_parts_for(x, x->gm[j], &x->gsets[(size_t)j * W], x->gcount[j], &x->gmemo[j]);
+        if (rc)
+            return rc;
+    }
+    x->allocations++;
+    return srch_cross(x, x->gmemo, x->G, 0, best);
+}
+
