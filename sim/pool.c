@@ -102,7 +102,7 @@ int pool_size(const pool_t *pool)
 
 void pool_run(pool_t *p, long n, pool_fn fn, void *arg)
 {
-    if (p->n == 1 || n < 2) {
+    if (!p || p->n == 1 || n < 2) {
         for (long i = 0; i < n; i++)
             fn(arg, i, 0);
         return;

@@ -4,8 +4,8 @@
  * [0, n), spread over the team (the caller is worker 0), and returns when
  * all are done. Which worker runs which i is not fixed, so FN must write
  * only to what belongs to i, and use WORKER only to pick scratch space of
- * its own: results are then the same for every team size. A team of one
- * runs the loop in the caller, with no thread. Used by the search to
+ * its own: results are then the same for every team size. A team of one,
+ * or no team (NULL), runs the loop in the caller, with no thread. Used by the search to
  * estimate many schedules at once; never across a fork (the runner forks
  * only when no loop is running). */
 #ifndef MCM_POOL_H

@@ -181,6 +181,7 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
     }
     r->allocations = x.allocations;
     r->estimated = x.estimated;
+    srch_team_stop(&x); /* no thread but this one when the simulations fork */
     /* validate */
     if (!rc) {
         r->nvalid = x.ntop;

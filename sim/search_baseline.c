@@ -108,6 +108,7 @@ int search_baseline(const plat_t *p, const scn_t *scn, search_base kind, const s
     srch_state x;
     search_opts so = *o;
     so.validate = 1;
+    so.jobs = 1; /* a baseline makes few estimates, one at a time */
     memset(out, 0, sizeof *out);
     int rc = srch_setup(&x, p, scn, &so, e);
     /* M parts and one of scratch, each with room for as many segments as
@@ -131,7 +132,7 @@ int search_baseline(const plat_t *p, const scn_t *scn, search_base kind, const s
     if (!rc) {
         for (int m = 0; m < x.M; m++)
             pp[m] = &parts[m];
-        sched_t s = srch_assemble(&x, pp, x.M, kind == BASE_MONOLITHIC);
+        sched_t s = srch_assemble(&x.wk[0], pp, x.M, kind == BASE_MONOLITHIC);
         if (sched_copy(out, &s))
             rc = err_internal(e, "out of memory");
     }

@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 #include "plan.h"
+#include "pool.h"
 #include "search.h"
 
 #define SRCH_PER_SET 3    /* parts kept per (model, chiplet set): fastest, leanest, best product */
@@ -53,13 +54,39 @@ typedef struct {
 
 typedef struct srch_strategy srch_strategy;
 
+/* What one thread of the search's team estimates with: a plan cache of its
+   own (a cache has scratch space and grows as it is used) and room to
+   assemble a schedule. Worker 0 is the caller's. */
+typedef struct {
+    plan_cache *cache;
+    err_t err;
+    const srch_part **gpart;  /* M */
+    sched_part *sp;           /* M */
+    sched_window *sw;         /* M */
+    double *lat;              /* M */
+} srch_worker;
+
+/* Room for a batch of estimates (search_batch.c), grown as needed. */
+typedef struct {
+    long cap;                 /* estimates */
+    int width;                /* picks per estimate, chiplets per part */
+    int *pick;                /* cap x width */
+    srch_part *parts;         /* cap, segs in SEGS */
+    sched_seg *segs;          /* cap x width */
+    double *mk, *en, *lat;    /* cap, cap, cap x M */
+    int *rc;                  /* cap */
+} srch_batch;
+
 typedef struct {
     const plat_t *p;
     const scn_t *scn;
     const search_opts *o;
     const srch_strategy *strategy; /* forced by the options; NULL: auto */
     err_t *e;
-    plan_cache *cache;
+    plan_cache *cache;        /* worker 0's */
+    pool_t *pool;             /* the -j threads that estimate; NULL once the search is done */
+    srch_worker *wk;          /* one per member of the team */
+    srch_batch batch;
     int M, N;
     int words;                /* of a chiplet bitset: ceil(N / 64) */
     srch_model *models;
@@ -95,11 +122,8 @@ typedef struct {
     uint64_t *gsets;          /* M x words: the group's chiplet sets */
     int *gcount;              /* M */
     const srch_memo **gmemo;  /* M */
-    const srch_part **gpart;  /* M */
     int *pick;                /* M */
-    sched_part *sp;           /* M */
-    sched_window *sw;         /* M */
-    double *lat, *work;       /* M */
+    double *work;             /* M */
 } srch_state;
 
 struct srch_strategy {
@@ -146,10 +170,17 @@ int srch_parts_for(srch_state *x, int m, const uint64_t *set, int k, const srch_
 int srch_space_size(const srch_state *x, double *space);
 
 /* search_offer.c: candidates */
+/* Estimates model M alone running PT with worker W's cache (not counted). */
+int srch_estimate_part(srch_state *x, srch_worker *w, int m, srch_part *pt);
+/* The same with worker 0, counted. */
 int srch_eval_part(srch_state *x, int m, srch_part *pt);
 /* The schedule of PT[j] running model j of the view, for j < N: in one
-   window, or one window each when SEPARATE. It lives in x's scratch. */
-sched_t srch_assemble(srch_state *x, const srch_part *const *pt, int n, int separate);
+   window, or one window each when SEPARATE. It lives in W's scratch. */
+sched_t srch_assemble(srch_worker *w, const srch_part *const *pt, int n, int separate);
+/* Offers S, estimated at MK, EN and the view's model latencies LAT, to the
+   top list (and the Pareto front); *SCORE is its score. Counts it. */
+int srch_keep(srch_state *x, const sched_t *s, double mk, double en, const double *lat,
+              double *score);
 int srch_offer(srch_state *x, const sched_t *s, double *score);
 /* Offers, through OFFER, combinations PICK of one choice per position, the
    i-th among BASE[i] (among RADIX when BASE is NULL): every one, lowest
@@ -157,8 +188,8 @@ int srch_offer(srch_state *x, const sched_t *s, double *score);
    descent from choice 0 everywhere (each position's other choices in turn,
    kept when they improve the score, until a pass improves nothing). PICK is
    scratch of N; *BEST: the best score offered. */
-typedef int (*srch_pick_fn)(srch_state *x, void *arg, const int *pick, double *score);
-int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, srch_pick_fn offer,
+typedef sched_t (*srch_build_fn)(srch_state *x, void *arg, const int *pick, srch_worker *w);
+int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, srch_build_fn build,
                  void *arg, double *best);
 /* srch_combine over the parts kept in ME[0..N-1] (ME[j] for model j of the
    view), arranged as srch_assemble does. */
@@ -166,6 +197,23 @@ int srch_cross(srch_state *x, const srch_memo *const *me, int n, int separate, d
 /* Scores the group's models in one window on ALLOC: the best of the cross
    product of their kept parts, INFINITY if a model has no chiplet. */
 int srch_try_allocation(srch_state *x, const int *alloc, double *best);
+
+/* search_batch.c: the team. Workers for O's -j (at least one); the team is
+   stopped before the search forks its simulations. */
+int srch_team_start(srch_state *x);
+void srch_team_stop(srch_state *x);
+void srch_team_free(srch_state *x);
+/* Room in x->batch for N estimates of WIDTH picks or chiplets. */
+/* Scores the NPICK combinations in x->batch.pick (rows of N) built by
+   BUILD, on the team, then keeps them in order: as many srch_offer calls
+   would, for any team size. *BEST: the best score. */
+int srch_batch_reserve(srch_state *x, long n, int width);
+int srch_batch_combine(srch_state *x, long npick, int n, srch_build_fn build, void *arg,
+                       double *best);
+/* Cuts model M over each of the NO orders (rows of N in ORDS) at every
+   mini-batch and estimates the parts on the team; they are x->batch.parts,
+   order-major. */
+int srch_batch_parts(srch_state *x, int m, const int *ords, int no, int k);
 
 /* search_windows.c: window structures, each window's allocations searched
    by the chosen strategy (*USED, when not NULL, says which) */

@@ -14,19 +14,31 @@ static sched_part srch_part_view(const srch_part *pt, int model)
                         .segs = pt->segs};
 }
 
-/* Estimated latency and energy of model M alone running PT. */
-int srch_eval_part(srch_state *x, int m, srch_part *pt)
+int srch_estimate_part(srch_state *x, srch_worker *w, int m, srch_part *pt)
 {
     scn_t one = {.path = NULL, .nmodels = 1, .models = &((scn_t *)x->scn)->models[m]};
     sched_part sp = srch_part_view(pt, 0);
-    sched_window w = {.nparts = 1, .parts = &sp};
-    sched_t s = {.path = NULL, .nwindows = 1, .windows = &w};
+    sched_window win = {.nparts = 1, .parts = &sp};
+    sched_t s = {.path = NULL, .nwindows = 1, .windows = &win};
     double mk, en;
-    int rc = est_quick(x->p, &one, &s, x->cache, &mk, &en, NULL, x->e);
-    x->estimated++;
+    int rc = est_quick(x->p, &one, &s, w->cache, &mk, &en, NULL, &w->err);
     pt->lat_s = mk;
     pt->energy_j = en;
     return rc;
+}
+
+/* Worker W's error as the search's. */
+static int srch_fail(srch_state *x, const srch_worker *w, int rc)
+{
+    *x->e = w->err;
+    return rc;
+}
+
+int srch_eval_part(srch_state *x, int m, srch_part *pt)
+{
+    int rc = srch_estimate_part(x, &x->wk[0], m, pt);
+    x->estimated++;
+    return rc ? srch_fail(x, &x->wk[0], rc) : ERR_OK;
 }
 
 static void srch_offer_pareto(srch_state *x, const search_point *pt)
@@ -86,19 +98,15 @@ static int srch_keep_top(srch_state *x, sched_t *top, double *scores, search_poi
     return ERR_OK;
 }
 
-/* Estimates schedule S (of the models in VIEW), returns its score in *SCORE
-   and keeps it when it is among the best: of the search when VIEW is the
+/* S is kept when it is among the best: of the search when VIEW is the
    whole scenario, of the current group otherwise. */
-int srch_offer(srch_state *x, const sched_t *s, double *score_out)
+int srch_keep(srch_state *x, const sched_t *s, double mk, double en, const double *lat,
+              double *score_out)
 {
-    double mk, en;
-    int rc = est_quick(x->p, &x->view, s, x->cache, &mk, &en, x->lat, x->e);
-    if (rc)
-        return rc;
     x->estimated++;
     search_point pt = {mk, en, 0};
     for (int j = 0; j < x->G; j++)
-        pt.latency_s += x->lat[j] / x->G;
+        pt.latency_s += lat[j] / x->G;
     double score = search_score(x->o->objective, &pt);
     *score_out = score;
     if (x->G < x->M)
@@ -109,15 +117,24 @@ int srch_offer(srch_state *x, const sched_t *s, double *score_out)
                          &pt);
 }
 
-sched_t srch_assemble(srch_state *x, const srch_part *const *pt, int n, int separate)
+/* Estimates schedule S (of the models in VIEW) with worker 0 and keeps it. */
+int srch_offer(srch_state *x, const sched_t *s, double *score)
+{
+    srch_worker *w = &x->wk[0];
+    double mk, en;
+    int rc = est_quick(x->p, &x->view, s, w->cache, &mk, &en, w->lat, &w->err);
+    return rc ? srch_fail(x, w, rc) : srch_keep(x, s, mk, en, w->lat, score);
+}
+
+sched_t srch_assemble(srch_worker *w, const srch_part *const *pt, int n, int separate)
 {
     for (int j = 0; j < n; j++) {
-        x->sp[j] = srch_part_view(pt[j], j);
-        x->sw[j] = (sched_window){.nparts = 1, .parts = &x->sp[j]};
+        w->sp[j] = srch_part_view(pt[j], j);
+        w->sw[j] = (sched_window){.nparts = 1, .parts = &w->sp[j]};
     }
     if (!separate)
-        x->sw[0] = (sched_window){.nparts = n, .parts = x->sp};
-    return (sched_t){.path = NULL, .nwindows = separate ? n : 1, .windows = x->sw};
+        w->sw[0] = (sched_window){.nparts = n, .parts = w->sp};
+    return (sched_t){.path = NULL, .nwindows = separate ? n : 1, .windows = w->sw};
 }
 
 /* Up to 3^8 combinations (eight models' kept parts) every one is offered;
@@ -126,7 +143,15 @@ sched_t srch_assemble(srch_state *x, const srch_part *const *pt, int n, int sepa
 #define SRCH_CROSS_MAX 6561
 #define SRCH_DESCENT_PASSES 8
 
-int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, srch_pick_fn offer,
+/* Offers BUILD's schedule for PICK. */
+static int srch_offer_pick(srch_state *x, srch_build_fn build, void *arg, const int *pick,
+                           double *score)
+{
+    sched_t s = build(x, arg, pick, &x->wk[0]);
+    return srch_offer(x, &s, score);
+}
+
+int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, srch_build_fn build,
                  void *arg, double *best)
 {
     long total = 1;
@@ -137,15 +162,15 @@ int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, sr
     double sc;
     int rc;
     if (total <= SRCH_CROSS_MAX) {
-        do {
-            if ((rc = offer(x, arg, pick, &sc)))
-                return rc;
-            if (sc < *best)
-                *best = sc;
-        } while (srch_next(pick, n, base, radix));
-        return ERR_OK;
+        if (srch_batch_reserve(x, total, n))
+            return err_internal(x->e, "out of memory");
+        long k = 0;
+        do
+            memcpy(&x->batch.pick[(size_t)k++ * (size_t)x->batch.width], pick, (size_t)n * sizeof *pick);
+        while (srch_next(pick, n, base, radix));
+        return srch_batch_combine(x, total, n, build, arg, best);
     }
-    if ((rc = offer(x, arg, pick, best)))
+    if ((rc = srch_offer_pick(x, build, arg, pick, best)))
         return rc;
     int improved = 1;
     for (int pass = 0; improved && pass < SRCH_DESCENT_PASSES; pass++) {
@@ -156,7 +181,7 @@ int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, sr
                 if (v == keep)
                     continue;
                 pick[i] = v;
-                if ((rc = offer(x, arg, pick, &sc)))
+                if ((rc = srch_offer_pick(x, build, arg, pick, &sc)))
                     return rc;
                 if (sc < *best) {
                     *best = sc;
@@ -175,19 +200,19 @@ typedef struct {
     int n, separate;
 } srch_cross_arg;
 
-static int srch_cross_offer(srch_state *x, void *arg, const int *pick, double *score)
+static sched_t srch_cross_build(srch_state *x, void *arg, const int *pick, srch_worker *w)
 {
+    (void)x;
     const srch_cross_arg *a = arg;
     for (int j = 0; j < a->n; j++)
-        x->gpart[j] = &a->me[j]->parts[pick[j]];
-    sched_t s = srch_assemble(x, x->gpart, a->n, a->separate);
-    return srch_offer(x, &s, score);
+        w->gpart[j] = &a->me[j]->parts[pick[j]];
+    return srch_assemble(w, w->gpart, a->n, a->separate);
 }
 
 int srch_cross(srch_state *x, const srch_memo *const *me, int n, int separate, double *best)
 {
     srch_cross_arg a = {me, n, separate};
-    return srch_combine(x, n, NULL, SRCH_PER_SET, x->pick, srch_cross_offer, &a, best);
+    return srch_combine(x, n, NULL, SRCH_PER_SET, x->pick, srch_cross_build, &a, best);
 }
 
 int srch_try_allocation(srch_state *x, const int *alloc, double *best)

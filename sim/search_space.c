@@ -114,20 +114,14 @@ int srch_setup(srch_state *x, const plat_t *p, const scn_t *scn, const search_op
     x->gsets = malloc(M * (size_t)x->words * sizeof *x->gsets);
     x->gcount = malloc(M * sizeof *x->gcount);
     x->gmemo = malloc(M * sizeof *x->gmemo);
-    x->gpart = malloc(M * sizeof *x->gpart);
     x->pick = malloc(M * sizeof *x->pick);
-    x->sp = malloc(M * sizeof *x->sp);
-    x->sw = malloc(M * sizeof *x->sw);
-    x->lat = malloc(M * sizeof *x->lat);
     x->work = malloc(M * sizeof *x->work);
-    x->cache = plan_cache_new();
     x->top = calloc((size_t)o->validate, sizeof *x->top);
     x->top_pt = calloc((size_t)o->validate, sizeof *x->top_pt);
     x->top_score = calloc((size_t)o->validate, sizeof *x->top_score);
     if (!x->models || !x->snake || !x->gm || !x->view_models || !x->alloc || !x->ords ||
-        !x->list || !x->segs || !x->gsets || !x->gcount || !x->gmemo || !x->gpart || !x->pick ||
-        !x->sp || !x->sw || !x->lat || !x->work || !x->cache || !x->top || !x->top_pt ||
-        !x->top_score || srch_setup_models(x))
+        !x->list || !x->segs || !x->gsets || !x->gcount || !x->gmemo || !x->pick || !x->work ||
+        !x->top || !x->top_pt || !x->top_score || srch_team_start(x) || srch_setup_models(x))
         return err_internal(e, "out of memory");
     srch_setup_snake(x);
     srch_set_group(x, NULL, x->M);
@@ -158,17 +152,13 @@ void srch_teardown(srch_state *x)
     free(x->gsets);
     free(x->gcount);
     free(x->gmemo);
-    free(x->gpart);
     free(x->pick);
-    free(x->sp);
-    free(x->sw);
-    free(x->lat);
     free(x->work);
     free(x->top);
     free(x->top_pt);
     free(x->top_score);
     free(x->pareto);
-    plan_cache_free(x->cache);
+    srch_team_free(x);
 }
 
 void srch_set_group(srch_state *x, const int *gm, int g)
@@ -429,17 +419,13 @@ static int srch_memo_make(srch_state *x, int m, const uint64_t *set, int k, srch
         if (srch_has(set, c))
             x->list[n++] = c;
     int no = srch_orders(x, set, x->list, k, x->ords);
-    srch_part pt = {.segs = x->segs};
-    for (int oi = 0; oi < no; oi++)
-        for (int bi = 0; bi < x->models[m].nmbs; bi++) {
-            srch_cut(x, m, &x->ords[oi * x->N], k, bi, &pt);
-            int rc = srch_eval_part(x, m, &pt);
-            if (rc) {
-                free(me);
-                return rc;
-            }
-            srch_keep_best(me, oi == 0 && bi == 0, &pt);
-        }
+    int rc = srch_batch_parts(x, m, x->ords, no, k);
+    if (rc) {
+        free(me);
+        return rc;
+    }
+    for (long i = 0; i < (long)no * x->models[m].nmbs; i++)
+        srch_keep_best(me, i == 0, &x->batch.parts[i]);
     *out = me;
     return ERR_OK;
 }

@@ -55,18 +55,17 @@ int srch_sequential(srch_state *x)
 
 typedef struct {
     const sched_t *kept;
-    sched_window *win;
     int W;
 } srch_pack_arg;
 
 /* The packing's schedule with window w's PICK[w]-th kept schedule. */
-static int srch_pack_offer(srch_state *x, void *arg, const int *pick, double *score)
+static sched_t srch_pack_build(srch_state *x, void *arg, const int *pick, srch_worker *wk)
 {
+    (void)x;
     const srch_pack_arg *a = arg;
     for (int w = 0; w < a->W; w++)
-        a->win[w] = a->kept[w * SRCH_GROUP_KEEP + pick[w]].windows[0];
-    sched_t s = {.path = NULL, .nwindows = a->W, .windows = a->win};
-    return srch_offer(x, &s, score);
+        wk->sw[w] = a->kept[w * SRCH_GROUP_KEEP + pick[w]].windows[0];
+    return (sched_t){.path = NULL, .nwindows = a->W, .windows = wk->sw};
 }
 
 /* One packing into W windows: the models, ORDER's most work first, each
@@ -75,7 +74,7 @@ static int srch_pack_offer(srch_state *x, void *arg, const int *pick, double *sc
    combinations offered, windows in order. A packing with a window that
    cannot be placed (more models than chiplets) is left out. */
 static int srch_packing(srch_state *x, const int *order, int W, int *win_of, int *grp, double *load,
-                        sched_t *kept, int *nkept, sched_window *win, int *pick)
+                        sched_t *kept, int *nkept, int *pick)
 {
     memset(load, 0, (size_t)W * sizeof *load);
     for (int i = 0; i < x->M; i++) {
@@ -108,10 +107,10 @@ static int srch_packing(srch_state *x, const int *order, int W, int *win_of, int
         placed = nkept[w] > 0;
     }
     srch_set_group(x, NULL, x->M);
-    srch_pack_arg a = {kept, win, W};
+    srch_pack_arg a = {kept, W};
     double best;
     if (!rc && placed)
-        rc = srch_combine(x, W, nkept, 0, pick, srch_pack_offer, &a, &best);
+        rc = srch_combine(x, W, nkept, 0, pick, srch_pack_build, &a, &best);
     for (int w = 0; w < W; w++)
         for (int i = 0; i < nkept[w]; i++)
             sched_free(&kept[w * SRCH_GROUP_KEEP + i]);
@@ -126,14 +125,13 @@ int srch_packings(srch_state *x)
     int *pick = malloc(M * sizeof *pick);
     double *load = malloc(M * sizeof *load);
     sched_t *kept = calloc(M * SRCH_GROUP_KEEP, sizeof *kept);
-    sched_window *win = malloc(M * sizeof *win);
-    int rc = order && win_of && grp && nkept && pick && load && kept && win
+    int rc = order && win_of && grp && nkept && pick && load && kept
                  ? ERR_OK
                  : err_internal(x->e, "out of memory");
     if (!rc)
         srch_by_work(x, order);
     for (int W = 2; !rc && W < x->M; W++)
-        rc = srch_packing(x, order, W, win_of, grp, load, kept, nkept, win, pick);
+        rc = srch_packing(x, order, W, win_of, grp, load, kept, nkept, pick);
     free(order);
     free(win_of);
     free(grp);
@@ -141,6 +139,5 @@ int srch_packings(srch_state *x)
     free(pick);
     free(load);
     free(kept);
-    free(win);
     return rc;
 }

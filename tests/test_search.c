@@ -349,6 +349,48 @@ START_TEST(large_package_annealing)
 }
 END_TEST
 
+/* Every figure of a search, not only its winner, is the same whatever the
+   size of the team that estimates: the counts, the kept candidates' estimates
+   and the Pareto front, bit for bit (sc2 on 9 chiplets: annealing, and
+   packings of its three models). */
+START_TEST(same_search_for_every_team_size)
+{
+    plat_t p;
+    scn_t scn;
+    err_t e;
+    ck_assert_int_eq(plat_load("platforms/het-sides-3x3.ini", &p, &e), ERR_OK);
+    ck_assert_int_eq(scn_load("workloads/scenarios/sc2.ini", &scn, &e), ERR_OK);
+    search_opts o;
+    search_defaults(&o);
+    o.no_simulate = 1;
+    o.anneal_steps = 30;
+    search_result r[3];
+    for (int j = 0; j < 3; j++) {
+        o.jobs = j + 1;
+        ck_assert_msg(search_run(&p, &scn, &o, &r[j], &e) == ERR_OK, "%s", e.msg);
+    }
+    ck_assert(!r[0].exhaustive);
+    ck_assert_int_gt(r[0].estimated, 1000);
+    char *want = schedule_text(&p, &scn, &r[0].best);
+    for (int j = 1; j < 3; j++) {
+        ck_assert_int_eq(r[j].estimated, r[0].estimated);
+        ck_assert_int_eq(r[j].allocations, r[0].allocations);
+        ck_assert_int_eq(r[j].nvalid, r[0].nvalid);
+        ck_assert(memcmp(r[j].val_est, r[0].val_est, (size_t)r[0].nvalid * sizeof *r[0].val_est) == 0);
+        ck_assert_int_eq(r[j].npareto, r[0].npareto);
+        ck_assert(memcmp(r[j].pareto, r[0].pareto, (size_t)r[0].npareto * sizeof *r[0].pareto) == 0);
+        char *got = schedule_text(&p, &scn, &r[j].best);
+        ck_assert_str_eq(got, want);
+        free(got);
+    }
+    free(want);
+    for (int j = 0; j < 3; j++)
+        search_result_free(&r[j]);
+    scn_free(&scn);
+    plat_free(&p);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("search");
@@ -360,6 +402,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, baselines);
     tcase_add_test(tc, large_package_annealing);
     tcase_add_test(tc, packing_windows);
+    tcase_add_test(tc, same_search_for_every_team_size);
     suite_add_tcase(s, tc);
     return s;
 }
