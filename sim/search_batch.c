@@ -53,14 +53,8 @@ void srch_team_stop(srch_state *x)
     x->pool = NULL;
 }
 
-void srch_team_free(srch_state *x)
+static void srch_batch_free(srch_batch *b)
 {
-    int n = x->o->jobs > 1 ? x->o->jobs : 1;
-    srch_team_stop(x);
-    for (int i = 0; x->wk && i < n; i++)
-        srch_worker_free(&x->wk[i]);
-    free(x->wk);
-    srch_batch *b = &x->batch;
     free(b->pick);
     free(b->parts);
     free(b->segs);
@@ -68,6 +62,17 @@ void srch_team_free(srch_state *x)
     free(b->en);
     free(b->lat);
     free(b->rc);
+    memset(b, 0, sizeof *b);
+}
+
+void srch_team_free(srch_state *x)
+{
+    int n = x->o->jobs > 1 ? x->o->jobs : 1;
+    srch_team_stop(x);
+    for (int i = 0; x->wk && i < n; i++)
+        srch_worker_free(&x->wk[i]);
+    free(x->wk);
+    srch_batch_free(&x->batch);
     x->cache = NULL;
 }
 
@@ -79,14 +84,7 @@ int srch_batch_reserve(srch_state *x, long n, int width)
     long cap = n > 2 * b->cap ? n : 2 * b->cap;
     int wd = width > b->width ? width : b->width;
     size_t c = (size_t)cap, w = (size_t)wd, m = (size_t)x->M;
-    free(b->pick);
-    free(b->parts);
-    free(b->segs);
-    free(b->mk);
-    free(b->en);
-    free(b->lat);
-    free(b->rc);
-    memset(b, 0, sizeof *b);
+    srch_batch_free(b);
     b->pick = malloc(c * w * sizeof *b->pick);
     b->parts = malloc(c * sizeof *b->parts);
     b->segs = malloc(c * w * sizeof *b->segs);
