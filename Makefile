@@ -78,9 +78,23 @@ check-unit: $(TEST_BIN)
 	  echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 ./$$t || fail=1; \
 	done; exit $$fail
 
+# The search's estimates/s next to those of the code before the estimate was
+# sped up: that commit is built from git beside this tree (any commit the
+# clone holds may be given).
+BENCH_REF ?= d1c09f3
+REF_DIR    = $(BUILD)/bench-ref/$(BENCH_REF)
+
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	$(BUILD)/bench/bench_mcmsim
+	@$(MAKE) --no-print-directory $(REF_DIR)/mcmsim || echo "bench: cannot build $(BENCH_REF) from git"
+	sh scripts/bench_search.sh $(BUILD)/mcmsim $(REF_DIR)/mcmsim
+
+$(REF_DIR)/mcmsim:
+	rm -rf $(REF_DIR) && mkdir -p $(REF_DIR)/src
+	git archive $(BENCH_REF) | tar -x -C $(REF_DIR)/src
+	$(MAKE) --no-print-directory -C $(REF_DIR)/src BUILD=build all
+	cp $(REF_DIR)/src/build/mcmsim $@
 
 clean:
 	rm -rf $(BUILD) build

@@ -25,25 +25,18 @@ static void account(const plat_t *p, res_result *r, int *route, int from, int to
 }
 
 /* Fills R (when not NULL) and returns makespan, energy and (when MODEL_LAT
-   is not NULL) each model's latency. */
-static int evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_result *r,
-                    double *makespan, double *energy, double *model_lat)
+   is not NULL) each model's latency. SCRATCH holds est_scratch_len doubles;
+   ROUTE, needed with R, nop_route_cap ints. */
+static void evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_result *r,
+                     double *scratch, int *route, double *makespan, double *energy,
+                     double *model_lat)
 {
     double e_nop = 0, e_dram = 0, e_mac = 0, e_l1 = 0, e_l2 = 0, t = 0;
-    double *model_start = calloc((size_t)scn->nmodels, sizeof(double));
-    double *model_end = calloc((size_t)scn->nmodels, sizeof(double));
-    double *chip_busy = calloc((size_t)p->nchiplets, sizeof(double));
-    int *route = r ? malloc((size_t)nop_route_cap(p) * sizeof *route) : NULL;
+    double *model_start = scratch, *model_end = scratch + scn->nmodels;
+    double *chip_busy = scratch + 2 * scn->nmodels;
     int np = 0;
-    if (!model_start || !model_end || !chip_busy || (r && !route)) {
-        free(model_start);
-        free(model_end);
-        free(chip_busy);
-        free(route);
-        return ERR_INTERNAL;
-    }
     for (int m = 0; m < scn->nmodels; m++)
-        model_start[m] = -1;
+        model_start[m] = -1, model_end[m] = 0;
     for (int w = 0; w < pl->nwindows; w++) {
         double win = 0;
         memset(chip_busy, 0, (size_t)p->nchiplets * sizeof(double));
@@ -135,11 +128,11 @@ static int evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_res
             r->links[l].busy_s = r->links[l].bytes / p->links[l].bw;
         res_finish(r, scn);
     }
-    free(model_start);
-    free(model_end);
-    free(chip_busy);
-    free(route);
-    return ERR_OK;
+}
+
+static int est_scratch_len(const plat_t *p, const scn_t *scn)
+{
+    return 2 * scn->nmodels + p->nchiplets;
 }
 
 int est_evaluate(const plat_t *p, const scn_t *scn, const sched_t *s, const plan_t *pl,
@@ -152,16 +145,18 @@ int est_evaluate(const plat_t *p, const scn_t *scn, const sched_t *s, const plan
         pl = &own;
     if (rc)
         return rc;
-    if (res_init(r, p, scn, s)) {
-        plan_free(&own);
-        return err_internal(e, "out of memory");
+    double *scratch = malloc((size_t)est_scratch_len(p, scn) * sizeof *scratch);
+    int *route = malloc((size_t)nop_route_cap(p) * sizeof *route);
+    if (!scratch || !route || res_init(r, p, scn, s)) {
+        rc = err_internal(e, "out of memory");
+    } else {
+        double mk, en;
+        evaluate(p, scn, pl, r, scratch, route, &mk, &en, NULL);
     }
-    double mk, en;
-    rc = evaluate(p, scn, pl, r, &mk, &en, NULL);
+    free(scratch);
+    free(route);
     plan_free(&own);
-    if (rc)
-        res_free(r);
-    return rc ? err_internal(e, "out of memory") : ERR_OK;
+    return rc;
 }
 
 int est_run(const plat_t *p, const scn_t *scn, const sched_t *s, res_result *r, err_t *e)
@@ -172,11 +167,15 @@ int est_run(const plat_t *p, const scn_t *scn, const sched_t *s, res_result *r, 
 int est_quick(const plat_t *p, const scn_t *scn, const sched_t *s, plan_cache *cache,
               double *makespan_s, double *energy_j, double *model_lat, err_t *e)
 {
-    plan_t pl;
-    int rc = plan_build_cached(p, scn, s, cache, &pl, e);
-    if (rc)
-        return rc;
-    rc = evaluate(p, scn, &pl, NULL, makespan_s, energy_j, model_lat);
-    plan_free(&pl);
-    return rc ? err_internal(e, "out of memory") : ERR_OK;
+    plan_cache *own = cache ? NULL : plan_cache_new();
+    plan_cache *c = cache ? cache : own;
+    const plan_t *pl = NULL;
+    int rc = c ? plan_lower(p, scn, s, c, &pl, e) : err_internal(e, "out of memory");
+    double *scratch = rc ? NULL : plan_cache_scratch(c, est_scratch_len(p, scn));
+    if (!rc && !scratch)
+        rc = err_internal(e, "out of memory");
+    if (!rc)
+        evaluate(p, scn, pl, NULL, scratch, NULL, makespan_s, energy_j, model_lat);
+    plan_cache_free(own);
+    return rc;
 }

@@ -60,18 +60,28 @@ typedef struct {
     int *win_first;          /* first segment of each window; win_first[nwindows] = nsegs */
 } plan_t;
 
+/* S must pass sched_validate; PL owns its arrays (plan_free). */
 int plan_build(const plat_t *p, const scn_t *scn, const sched_t *s, plan_t *pl, err_t *e);
 void plan_free(plan_t *pl);
 
-/* Per-layer costs remembered across plan_build calls, for the search, which
-   builds many plans of the same models on the same chiplets: keyed by model,
-   chiplet configuration and mini-batch, filled on first use. Chiplets that
-   differ only in name and position share entries. */
+/* What plan_build works out once per segment, remembered across plans for
+   the search, which lowers many schedules of the same models on the same
+   chiplets: per model, chiplet configuration and mini-batch the per-layer
+   costs, and per span of layers their sums, inputs and outputs. Chiplets
+   that differ only in name and position share entries. The cache keeps
+   pointers to the models' layer arrays and to the platform it last saw:
+   they must outlive it, unchanged. */
 typedef struct plan_cache plan_cache;
 plan_cache *plan_cache_new(void);
 void plan_cache_free(plan_cache *c);
-/* plan_build with costs taken from (and added to) CACHE. */
-int plan_build_cached(const plat_t *p, const scn_t *scn, const sched_t *s, plan_cache *cache,
-                      plan_t *pl, err_t *e);
+/* S lowered with CACHE into *PL, which the cache holds until its next
+   plan_lower: plan_build's plan, bit for bit, except that outputs to other
+   segments are left out (out holds the outputs to DRAM; each segment's
+   inputs list its sources). Allocates only for what the cache has not met. */
+int plan_lower(const plat_t *p, const scn_t *scn, const sched_t *s, plan_cache *cache,
+               const plan_t **pl, err_t *e);
+/* N doubles of scratch space held by the cache, for the reader of a plan it
+   lowered; their contents last until the next call. NULL when out of memory. */
+double *plan_cache_scratch(plan_cache *c, int n);
 
 #endif

@@ -1,0 +1,74 @@
+#!/bin/sh
+# `make bench`, second part: how fast the search estimates, next to the code
+# before the estimate was sped up (REF, built from git by the Makefile), both
+# measured here and now, because only ratios carry over between machines.
+# estimates/s = the "estimated" count of `search --json` / wall time, best of
+# 3 runs; both binaries must print the same JSON, and a difference is said.
+# Then the processes a validating search starts, counted with strace.
+# Usage (repository root): sh scripts/bench_search.sh NEW_BINARY [REF_BINARY]
+NEW=${1:-build/mcmsim}
+REF=$2
+P=platforms/het-sides-3x3.ini
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+# best BIN SCENARIO JOBS: the wall time of the fastest of 3 runs; the JSON of
+# the last run in $T/out.json
+best() {
+    b=
+    for i in 1 2 3; do
+        t0=$(now)
+        "$1" search -p "$P" -m "workloads/scenarios/$2.ini" -j "$3" --json >"$T/out.json" 2>/dev/null || return 1
+        t=$(calc %.4f "$(now) - $t0")
+        if [ -z "$b" ]; then b=$t; else b=$(calc %.4f "$t < $b ? $t : $b"); fi
+    done
+    echo "$b"
+}
+
+fail() { echo "bench_search: $*" >&2; exit 1; }
+
+if [ -n "$REF" ] && [ -x "$REF" ]; then
+    echo "search estimates/s on het-sides-3x3, best of 3 runs (ref: the code before the estimate speed-up)"
+else
+    echo "search estimates/s on het-sides-3x3, best of 3 runs (no reference binary: new code only)"
+    REF=
+fi
+printf '%-5s %10s %11s %11s %11s %11s %8s %8s\n' scen estimated "ref -j1/s" "new -j1/s" "ref -j2/s" \
+    "new -j2/s" "new/ref" "-j2/-j1"
+for sc in sc3 sc4 sc5; do
+    n1=$(best "$NEW" $sc 1) || fail "search $sc failed"
+    est=$(sed -n 's/^ *"estimated": \([0-9]*\),*$/\1/p' "$T/out.json")
+    cp "$T/out.json" "$T/new.json"
+    n2=$(best "$NEW" $sc 2) || fail "search $sc failed"
+    r1=- r2=- ratio=-
+    if [ -n "$REF" ]; then
+        t1=$(best "$REF" $sc 1) || fail "the reference's search $sc failed"
+        cmp -s "$T/out.json" "$T/new.json" || echo "  $sc: the reference prints other JSON than the new code"
+        t2=$(best "$REF" $sc 2) || fail "the reference's search $sc failed"
+        r1=$(calc %.0f "$est / $t1")
+        r2=$(calc %.0f "$est / $t2")
+        ratio=$(calc %.2fx "$t1 / $n1")
+    fi
+    printf '%-5s %10s %11s %11s %11s %11s %8s %8s\n' $sc "$est" "$r1" "$(calc %.0f "$est / $n1")" "$r2" \
+        "$(calc %.0f "$est / $n2")" "$ratio" "$(calc %.2fx "$n1 / $n2")"
+done
+echo "  targets: new/ref >= 4x at -j 1; -j 2 / -j 1 >= 1.6x (needs parallel estimation in the search)"
+
+# forks VALIDATE: processes one search on het-2x2 starts (threads not counted)
+forks() {
+    strace -f -qq -e trace=fork,vfork,clone,clone3 -e signal=none -o "$T/strace" \
+        "$NEW" search -p platforms/het-2x2.ini -m workloads/scenarios/gpt2-resnet50.ini \
+        --validate "$1" -j 1 >/dev/null 2>&1 || return 1
+    grep -E '(fork|clone3?)\(' "$T/strace" | grep -vc CLONE_THREAD
+}
+if command -v strace >/dev/null 2>&1 && f8=$(forks 8) && f4=$(forks 4); then
+    per=$(calc %.2f "($f8 - $f4) / 4")
+    echo "processes started by search --validate 8 (het-2x2, default mix; strace -f): $f8," \
+         "$per per validated candidate (against --validate 4's $f4) and $(calc %.0f "$f8 - 8 * $per")" \
+         "besides (target: 1 per candidate)"
+else
+    echo "processes started by search --validate 8: not counted (no strace, or it cannot trace here)"
+fi
