@@ -1,34 +1,37 @@
 /* pool.c - the thread team; see pool.h.
  *
  * Iterations are claimed one at a time from a shared counter, so uneven
- * work balances itself. A loop is a generation: the caller publishes it
- * under the lock and the threads, which sleep on a condition variable
- * between loops, take part until the counter runs out; the caller waits
- * until every thread has left the loop before it returns, so the next
- * loop's arguments cannot be seen by a late thread of the last one. The
- * search runs many short loops back to back (tens of microseconds each),
- * so a thread that finished one spins a little before it sleeps. */
+ * work balances itself. A loop is a generation: the caller writes the
+ * loop's function, argument and length, then bumps the generation (a
+ * release), so a thread that sees the new generation (an acquire) sees the
+ * loop; the caller counts the threads out of the loop before it returns,
+ * so no thread of one loop can read the next one's arguments. The search
+ * runs tens of thousands of loops of about ten estimates each (a few
+ * microseconds in all), so waking a sleeping thread through the kernel
+ * would cost more than the loop: between loops a thread spins on the
+ * generation, and sleeps on a condition variable only after a long idle
+ * spell (the caller's broadcast costs nothing while nobody sleeps). */
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include "pool.h"
 
-enum { POOL_SPINS = 20000 };
+/* About a millisecond of spinning before a thread sleeps. */
+enum { POOL_SPINS = 1 << 16 };
 
 struct pool {
     int n;
     pthread_t *threads;
     pthread_mutex_t lock;
-    pthread_cond_t wake, done;
+    pthread_cond_t wake;
     atomic_long generation;   /* bumped for each loop, and once more to stop */
-    int stopping;
-    /* the loop running */
+    atomic_int stopping;
+    /* the loop running, valid from its generation on */
     pool_fn fn;
     void *arg;
     long count;
     atomic_long next;
-    int busy;                 /* threads still inside the loop */
+    atomic_int busy;          /* threads still inside the loop */
 };
 
 typedef struct {
@@ -36,10 +39,35 @@ typedef struct {
     int worker;
 } pool_seat;
 
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 static void take_part(pool_t *p, int worker)
 {
     for (long i; (i = atomic_fetch_add(&p->next, 1)) < p->count;)
         p->fn(p->arg, i, worker);
+}
+
+/* Waits for a generation other than SEEN: spinning first, then asleep. */
+static long next_generation(pool_t *p, long seen)
+{
+    long g;
+    for (int s = 0; s < POOL_SPINS; s++) {
+        if ((g = atomic_load_explicit(&p->generation, memory_order_acquire)) != seen)
+            return g;
+        cpu_relax();
+    }
+    pthread_mutex_lock(&p->lock);
+    while ((g = atomic_load_explicit(&p->generation, memory_order_acquire)) == seen)
+        pthread_cond_wait(&p->wake, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+    return g;
 }
 
 static void *thread_main(void *v)
@@ -47,23 +75,9 @@ static void *thread_main(void *v)
     pool_seat *seat = v;
     pool_t *p = seat->pool;
     long seen = 0;
-    for (;;) {
-        for (int s = 0; s < POOL_SPINS && atomic_load(&p->generation) == seen; s++)
-            sched_yield();
-        pthread_mutex_lock(&p->lock);
-        while (atomic_load(&p->generation) == seen)
-            pthread_cond_wait(&p->wake, &p->lock);
-        seen = atomic_load(&p->generation);
-        if (p->stopping) {
-            pthread_mutex_unlock(&p->lock);
-            break;
-        }
-        pthread_mutex_unlock(&p->lock);
+    while ((seen = next_generation(p, seen)), !atomic_load(&p->stopping)) {
         take_part(p, seat->worker);
-        pthread_mutex_lock(&p->lock);
-        if (--p->busy == 0)
-            pthread_cond_signal(&p->done);
-        pthread_mutex_unlock(&p->lock);
+        atomic_fetch_sub_explicit(&p->busy, 1, memory_order_release);
     }
     free(seat);
     return NULL;
@@ -76,8 +90,7 @@ pool_t *pool_new(int n)
         return NULL;
     p->n = n < 1 ? 1 : n;
     p->threads = calloc((size_t)p->n, sizeof *p->threads);
-    if (!p->threads || pthread_mutex_init(&p->lock, NULL) || pthread_cond_init(&p->wake, NULL) ||
-        pthread_cond_init(&p->done, NULL)) {
+    if (!p->threads || pthread_mutex_init(&p->lock, NULL) || pthread_cond_init(&p->wake, NULL)) {
         free(p->threads);
         free(p);
         return NULL;
@@ -100,6 +113,15 @@ int pool_size(const pool_t *pool)
     return pool->n;
 }
 
+/* Starts generation +1 and wakes whoever sleeps. */
+static void publish(pool_t *p)
+{
+    pthread_mutex_lock(&p->lock);
+    atomic_fetch_add_explicit(&p->generation, 1, memory_order_release);
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->lock);
+}
+
 void pool_run(pool_t *p, long n, pool_fn fn, void *arg)
 {
     if (!p || p->n == 1 || n < 2) {
@@ -107,36 +129,27 @@ void pool_run(pool_t *p, long n, pool_fn fn, void *arg)
             fn(arg, i, 0);
         return;
     }
-    pthread_mutex_lock(&p->lock);
     p->fn = fn;
     p->arg = arg;
     p->count = n;
     atomic_store(&p->next, 0);
-    p->busy = p->n - 1;
-    atomic_fetch_add(&p->generation, 1);
-    pthread_cond_broadcast(&p->wake);
-    pthread_mutex_unlock(&p->lock);
+    atomic_store(&p->busy, p->n - 1);
+    publish(p);
     take_part(p, 0);
-    pthread_mutex_lock(&p->lock);
-    while (p->busy > 0)
-        pthread_cond_wait(&p->done, &p->lock);
-    pthread_mutex_unlock(&p->lock);
+    while (atomic_load_explicit(&p->busy, memory_order_acquire) > 0)
+        cpu_relax();
 }
 
 void pool_free(pool_t *p)
 {
     if (!p)
         return;
-    pthread_mutex_lock(&p->lock);
-    p->stopping = 1;
-    atomic_fetch_add(&p->generation, 1);
-    pthread_cond_broadcast(&p->wake);
-    pthread_mutex_unlock(&p->lock);
+    atomic_store(&p->stopping, 1);
+    publish(p);
     for (int w = 1; w < p->n; w++)
         pthread_join(p->threads[w], NULL);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->wake);
-    pthread_cond_destroy(&p->done);
     free(p->threads);
     free(p);
 }
