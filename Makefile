@@ -79,9 +79,9 @@ check-unit: $(TEST_BIN)
 	done; exit $$fail
 
 # The search's estimates/s next to those of the code before the estimate was
-# sped up: that commit is built from git beside this tree (any commit the
-# clone holds may be given).
-BENCH_REF ?= d1c09f3
+# sped up and spread over threads (b87e417): that commit is built from git
+# beside this tree (any commit the clone holds may be given).
+BENCH_REF ?= b87e417
 REF_DIR    = $(BUILD)/bench-ref/$(BENCH_REF)
 
 bench: deps
