@@ -7,6 +7,7 @@
  * slots indexed by the loop, and the caller then consumes them in the
  * loop's order, exactly as one thread would have: the same top list, the
  * same Pareto front, the same counts, whatever -j is. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "estimate.h"
@@ -62,7 +63,22 @@ static void srch_batch_free(srch_batch *b)
     free(b->en);
     free(b->lat);
     free(b->rc);
+    free(b->task);
     memset(b, 0, sizeof *b);
+}
+
+static void srch_ahead_free(srch_ahead *a)
+{
+    free(a->alloc);
+    free(a->score);
+    free(a->sets);
+    free(a->count);
+    free(a->memo);
+    free(a->pending);
+    free(a->miss);
+    free(a->made);
+    free(a->ords);
+    memset(a, 0, sizeof *a);
 }
 
 void srch_team_free(srch_state *x)
@@ -73,6 +89,7 @@ void srch_team_free(srch_state *x)
         srch_worker_free(&x->wk[i]);
     free(x->wk);
     srch_batch_free(&x->batch);
+    srch_ahead_free(&x->ahead);
     x->cache = NULL;
 }
 
@@ -92,7 +109,8 @@ int srch_batch_reserve(srch_state *x, long n, int width)
     b->en = malloc(c * sizeof *b->en);
     b->lat = malloc(c * m * sizeof *b->lat);
     b->rc = malloc(c * sizeof *b->rc);
-    if (!b->pick || !b->parts || !b->segs || !b->mk || !b->en || !b->lat || !b->rc)
+    b->task = malloc(c * sizeof *b->task);
+    if (!b->pick || !b->parts || !b->segs || !b->mk || !b->en || !b->lat || !b->rc || !b->task)
         return ERR_INTERNAL;
     b->cap = cap;
     b->width = wd;
@@ -128,7 +146,7 @@ static void srch_combine_one(void *v, long i, int worker)
                          &b->lat[(size_t)i * (size_t)x->M], &w->err);
 }
 
-int srch_batch_combine(srch_state *x, long npick, int n, srch_build_fn build, void *arg,
+int srch_batch_combine(srch_state *x, long npick, int n, srch_build_fn build, void *arg, int key,
                        double *best)
 {
     srch_batch *b = &x->batch;
@@ -136,38 +154,187 @@ int srch_batch_combine(srch_state *x, long npick, int n, srch_build_fn build, vo
     pool_run(x->pool, npick, srch_combine_one, &job);
     int rc = srch_batch_failed(x, npick);
     for (long i = 0; !rc && i < npick; i++) {
-        sched_t s = build(x, arg, &b->pick[(size_t)i * (size_t)b->width], &x->wk[0]);
-        double sc;
-        rc = srch_keep(x, &s, b->mk[i], b->en[i], &b->lat[(size_t)i * (size_t)x->M], &sc);
-        if (!rc && sc < *best)
-            *best = sc;
+        const int *pick = &b->pick[(size_t)i * (size_t)b->width];
+        double sc, *bk = &best[key < 0 ? 0 : pick[key]];
+        rc = srch_keep_pick(x, build, arg, pick, b->mk[i], b->en[i],
+                            &b->lat[(size_t)i * (size_t)x->M], &sc);
+        if (!rc && sc < *bk)
+            *bk = sc;
     }
     return rc;
 }
 
-typedef struct {
-    srch_state *x;
-    int m, k, nmbs;
-    const int *ords;
-} srch_parts_job;
-
 static void srch_parts_one(void *v, long i, int worker)
 {
-    const srch_parts_job *j = v;
-    srch_state *x = j->x;
+    srch_state *x = v;
+    const srch_miss *ms = &x->batch.miss[x->batch.task[i]];
+    int nmbs = x->models[ms->m].nmbs;
+    long local = i - ms->first;
     srch_part *pt = &x->batch.parts[i];
-    srch_cut(x, j->m, &j->ords[(size_t)(i / j->nmbs) * (size_t)x->N], j->k, (int)(i % j->nmbs), pt);
-    x->batch.rc[i] = srch_estimate_part(x, &x->wk[worker], j->m, pt);
+    srch_cut(x, ms->m, &ms->ords[(size_t)(local / nmbs) * (size_t)x->N], ms->k, (int)(local % nmbs), pt);
+    x->batch.rc[i] = srch_estimate_part(x, &x->wk[worker], ms->m, pt);
 }
 
-int srch_batch_parts(srch_state *x, int m, const int *ords, int no, int k)
+int srch_batch_parts(srch_state *x, srch_miss *miss, int n)
 {
-    int nmbs = x->models[m].nmbs;
-    long n = (long)no * nmbs;
-    if (srch_batch_reserve(x, n, x->N))
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+        miss[i].first = total;
+        total += (long)miss[i].no * x->models[miss[i].m].nmbs;
+    }
+    if (srch_batch_reserve(x, total, x->N))
         return err_internal(x->e, "out of memory");
-    srch_parts_job job = {x, m, k, nmbs, ords};
-    pool_run(x->pool, n, srch_parts_one, &job);
-    x->estimated += n;
-    return srch_batch_failed(x, n);
+    for (int i = 0; i < n; i++)
+        for (long t = miss[i].first; t < (i + 1 < n ? miss[i + 1].first : total); t++)
+            x->batch.task[t] = i;
+    x->batch.miss = miss;
+    pool_run(x->pool, total, srch_parts_one, x);
+    x->batch.miss = NULL;
+    x->estimated += total;
+    return srch_batch_failed(x, total);
+}
+
+/* ---- allocations scored together ---- */
+
+/* Combinations per allocation, and allocations at once: about 8192 estimates
+   a loop, which keeps the team busy and the buffers small. */
+enum { SRCH_AHEAD_ROWS = 8192, SRCH_AHEAD_MAX = 256 };
+
+static long srch_combos(int g)
+{
+    long c = 1;
+    for (int j = 0; j < g; j++)
+        c *= SRCH_PER_SET;
+    return c;
+}
+
+int srch_batch_allocations(srch_state *x)
+{
+    if (x->G > 8 || !x->pool)
+        return 0;
+    long n = SRCH_AHEAD_ROWS / srch_combos(x->G);
+    if (n > SRCH_AHEAD_MAX)
+        n = SRCH_AHEAD_MAX;
+    if (n < 1)
+        n = 1;
+    srch_ahead *a = &x->ahead;
+    if (a->cap >= n)
+        return (int)n;
+    srch_ahead_free(a);
+    size_t c = (size_t)n, N = (size_t)x->N, MW = (size_t)x->M * (size_t)x->words;
+    size_t cm = c * (size_t)x->M;
+    a->alloc = malloc(c * N * sizeof *a->alloc);
+    a->score = malloc(c * sizeof *a->score);
+    a->sets = malloc(c * MW * sizeof *a->sets);
+    a->count = malloc(cm * sizeof *a->count);
+    a->memo = malloc(cm * sizeof *a->memo);
+    a->pending = malloc(cm * sizeof *a->pending);
+    a->miss = malloc(cm * sizeof *a->miss);
+    a->made = malloc(cm * sizeof *a->made);
+    a->ords = malloc(cm * SRCH_MAX_ORDERS * N * sizeof *a->ords);
+    if (!a->alloc || !a->score || !a->sets || !a->count || !a->memo || !a->pending || !a->miss ||
+        !a->made || !a->ords) {
+        srch_ahead_free(a);
+        return 0;
+    }
+    a->cap = (int)n;
+    return (int)n;
+}
+
+/* The combination PICK of its allocation's kept parts (the allocation is
+   the pick's last column). */
+static sched_t srch_ahead_build(srch_state *x, void *arg, const int *pick, srch_worker *w)
+{
+    (void)arg;
+    const srch_memo **me = &x->ahead.memo[(size_t)pick[x->G] * (size_t)x->M];
+    for (int j = 0; j < x->G; j++)
+        w->gpart[j] = &me[j]->parts[pick[j]];
+    return srch_assemble(w, w->gpart, x->G, 0);
+}
+
+/* The sets of allocation I's models, and its new memo entries. */
+static int srch_ahead_sets(srch_state *x, const int *alloc, int i, int *nmiss)
+{
+    srch_ahead *a = &x->ahead;
+    size_t W = (size_t)x->words, M = (size_t)x->M;
+    uint64_t *sets = &a->sets[(size_t)i * M * W];
+    int *count = &a->count[(size_t)i * M];
+    memset(sets, 0, (size_t)x->G * W * sizeof *sets);
+    memset(count, 0, (size_t)x->G * sizeof *count);
+    for (int c = 0; c < x->N; c++)
+        if (alloc[c] > 0) {
+            size_t j = (size_t)alloc[c] - 1;
+            sets[j * W + (size_t)c / 64] |= 1ULL << (c % 64);
+            count[j]++;
+        }
+    for (int j = 0; j < x->G; j++) {
+        size_t at = (size_t)i * M + (size_t)j;
+        a->pending[at] = -1;
+        if (!count[j])
+            return ERR_OK; /* no score: the rest is never looked at */
+        const uint64_t *set = &sets[(size_t)j * W];
+        if ((a->memo[at] = srch_memo_find(x, x->gm[j], set)))
+            continue;
+        for (int p = 0; p < *nmiss && a->pending[at] < 0; p++)
+            if (a->miss[p].m == x->gm[j] && memcmp(a->made[p]->set, set, W * sizeof *set) == 0)
+                a->pending[at] = p;
+        if (a->pending[at] >= 0)
+            continue;
+        int p = (*nmiss)++, no;
+        int *ords = &a->ords[(size_t)p * SRCH_MAX_ORDERS * (size_t)x->N];
+        int rc = srch_memo_new(x, x->gm[j], set, count[j], ords, &no, &a->made[p]);
+        if (rc)
+            return rc;
+        a->miss[p] = (srch_miss){x->gm[j], count[j], no, ords, 0};
+        a->pending[at] = p;
+    }
+    return ERR_OK;
+}
+
+int srch_try_allocations(srch_state *x, const int *allocs, int n, double *scores)
+{
+    srch_ahead *a = &x->ahead;
+    size_t M = (size_t)x->M;
+    int nmiss = 0, rc = ERR_OK;
+    for (int i = 0; !rc && i < n; i++)
+        rc = srch_ahead_sets(x, &allocs[(size_t)i * (size_t)x->N], i, &nmiss);
+    if (!rc)
+        rc = srch_batch_parts(x, a->miss, nmiss);
+    /* the entries join the memo in the order one allocation after another
+       would have made them */
+    for (int p = 0; p < nmiss; p++) {
+        if (!rc) {
+            srch_memo_fill(a->made[p], &x->batch.parts[a->miss[p].first],
+                           (long)a->miss[p].no * x->models[a->miss[p].m].nmbs);
+            rc = srch_memo_add(x, a->made[p]);
+        } else {
+            free(a->made[p]);
+        }
+    }
+    if (rc)
+        return rc;
+    long combos = srch_combos(x->G), rows = 0;
+    int width = x->G + 1; /* the picks, then the allocation */
+    if (srch_batch_reserve(x, (long)n * combos, width))
+        return err_internal(x->e, "out of memory");
+    for (int i = 0; i < n; i++) {
+        scores[i] = INFINITY;
+        int whole = 1;
+        for (int j = 0; j < x->G; j++) {
+            size_t at = (size_t)i * M + (size_t)j;
+            whole = whole && a->count[at];
+            if (whole && a->pending[at] >= 0)
+                a->memo[at] = a->made[a->pending[at]];
+        }
+        if (!whole)
+            continue;
+        x->allocations++;
+        memset(x->pick, 0, (size_t)x->G * sizeof *x->pick);
+        do {
+            int *row = &x->batch.pick[(size_t)rows++ * (size_t)x->batch.width];
+            memcpy(row, x->pick, (size_t)x->G * sizeof *row);
+            row[x->G] = i;
+        } while (srch_next(x->pick, x->G, NULL, SRCH_PER_SET));
+    }
+    return srch_batch_combine(x, rows, width, srch_ahead_build, NULL, x->G, scores);
 }

@@ -66,6 +66,13 @@ typedef struct {
     double *lat;              /* M */
 } srch_worker;
 
+/* A memo entry to make: model M on K chiplets, NO orders (rows of N in
+   ORDS); its parts start at FIRST in x->batch.parts. */
+typedef struct {
+    int m, k, no;
+    const int *ords;
+    long first;
+} srch_miss;
 /* Room for a batch of estimates (search_batch.c), grown as needed. */
 typedef struct {
     long cap;                 /* estimates */
@@ -75,7 +82,23 @@ typedef struct {
     sched_seg *segs;          /* cap x width */
     double *mk, *en, *lat;    /* cap, cap, cap x M */
     int *rc;                  /* cap */
+    int *task;                /* cap: the miss a part belongs to */
+    const srch_miss *miss;    /* the misses being made */
 } srch_batch;
+
+/* Room for scoring allocations together, grown as needed. */
+typedef struct {
+    int cap;                  /* allocations */
+    int *alloc;               /* cap x N */
+    double *score;            /* cap */
+    uint64_t *sets;           /* cap x M x words */
+    int *count;               /* cap x M */
+    const srch_memo **memo;   /* cap x M */
+    int *pending;             /* cap x M: the miss of a set not in the memo, or -1 */
+    srch_miss *miss;          /* cap x M */
+    srch_memo **made;         /* cap x M */
+    int *ords;                /* cap x M x SRCH_MAX_ORDERS x N */
+} srch_ahead;
 
 typedef struct {
     const plat_t *p;
@@ -87,6 +110,7 @@ typedef struct {
     pool_t *pool;             /* the -j threads that estimate; NULL once the search is done */
     srch_worker *wk;          /* one per member of the team */
     srch_batch batch;
+    srch_ahead ahead;
     int M, N;
     int words;                /* of a chiplet bitset: ceil(N / 64) */
     srch_model *models;
@@ -129,6 +153,7 @@ typedef struct {
 struct srch_strategy {
     const char *name;   /* what --strategy calls it */
     const char *method; /* what the report calls it */
+    int ahead;          /* proposals it can make before it is told a score */
     /* STEPS: the proposals a budgeted strategy may make in this window */
     int (*start)(srch_state *x, long steps, void **priv);
     /* Writes the next allocation (N entries) to ALLOC: 1, or 0 when done. */
@@ -167,9 +192,22 @@ void srch_part_copy(srch_part *dst, const srch_part *src);
 int srch_cut(srch_state *x, int m, const int *ord, int k, int bi, srch_part *pt);
 /* The parts kept for model M on the K chiplets of SET, made on first use. */
 int srch_parts_for(srch_state *x, int m, const uint64_t *set, int k, const srch_memo **out);
+/* The memo's entry for model M on SET; NULL when there is none yet. */
+const srch_memo *srch_memo_find(const srch_state *x, int m, const uint64_t *set);
+/* A new entry for model M on the K chiplets of SET, its parts not made yet,
+   and the chiplet orders to try for it: *NO rows of N in ORDS. */
+int srch_memo_new(srch_state *x, int m, const uint64_t *set, int k, int *ords, int *no,
+                  srch_memo **out);
+/* Keeps the best of the N PARTS made for an entry's orders x mini-batches. */
+void srch_memo_fill(srch_memo *me, const srch_part *parts, long n);
+/* Adds ME to the memo, which owns it from then on (freed on failure too). */
+int srch_memo_add(srch_state *x, srch_memo *me);
 int srch_space_size(const srch_state *x, double *space);
 
 /* search_offer.c: candidates */
+/* Builds, in W's scratch, the schedule a combination PICK stands for. */
+typedef sched_t (*srch_build_fn)(srch_state *x, void *arg, const int *pick, srch_worker *w);
+
 /* Estimates model M alone running PT with worker W's cache (not counted). */
 int srch_estimate_part(srch_state *x, srch_worker *w, int m, srch_part *pt);
 /* The same with worker 0, counted. */
@@ -182,13 +220,16 @@ sched_t srch_assemble(srch_worker *w, const srch_part *const *pt, int n, int sep
 int srch_keep(srch_state *x, const sched_t *s, double mk, double en, const double *lat,
               double *score);
 int srch_offer(srch_state *x, const sched_t *s, double *score);
+/* srch_keep of the schedule BUILD makes of PICK (srch_combine's), built
+   with worker 0 only if it is kept. */
+int srch_keep_pick(srch_state *x, srch_build_fn build, void *arg, const int *pick, double mk,
+                   double en, const double *lat, double *score);
 /* Offers, through OFFER, combinations PICK of one choice per position, the
    i-th among BASE[i] (among RADIX when BASE is NULL): every one, lowest
    position fastest, when they are few enough; otherwise a coordinate
    descent from choice 0 everywhere (each position's other choices in turn,
    kept when they improve the score, until a pass improves nothing). PICK is
    scratch of N; *BEST: the best score offered. */
-typedef sched_t (*srch_build_fn)(srch_state *x, void *arg, const int *pick, srch_worker *w);
 int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, srch_build_fn build,
                  void *arg, double *best);
 /* srch_combine over the parts kept in ME[0..N-1] (ME[j] for model j of the
@@ -204,16 +245,27 @@ int srch_team_start(srch_state *x);
 void srch_team_stop(srch_state *x);
 void srch_team_free(srch_state *x);
 /* Room in x->batch for N estimates of WIDTH picks or chiplets. */
-/* Scores the NPICK combinations in x->batch.pick (rows of N) built by
-   BUILD, on the team, then keeps them in order: as many srch_offer calls
-   would, for any team size. *BEST: the best score. */
+/* Scores the NPICK combinations in x->batch.pick (rows of the batch's
+   width, N picks used) built by BUILD, on the team, then keeps them in
+   order: as many srch_offer calls would, for any team size. The best score
+   of the rows whose column KEY holds k goes to BEST[k] (KEY < 0: all to
+   *BEST); BEST must hold INFINITY or a score to beat. */
 int srch_batch_reserve(srch_state *x, long n, int width);
-int srch_batch_combine(srch_state *x, long npick, int n, srch_build_fn build, void *arg,
+int srch_batch_combine(srch_state *x, long npick, int n, srch_build_fn build, void *arg, int key,
                        double *best);
-/* Cuts model M over each of the NO orders (rows of N in ORDS) at every
-   mini-batch and estimates the parts on the team; they are x->batch.parts,
-   order-major. */
-int srch_batch_parts(srch_state *x, int m, const int *ords, int no, int k);
+/* Cuts the model of each of the N misses over each of its orders at every
+   mini-batch and estimates the parts, all on the team at once: x->batch.parts
+   holds them, miss after miss, order-major (FIRST is set here). */
+int srch_batch_parts(srch_state *x, srch_miss *miss, int n);
+/* Scores the N allocations ALLOCS (rows of N chiplets) of the current group
+   into SCORES as srch_try_allocation would one after another, with their
+   new memo entries and their combinations each made in one loop of the team.
+   Needs a group of at most 8 models. */
+int srch_try_allocations(srch_state *x, const int *allocs, int n, double *scores);
+/* How many allocations srch_try_allocations takes at once for the current
+   group, with room made for them in x->ahead; 0 when it is not worth it
+   (no team) or not possible (more than 8 models, or out of memory). */
+int srch_batch_allocations(srch_state *x);
 
 /* search_windows.c: window structures, each window's allocations searched
    by the chosen strategy (*USED, when not NULL, says which) */

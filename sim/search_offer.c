@@ -66,11 +66,20 @@ static void srch_offer_pareto(srch_state *x, const search_point *pt)
     x->pareto[x->npareto++] = *pt;
 }
 
-/* Inserts S with SCORE into the sorted list TOP/SCORES of capacity K (N
+/* A schedule to keep: S, or when S is NULL the one BUILD makes of PICK,
+   made only if it is kept (most are not). */
+typedef struct {
+    const sched_t *s;
+    srch_build_fn build;
+    void *arg;
+    const int *pick;
+} srch_cand;
+
+/* Inserts C with SCORE into the sorted list TOP/SCORES of capacity K (N
    used), with PT beside it when PTS is not NULL. Equal scores are taken for
    the same schedule. */
 static int srch_keep_top(srch_state *x, sched_t *top, double *scores, search_point *pts, int *n,
-                         int K, const sched_t *s, double score, const search_point *pt)
+                         int K, const srch_cand *c, double score, const search_point *pt)
 {
     for (int i = 0; i < *n; i++)
         if (scores[i] == score)
@@ -87,6 +96,12 @@ static int srch_keep_top(srch_state *x, sched_t *top, double *scores, search_poi
             pts[pos] = pts[pos - 1];
         pos--;
     }
+    sched_t built;
+    const sched_t *s = c->s;
+    if (!s) {
+        built = c->build(x, c->arg, c->pick, &x->wk[0]);
+        s = &built;
+    }
     if (sched_copy(&top[pos], s)) {
         memset(&top[pos], 0, sizeof top[pos]);
         scores[pos] = INFINITY;
@@ -98,10 +113,10 @@ static int srch_keep_top(srch_state *x, sched_t *top, double *scores, search_poi
     return ERR_OK;
 }
 
-/* S is kept when it is among the best: of the search when VIEW is the
+/* C is kept when it is among the best: of the search when VIEW is the
    whole scenario, of the current group otherwise. */
-int srch_keep(srch_state *x, const sched_t *s, double mk, double en, const double *lat,
-              double *score_out)
+static int srch_keep_cand(srch_state *x, const srch_cand *c, double mk, double en,
+                          const double *lat, double *score_out)
 {
     x->estimated++;
     search_point pt = {mk, en, 0};
@@ -110,11 +125,25 @@ int srch_keep(srch_state *x, const sched_t *s, double mk, double en, const doubl
     double score = search_score(x->o->objective, &pt);
     *score_out = score;
     if (x->G < x->M)
-        return srch_keep_top(x, x->gbest, x->gscore, NULL, &x->ngbest, SRCH_GROUP_KEEP, s, score,
+        return srch_keep_top(x, x->gbest, x->gscore, NULL, &x->ngbest, SRCH_GROUP_KEEP, c, score,
                              &pt);
     srch_offer_pareto(x, &pt);
-    return srch_keep_top(x, x->top, x->top_score, x->top_pt, &x->ntop, x->o->validate, s, score,
+    return srch_keep_top(x, x->top, x->top_score, x->top_pt, &x->ntop, x->o->validate, c, score,
                          &pt);
+}
+
+int srch_keep(srch_state *x, const sched_t *s, double mk, double en, const double *lat,
+              double *score)
+{
+    srch_cand c = {.s = s};
+    return srch_keep_cand(x, &c, mk, en, lat, score);
+}
+
+int srch_keep_pick(srch_state *x, srch_build_fn build, void *arg, const int *pick, double mk,
+                   double en, const double *lat, double *score)
+{
+    srch_cand c = {NULL, build, arg, pick};
+    return srch_keep_cand(x, &c, mk, en, lat, score);
 }
 
 /* Estimates schedule S (of the models in VIEW) with worker 0 and keeps it. */
@@ -168,7 +197,7 @@ int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, sr
         do
             memcpy(&x->batch.pick[(size_t)k++ * (size_t)x->batch.width], pick, (size_t)n * sizeof *pick);
         while (srch_next(pick, n, base, radix));
-        return srch_batch_combine(x, total, n, build, arg, best);
+        return srch_batch_combine(x, total, n, build, arg, -1, best);
     }
     if ((rc = srch_offer_pick(x, build, arg, pick, best)))
         return rc;

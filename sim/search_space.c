@@ -401,8 +401,21 @@ static int srch_memo_grow(srch_state *x)
     return ERR_OK;
 }
 
-/* A new entry for model M on the K chiplets of SET, its parts filled. */
-static int srch_memo_make(srch_state *x, int m, const uint64_t *set, int k, srch_memo **out)
+const srch_memo *srch_memo_find(const srch_state *x, int m, const uint64_t *set)
+{
+    if (!x->memo_cap)
+        return NULL;
+    uint64_t mask = (uint64_t)(x->memo_cap - 1), j = srch_hash(set, x->words, m);
+    for (; x->memo[j & mask]; j++) {
+        const srch_memo *me = x->memo[j & mask];
+        if (me->model == m && memcmp(me->set, set, (size_t)x->words * sizeof *set) == 0)
+            return me;
+    }
+    return NULL;
+}
+
+int srch_memo_new(srch_state *x, int m, const uint64_t *set, int k, int *ords, int *no,
+                  srch_memo **out)
 {
     int L = x->scn->models[m].model.nlayers, cap = k < L ? k : L;
     srch_memo *me = malloc(sizeof *me + (size_t)x->words * sizeof *me->set +
@@ -418,38 +431,47 @@ static int srch_memo_make(srch_state *x, int m, const uint64_t *set, int k, srch
     for (int c = 0; c < x->N; c++)
         if (srch_has(set, c))
             x->list[n++] = c;
-    int no = srch_orders(x, set, x->list, k, x->ords);
-    int rc = srch_batch_parts(x, m, x->ords, no, k);
-    if (rc) {
-        free(me);
-        return rc;
-    }
-    for (long i = 0; i < (long)no * x->models[m].nmbs; i++)
-        srch_keep_best(me, i == 0, &x->batch.parts[i]);
+    *no = srch_orders(x, set, x->list, k, ords);
     *out = me;
+    return ERR_OK;
+}
+
+void srch_memo_fill(srch_memo *me, const srch_part *parts, long n)
+{
+    for (long i = 0; i < n; i++)
+        srch_keep_best(me, i == 0, &parts[i]);
+}
+
+int srch_memo_add(srch_state *x, srch_memo *me)
+{
+    if (x->memo_n * 2 >= x->memo_cap && srch_memo_grow(x)) {
+        free(me);
+        return err_internal(x->e, "out of memory");
+    }
+    uint64_t mask = (uint64_t)(x->memo_cap - 1), j = srch_hash(me->set, x->words, me->model);
+    while (x->memo[j & mask])
+        j++;
+    x->memo[j & mask] = me;
+    x->memo_n++;
     return ERR_OK;
 }
 
 int srch_parts_for(srch_state *x, int m, const uint64_t *set, int k, const srch_memo **out)
 {
-    if (x->memo_n * 2 >= x->memo_cap && srch_memo_grow(x))
-        return err_internal(x->e, "out of memory");
-    uint64_t mask = (uint64_t)(x->memo_cap - 1), j = srch_hash(set, x->words, m);
-    for (; x->memo[j & mask]; j++) {
-        const srch_memo *me = x->memo[j & mask];
-        if (me->model == m && memcmp(me->set, set, (size_t)x->words * sizeof *set) == 0) {
-            *out = me;
-            return ERR_OK;
-        }
-    }
-    srch_memo *me = NULL;
-    int rc = srch_memo_make(x, m, set, k, &me);
+    if ((*out = srch_memo_find(x, m, set)))
+        return ERR_OK;
+    srch_memo *me;
+    int no, rc = srch_memo_new(x, m, set, k, x->ords, &no, &me);
     if (rc)
         return rc;
-    x->memo[j & mask] = me;
-    x->memo_n++;
+    srch_miss miss = {m, k, no, x->ords, 0};
+    if ((rc = srch_batch_parts(x, &miss, 1))) {
+        free(me);
+        return rc;
+    }
+    srch_memo_fill(me, x->batch.parts, (long)no * x->models[m].nmbs);
     *out = me;
-    return ERR_OK;
+    return srch_memo_add(x, me);
 }
 
 /* ---- the size of the space ---- */

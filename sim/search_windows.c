@@ -20,11 +20,28 @@ int srch_allocate(srch_state *x, long steps, const srch_strategy **used)
         *used = st;
     void *priv = NULL;
     int rc = st->start(x, steps, &priv);
-    while (!rc && st->propose(x, priv, x->alloc)) {
+    /* 0: one at a time; else at most that many allocations scored together
+       (a strategy that must hear each score first still gets its one
+       allocation's new parts and combinations each made in one loop) */
+    int ahead = srch_batch_allocations(x);
+    if (ahead > st->ahead)
+        ahead = st->ahead;
+    while (!rc && ahead == 0 && st->propose(x, priv, x->alloc)) {
         double score;
         rc = srch_try_allocation(x, x->alloc, &score);
         if (!rc)
             st->accept(x, priv, x->alloc, score);
+    }
+    /* proposals that need no score first: scored together, accepted in order */
+    while (!rc && ahead > 0) {
+        int n = 0;
+        while (n < ahead && st->propose(x, priv, &x->ahead.alloc[(size_t)n * (size_t)x->N]))
+            n++;
+        if (n == 0)
+            break;
+        rc = srch_try_allocations(x, x->ahead.alloc, n, x->ahead.score);
+        for (int i = 0; !rc && i < n; i++)
+            st->accept(x, priv, &x->ahead.alloc[(size_t)i * (size_t)x->N], x->ahead.score[i]);
     }
     st->free(priv);
     return rc;

@@ -96,5 +96,6 @@ static void an_accept(srch_state *x, void *priv, const int *alloc, double sc)
     srch_progress(x, (double)an->k / (double)an->steps);
 }
 
-const srch_strategy srch_anneal = {"anneal", "simulated annealing", an_start, an_propose, an_accept,
-                                   an_free};
+/* Each proposal starts from the state the last score left. */
+const srch_strategy srch_anneal = {"anneal", "simulated annealing", 1, an_start, an_propose,
+                                   an_accept, an_free};

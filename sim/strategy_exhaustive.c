@@ -50,5 +50,6 @@ static void ex_accept(srch_state *x, void *priv, const int *alloc, double score)
     srch_progress(x, (double)++ex->accepted / (double)ex->total);
 }
 
-const srch_strategy srch_exhaustive = {"exhaustive", "exhaustive", ex_start, ex_propose, ex_accept,
-                                       free};
+/* Its proposals do not depend on the scores: any number may be scored together. */
+const srch_strategy srch_exhaustive = {"exhaustive", "exhaustive", 1 << 30, ex_start, ex_propose,
+                                       ex_accept, free};
