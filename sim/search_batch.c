@@ -259,14 +259,7 @@ static int srch_ahead_sets(srch_state *x, const int *alloc, int i, int *nmiss)
     size_t W = (size_t)x->words, M = (size_t)x->M;
     uint64_t *sets = &a->sets[(size_t)i * M * W];
     int *count = &a->count[(size_t)i * M];
-    memset(sets, 0, (size_t)x->G * W * sizeof *sets);
-    memset(count, 0, (size_t)x->G * sizeof *count);
-    for (int c = 0; c < x->N; c++)
-        if (alloc[c] > 0) {
-            size_t j = (size_t)alloc[c] - 1;
-            sets[j * W + (size_t)c / 64] |= 1ULL << (c % 64);
-            count[j]++;
-        }
+    srch_alloc_sets(x, alloc, sets, count);
     for (int j = 0; j < x->G; j++) {
         size_t at = (size_t)i * M + (size_t)j;
         a->pending[at] = -1;

@@ -235,6 +235,8 @@ int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, sr
 /* srch_combine over the parts kept in ME[0..N-1] (ME[j] for model j of the
    view), arranged as srch_assemble does. */
 int srch_cross(srch_state *x, const srch_memo *const *me, int n, int separate, double *best);
+/* The chiplet sets (G bitsets) and their sizes that ALLOC gives the group's models. */
+void srch_alloc_sets(const srch_state *x, const int *alloc, uint64_t *sets, int *count);
 /* Scores the group's models in one window on ALLOC: the best of the cross
    product of their kept parts, INFINITY if a model has no chiplet. */
 int srch_try_allocation(srch_state *x, const int *alloc, double *best);

@@ -244,18 +244,24 @@ int srch_cross(srch_state *x, const srch_memo *const *me, int n, int separate, d
     return srch_combine(x, n, NULL, SRCH_PER_SET, x->pick, srch_cross_build, &a, best);
 }
 
+void srch_alloc_sets(const srch_state *x, const int *alloc, uint64_t *sets, int *count)
+{
+    size_t W = (size_t)x->words;
+    memset(sets, 0, (size_t)x->G * W * sizeof *sets);
+    memset(count, 0, (size_t)x->G * sizeof *count);
+    for (int c = 0; c < x->N; c++)
+        if (alloc[c] > 0) {
+            size_t j = (size_t)alloc[c] - 1;
+            sets[j * W + (size_t)c / 64] |= 1ULL << (c % 64);
+            count[j]++;
+        }
+}
+
 int srch_try_allocation(srch_state *x, const int *alloc, double *best)
 {
     size_t W = (size_t)x->words;
     *best = INFINITY;
-    memset(x->gsets, 0, (size_t)x->G * W * sizeof *x->gsets);
-    memset(x->gcount, 0, (size_t)x->G * sizeof *x->gcount);
-    for (int c = 0; c < x->N; c++)
-        if (alloc[c] > 0) {
-            size_t j = (size_t)alloc[c] - 1;
-            x->gsets[j * W + (size_t)c / 64] |= 1ULL << (c % 64);
-            x->gcount[j]++;
-        }
+    srch_alloc_sets(x, alloc, x->gsets, x->gcount);
     for (int j = 0; j < x->G; j++) {
         if (!x->gcount[j])
             return ERR_OK;
