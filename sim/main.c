@@ -46,7 +46,7 @@ static const char *const usage_text[] = {
     "steps where allocations are too many to enumerate (default 1500).\n"
     "--strategy exhaustive|anneal|auto: how chiplet allocations are explored (default auto).\n",
     "run",
-    "usage: mcmsim run [--objective O] [-j N] [--json]\n"
+    "usage: mcmsim run [--objective O] [-j N] [--strategy S] [--json]\n"
     "The seed paper's experiment (what `make run` does): search GPT-2 small + ResNet-50 on\n"
     "platforms/het-2x2.ini, simulate it and the baselines (monolithic OS on\n"
     "platforms/mono-os.ini, standalone and Simba-like on het-2x2), print the comparison.\n"

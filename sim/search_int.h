@@ -13,9 +13,11 @@
  * told each one's score (lower is better; INFINITY when a model got no
  * chiplet). The driver, srch_allocate, runs
  *     start; while (propose) { score = srch_try_allocation(); accept(score); } free
- * one proposal at a time, in order; the shape lets a later driver score a
- * batch of proposals at once and accept them in order. A new strategy is a
- * file of its own and a row of the table in search.c. */
+ * or, with a team of threads, takes as many proposals as the strategy can
+ * make before it must hear a score (its `ahead`: exhaustive any number,
+ * annealing one), scores them together (srch_try_allocations, in
+ * search_batch.c) and accepts them in order: the same search either way. A
+ * new strategy is a file of its own and a row of the table in search.c. */
 #ifndef MCM_SEARCH_INT_H
 #define MCM_SEARCH_INT_H
 
