@@ -111,6 +111,7 @@ typedef struct {
     plan_cache *cache;        /* worker 0's */
     pool_t *pool;             /* the -j threads that estimate; NULL once the search is done */
     srch_worker *wk;          /* one per member of the team */
+    int nwk;
     srch_batch batch;
     srch_ahead ahead;
     int M, N;
