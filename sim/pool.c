@@ -31,6 +31,7 @@ struct pool {
     void *arg;
     long count;
     atomic_long next;
+    atomic_long done;         /* iterations finished */
     atomic_int busy;          /* threads still inside the loop */
 };
 
@@ -50,8 +51,17 @@ static inline void cpu_relax(void)
 
 static void take_part(pool_t *p, int worker)
 {
-    for (long i; (i = atomic_fetch_add(&p->next, 1)) < p->count;)
+    for (long i; (i = atomic_fetch_add(&p->next, 1)) < p->count;) {
         p->fn(p->arg, i, worker);
+        atomic_fetch_add_explicit(&p->done, 1, memory_order_release);
+    }
+}
+
+/* Until every thread has left the last loop. */
+static void wait_threads(pool_t *p)
+{
+    while (atomic_load_explicit(&p->busy, memory_order_acquire) > 0)
+        cpu_relax();
 }
 
 /* Waits for a generation other than SEEN: spinning first, then asleep. */
@@ -129,14 +139,16 @@ void pool_run(pool_t *p, long n, pool_fn fn, void *arg)
             fn(arg, i, 0);
         return;
     }
+    wait_threads(p);
     p->fn = fn;
     p->arg = arg;
     p->count = n;
     atomic_store(&p->next, 0);
+    atomic_store(&p->done, 0);
     atomic_store(&p->busy, p->n - 1);
     publish(p);
     take_part(p, 0);
-    while (atomic_load_explicit(&p->busy, memory_order_acquire) > 0)
+    while (atomic_load_explicit(&p->done, memory_order_acquire) < n)
         cpu_relax();
 }
 
@@ -144,6 +156,7 @@ void pool_free(pool_t *p)
 {
     if (!p)
         return;
+    wait_threads(p);
     atomic_store(&p->stopping, 1);
     publish(p);
     for (int w = 1; w < p->n; w++)
