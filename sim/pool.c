@@ -16,8 +16,9 @@
 #include <stdlib.h>
 #include "pool.h"
 
-/* About a millisecond of spinning before a thread sleeps. */
-enum { POOL_SPINS = 1 << 16 };
+/* About a millisecond of spinning before a thread sleeps; iterations a
+   claim takes at most. */
+enum { POOL_SPINS = 1 << 16, POOL_CHUNK = 16 };
 
 struct pool {
     int n;
@@ -29,7 +30,7 @@ struct pool {
     /* the loop running, valid from its generation on */
     pool_fn fn;
     void *arg;
-    long count;
+    long count, chunk;
     atomic_long next;
     atomic_long done;         /* iterations finished */
     atomic_int busy;          /* threads still inside the loop */
@@ -49,11 +50,17 @@ static inline void cpu_relax(void)
 #endif
 }
 
+/* Iterations are claimed a few at a time: neighbouring iterations write
+   neighbouring result slots, which two threads taking turns would keep
+   pulling each other's cache lines for. */
 static void take_part(pool_t *p, int worker)
 {
-    for (long i; (i = atomic_fetch_add(&p->next, 1)) < p->count;) {
-        p->fn(p->arg, i, worker);
-        atomic_fetch_add_explicit(&p->done, 1, memory_order_release);
+    long n = p->count, chunk = p->chunk;
+    for (long i; (i = atomic_fetch_add(&p->next, chunk)) < n;) {
+        long end = i + chunk < n ? i + chunk : n;
+        for (long k = i; k < end; k++)
+            p->fn(p->arg, k, worker);
+        atomic_fetch_add_explicit(&p->done, end - i, memory_order_release);
     }
 }
 
@@ -143,6 +150,9 @@ void pool_run(pool_t *p, long n, pool_fn fn, void *arg)
     p->fn = fn;
     p->arg = arg;
     p->count = n;
+    /* eight claims per thread at least, so the ends of a loop stay short */
+    p->chunk = n / (8L * p->n);
+    p->chunk = p->chunk < 1 ? 1 : p->chunk > POOL_CHUNK ? POOL_CHUNK : p->chunk;
     atomic_store(&p->next, 0);
     atomic_store(&p->done, 0);
     atomic_store(&p->busy, p->n - 1);
