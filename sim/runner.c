@@ -147,6 +147,14 @@ static int drain(worker *wk, run_job *jobs)
     return 1;
 }
 
+/* The first job from I on that needs a worker; N when there is none. */
+static int next_isolated(const run_job *jobs, int n, int i)
+{
+    while (i < n && !jobs[i].ev->isolated)
+        i++;
+    return i;
+}
+
 static void run_here(run_job *j)
 {
     j->rc = j->ev->run(j->p, j->scn, j->s, j->pl, j->opts, &j->r, &j->err);
@@ -167,27 +175,25 @@ int runner_run(run_job *jobs, int n, int workers, err_t *e)
     }
     for (int i = 0; i < workers; i++)
         wk[i].job = -1;
-    int next = 0, running = 0, rc = ERR_OK;
+    /* in-process jobs need no slot: they run first, one after another */
+    for (int i = 0; i < n; i++) {
+        memset(&jobs[i].r, 0, sizeof jobs[i].r);
+        jobs[i].err.msg[0] = '\0';
+        if (!jobs[i].ev->isolated)
+            run_here(&jobs[i]);
+    }
+    int next = next_isolated(jobs, n, 0), running = 0, rc = ERR_OK;
     while (next < n || running > 0) {
         for (int slot = 0; !rc && next < n && slot < workers; slot++) {
             if (wk[slot].job >= 0)
                 continue;
-            run_job *j = &jobs[next];
-            memset(&j->r, 0, sizeof j->r);
-            j->err.msg[0] = '\0';
-            if (!j->ev->isolated) {
-                run_here(j);
-                next++;
-                slot--; /* the slot is still free */
-                continue;
-            }
             if ((rc = start(wk, workers, slot, jobs, next, e)))
                 break;
-            next++;
+            next = next_isolated(jobs, n, next + 1);
             running++;
         }
         if (rc) {
-            for (; next < n; next++) {
+            for (; next < n; next = next_isolated(jobs, n, next + 1)) {
                 jobs[next].rc = ERR_INTERNAL;
                 jobs[next].err = *e;
             }
