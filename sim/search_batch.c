@@ -142,7 +142,6 @@ static int srch_batch_failed(srch_state *x, long n)
 
 typedef struct {
     srch_state *x;
-    int n;
     srch_build_fn build;
     void *arg;
 } srch_combine_job;
@@ -158,11 +157,11 @@ static void srch_combine_one(void *v, long i, int worker)
                          &b->lat[(size_t)i * (size_t)x->M], &w->err);
 }
 
-int srch_batch_combine(srch_state *x, long npick, int n, srch_build_fn build, void *arg, int key,
+int srch_batch_combine(srch_state *x, long npick, srch_build_fn build, void *arg, int key,
                        double *best)
 {
     srch_batch *b = &x->batch;
-    srch_combine_job job = {x, n, build, arg};
+    srch_combine_job job = {x, build, arg};
     pool_run(x->pool, npick, srch_combine_one, &job);
     int rc = srch_batch_failed(x, npick);
     for (long i = 0; !rc && i < npick; i++) {
@@ -222,7 +221,7 @@ static long srch_combos(int g)
 
 int srch_batch_allocations(srch_state *x)
 {
-    if (x->G > 8 || !x->pool)
+    if (x->G > 8)
         return 0;
     long n = SRCH_AHEAD_ROWS / srch_combos(x->G);
     if (n > SRCH_AHEAD_MAX)
@@ -341,5 +340,5 @@ int srch_try_allocations(srch_state *x, const int *allocs, int n, double *scores
             row[x->G] = i;
         } while (srch_next(x->pick, x->G, NULL, SRCH_PER_SET));
     }
-    return srch_batch_combine(x, rows, width, srch_ahead_build, NULL, x->G, scores);
+    return srch_batch_combine(x, rows, srch_ahead_build, NULL, x->G, scores);
 }

@@ -11,13 +11,13 @@
  *
  * An allocation strategy proposes allocations for the current group and is
  * told each one's score (lower is better; INFINITY when a model got no
- * chiplet). The driver, srch_allocate, runs
+ * chiplet). The driver, srch_allocate, takes as many proposals as the
+ * strategy can make before it must hear a score (its `ahead`: exhaustive
+ * any number, annealing one), scores them together (srch_try_allocations,
+ * in search_batch.c, on the team of -j threads) and accepts them in order;
+ * past 8 models, one at a time:
  *     start; while (propose) { score = srch_try_allocation(); accept(score); } free
- * or, with a team of threads, takes as many proposals as the strategy can
- * make before it must hear a score (its `ahead`: exhaustive any number,
- * annealing one), scores them together (srch_try_allocations, in
- * search_batch.c) and accepts them in order: the same search either way. A
- * new strategy is a file of its own and a row of the table in search.c. */
+ * A new strategy is a file of its own and a row of the table in search.c. */
 #ifndef MCM_SEARCH_INT_H
 #define MCM_SEARCH_INT_H
 
@@ -244,19 +244,19 @@ void srch_alloc_sets(const srch_state *x, const int *alloc, uint64_t *sets, int 
    product of their kept parts, INFINITY if a model has no chiplet. */
 int srch_try_allocation(srch_state *x, const int *alloc, double *best);
 
-/* search_batch.c: the team. Workers for O's -j (at least one); the team is
-   stopped before the search forks its simulations. */
+/* search_batch.c: the team. Workers for O's -j (at least one, at most one
+   per core); the team is stopped before the search forks its simulations. */
 int srch_team_start(srch_state *x);
 void srch_team_stop(srch_state *x);
 void srch_team_free(srch_state *x);
 /* Room in x->batch for N estimates of WIDTH picks or chiplets. */
-/* Scores the NPICK combinations in x->batch.pick (rows of the batch's
-   width, N picks used) built by BUILD, on the team, then keeps them in
-   order: as many srch_offer calls would, for any team size. The best score
-   of the rows whose column KEY holds k goes to BEST[k] (KEY < 0: all to
-   *BEST); BEST must hold INFINITY or a score to beat. */
 int srch_batch_reserve(srch_state *x, long n, int width);
-int srch_batch_combine(srch_state *x, long npick, int n, srch_build_fn build, void *arg, int key,
+/* Scores the NPICK combinations in x->batch.pick (rows of the batch's
+   width) built by BUILD, on the team, then keeps them in order: as many
+   srch_offer calls would, for any team size. The best score of the rows
+   whose column KEY holds k goes to BEST[k] (KEY < 0: all to *BEST); BEST
+   must hold INFINITY or a score to beat. */
+int srch_batch_combine(srch_state *x, long npick, srch_build_fn build, void *arg, int key,
                        double *best);
 /* Cuts the model of each of the N misses over each of its orders at every
    mini-batch and estimates the parts, all on the team at once: x->batch.parts
@@ -268,8 +268,8 @@ int srch_batch_parts(srch_state *x, srch_miss *miss, int n);
    Needs a group of at most 8 models. */
 int srch_try_allocations(srch_state *x, const int *allocs, int n, double *scores);
 /* How many allocations srch_try_allocations takes at once for the current
-   group, with room made for them in x->ahead; 0 when it is not worth it
-   (no team) or not possible (more than 8 models, or out of memory). */
+   group, with room made for them in x->ahead; 0 when it cannot (more than
+   8 models, whose combinations are searched by descent, or out of memory). */
 int srch_batch_allocations(srch_state *x);
 
 /* search_windows.c: window structures, each window's allocations searched

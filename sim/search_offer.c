@@ -197,7 +197,7 @@ int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, sr
         do
             memcpy(&x->batch.pick[(size_t)k++ * (size_t)x->batch.width], pick, (size_t)n * sizeof *pick);
         while (srch_next(pick, n, base, radix));
-        return srch_batch_combine(x, total, n, build, arg, -1, best);
+        return srch_batch_combine(x, total, build, arg, -1, best);
     }
     if ((rc = srch_offer_pick(x, build, arg, pick, best)))
         return rc;
