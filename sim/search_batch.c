@@ -67,17 +67,28 @@ void srch_team_stop(srch_state *x)
     x->pool = NULL;
 }
 
-static void srch_batch_free(srch_batch *b)
+static void srch_batch_free_rows(srch_batch *b)
 {
     free(b->pick);
-    free(b->parts);
-    free(b->segs);
     free(b->mk);
     free(b->en);
     free(b->lat);
     free(b->rc);
+    b->pick = b->rc = NULL;
+    b->mk = b->en = b->lat = NULL;
+    b->cap = b->width = 0;
+}
+
+static void srch_batch_free_parts(srch_batch *b)
+{
+    free(b->parts);
+    free(b->segs);
+    free(b->prc);
     free(b->task);
-    memset(b, 0, sizeof *b);
+    b->parts = NULL;
+    b->segs = NULL;
+    b->prc = b->task = NULL;
+    b->pcap = 0;
 }
 
 static void srch_ahead_free(srch_ahead *a)
@@ -100,9 +111,16 @@ void srch_team_free(srch_state *x)
     for (int i = 0; x->wk && i < x->nwk; i++)
         srch_worker_free(&x->wk[i]);
     free(x->wk);
-    srch_batch_free(&x->batch);
+    srch_batch_free_rows(&x->batch);
+    srch_batch_free_parts(&x->batch);
     srch_ahead_free(&x->ahead);
     x->cache = NULL;
+}
+
+/* The capacity to grow to for N: at least doubling, so that growth is rare. */
+static long srch_grown(long cap, long n)
+{
+    return n > 2 * cap ? n : 2 * cap;
 }
 
 int srch_batch_reserve(srch_state *x, long n, int width)
@@ -110,32 +128,48 @@ int srch_batch_reserve(srch_state *x, long n, int width)
     srch_batch *b = &x->batch;
     if (n <= b->cap && width <= b->width)
         return ERR_OK;
-    long cap = n > 2 * b->cap ? n : 2 * b->cap;
+    long cap = srch_grown(b->cap, n);
     int wd = width > b->width ? width : b->width;
-    size_t c = (size_t)cap, w = (size_t)wd, m = (size_t)x->M;
-    srch_batch_free(b);
-    b->pick = malloc(c * w * sizeof *b->pick);
-    b->parts = malloc(c * sizeof *b->parts);
-    b->segs = malloc(c * w * sizeof *b->segs);
+    size_t c = (size_t)cap, m = (size_t)x->M;
+    srch_batch_free_rows(b);
+    b->pick = malloc(c * (size_t)wd * sizeof *b->pick);
     b->mk = malloc(c * sizeof *b->mk);
     b->en = malloc(c * sizeof *b->en);
     b->lat = malloc(c * m * sizeof *b->lat);
     b->rc = malloc(c * sizeof *b->rc);
-    b->task = malloc(c * sizeof *b->task);
-    if (!b->pick || !b->parts || !b->segs || !b->mk || !b->en || !b->lat || !b->rc || !b->task)
+    if (!b->pick || !b->mk || !b->en || !b->lat || !b->rc)
         return ERR_INTERNAL;
     b->cap = cap;
     b->width = wd;
+    return ERR_OK;
+}
+
+/* Room in x->batch for N parts. */
+static int srch_parts_reserve(srch_state *x, long n)
+{
+    srch_batch *b = &x->batch;
+    if (n <= b->pcap)
+        return ERR_OK;
+    long cap = srch_grown(b->pcap, n);
+    size_t c = (size_t)cap, w = (size_t)x->N;
+    srch_batch_free_parts(b);
+    b->parts = malloc(c * sizeof *b->parts);
+    b->segs = malloc(c * w * sizeof *b->segs);
+    b->prc = malloc(c * sizeof *b->prc);
+    b->task = malloc(c * sizeof *b->task);
+    if (!b->parts || !b->segs || !b->prc || !b->task)
+        return ERR_INTERNAL;
+    b->pcap = cap;
     for (long i = 0; i < cap; i++)
         b->parts[i].segs = &b->segs[(size_t)i * w];
     return ERR_OK;
 }
 
-/* The first failed slot's error as the search's. */
-static int srch_batch_failed(srch_state *x, long n)
+/* The search's error when one of the N slots of RC failed. */
+static int srch_batch_failed(srch_state *x, const int *rc, long n)
 {
     for (long i = 0; i < n; i++)
-        if (x->batch.rc[i])
+        if (rc[i])
             return err_internal(x->e, "out of memory estimating");
     return ERR_OK;
 }
@@ -163,7 +197,7 @@ int srch_batch_combine(srch_state *x, long npick, srch_build_fn build, void *arg
     srch_batch *b = &x->batch;
     srch_combine_job job = {x, build, arg};
     pool_run(x->pool, npick, srch_combine_one, &job);
-    int rc = srch_batch_failed(x, npick);
+    int rc = srch_batch_failed(x, b->rc, npick);
     for (long i = 0; !rc && i < npick; i++) {
         const int *pick = &b->pick[(size_t)i * (size_t)b->width];
         double sc, *bk = &best[key < 0 ? 0 : pick[key]];
@@ -183,7 +217,7 @@ static void srch_parts_one(void *v, long i, int worker)
     long local = i - ms->first;
     srch_part *pt = &x->batch.parts[i];
     srch_cut(x, ms->m, &ms->ords[(size_t)(local / nmbs) * (size_t)x->N], ms->k, (int)(local % nmbs), pt);
-    x->batch.rc[i] = srch_estimate_part(x, &x->wk[worker], ms->m, pt);
+    x->batch.prc[i] = srch_estimate_part(x, &x->wk[worker], ms->m, pt);
 }
 
 int srch_batch_parts(srch_state *x, srch_miss *miss, int n)
@@ -193,7 +227,7 @@ int srch_batch_parts(srch_state *x, srch_miss *miss, int n)
         miss[i].first = total;
         total += (long)miss[i].no * x->models[miss[i].m].nmbs;
     }
-    if (srch_batch_reserve(x, total, x->N))
+    if (srch_parts_reserve(x, total))
         return err_internal(x->e, "out of memory");
     for (int i = 0; i < n; i++)
         for (long t = miss[i].first; t < (i + 1 < n ? miss[i + 1].first : total); t++)
@@ -202,7 +236,7 @@ int srch_batch_parts(srch_state *x, srch_miss *miss, int n)
     pool_run(x->pool, total, srch_parts_one, x);
     x->batch.miss = NULL;
     x->estimated += total;
-    return srch_batch_failed(x, total);
+    return srch_batch_failed(x, x->batch.prc, total);
 }
 
 /* ---- allocations scored together ---- */

@@ -75,16 +75,20 @@ typedef struct {
     const int *ords;
     long first;
 } srch_miss;
-/* Room for a batch of estimates (search_batch.c), grown as needed. */
+/* Room for a batch of estimates (search_batch.c), grown as needed: of
+   combinations (rows of picks), and of parts (of up to N chiplets each),
+   apart, as a part is N wide and a row only as wide as the group. */
 typedef struct {
-    long cap;                 /* estimates */
-    int width;                /* picks per estimate, chiplets per part */
+    long cap;                 /* combinations */
+    int width;                /* picks per combination */
     int *pick;                /* cap x width */
-    srch_part *parts;         /* cap, segs in SEGS */
-    sched_seg *segs;          /* cap x width */
     double *mk, *en, *lat;    /* cap, cap, cap x M */
     int *rc;                  /* cap */
-    int *task;                /* cap: the miss a part belongs to */
+    long pcap;                /* parts */
+    srch_part *parts;         /* pcap, segs in SEGS */
+    sched_seg *segs;          /* pcap x N */
+    int *prc;                 /* pcap */
+    int *task;                /* pcap: the miss a part belongs to */
     const srch_miss *miss;    /* the misses being made */
 } srch_batch;
 
@@ -249,7 +253,7 @@ int srch_try_allocation(srch_state *x, const int *alloc, double *best);
 int srch_team_start(srch_state *x);
 void srch_team_stop(srch_state *x);
 void srch_team_free(srch_state *x);
-/* Room in x->batch for N estimates of WIDTH picks or chiplets. */
+/* Room in x->batch for N combinations of WIDTH picks. */
 int srch_batch_reserve(srch_state *x, long n, int width);
 /* Scores the NPICK combinations in x->batch.pick (rows of the batch's
    width) built by BUILD, on the team, then keeps them in order: as many
