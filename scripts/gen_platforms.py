@@ -6,7 +6,8 @@ Run from the repository root: python3 scripts/gen_platforms.py"""
 COMMON = """[package]
 name = {name}
 mesh = {w}x{h}
-link_bandwidth = 100GB/s   ; per direction (SCAR: 100 GB/s per chiplet)
+link_bandwidth = 100GB/s   ; per link and direction
+interface_bandwidth = 100GB/s ; each chiplet's injection and ejection port (SCAR: 100 GB/s per chiplet)
 hop_latency = 35ns
 energy_per_bit = 2.04pJ
 

@@ -1,4 +1,5 @@
 /* nop.c - routes, link indices and closed-form transfers; see nop.h. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "nop.h"
@@ -18,10 +19,11 @@ int nop_router(const plat_t *p, int ep)
     return nop_is_dram(p, ep) ? p->drams[ep - p->nchiplets].chiplet : ep;
 }
 
-/* plat_finish puts the DRAM links after every mesh link, in channel order. */
+/* plat_finish puts the DRAM links after every mesh link, in channel order,
+   and the ports after them. */
 int nop_dram_link(const plat_t *p, int d)
 {
-    return p->nlinks - p->ndrams + d;
+    return p->port0 - p->ndrams + d;
 }
 
 int nop_hops(const plat_t *p, int from, int to)
@@ -31,9 +33,14 @@ int nop_hops(const plat_t *p, int from, int to)
     return abs(a->x - b->x) + abs(a->y - b->y);
 }
 
+int nop_port_link(const plat_t *p, int ep, plat_port k)
+{
+    return p->port0 + 2 * ep + (k == PLAT_PORT_EJECT);
+}
+
 int nop_route_cap(const plat_t *p)
 {
-    return p->width + p->height + 2;
+    return p->width + p->height + 4;
 }
 
 /* X first, then Y: deadlock-free on a mesh, and what the field assumes. */
@@ -61,7 +68,9 @@ int nop_route(const plat_t *p, int from, int to, int *out)
     int n = 0;
     if (nop_is_dram(p, from))
         out[n++] = nop_dram_link(p, from - p->nchiplets);
+    out[n++] = nop_port_link(p, from, PLAT_PORT_INJECT);
     n += mesh_route(p, nop_router(p, from), nop_router(p, to), out + n);
+    out[n++] = nop_port_link(p, to, PLAT_PORT_EJECT);
     if (nop_is_dram(p, to))
         out[n++] = nop_dram_link(p, to - p->nchiplets);
     return n;
@@ -96,15 +105,21 @@ static const plat_dram *dram_end(const plat_t *p, int from, int to)
     return nop_is_dram(p, to) ? &p->drams[to - p->nchiplets] : NULL;
 }
 
-/* Mesh links all have link_bw, so the slowest link is the channel's or a
-   mesh link's, the latter only where the route crosses one. */
+/* Mesh links all have link_bw, so the slowest link is one of the two
+   ports, the channel's, or a mesh link, the latter only where the route
+   crosses one. */
 double nop_transfer_s(const plat_t *p, int from, int to, double bytes)
 {
     if (from == to)
         return 0;
     const plat_dram *d = dram_end(p, from, to);
     int hops = nop_hops(p, from, to);
-    double bw = d && !(hops > 0 && p->link_bw < d->bw) ? d->bw : p->link_bw;
+    double bw = fmin(p->links[nop_port_link(p, from, PLAT_PORT_INJECT)].bw,
+                     p->links[nop_port_link(p, to, PLAT_PORT_EJECT)].bw);
+    if (d)
+        bw = fmin(bw, d->bw);
+    if (hops > 0)
+        bw = fmin(bw, p->link_bw);
     double t = bytes / bw + hops * p->hop_latency_s;
     return d ? t + d->latency_s : t;
 }
@@ -122,6 +137,8 @@ void nop_transfer_energy(const plat_t *p, int from, int to, double bytes, double
 double nop_link_energy_j(const plat_t *p, int l, double bytes)
 {
     const plat_link *lk = &p->links[l];
+    if (lk->port != PLAT_PORT_NONE)
+        return 0; /* a port is no hop: the mesh links and the channel price the bits */
     double pj = lk->is_dram ? p->drams[lk->dram].pj_per_bit : p->nop_pj_per_bit;
     return bytes * 8 * pj * 1e-12;
 }

@@ -2,8 +2,10 @@
  *
  * Endpoints are numbered as the simulation numbers its hosts: chiplets
  * 0 .. nchiplets-1, then DRAM channel d as nchiplets + d. A route is the list
- * of link indices (plat_t.links) a transfer crosses: XY dimension order
- * through the mesh, and a DRAM channel's own link at its end of the route.
+ * of link indices (plat_t.links) a transfer crosses: the source's injection
+ * port, XY dimension order through the mesh, the destination's ejection
+ * port, and a DRAM channel's own link outside its port at its end of the
+ * route.
  * This module is the only code that builds routes, knows where the DRAM
  * links sit in the link table, prices a transfer in closed form, or chooses
  * how the simulated network behaves (its fidelity level), so that the two
@@ -20,6 +22,8 @@ int nop_is_dram(const plat_t *p, int ep);
 int nop_router(const plat_t *p, int ep);
 /* Index of DRAM channel D's link in plat_t.links. */
 int nop_dram_link(const plat_t *p, int d);
+/* Index of endpoint EP's injection or ejection port in plat_t.links. */
+int nop_port_link(const plat_t *p, int ep, plat_port k);
 
 /* Mesh hops between the routers of two endpoints (Manhattan distance). */
 int nop_hops(const plat_t *p, int from, int to);
@@ -35,14 +39,15 @@ double nop_route_latency(const plat_t *p, const int *route, int n);
 int nop_dram_for(const plat_t *p, int c);
 
 /* Closed form of BYTES from FROM to TO, contention ignored: bytes over the
-   slowest link on the route, plus hops x hop latency, plus the DRAM
+   slowest link or port on the route, plus hops x hop latency, plus the DRAM
    latency when one end is a channel. Free when FROM == TO. */
 double nop_transfer_s(const plat_t *p, int from, int to, double bytes);
 /* Adds the energy of BYTES from FROM to TO: bits x hops x NoP pJ/bit to
    *E_NOP_J, bits x the channel's pJ/bit to *E_DRAM_J when an end is DRAM. */
 void nop_transfer_energy(const plat_t *p, int from, int to, double bytes, double *e_nop_j,
                          double *e_dram_j);
-/* Energy of BYTES crossing link L (NoP or DRAM, by the link's kind). */
+/* Energy of BYTES crossing link L (NoP or DRAM, by the link's kind; a port
+   costs nothing of its own). */
 double nop_link_energy_j(const plat_t *p, int l, double bytes);
 
 /* How the simulation models the network. A level writes the links of the

@@ -77,6 +77,34 @@ static const char *where(const plat_t *p)
     return p->path ? p->path : "<platform>";
 }
 
+void plat_nop_defaults(plat_nop *n)
+{
+    snprintf(n->model, sizeof n->model, "flow");
+    n->flit_bytes = 32;
+    n->vcs = 4;
+    n->vc_buffer = 16;
+    n->router_cycles = 4;
+    n->link_cycles = 1;
+}
+
+/* Endpoint EP's port K: endpoints are chiplets, then DRAM channels (nop.h).
+   A channel's ports default to its own bandwidth, the channel being its
+   interface; a chiplet's to the package's interface_bandwidth. */
+static void add_port(plat_t *p, int ep, plat_port k)
+{
+    const plat_dram *d = ep < p->nchiplets ? NULL : &p->drams[ep - p->nchiplets];
+    const plat_chiplet *c = &p->chiplets[d ? d->chiplet : ep];
+    double bw = d ? (d->iface_bw > 0 ? d->iface_bw : d->bw) : c->iface_bw;
+    plat_link *l = &p->links[p->nlinks++];
+    snprintf(l->name, sizeof l->name, "%s.%s", d ? d->name : c->name,
+             k == PLAT_PORT_INJECT ? "inject" : "eject");
+    l->port = k;
+    l->end = ep;
+    l->sx = l->dx = c->x;
+    l->sy = l->dy = c->y;
+    l->bw = bw > 0 ? bw : p->iface_bw;
+}
+
 int plat_finish(plat_t *p, err_t *e)
 {
     if (p->width < 1 || p->height < 1)
@@ -87,13 +115,20 @@ int plat_finish(plat_t *p, err_t *e)
         return err_at(e, where(p), 0, "no DRAM channel");
     if (!(p->link_bw > 0) || !(p->hop_latency_s >= 0) || !(p->nop_pj_per_bit >= 0))
         return err_at(e, where(p), 0, "NoP bandwidth must be > 0, latency and energy >= 0");
+    if (!(p->iface_bw >= 0))
+        return err_at(e, where(p), 0, "interface bandwidth must be > 0");
+    if (p->iface_bw == 0)
+        p->iface_bw = p->link_bw;
+    if (!p->nop.model[0])
+        plat_nop_defaults(&p->nop);
     int cells = p->width * p->height;
     free(p->chiplet_at);
     free(p->link_at);
     free(p->links);
     p->chiplet_at = malloc((size_t)cells * sizeof *p->chiplet_at);
     p->link_at = malloc((size_t)cells * 4 * sizeof *p->link_at);
-    p->links = calloc((size_t)(cells * 4 + p->ndrams), sizeof *p->links);
+    p->links = calloc((size_t)(cells * 4 + p->ndrams + 2 * (p->nchiplets + p->ndrams)),
+                      sizeof *p->links);
     if (!p->chiplet_at || !p->link_at || !p->links)
         return err_internal(e, "out of memory");
     for (int i = 0; i < cells; i++)
@@ -109,7 +144,7 @@ int plat_finish(plat_t *p, err_t *e)
                           p->chiplets[*cell].name, c->name, c->x, c->y);
         *cell = i;
         if (c->pes < 1 || !(c->clock_hz > 0) || !(c->l2_bytes > 0) || !(c->l1_bytes > 0) ||
-            !(c->vector_per_cycle > 0) || !(c->l2_bw > 0))
+            !(c->vector_per_cycle > 0) || !(c->l2_bw > 0) || !(c->iface_bw >= 0))
             return err_at(e, where(p), 0, "chiplet %s: sizes and rates must be > 0", c->name);
     }
     static const int step[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
@@ -134,7 +169,7 @@ int plat_finish(plat_t *p, err_t *e)
         const plat_dram *d = &p->drams[i];
         if (d->chiplet < 0 || d->chiplet >= p->nchiplets)
             return err_at(e, where(p), 0, "DRAM channel %s attaches to no chiplet", d->name);
-        if (!(d->bw > 0) || !(d->latency_s >= 0) || !(d->pj_per_bit >= 0))
+        if (!(d->bw > 0) || !(d->latency_s >= 0) || !(d->pj_per_bit >= 0) || !(d->iface_bw >= 0))
             return err_at(e, where(p), 0, "DRAM channel %s: bandwidth must be > 0", d->name);
         plat_link *l = &p->links[p->nlinks++];
         snprintf(l->name, sizeof l->name, "%s", d->name);
@@ -145,6 +180,10 @@ int plat_finish(plat_t *p, err_t *e)
         l->bw = d->bw;
         l->latency_s = d->latency_s;
     }
+    p->port0 = p->nlinks;
+    for (int ep = 0; ep < p->nchiplets + p->ndrams; ep++)
+        for (int k = 0; k < 2; k++)
+            add_port(p, ep, k ? PLAT_PORT_EJECT : PLAT_PORT_INJECT);
     return ERR_OK;
 }
 
@@ -220,6 +259,7 @@ static int read_chiplet_keys(cfg_file *f, const char *section, plat_chiplet *c, 
         {"mac_energy", CFG_UNIT_ENERGY, offsetof(plat_chiplet, pj_mac)},
         {"l1_energy", CFG_UNIT_ENERGY, offsetof(plat_chiplet, pj_l1)},
         {"l2_energy", CFG_UNIT_ENERGY, offsetof(plat_chiplet, pj_l2)},
+        {"interface_bandwidth", CFG_UNIT_BW, offsetof(plat_chiplet, iface_bw)},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         if (!(en = cfg_get(f, section, keys[i].key)))
@@ -253,6 +293,41 @@ static int parse_at(const cfg_file *f, const cfg_entry *en, int *x, int *y, err_
     *x = (int)lx;
     *y = (int)ly;
     return ERR_OK;
+}
+
+/* [nop]: the network level and the packet level's router. */
+static int read_nop(cfg_file *f, plat_nop *n, err_t *e)
+{
+    plat_nop_defaults(n);
+    cfg_entry *en;
+    int rc;
+    if ((en = cfg_get(f, "nop", "model"))) {
+        if (strcmp(en->value, "flow") != 0 && strcmp(en->value, "packet") != 0)
+            return err_at(e, f->path, en->line, "model must be flow or packet, not '%s'", en->value);
+        snprintf(n->model, sizeof n->model, "%s", en->value);
+    }
+    if ((en = cfg_get(f, "nop", "flit")) &&
+        (rc = cfg_quantity(f, en, CFG_UNIT_BYTES, 1, 1 << 20, &n->flit_bytes, e)))
+        return rc;
+    static const struct {
+        const char *key;
+        long lo, hi;
+        size_t off;
+    } keys[] = {
+        {"vcs", 1, 64, offsetof(plat_nop, vcs)},
+        {"vc_buffer", 1, 1 << 16, offsetof(plat_nop, vc_buffer)},
+        {"router_cycles", 1, 1 << 10, offsetof(plat_nop, router_cycles)},
+        {"link_cycles", 1, 1 << 10, offsetof(plat_nop, link_cycles)},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        long v;
+        if (!(en = cfg_get(f, "nop", keys[i].key)))
+            continue;
+        if ((rc = cfg_long(f, en, keys[i].lo, keys[i].hi, &v, e)))
+            return rc;
+        *(int *)((char *)n + keys[i].off) = (int)v;
+    }
+    return cfg_section_line(f, "nop") ? cfg_check_used(f, "nop", e) : ERR_OK;
 }
 
 static int read_package(cfg_file *f, plat_t *p, err_t *e)
@@ -290,7 +365,11 @@ static int read_package(cfg_file *f, plat_t *p, err_t *e)
     if ((rc = cfg_need(f, "package", "energy_per_bit", &en, e)) ||
         (rc = cfg_quantity(f, en, CFG_UNIT_ENERGY, 0, 1e12, &p->nop_pj_per_bit, e)))
         return rc;
-    return ERR_OK;
+    p->iface_bw = p->link_bw;
+    if ((en = cfg_get(f, "package", "interface_bandwidth")) &&
+        (rc = cfg_quantity(f, en, CFG_UNIT_BW, 1e-300, 1e30, &p->iface_bw, e)))
+        return rc;
+    return read_nop(f, &p->nop, e);
 }
 
 static int read_dram(cfg_file *f, const char *section, plat_t *p, plat_dram *d, err_t *e)
@@ -311,6 +390,9 @@ static int read_dram(cfg_file *f, const char *section, plat_t *p, plat_dram *d, 
         return rc;
     if ((rc = cfg_need(f, section, "energy_per_bit", &en, e)) ||
         (rc = cfg_quantity(f, en, CFG_UNIT_ENERGY, 0, 1e12, &d->pj_per_bit, e)))
+        return rc;
+    if ((en = cfg_get(f, section, "interface_bandwidth")) &&
+        (rc = cfg_quantity(f, en, CFG_UNIT_BW, 1e-300, 1e30, &d->iface_bw, e)))
         return rc;
     return ERR_OK;
 }
@@ -381,9 +463,11 @@ static int load_sections(cfg_file *f, void *arg, err_t *e)
                     return rc;
                 p->ndrams++;
             } else if (pass == 0 && strcmp(sec, "package") != 0 && strcmp(sec, "defaults") != 0 &&
-                       strncmp(sec, "chiplet ", 8) != 0 && strncmp(sec, "dram ", 5) != 0) {
+                       strcmp(sec, "nop") != 0 && strncmp(sec, "chiplet ", 8) != 0 &&
+                       strncmp(sec, "dram ", 5) != 0) {
                 return err_at(e, f->path, line,
-                              "unknown section [%s] (package, defaults, chiplet NAME, dram NAME)", sec);
+                              "unknown section [%s] (package, nop, defaults, chiplet NAME, dram NAME)",
+                              sec);
             }
         }
     if ((rc = cfg_check_used(f, NULL, e)))

@@ -5,9 +5,12 @@
  * hold one chiplet. Mesh links are directed (full duplex: each direction has
  * its own bandwidth). A DRAM channel hangs off one chiplet's router through a
  * link of its own whose bandwidth is the channel's, shared by reads and
- * writes. Link indices are stable: first the directed mesh links in row-major
+ * writes. Every chiplet and every channel reaches its router through an
+ * injection and an ejection port of its own bandwidth (interface_bandwidth).
+ * Link indices are stable: first the directed mesh links in row-major
  * order of their source router (east, west, north, south), then one per DRAM
- * channel. Routes over these links are nop.h's. The dataflow table below is
+ * channel, then the two ports of each chiplet and then of each channel.
+ * Routes over these links are nop.h's. The dataflow table below is
  * the one place that lists what a chiplet can run. */
 #ifndef MCM_PLATFORM_H
 #define MCM_PLATFORM_H
@@ -57,6 +60,7 @@ typedef struct {
     double vector_per_cycle;  /* element operations per cycle of the vector unit */
     double l2_bw;             /* L2 -> PE array bytes per cycle; INFINITY when ideal */
     double pj_mac, pj_l1, pj_l2; /* per MAC, per element access of L1 and of L2 */
+    double iface_bw;          /* injection and ejection port bytes/s each; 0 = the package's */
 } plat_chiplet;
 
 typedef struct {
@@ -65,31 +69,53 @@ typedef struct {
     double bw;                /* bytes/s, reads and writes together */
     double latency_s;
     double pj_per_bit;
+    double iface_bw;          /* its attachment's ports, bytes/s each; 0 = the channel's bw */
 } plat_dram;
 
 typedef enum { PLAT_EAST, PLAT_WEST, PLAT_NORTH, PLAT_SOUTH } plat_dir;
 
+/* What a link is: a directed mesh link, a DRAM channel, or one of the two
+   ports through which an endpoint (chiplet or DRAM channel) reaches its
+   router: what it injects into the mesh and what it takes out of it. */
+typedef enum { PLAT_PORT_NONE, PLAT_PORT_INJECT, PLAT_PORT_EJECT } plat_port;
+
 typedef struct {
-    char name[2 * PLAT_NAME_MAX]; /* "x0y0->x1y0" or the DRAM channel's name */
+    char name[2 * PLAT_NAME_MAX + 8]; /* "x0y0->x1y0", the channel's name, "n00.inject" */
     int is_dram;
     int dram;                 /* channel index when is_dram */
+    plat_port port;           /* a port: of endpoint `end` (nop.h numbering) */
+    int end;
     int sx, sy, dx, dy;       /* mesh link endpoints */
     double bw;                /* bytes/s */
     double latency_s;
 } plat_link;
+
+/* How the simulation models the network ([nop]); see nop.h for the levels.
+   The packet level's router: a link moves one flit per NoP cycle. */
+typedef struct {
+    char model[16];           /* "flow" (default) or "packet" */
+    double flit_bytes;
+    int vcs;                  /* virtual channels per input port */
+    int vc_buffer;            /* flits per virtual-channel buffer */
+    int router_cycles;        /* router pipeline per hop */
+    int link_cycles;          /* wire delay per hop */
+} plat_nop;
 
 typedef struct {
     char *path;
     char name[PLAT_NAME_MAX];
     int width, height;
     double link_bw;           /* bytes/s per direction */
+    double iface_bw;          /* default bandwidth of every chiplet's ports */
+    plat_nop nop;
     double hop_latency_s;
     double nop_pj_per_bit;
     int nchiplets;
     plat_chiplet *chiplets;
     int ndrams;
     plat_dram *drams;
-    int nlinks;               /* mesh links then DRAM links */
+    int nlinks;               /* mesh links, DRAM links, then ports */
+    int port0;                /* first port: endpoint E's are port0 + 2E (inject), + 1 (eject) */
     plat_link *links;
     int *link_at;             /* [(y*width + x)*4 + dir] -> link index or -1 */
     int *chiplet_at;          /* [y*width + x] -> chiplet index or -1 */
@@ -105,6 +131,9 @@ int plat_finish(plat_t *p, err_t *e);
 /* A one-chiplet platform with ideal on-chip bandwidth and the field's default
    constants (SCAR, MAESTRO), for `mcmsim layers --dataflow D --pes N`. */
 int plat_single(plat_dataflow df, long pes, plat_t *p, err_t *e);
+
+/* The [nop] defaults: flow level; 32 B flits, 4 VCs of 16, 4 + 1 cycles a hop. */
+void plat_nop_defaults(plat_nop *n);
 
 /* Default per-chiplet constants (500 MHz, MAESTRO energy proportions, ...). */
 void plat_chiplet_defaults(plat_chiplet *c);

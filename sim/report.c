@@ -236,6 +236,7 @@ json_t *rep_result_json(const plat_t *p, const scn_t *scn, const res_result *r)
         json_t *o = json_object();
         json_object_set_new(o, "name", json_string(p->links[l].name));
         json_object_set_new(o, "dram", json_boolean(p->links[l].is_dram));
+        json_object_set_new(o, "kind", json_string(rep_link_kind(&p->links[l])));
         json_object_set_new(o, "bytes", json_real(rl->bytes));
         json_object_set_new(o, "busy_s", json_real(rl->busy_s));
         json_object_set_new(o, "utilization", json_real(rl->utilization));
@@ -251,6 +252,23 @@ json_t *rep_result_json(const plat_t *p, const scn_t *scn, const res_result *r)
     }
     json_object_set_new(j, "links", links);
     return j;
+}
+
+const char *rep_link_kind(const plat_link *l)
+{
+    if (l->port != PLAT_PORT_NONE)
+        return l->port == PLAT_PORT_INJECT ? "inject" : "eject";
+    return l->is_dram ? "dram" : "mesh";
+}
+
+/* The width of a link column: the longest of the N names IDX lists. */
+static int link_width(const plat_t *p, const int *idx, int n)
+{
+    int w = 16;
+    for (int i = 0; i < n; i++)
+        if ((int)strlen(p->links[idx[i]].name) > w)
+            w = (int)strlen(p->links[idx[i]].name);
+    return w;
 }
 
 /* Link indices with traffic, busiest first (ties by index: stable output). */
@@ -319,12 +337,12 @@ int rep_result(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
     int *idx = malloc((size_t)r->nlinks * sizeof *idx + 1);
     if (!idx)
         return ERR_INTERNAL;
-    int n = busy_links(r, idx);
-    fprintf(out, "\n%-16s %14s %12s %6s%s\n", "link", "MB", "busy_ms", "util",
+    int n = busy_links(r, idx), lw = link_width(p, idx, n);
+    fprintf(out, "\n%-*s %14s %12s %6s%s\n", lw, "link", "MB", "busy_ms", "util",
             r->simulated ? "  peak_flows" : "");
     for (int i = 0; i < n; i++) {
         const res_link *rl = &r->links[idx[i]];
-        fprintf(out, "%-16s %14.3f %12.6f %5.1f%%", p->links[idx[i]].name, rl->bytes / 1e6,
+        fprintf(out, "%-*s %14.3f %12.6f %5.1f%%", lw, p->links[idx[i]].name, rl->bytes / 1e6,
                 rl->busy_s * 1e3, 100 * rl->utilization);
         if (r->simulated)
             fprintf(out, " %12d", rl->peak_flows);
@@ -459,12 +477,12 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
         json_decref(arr);
         return ERR_INTERNAL;
     }
-    int n = busy_links(sim, idx);
+    int n = busy_links(sim, idx), lw = link_width(p, idx, n < 8 ? n : 8);
     if (json) {
         json_object_set_new(j, "segments", arr);
         arr = json_array();
     } else {
-        fprintf(out, "\n%-16s %12s %12s %10s %10s %11s\n", "busiest links", "est_busy_ms", "sim_busy_ms",
+        fprintf(out, "\n%-*s %12s %12s %10s %10s %11s\n", lw, "busiest links", "est_busy_ms", "sim_busy_ms",
                 "est_util", "sim_util", "peak_flows");
     }
     for (int i = 0; i < n && i < 8; i++) {
@@ -478,7 +496,7 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
             json_object_set_new(o, "peak_flows", json_integer(sim->links[l].peak_flows));
             json_array_append_new(arr, o);
         } else {
-            fprintf(out, "%-16s %12.6f %12.6f %9.1f%% %9.1f%% %11d\n", p->links[l].name,
+            fprintf(out, "%-*s %12.6f %12.6f %9.1f%% %9.1f%% %11d\n", lw, p->links[l].name,
                     est->links[l].busy_s * 1e3, sim->links[l].busy_s * 1e3,
                     100 * est->links[l].utilization, 100 * sim->links[l].utilization,
                     sim->links[l].peak_flows);

@@ -45,6 +45,8 @@ json_t *rep_result_json(const plat_t *p, const scn_t *scn, const res_result *r);
 
 /* Prints J (stealing the reference) followed by a newline. */
 int rep_print_json(FILE *out, json_t *j);
+/* "mesh", "dram", "inject" or "eject": a link's `kind` in JSON. */
+const char *rep_link_kind(const plat_link *l);
 
 /* Writes the bytes produced by WRITE(fp, arg) to PATH through a temporary
    file and a rename, so a failure leaves no half-written file. */

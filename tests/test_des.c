@@ -195,9 +195,10 @@ static void two_chiplets(char *buf, size_t size, const char *bw)
    the sum of the stages, each further one the longest time a stage holds
    its resource. Latencies delay but hold nothing: a link takes the next
    mini-batch's bytes while the last ones are still on their way. With
-   n = 4: done(i) = sum + i * max. The stages: read from da (in/64 GB/s, then
+   n = 4: done(i) = sum + i * max. The stages: read from da (in/64 GB/s, or
+   in/bw when a's ejection port, as wide as a link, is narrower; then
    200 ns), compute on a, a->b (bytes/bw, then 35 ns), compute on b, write
-   to db (out/64 GB/s, then 200 ns). */
+   to db (out/64 GB/s or out/bw, then 200 ns). Each stage owns its port. */
 static void check_pipeline(const char *bw_text, double bw, const char *wl)
 {
     char pkg[1024];
@@ -206,8 +207,9 @@ static void check_pipeline(const char *bw_text, double bw, const char *wl)
     setup(&f, pkg, wl, 1, 4, "[window 1]\nx.minibatch = 1\nx.1 = l0 @ a\nx.2 = l1 @ b\n");
     ck_assert(f.pl.segs[0].weight_bytes == 0 && f.pl.segs[1].weight_bytes == 0);
     ck_assert_int_eq(f.pl.segs[0].nminibatches, 4);
-    double st[5] = {in_bytes(&f, 0) / DRAM_BW, compute_s(&f, 0), in_bytes(&f, 1) / bw,
-                    compute_s(&f, 1), out_bytes(&f, 1) / DRAM_BW};
+    double chan = fmin(DRAM_BW, bw); /* a channel's bytes pass the chiplet's port too */
+    double st[5] = {in_bytes(&f, 0) / chan, compute_s(&f, 0), in_bytes(&f, 1) / bw,
+                    compute_s(&f, 1), out_bytes(&f, 1) / chan};
     double sum = 2 * DRAM_LAT + HOP, max = 0;
     for (int k = 0; k < 5; k++) {
         sum += st[k];
@@ -422,7 +424,7 @@ START_TEST(timeline_and_event_count)
         ck_assert(ev->start_s + ev->dur_s <= f.r.makespan_s * (1 + 1e-12));
     }
     ck_assert_int_eq(computes, 8);
-    ck_assert_int_eq(hops, 12); /* every transfer here crosses one link */
+    ck_assert_int_eq(hops, 36); /* every transfer here crosses two ports and one link */
     ck_assert_str_eq(f.r.events[0].name, "x/l0/mb0");
     ck_assert_int_eq(f.r.events[0].track, 0);
     ck_assert_int_eq(f.r.links[0].nseries, 10);

@@ -65,20 +65,26 @@ START_TEST(loads_and_routes)
     ck_assert_int_eq(p.chiplets[1].pes, 256);
     ck_assert_int_eq(p.chiplets[0].pes, 4096); /* default */
     ck_assert_rel(p.chiplets[0].l2_bytes, 10e6, 1e-15);
-    /* directed mesh links of a 3x2 mesh: 2*(W-1)*H + 2*W*(H-1) = 8 + 6 = 14, plus one DRAM link */
-    ck_assert_int_eq(p.nlinks, 15);
+    /* directed mesh links of a 3x2 mesh: 2*(W-1)*H + 2*W*(H-1) = 8 + 6 = 14,
+       one DRAM link, and an injection and an ejection port for each of the
+       two chiplets and the channel */
+    ck_assert_int_eq(p.nlinks, 21);
     ck_assert(p.links[14].is_dram);
     ck_assert_rel(p.links[14].bw, 64e9, 1e-15);
-    /* a (0,0) -> b (2,1): XY goes east twice, then north once */
-    int route[8];
-    ck_assert_int_eq(nop_route(&p, 0, 1, route), 3);
-    ck_assert_str_eq(p.links[route[0]].name, "x0y0->x1y0");
-    ck_assert_str_eq(p.links[route[1]].name, "x1y0->x2y0");
-    ck_assert_str_eq(p.links[route[2]].name, "x2y0->x2y1");
+    /* ports: the link bandwidth by default; the channel's own */
+    ck_assert_rel(p.links[15].bw, p.link_bw, 1e-15);
+    ck_assert_rel(p.links[20].bw, 64e9, 1e-15);
+    /* a (0,0) -> b (2,1): a's port, XY east twice, then north once, b's port */
+    int route[16];
+    ck_assert_int_eq(nop_route(&p, 0, 1, route), 5);
+    ck_assert_str_eq(p.links[route[1]].name, "x0y0->x1y0");
+    ck_assert_str_eq(p.links[route[2]].name, "x1y0->x2y0");
+    ck_assert_str_eq(p.links[route[3]].name, "x2y0->x2y1");
+    ck_assert(p.links[route[4]].port == PLAT_PORT_EJECT && p.links[route[4]].end == 1);
     /* and back: west twice from (2,1) on row 1, then south at column 0 */
-    ck_assert_int_eq(nop_route(&p, 1, 0, route), 3);
-    ck_assert_str_eq(p.links[route[0]].name, "x2y1->x1y1");
-    ck_assert_str_eq(p.links[route[2]].name, "x0y1->x0y0");
+    ck_assert_int_eq(nop_route(&p, 1, 0, route), 5);
+    ck_assert_str_eq(p.links[route[1]].name, "x2y1->x1y1");
+    ck_assert_str_eq(p.links[route[3]].name, "x0y1->x0y0");
     ck_assert_int_eq(nop_hops(&p, 0, 1), 3);
     ck_assert_int_eq(nop_dram_for(&p, 0), 0);
     plat_free(&p);
@@ -174,6 +180,13 @@ START_TEST(bad_inputs)
     expect_bad(10, "[chiplet a]\n", 10, "duplicate section [chiplet a]");
     expect_bad(3, "mesh = 3by2\n", 3, "mesh must be WxH");
     expect_bad(11, "; at = 2,1\n", 10, "missing key 'at'");
+    expect_bad(6, "energy_per_bit = 2pJ\ninterface_bandwidth = 0GB/s\n", 7, "out of range");
+    expect_bad(13, "interface_bandwidth = fast\n", 13, "bad number");
+    expect_bad(6, "energy_per_bit = 2pJ\n[nop]\nmodel = wormhole\n", 8,
+               "model must be flow or packet, not 'wormhole'");
+    expect_bad(6, "energy_per_bit = 2pJ\n[nop]\nvcs = 0\n", 8, "out of range");
+    expect_bad(6, "energy_per_bit = 2pJ\n[nop]\nflit = 32\nvc_buf = 4\n", 9,
+               "unknown key 'vc_buf'");
     char longline[400];
     memset(longline, 'x', sizeof longline);
     memcpy(longline, "; ", 2);
@@ -196,6 +209,35 @@ START_TEST(bad_inputs)
     longline[198] = '\n';
     longline[199] = '\0';
     expect_bad(13, longline, 13, "line too long (more than 197 characters)");
+}
+END_TEST
+
+/* [nop]: the keys the issue fixed, their defaults, and a chiplet's interface. */
+START_TEST(nop_section)
+{
+    char *path = good_but(6, "energy_per_bit = 2pJ\ninterface_bandwidth = 50GB/s\n[nop]\n"
+                             "model = packet\nflit = 64B\nvcs = 2\nvc_buffer = 8\n"
+                             "router_cycles = 3\nlink_cycles = 2\n");
+    plat_t p;
+    err_t e;
+    ck_assert_msg(plat_load(path, &p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_str_eq(p.nop.model, "packet");
+    ck_assert(p.nop.flit_bytes == 64 && p.nop.vcs == 2 && p.nop.vc_buffer == 8);
+    ck_assert(p.nop.router_cycles == 3 && p.nop.link_cycles == 2);
+    ck_assert_rel(p.links[nop_port_link(&p, 0, PLAT_PORT_INJECT)].bw, 50e9, 1e-15);
+    plat_free(&p);
+    unlink(path);
+    free(path);
+    path = good_but(13, "pes = 256\ninterface_bandwidth = 200GB/s\n");
+    ck_assert_msg(plat_load(path, &p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_str_eq(p.nop.model, "flow");
+    ck_assert(p.nop.flit_bytes == 32 && p.nop.vcs == 4 && p.nop.vc_buffer == 16);
+    ck_assert(p.nop.router_cycles == 4 && p.nop.link_cycles == 1);
+    ck_assert_rel(p.links[nop_port_link(&p, 0, PLAT_PORT_EJECT)].bw, 100e9, 1e-15);
+    ck_assert_rel(p.links[nop_port_link(&p, 1, PLAT_PORT_EJECT)].bw, 200e9, 1e-15);
+    plat_free(&p);
+    unlink(path);
+    free(path);
 }
 END_TEST
 
@@ -250,6 +292,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, loads_and_routes);
     tcase_add_test(tc, shipped_platforms);
     tcase_add_test(tc, bad_inputs);
+    tcase_add_test(tc, nop_section);
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, single_chiplet);
     tcase_add_test(tc, dataflow_table);
