@@ -1,0 +1,651 @@
+/* flit.c - the flit engine's life cycle and clock; see flit.h.
+ *
+ * A cycle visits busy routers and interfaces only: a router is busy while
+ * flits or credits are on their way to it or its buffers hold flits, an
+ * interface while it has messages to cut or flits and credits coming. A
+ * cycle first lets the messages whose cycle has come into their interfaces
+ * and hands the interfaces their credits (a shared endpoint's router asks
+ * its interface what it would inject), then runs the routers, then the
+ * interfaces. When a cycle changes nothing, nothing can change before the
+ * next arrival on a ring, the next head's end of route computation or the
+ * next message's cycle, so the clock jumps there; a flit held back only by
+ * a token bucket counts as a change, as the bucket fills by the cycle.
+ *
+ * Everything a cycle needs is allocated by flit_new and flit_send: rings
+ * and the packet pool are sized for the most the network can hold. */
+#include <assert.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "err.h"
+#include "flit_int.h"
+
+/* Rates above this many flits a cycle are refused: buckets must not overflow. */
+#define FLIT_MAX_RATE 65536.0
+
+long flit_bucket_level(const flit_bucket *b, long t)
+{
+    long cap = FLIT_ONE + b->rate, dt = t - b->at;
+    if (dt <= 0)
+        return b->level;
+    if (dt > cap / b->rate)
+        return cap;
+    long v = b->level + b->rate * dt;
+    return v < cap ? v : cap;
+}
+
+int flit_bucket_tokens(const flit_bucket *b, long t)
+{
+    return (int)(flit_bucket_level(b, t) / FLIT_ONE);
+}
+
+void flit_bucket_spend(flit_bucket *b, long t, int k)
+{
+    b->level = flit_bucket_level(b, t) - (long)k * FLIT_ONE;
+    b->at = t;
+}
+
+/* ---- configuration ---- */
+
+/* The switch ports and bucket rate of RATE (bucket rate 0: an integral
+   rate, never held back); -1 when RATE is no rate. */
+static int rate_of(double rate, int *speedup, long *fixed)
+{
+    if (!(rate > 0) || !(rate <= FLIT_MAX_RATE))
+        return -1;
+    double c = ceil(rate);
+    *speedup = (int)c;
+    *fixed = c == rate ? 0 : llround(rate * (double)FLIT_ONE);
+    return c != rate && *fixed <= 0 ? -1 : 0;
+}
+
+static int pow2_at_least(long need)
+{
+    int c = 1;
+    while (c < need)
+        c <<= 1;
+    return c;
+}
+
+static int neighbour(const flit_net *n, int r, int dir)
+{
+    int x = r % n->width, y = r / n->width;
+    switch (dir) {
+    case 0: return x + 1 < n->width ? r + 1 : -1;
+    case 1: return x > 0 ? r - 1 : -1;
+    case 2: return y + 1 < n->height ? r + n->width : -1;
+    default: return y > 0 ? r - n->width : -1;
+    }
+}
+
+static int check_config(const flit_config *c)
+{
+    if (!c || c->width < 1 || c->height < 1 || c->vcs < 1 || c->vc_buffer < 1 ||
+        c->router_cycles < 1 || c->link_cycles < 1 || c->nends < 1 || !c->ends)
+        return ERR_INPUT;
+    if (c->width > (INT_MAX / 16) / c->height || c->router_cycles > INT_MAX / 4 ||
+        c->link_cycles > INT_MAX / 4 || c->nends > INT_MAX / 16)
+        return ERR_INPUT;
+    int routers = c->width * c->height, s;
+    long fx;
+    for (int e = 0; e < c->nends; e++) {
+        const flit_end *f = &c->ends[e];
+        if (f->router < 0 || f->router >= routers || rate_of(f->inject_rate, &s, &fx) ||
+            rate_of(f->eject_rate, &s, &fx))
+            return ERR_INPUT;
+    }
+    if (c->link_rate)
+        for (int r = 0; r < routers; r++)
+            for (int d = 0; d < FLIT_DIRS; d++) {
+                int x = r % c->width, y = r / c->width;
+                int exists = d == 0 ? x + 1 < c->width : d == 1 ? x > 0 : d == 2 ? y + 1 < c->height : y > 0;
+                if (exists && rate_of(c->link_rate[r * FLIT_DIRS + d], &s, &fx))
+                    return ERR_INPUT;
+            }
+    return ERR_OK;
+}
+
+/* Sets up link L: latency, rate (BUCKET: an index to reuse, or -1), and
+   rings sized for what it can hold (EXTRA: cycles a flit waits before it
+   goes on the channel). Returns the bucket it uses; -2 out of memory. */
+static int make_link(flit_net *n, int l, int lat, double rate, int bucket, int force_bucket, int extra)
+{
+    flit_link *L = &n->l[l];
+    long fixed;
+    rate_of(rate, &L->speedup, &fixed);
+    L->lat = lat;
+    L->busy_at = -1;
+    L->bucket = -1;
+    if (bucket >= 0) {
+        L->bucket = bucket;
+    } else if (fixed || force_bucket) {
+        L->bucket = bucket = n->nbuckets++;
+        n->buckets[bucket] = (flit_bucket){fixed ? fixed : (long)L->speedup * FLIT_ONE, 0, 0};
+        n->buckets[bucket].level = FLIT_ONE + n->buckets[bucket].rate;
+    }
+    int fcap = pow2_at_least((long)L->speedup * (extra + lat + 3));
+    int ccap = pow2_at_least((long)L->speedup * (lat + 3));
+    L->fr.s = malloc((size_t)fcap * sizeof *L->fr.s);
+    L->cr.s = malloc((size_t)ccap * sizeof *L->cr.s);
+    if (!L->fr.s || !L->cr.s)
+        return -2;
+    L->fr.mask = fcap - 1;
+    L->cr.mask = ccap - 1;
+    n->slots += fcap;
+    return bucket;
+}
+
+static int build(flit_net *n, const flit_config *c)
+{
+    int R = n->nrouters, E = n->nends, vcs = n->vcs;
+    n->r = calloc((size_t)R, sizeof *n->r);
+    n->e = calloc((size_t)E, sizeof *n->e);
+    n->nlinks = FLIT_DIRS * R + 2 * E;
+    n->l = calloc((size_t)n->nlinks, sizeof *n->l);
+    n->buckets = calloc((size_t)n->nlinks, sizeof *n->buckets);
+    n->busy_r = malloc((size_t)R * sizeof *n->busy_r);
+    n->busy_e = malloc((size_t)E * sizeof *n->busy_e);
+    if (!n->r || !n->e || !n->l || !n->buckets || !n->busy_r || !n->busy_e)
+        return ERR_INTERNAL;
+    /* nports counts a router's endpoints, then its ports, then (from 4 up)
+       hands out local port numbers */
+    for (int e = 0; e < E; e++)
+        n->r[c->ends[e].router].nports++;
+    int maxp = 0, lanes = 0;
+    for (int r = 0; r < R; r++) {
+        flit_router *rt = &n->r[r];
+        rt->x = r % n->width;
+        rt->y = r / n->width;
+        rt->nports += FLIT_DIRS;
+        rt->port0 = n->nports;
+        n->nports += rt->nports;
+        if (rt->nports > maxp)
+            maxp = rt->nports;
+        rt->nports = FLIT_DIRS;
+    }
+    for (int e = 0; e < E; e++) {
+        flit_ep *ep = &n->e[e];
+        long fx;
+        ep->router = c->ends[e].router;
+        ep->port = n->r[ep->router].nports++;
+        ep->ej = FLIT_DIRS * R + e;
+        ep->inj = FLIT_DIRS * R + E + e;
+        rate_of(c->ends[e].inject_rate, &ep->lanes, &fx);
+        ep->lane0 = lanes;
+        lanes += ep->lanes;
+        ep->last_vc = -1;
+        ep->ring = -1;
+        ep->shared = c->ends[e].shared != 0;
+        ep->inj_at = ep->ej_at = -1;
+    }
+    size_t P = (size_t)n->nports, V = P * (size_t)vcs;
+    n->fast = maxp <= 64 && vcs <= 64;
+    n->port_in = malloc(P * sizeof *n->port_in);
+    n->port_fr = calloc(P, sizeof *n->port_fr);
+    n->port_cr = calloc(P, sizeof *n->port_cr);
+    n->port_cap = calloc(P, sizeof *n->port_cap);
+    n->iv_out = calloc(V, sizeof *n->iv_out);
+    n->fresh = malloc(V * sizeof *n->fresh);
+    n->port_out = malloc(P * sizeof *n->port_out);
+    n->port_speedup = calloc(P, sizeof *n->port_speedup);
+    n->port_off = calloc(P, sizeof *n->port_off);
+    n->port_aptr = calloc(P, sizeof *n->port_aptr);
+    n->port_gptr = calloc(P, sizeof *n->port_gptr);
+    n->ivc = calloc(V, sizeof *n->ivc);
+    n->buf = malloc(V * (size_t)n->vcbuf * sizeof *n->buf);
+    n->va_aptr = calloc(V, sizeof *n->va_aptr);
+    n->va_gptr = calloc(V, sizeof *n->va_gptr);
+    n->va = malloc(V * sizeof *n->va);
+    n->occ = calloc((size_t)n->nlinks * (size_t)vcs, sizeof *n->occ);
+    n->inuse = calloc((size_t)n->nlinks * (size_t)vcs, 1);
+    n->lane_pkt = malloc((size_t)lanes * sizeof *n->lane_pkt);
+    n->lane_flit = calloc((size_t)lanes, sizeof *n->lane_flit);
+    n->lane_vc = malloc((size_t)lanes * sizeof *n->lane_vc);
+    n->lane_tent = malloc((size_t)lanes * sizeof *n->lane_tent);
+    n->wv = FB_WORDS(vcs);
+    n->wp = FB_WORDS(maxp);
+    n->port_elig = calloc(P * (size_t)n->wv, sizeof *n->port_elig);
+    n->owner = malloc((size_t)n->nlinks * (size_t)vcs * sizeof *n->owner);
+    n->nfree = malloc((size_t)n->nlinks * sizeof *n->nfree);
+    size_t PP = (size_t)maxp * (size_t)maxp;
+    n->sa_req = malloc(PP * sizeof *n->sa_req);
+    n->sa_reqm = calloc((size_t)maxp * (size_t)n->wp, sizeof *n->sa_reqm);
+    n->sa_grm = calloc((size_t)maxp * (size_t)n->wp, sizeof *n->sa_grm);
+    n->sa_cap = malloc((size_t)maxp * sizeof *n->sa_cap);
+    n->sa_ins = malloc((size_t)maxp * sizeof *n->sa_ins);
+    n->sa_list = malloc((size_t)(maxp > vcs ? maxp : vcs) * sizeof *n->sa_list);
+    n->sa_outs = malloc((size_t)maxp * sizeof *n->sa_outs);
+    n->sa_accp = malloc((size_t)maxp * sizeof *n->sa_accp);
+    n->sa_accd = malloc((size_t)maxp * sizeof *n->sa_accd);
+    n->va_best = malloc((size_t)maxp * (size_t)vcs * sizeof *n->va_best);
+    n->va_bestd = malloc((size_t)maxp * (size_t)vcs * sizeof *n->va_bestd);
+    n->va_touched = malloc((size_t)maxp * (size_t)vcs * sizeof *n->va_touched);
+    if (!n->port_in || !n->port_fr || !n->port_cr || !n->port_cap || !n->iv_out || !n->fresh ||
+        !n->port_out || !n->port_speedup || !n->port_off || !n->port_aptr ||
+        !n->port_gptr || !n->ivc || !n->buf || !n->va_aptr || !n->va_gptr ||
+        !n->va || !n->occ || !n->inuse || !n->lane_pkt || !n->lane_flit || !n->lane_vc ||
+        !n->lane_tent || !n->port_elig || !n->owner || !n->nfree || !n->sa_req || !n->sa_reqm ||
+        !n->sa_grm || !n->sa_cap || !n->sa_ins || !n->sa_list || !n->sa_outs ||
+        !n->sa_accp || !n->sa_accd || !n->va_best || !n->va_bestd || !n->va_touched)
+        return ERR_INTERNAL;
+    for (int l = 0; l < n->nlinks; l++)
+        n->nfree[l] = vcs;
+    for (int i = 0; i < maxp; i++)
+        n->sa_cap[i] = -1;
+    for (size_t i = 0; i < (size_t)maxp * (size_t)vcs; i++)
+        n->va_best[i] = -1;
+    for (int i = 0; i < lanes; i++)
+        n->lane_pkt[i] = n->lane_vc[i] = -1;
+    for (size_t i = 0; i < P; i++)
+        n->port_in[i] = n->port_out[i] = -1;
+
+    for (int l = 0; l < n->nlinks; l++)
+        n->l[l].rx_router = n->l[l].rx_port = n->l[l].rx_end = n->l[l].tx_router = n->l[l].tx_end = -1;
+    for (int r = 0; r < R; r++)
+        for (int d = 0; d < FLIT_DIRS; d++) {
+            int nb = neighbour(n, r, d), l = r * FLIT_DIRS + d;
+            if (nb < 0)
+                continue;
+            flit_link *L = &n->l[l];
+            L->tx_router = r;
+            L->rx_router = nb;
+            L->rx_port = n->r[nb].port0 + (d ^ 1);
+            n->port_out[n->r[r].port0 + d] = l;
+            n->port_in[L->rx_port] = l;
+            if (make_link(n, l, n->link_cycles, c->link_rate ? c->link_rate[l] : 1.0, -1, 0, n->d_st) < -1)
+                return ERR_INTERNAL;
+            n->port_speedup[L->rx_port] = L->speedup;
+        }
+    for (int e = 0; e < E; e++) {
+        flit_ep *ep = &n->e[e];
+        const flit_end *f = &c->ends[e];
+        int p = n->r[ep->router].port0 + ep->port;
+        flit_link *J = &n->l[ep->inj], *K = &n->l[ep->ej];
+        J->tx_end = e;
+        J->rx_router = ep->router;
+        J->rx_port = p;
+        K->tx_router = ep->router;
+        K->rx_end = e;
+        n->port_in[p] = ep->inj;
+        n->port_out[p] = ep->ej;
+        int b = make_link(n, ep->inj, 1, f->inject_rate, -1, ep->shared, 0);
+        if (b < -1 || make_link(n, ep->ej, 1, ep->shared ? f->inject_rate : f->eject_rate,
+                                ep->shared ? b : -1, 0, n->d_st) < -1)
+            return ERR_INTERNAL;
+        n->port_speedup[p] = J->speedup;
+    }
+    for (int r = 0; r < R; r++)
+        for (int p = 0; p < n->r[r].nports; p++) {
+            int ip = n->r[r].port0 + p;
+            uint64_t bit = n->fast ? 1ULL << p : 0;
+            if (n->port_in[ip] >= 0) {
+                n->port_fr[ip] = &n->l[n->port_in[ip]].fr;
+                n->l[n->port_in[ip]].rx_bit = bit;
+            }
+            if (n->port_out[ip] >= 0) {
+                flit_link *L = &n->l[n->port_out[ip]];
+                n->port_cr[ip] = &L->cr;
+                n->port_cap[ip] = L->bucket < 0 ? L->speedup : 0;
+                L->tx_bit = bit;
+            }
+        }
+    /* every live packet has a flit in a lane, on a ring or in a buffer */
+    n->npkt = lanes + n->slots + (long)V * n->vcbuf;
+    if (n->npkt >= (1L << 30))
+        return ERR_INTERNAL;
+    n->pkt = malloc((size_t)n->npkt * sizeof *n->pkt);
+    n->pkt_free = malloc((size_t)n->npkt * sizeof *n->pkt_free);
+    if (!n->pkt || !n->pkt_free)
+        return ERR_INTERNAL;
+    for (long i = 0; i < n->npkt; i++)
+        n->pkt_free[i] = (int)(n->npkt - 1 - i);
+    n->npkt_free = n->npkt;
+    n->msg_free = -1;
+    return ERR_OK;
+}
+
+int flit_new(const flit_config *cfg, flit_net **out)
+{
+    *out = NULL;
+    int rc = check_config(cfg);
+    if (rc)
+        return rc;
+    flit_net *n = calloc(1, sizeof *n);
+    if (!n)
+        return ERR_INTERNAL;
+    n->width = cfg->width;
+    n->height = cfg->height;
+    n->nrouters = cfg->width * cfg->height;
+    n->nends = cfg->nends;
+    n->vcs = cfg->vcs;
+    n->vcbuf = cfg->vc_buffer;
+    n->link_cycles = cfg->link_cycles;
+    int R = cfg->router_cycles;
+    n->d_rc = R > 3 ? R - 3 : 0;
+    n->d_va = R > 2;
+    n->d_st = R > 1;
+    /* the longest wait on a ring: a flit's switch traversal and channel */
+    n->poll = n->d_st + n->link_cycles + 2 >= 64;
+    if ((rc = build(n, cfg))) {
+        flit_free(n);
+        return rc;
+    }
+    *out = n;
+    return ERR_OK;
+}
+
+void flit_free(flit_net *n)
+{
+    if (!n)
+        return;
+    if (n->l)
+        for (int l = 0; l < n->nlinks; l++) {
+            free(n->l[l].fr.s);
+            free(n->l[l].cr.s);
+        }
+    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->busy_r, n->busy_e, n->port_in, n->port_fr,
+                      n->port_cr, n->port_cap, n->iv_out, n->fresh, n->port_out,
+                      n->port_speedup, n->port_off, n->port_aptr, n->port_gptr,
+                      n->ivc, n->buf, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
+                      n->lane_pkt, n->lane_flit, n->lane_vc, n->lane_tent, n->port_elig, n->owner,
+                      n->nfree, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sa_req,
+                      n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
+                      n->sa_accd, n->va_best, n->va_bestd, n->va_touched};
+    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
+        free(arrays[i]);
+    free(n);
+}
+
+void flit_set_words(flit_net *n)
+{
+    n->fast = 0;
+}
+
+/* ---- messages ---- */
+
+static int grow(void **p, long *cap, long need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    long c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, (size_t)c * size);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+static int wait_before(const flit_wait *a, const flit_wait *b)
+{
+    return a->at < b->at || (a->at == b->at && a->seq < b->seq);
+}
+
+static void wait_push(flit_net *n, flit_wait w)
+{
+    long i = n->nwait++;
+    while (i > 0 && wait_before(&w, &n->wait[(i - 1) / 2])) {
+        n->wait[i] = n->wait[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    n->wait[i] = w;
+}
+
+static flit_wait wait_pop(flit_net *n)
+{
+    flit_wait top = n->wait[0], last = n->wait[--n->nwait];
+    long i = 0;
+    for (;;) {
+        long c = 2 * i + 1;
+        if (c >= n->nwait)
+            break;
+        if (c + 1 < n->nwait && wait_before(&n->wait[c + 1], &n->wait[c]))
+            c++;
+        if (!wait_before(&n->wait[c], &last))
+            break;
+        n->wait[i] = n->wait[c];
+        i = c;
+    }
+    if (n->nwait)
+        n->wait[i] = last;
+    return top;
+}
+
+static int hops(const flit_net *n, int a, int b)
+{
+    int ra = n->e[a].router, rb = n->e[b].router;
+    return abs(ra % n->width - rb % n->width) + abs(ra / n->width - rb / n->width);
+}
+
+int flit_send(flit_net *n, long at, int src, int dst, long flits, int packet_flits, long tag)
+{
+    if (!n || at < n->now || src < 0 || src >= n->nends || dst < 0 || dst >= n->nends || flits < 1 ||
+        packet_flits < 1)
+        return ERR_INPUT;
+    if (n->done_head == n->done_n)
+        n->done_head = n->done_n = 0;
+    long pending = n->done_n - n->done_head;
+    if (n->done_n + n->nlive + 1 > n->done_cap && n->done_head) {
+        memmove(n->done, n->done + n->done_head, (size_t)pending * sizeof *n->done);
+        n->done_head = 0;
+        n->done_n = pending;
+    }
+    if (grow((void **)&n->done, &n->done_cap, n->done_n + n->nlive + 1, sizeof *n->done) ||
+        grow((void **)&n->live, &n->clive, n->nlive + 1, sizeof *n->live) ||
+        grow((void **)&n->wait, &n->cwait, n->nwait + 1, sizeof *n->wait))
+        return ERR_INTERNAL;
+    if (n->msg_free < 0) {
+        if (n->nmsg >= INT_MAX / 2 || grow((void **)&n->msg, &n->cmsg, n->nmsg + 1, sizeof *n->msg))
+            return ERR_INTERNAL;
+        n->msg[n->nmsg].next = -1;
+        n->msg_free = n->nmsg++;
+    }
+    int m = n->msg_free;
+    flit_msg *M = &n->msg[m];
+    n->msg_free = M->next;
+    *M = (flit_msg){.tag = tag, .at = at, .flits = flits, .src = src, .dst = dst,
+                    .pflits = packet_flits, .hops = hops(n, src, dst), .next = -1, .prev = -1,
+                    .live = (int)n->nlive};
+    n->live[n->nlive++] = m;
+    wait_push(n, (flit_wait){at, n->seq++, m});
+    n->e[src].queued++;
+    return ERR_OK;
+}
+
+void flit_msg_done(flit_net *n, int m, long t)
+{
+    flit_msg *M = &n->msg[m];
+    n->done[n->done_n++] = (flit_done){M->tag, t};
+    int last = n->live[--n->nlive];
+    n->live[M->live] = last;
+    n->msg[last].live = M->live;
+    M->next = n->msg_free;
+    n->msg_free = m;
+}
+
+/* ---- the clock ---- */
+
+static int end_idle(const flit_net *n, int e)
+{
+    const flit_ep *ep = &n->e[e];
+    if (ep->pending || ep->ring >= 0)
+        return 0;
+    for (int i = 0; i < ep->lanes; i++)
+        if (n->lane_pkt[ep->lane0 + i] >= 0)
+            return 0;
+    return 1;
+}
+
+static void step(flit_net *n, long t)
+{
+    n->dirty = 0;
+    long done0 = n->done_n;
+    while (n->nwait && n->wait[0].at <= t)
+        flit_ni_enqueue(n, wait_pop(n).msg);
+    int ne = n->nbusy_e, nr = n->nbusy_r;
+    for (int i = 0; i < ne; i++)
+        flit_ni_credits(n, n->busy_e[i], t);
+    for (int i = 0; i < nr; i++)
+        flit_router_step(n, n->busy_r[i], t);
+    for (int i = 0; i < ne; i++)
+        flit_ni_step(n, n->busy_e[i], t);
+    /* completions of one cycle by tag */
+    for (long i = done0 + 1; i < n->done_n; i++) {
+        flit_done d = n->done[i];
+        long j = i;
+        for (; j > done0 && n->done[j - 1].tag > d.tag; j--)
+            n->done[j] = n->done[j - 1];
+        n->done[j] = d;
+    }
+    int k = 0;
+    for (int i = 0; i < n->nbusy_r; i++) {
+        int r = n->busy_r[i];
+        if (n->r[r].pending || n->r[r].nfull)
+            n->busy_r[k++] = r;
+        else
+            n->r[r].busy = 0;
+    }
+    n->nbusy_r = k;
+    k = 0;
+    for (int i = 0; i < n->nbusy_e; i++) {
+        int e = n->busy_e[i];
+        if (!end_idle(n, e))
+            n->busy_e[k++] = e;
+        else
+            n->e[e].busy = 0;
+    }
+    n->nbusy_e = k;
+}
+
+/* The first cycle from T at which something may happen, LONG_MAX never. */
+static long next_event(const flit_net *n, long t)
+{
+    long nx = n->nwait ? n->wait[0].at : LONG_MAX;
+    for (int i = 0; i < n->nbusy_r; i++) {
+        long v = flit_router_next(n, n->busy_r[i], t);
+        if (v < nx)
+            nx = v;
+    }
+    for (int i = 0; i < n->nbusy_e; i++) {
+        long v = flit_ni_next(n, n->busy_e[i]);
+        if (v < nx)
+            nx = v;
+    }
+    return nx < t ? t : nx;
+}
+
+int flit_run(flit_net *n, long until)
+{
+    if (!n || until < n->now)
+        return ERR_INPUT;
+    while (n->now < until) {
+        if (!n->dirty) {
+            long nx = next_event(n, n->now);
+            if (nx >= until) {
+                n->now = until;
+                break;
+            }
+            n->now = nx;
+        }
+        step(n, n->now);
+        n->now++;
+    }
+    return ERR_OK;
+}
+
+long flit_now(const flit_net *n)
+{
+    return n->now;
+}
+
+/* ---- what the driver asks ---- */
+
+/* Fewest cycles, from T on, in which a port of SPEEDUP and bucket B (-1
+   none) can move U flits. */
+static long cycles_for(const flit_net *n, int b, int speedup, long u, long t)
+{
+    long c = (u + speedup - 1) / speedup;
+    if (b >= 0 && u < (1L << 30)) {
+        const flit_bucket *bk = &n->buckets[b];
+        long need = u * FLIT_ONE - flit_bucket_level(bk, t);
+        if (need > 0 && 1 + (need + bk->rate - 1) / bk->rate > c)
+            c = 1 + (need + bk->rate - 1) / bk->rate;
+    }
+    return c;
+}
+
+/* A message's last flit: every flit not yet ejected takes an ejection slot
+   from T on; one not yet injected must still be injected, cross the mesh
+   as a body flit at best and pass the ejection port. */
+static long done_bound(const flit_net *n, const flit_msg *m, long t)
+{
+    const flit_link *ej = &n->l[n->e[m->dst].ej], *inj = &n->l[n->e[m->src].inj];
+    long lb = t + (m->flits - m->ejected + ej->speedup - 1) / ej->speedup - 1;
+    long u = m->flits - m->sent;
+    if (u > 0) {
+        long t0 = m->at > t ? m->at : t;
+        long cross = 2 + (long)m->hops * (n->d_st + n->link_cycles + 1);
+        long last_in = t0 + cycles_for(n, inj->bucket, inj->speedup, u, t0) - 1;
+        long a0 = t0 + cross;
+        long last_out = a0 + cycles_for(n, ej->bucket, ej->speedup, u, a0) - 1;
+        long v = last_in + cross + n->d_st + 2;
+        if (v > lb)
+            lb = v;
+        v = last_out + n->d_st + 2;
+        if (v > lb)
+            lb = v;
+    }
+    return lb < t ? t : lb;
+}
+
+long flit_next_done(const flit_net *n)
+{
+    long best = LONG_MAX;
+    for (long i = 0; i < n->nlive; i++) {
+        long v = done_bound(n, &n->msg[n->live[i]], n->now);
+        if (v < best)
+            best = v;
+    }
+    return best;
+}
+
+int flit_pop_done(flit_net *n, long *tag, long *cycle)
+{
+    if (n->done_head == n->done_n)
+        return 0;
+    flit_done d = n->done[n->done_head++];
+    *tag = d.tag;
+    *cycle = d.cycle;
+    return 1;
+}
+
+void flit_link_stats(const flit_net *n, int link, long *flits, long *busy_cycles)
+{
+    *flits = *busy_cycles = 0;
+    if (link < 0 || link >= FLIT_DIRS * n->nrouters || n->l[link].rx_router < 0)
+        return;
+    *flits = n->l[link].flits;
+    *busy_cycles = n->l[link].busy;
+}
+
+void flit_port_stats(const flit_net *n, int end, long *inject_flits, long *eject_flits)
+{
+    *inject_flits = *eject_flits = 0;
+    if (end < 0 || end >= n->nends)
+        return;
+    *inject_flits = n->e[end].inj_flits;
+    *eject_flits = n->e[end].ej_flits;
+}
+
+long flit_queued(const flit_net *n, int end)
+{
+    return end >= 0 && end < n->nends ? n->e[end].queued : 0;
+}
+
+long flit_in_flight(const flit_net *n)
+{
+    return n->nlive;
+}

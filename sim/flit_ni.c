@@ -1,0 +1,217 @@
+/* flit_ni.c - network interfaces, as BookSim's batch-mode sources: the
+ * messages whose cycle has come wait in a ring and give packets in turn,
+ * one message's packets in order; the interface cuts its next packet as
+ * soon as the one before has gone (ceil(inject_rate) packets at once: one
+ * for a rate up to 1), so at most that many wait to enter the network. A
+ * head takes a VC of the router's local input port that is free and not
+ * full, trying them round-robin after the VC of the last head (VC 0 alone
+ * before the first, as BookSim); every flit needs a credit; each packet in
+ * progress injects at most one flit a cycle, all of them together what
+ * the bucket allows. Ejection takes every flit that arrives and returns
+ * its credit at once; a message completes with its last flit. */
+#include <assert.h>
+#include <limits.h>
+#include "flit_int.h"
+
+void flit_ni_enqueue(flit_net *n, int m)
+{
+    flit_msg *M = &n->msg[m];
+    flit_ep *E = &n->e[M->src];
+    if (E->ring < 0) {
+        E->ring = M->next = M->prev = m;
+    } else {
+        int h = E->ring, tail = n->msg[h].prev;
+        M->next = h;
+        M->prev = tail;
+        n->msg[tail].next = m;
+        n->msg[h].prev = m;
+    }
+    E->ready_packets += (M->flits + M->pflits - 1) / M->pflits;
+    flit_wake_end(n, M->src);
+    n->dirty = 1;
+}
+
+/* The next packet of the ring's current message; the ring moves on. */
+static int take_packet(flit_net *n, int e)
+{
+    flit_ep *E = &n->e[e];
+    int m = E->ring;
+    flit_msg *M = &n->msg[m];
+    long left = M->flits - M->made;
+    int size = left < M->pflits ? (int)left : M->pflits;
+    M->made += size;
+    E->ready_packets--;
+    assert(n->npkt_free > 0);
+    int id = n->pkt_free[--n->npkt_free];
+    const flit_ep *D = &n->e[M->dst];
+    n->pkt[id] = (flit_pkt){m, size, size, D->router, D->port};
+    if (M->made < M->flits) {
+        E->ring = M->next;
+    } else {
+        if (M->next == m) {
+            E->ring = -1;
+        } else {
+            n->msg[M->prev].next = M->next;
+            n->msg[M->next].prev = M->prev;
+            E->ring = M->next;
+        }
+        E->queued--;
+    }
+    return id;
+}
+
+static void send_flit(flit_net *n, int e, int ln, int vc, long t)
+{
+    flit_ep *E = &n->e[e];
+    int pk = n->lane_pkt[ln], fl = n->lane_flit[ln];
+    const flit_pkt *P = &n->pkt[pk];
+    uint32_t w = (uint32_t)pk << 2 | (fl == 0 ? FW_HEAD : 0) | (fl == P->size - 1 ? FW_TAIL : 0);
+    long b = (long)E->inj * n->vcs + vc;
+    if (w & FW_HEAD) {
+        n->inuse[b] = 1;
+        n->lane_vc[ln] = vc;
+        E->last_vc = vc;
+    }
+    n->occ[b]++;
+    flit_push_flit(n, E->inj, t, 0, vc, w);
+    E->inj_flits++;
+    n->msg[P->msg].sent++;
+    if (w & FW_TAIL) {
+        n->inuse[b] = 0;
+        n->lane_pkt[ln] = -1;
+    } else {
+        n->lane_flit[ln] = fl + 1;
+    }
+    n->dirty = 1;
+}
+
+/* Flits the interface injects at T, at most LIMIT; with COMMIT 0 a dry run
+   that changes nothing. A dry run holds a VC its head takes for the cycle,
+   even when that head is also a tail, so it can fall short of the real run
+   for an interface of several packets at once and one-flit packets. */
+static int inject(flit_net *n, int e, long t, int limit, int commit)
+{
+    flit_ep *E = &n->e[e];
+    int vcs = n->vcs, sent = 0, last = -1, lastvc = E->last_vc, ntent = 0;
+    long taken = 0, base = (long)E->inj * vcs;
+    unsigned char *use = n->inuse + base;
+    const int *occ = n->occ + base;
+    for (int i = 0; i < E->lanes && sent < limit; i++) {
+        int k = E->lane_rr + i < E->lanes ? E->lane_rr + i : E->lane_rr + i - E->lanes;
+        int ln = E->lane0 + k, vc = n->lane_vc[ln];
+        if (n->lane_pkt[ln] < 0) {
+            if (taken >= E->ready_packets)
+                continue;
+            taken++;
+            vc = -1;
+            if (commit) {
+                n->lane_pkt[ln] = take_packet(n, e);
+                n->lane_flit[ln] = 0;
+                n->lane_vc[ln] = -1;
+                n->dirty = 1;
+            }
+        }
+        if (vc < 0) {
+            for (int j = 1; j <= vcs && vc < 0; j++) {
+                int v = lastvc < 0 ? 0 : (lastvc + j) % vcs;
+                if (!use[v] && occ[v] < n->vcbuf)
+                    vc = v;
+            }
+            if (vc < 0)
+                continue;
+            lastvc = vc;
+            if (!commit) {
+                use[vc] = 2;
+                n->lane_tent[E->lane0 + ntent++] = vc;
+            }
+        } else if (occ[vc] >= n->vcbuf) {
+            continue;
+        }
+        sent++;
+        last = k;
+        if (commit)
+            send_flit(n, e, ln, vc, t);
+    }
+    for (int i = 0; i < ntent; i++)
+        use[n->lane_tent[E->lane0 + i]] = 0;
+    if (commit && last >= 0)
+        E->lane_rr = last + 1 == E->lanes ? 0 : last + 1;
+    return sent;
+}
+
+int flit_ni_wants(flit_net *n, int e, long t)
+{
+    return inject(n, e, t, n->e[e].lanes, 0);
+}
+
+void flit_ni_credits(flit_net *n, int e, long t)
+{
+    flit_ep *E = &n->e[e];
+    if (!E->pending || !flit_due(n, E->due, t))
+        return;
+    credit_ring *q = &n->l[E->inj].cr;
+    while (q->n && q->s[q->head].at == t) {
+        n->occ[(long)E->inj * n->vcs + q->s[q->head].vc]--;
+        q->head = (q->head + 1) & q->mask;
+        q->n--;
+        E->pending--;
+        n->dirty = 1;
+    }
+}
+
+static void eject(flit_net *n, int e, uint32_t w, long t)
+{
+    n->e[e].ej_flits++;
+    int pk = FW_PKT(w), m = n->pkt[pk].msg;
+    if (--n->pkt[pk].left == 0)
+        n->pkt_free[n->npkt_free++] = pk;
+    if (++n->msg[m].ejected == n->msg[m].flits)
+        flit_msg_done(n, m, t);
+}
+
+void flit_ni_step(flit_net *n, int e, long t)
+{
+    flit_ep *E = &n->e[e];
+    flit_ring *q = &n->l[E->ej].fr;
+    int due = E->pending && flit_due(n, E->due, t);
+    E->due &= ~(1ULL << (t & 63));
+    while (due && q->n && q->s[q->head].at == t) {
+        flit_slot s = q->s[q->head];
+        q->head = (q->head + 1) & q->mask;
+        q->n--;
+        E->pending--;
+        eject(n, e, s.w, t);
+        flit_push_credit(n, E->ej, t, s.vc);
+        n->dirty = 1;
+    }
+    int limit = E->lanes;
+    const flit_link *J = &n->l[E->inj];
+    if (J->bucket >= 0) {
+        int tok = flit_bucket_tokens(&n->buckets[J->bucket], t);
+        if (tok < limit)
+            limit = tok;
+        if (!limit) {
+            if (inject(n, e, t, E->lanes, 0))
+                n->dirty = 1; /* held back by the bucket alone */
+            return;
+        }
+    }
+    int sent = inject(n, e, t, limit, 1);
+    if (sent && J->bucket >= 0) {
+        flit_bucket_spend(&n->buckets[J->bucket], t, sent);
+        E->inj_at = t;
+    }
+}
+
+long flit_ni_next(const flit_net *n, int e)
+{
+    const flit_ep *E = &n->e[e];
+    const credit_ring *c = &n->l[E->inj].cr;
+    const flit_ring *f = &n->l[E->ej].fr;
+    long nx = LONG_MAX;
+    if (c->n)
+        nx = c->s[c->head].at;
+    if (f->n && f->s[f->head].at < nx)
+        nx = f->s[f->head].at;
+    return nx;
+}

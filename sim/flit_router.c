@@ -1,0 +1,468 @@
+/* flit_router.c - one cycle of one input-queued router, as BookSim's
+ * IQRouter steps it: flits and credits that arrive this cycle, then VC
+ * allocation, then switch allocation and traversal.
+ *
+ * A head flit at the front of its input VC at cycle c (it arrived then, or
+ * the tail before it left at c - 1) gets its output port by XY routing and
+ * may bid for VC allocation from c + d_rc. VA is iSLIP with one iteration
+ * over input VCs and output VCs: every waiting head requests every free VC
+ * of its output port; each output VC grants the requester nearest after
+ * its pointer, each input VC accepts the grant nearest after its own, and
+ * only accepted pairs move the pointers (past each other). A head that won
+ * at v may bid for the switch from v + d_va. SA is iSLIP with one
+ * iteration over ports: an input's VCs that hold a flit, own an output VC
+ * with a credit for it, and whose output may move a flit this cycle, each
+ * put in the input's request for their output unless a VC nearer after the
+ * input's round-robin offset already did; outputs grant, inputs accept,
+ * pointers move as in VA, and a winning VC moves the input's offset past
+ * it. The flit leaves its buffer at once (its credit goes upstream now), is
+ * on the output channel d_st cycles later, and a tail frees its output VC
+ * (BookSim's wait_for_tail_credit = 0). A port of speedup k may grant or
+ * accept up to k times a cycle; for k = 1 this is iSLIP exactly.
+ *
+ * Each input port keeps a bit set of its VCs that may bid for the switch
+ * now (active, a flit, a credit), kept as those change, so allocation
+ * visits only them. When a router's ports and a port's VCs each fit a
+ * 64-bit word (flit_net.fast), allocation and arrivals work on single
+ * words; otherwise on sets of several words, to the same result. */
+#include <assert.h>
+#include <limits.h>
+#include "flit_int.h"
+
+static int route(const flit_net *n, int r, int pkt)
+{
+    const flit_pkt *p = &n->pkt[pkt];
+    if (p->dst_router == r)
+        return p->dst_port;
+    int dx = p->dst_router % n->width - n->r[r].x;
+    if (dx)
+        return dx > 0 ? 0 : 1;
+    return p->dst_router / n->width > n->r[r].y ? 2 : 3;
+}
+
+/* Whether input VC (IP, V) may bid for the switch: it owns an output VC,
+   holds a flit, and has a credit for it. */
+static void update_elig(flit_net *n, int ip, int v)
+{
+    long iv = (long)ip * n->vcs + v;
+    const flit_ivc *c = &n->ivc[iv];
+    fb_put(n->port_elig + (long)ip * n->wv, v,
+           c->state == VC_ACTIVE && c->count && n->occ[(long)c->olink * n->vcs + c->ovc] < n->vcbuf);
+}
+
+/* The head at the front of input VC (IP, V) since cycle FRONT. */
+static void start_head(flit_net *n, int r, int ip, int v, long front)
+{
+    flit_router *R = &n->r[r];
+    long iv = (long)ip * n->vcs + v;
+    flit_ivc *c = &n->ivc[iv];
+    uint32_t w = n->buf[iv * n->vcbuf + c->head];
+    assert(w & FW_HEAD);
+    c->state = VC_WAIT_VA;
+    c->out = n->iv_out[iv] = route(n, r, FW_PKT(w));
+    c->olink = n->port_out[R->port0 + c->out];
+    c->ready = front + n->d_rc;
+    n->va[(long)R->port0 * n->vcs + R->nva++] = (ip - R->port0) * n->vcs + v;
+}
+
+static void vc_push(flit_net *n, int r, int ip, int v, uint32_t w, long t)
+{
+    long iv = (long)ip * n->vcs + v;
+    flit_ivc *c = &n->ivc[iv];
+    assert(c->count < n->vcbuf);
+    int slot = c->head + c->count;
+    if (slot >= n->vcbuf)
+        slot -= n->vcbuf;
+    n->buf[iv * n->vcbuf + slot] = w;
+    if (c->count++ == 0) {
+        n->r[r].nfull++;
+        if (c->state == VC_ACTIVE)
+            update_elig(n, ip, v);
+    }
+    if (c->state == VC_IDLE)
+        start_head(n, r, ip, v, t);
+}
+
+/* Input port IP's flits and output port IP's credits arriving at T; 1 when
+   its rings are then empty. */
+static int port_arrivals(flit_net *n, int r, int ip, long t, int *rings_left)
+{
+    flit_router *R = &n->r[r];
+    int empty_in = 1, empty_cr = 1;
+    flit_ring *q = n->port_fr[ip];
+    if (q) {
+        while (q->n && q->s[q->head].at == t) {
+            flit_slot s = q->s[q->head];
+            q->head = (q->head + 1) & q->mask;
+            q->n--;
+            R->pending--;
+            vc_push(n, r, ip, s.vc, s.w, t);
+            n->dirty = 1;
+        }
+        empty_in = !q->n;
+    }
+    credit_ring *c = n->port_cr[ip];
+    if (c) {
+        int l = n->port_out[ip], vcs = n->vcs;
+        while (c->n && c->s[c->head].at == t) {
+            long k = (long)l * vcs + c->s[c->head].vc;
+            /* the owner of a VC with no credit left may bid again */
+            if (n->occ[k]-- == n->vcbuf && n->inuse[k])
+                update_elig(n, n->owner[k] / vcs, n->owner[k] % vcs);
+            c->head = (c->head + 1) & c->mask;
+            c->n--;
+            R->pending--;
+            n->dirty = 1;
+        }
+        empty_cr = !c->n;
+    }
+    rings_left[0] = !empty_in;
+    rings_left[1] = !empty_cr;
+    return empty_in && empty_cr;
+}
+
+static void arrivals(flit_net *n, int r, long t)
+{
+    flit_router *R = &n->r[r];
+    int left[2];
+    if (!n->fast) {
+        for (int p = 0; p < R->nports; p++)
+            port_arrivals(n, r, R->port0 + p, t, left);
+        return;
+    }
+    /* only the ports whose rings hold something */
+    for (uint64_t b = R->ring_in | R->ring_cr; b; b &= b - 1) {
+        int p = __builtin_ctzll(b);
+        port_arrivals(n, r, R->port0 + p, t, left);
+        if (!left[0])
+            R->ring_in &= ~(1ULL << p);
+        if (!left[1])
+            R->ring_cr &= ~(1ULL << p);
+    }
+}
+
+static void va(flit_net *n, int r, long t)
+{
+    flit_router *R = &n->r[r];
+    int vcs = n->vcs, nv = R->nports * vcs, nt = 0;
+    long base = (long)R->port0 * vcs;
+    int *list = n->va + base, *best = n->va_best, *bestd = n->va_bestd;
+    /* grants: each free output VC to its requester nearest after its pointer */
+    for (int i = 0; i < R->nva; i++) {
+        int lv = list[i];
+        const flit_ivc *c = &n->ivc[base + lv];
+        if (c->ready > t || !n->nfree[c->olink])
+            continue;
+        int op = R->port0 + c->out;
+        const unsigned char *use = n->inuse + (long)c->olink * vcs;
+        const int *gp = n->va_gptr + (long)op * vcs;
+        for (int ov = 0; ov < vcs; ov++) {
+            if (use[ov])
+                continue;
+            int k = c->out * vcs + ov, d = lv - gp[ov];
+            if (d < 0)
+                d += nv;
+            if (best[k] < 0)
+                n->va_touched[nt++] = k;
+            else if (d >= bestd[k])
+                continue;
+            best[k] = lv;
+            bestd[k] = d;
+        }
+    }
+    if (!nt)
+        return;
+    /* accepts: each input VC takes its grant nearest after its pointer */
+    for (int i = 0; i < R->nva;) {
+        int lv = list[i], pick = -1, pd = 0;
+        flit_ivc *c = &n->ivc[base + lv];
+        if (c->ready <= t && n->nfree[c->olink]) {
+            int ap = n->va_aptr[base + lv];
+            for (int k = c->out * vcs; k < (c->out + 1) * vcs; k++) {
+                if (best[k] != lv)
+                    continue;
+                int d = k - ap;
+                if (d < 0)
+                    d += nv;
+                if (pick < 0 || d < pd) {
+                    pick = k;
+                    pd = d;
+                }
+            }
+        }
+        if (pick < 0) {
+            i++;
+            continue;
+        }
+        int op = R->port0 + c->out, ov = pick - c->out * vcs;
+        long k = (long)c->olink * vcs + ov;
+        n->inuse[k] = 1;
+        n->owner[k] = (int)(base + lv);
+        n->nfree[c->olink]--;
+        n->va_gptr[(long)op * vcs + ov] = lv + 1 == nv ? 0 : lv + 1;
+        n->va_aptr[base + lv] = pick + 1 == nv ? 0 : pick + 1;
+        c->state = VC_ACTIVE;
+        c->ovc = ov;
+        /* it bids for the switch d_va cycles on: now, or after this cycle's SA */
+        if (n->d_va)
+            n->fresh[n->nfresh++] = (int)(base + lv);
+        else
+            update_elig(n, (int)((base + lv) / vcs), (int)((base + lv) % vcs));
+        list[i] = list[--R->nva];
+        n->dirty = 1;
+    }
+    for (int k = 0; k < nt; k++)
+        best[n->va_touched[k]] = -1;
+}
+
+/* Flits output O may move this cycle: its speedup, or what its bucket
+   holds; into a shared endpoint, less what the interface claims when its
+   injection spent the bucket less recently. */
+static int out_cap(flit_net *n, int r, int o, long t)
+{
+    const flit_link *L = &n->l[n->port_out[n->r[r].port0 + o]];
+    if (L->bucket < 0)
+        return L->speedup;
+    int tok = flit_bucket_tokens(&n->buckets[L->bucket], t);
+    if (L->rx_end >= 0 && n->e[L->rx_end].shared) {
+        const flit_ep *E = &n->e[L->rx_end];
+        if (E->inj_at <= E->ej_at && tok > 0) {
+            int w = flit_ni_wants(n, L->rx_end, t);
+            tok -= w < tok ? w : tok;
+        }
+    }
+    int c = tok < L->speedup ? tok : L->speedup;
+    if (c <= 0)
+        n->dirty = 1; /* a flit waits for the bucket, which fills by the cycle */
+    return c;
+}
+
+/* Input port IP's VC V crosses to its output. */
+static void move(flit_net *n, int r, int ip, int v, long t)
+{
+    flit_router *R = &n->r[r];
+    int vcs = n->vcs;
+    long iv = (long)ip * vcs + v;
+    flit_ivc *c = &n->ivc[iv];
+    int l = c->olink;
+    flit_link *L = &n->l[l];
+    uint32_t w = n->buf[iv * n->vcbuf + c->head];
+    if (++c->head == n->vcbuf)
+        c->head = 0;
+    if (--c->count == 0)
+        R->nfull--;
+    flit_push_credit(n, n->port_in[ip], t, v);
+    flit_push_flit(n, l, t, n->d_st, c->ovc, w);
+    n->occ[(long)l * vcs + c->ovc]++;
+    if (L->bucket >= 0) {
+        flit_bucket_spend(&n->buckets[L->bucket], t, 1);
+        if (L->rx_end >= 0)
+            n->e[L->rx_end].ej_at = t;
+    }
+    n->port_off[ip] = v + 1 == vcs ? 0 : v + 1;
+    if (w & FW_TAIL) {
+        n->inuse[(long)l * vcs + c->ovc] = 0;
+        n->nfree[l]++;
+        if (c->count)
+            start_head(n, r, ip, v, t + 1);
+        else
+            c->state = VC_IDLE;
+    }
+    update_elig(n, ip, v);
+    n->dirty = 1;
+}
+
+/* The bits of M from bit FROM up, then those below it: a word's members in
+   round-robin order are PART[0]'s then PART[1]'s. */
+static inline void rr_split(uint64_t m, int from, uint64_t part[2])
+{
+    uint64_t up = ~0ULL << from;
+    part[0] = m & up;
+    part[1] = m & ~up;
+}
+
+/* Switch allocation on single words: a router's ports and a port's VCs. */
+static void sa_fast(flit_net *n, int r, long t)
+{
+    flit_router *R = &n->r[r];
+    int vcs = n->vcs, np = R->nports, p0 = R->port0, *req = n->sa_req;
+    uint64_t reqm[64], grm[64], outs = 0, ins = 0, capped = 0, asked, part[2];
+    int capv[64], accp[64], accd[64];
+    /* requests: per input and output, the eligible VC nearest after the input's offset */
+    for (int p = 0; p < np; p++) {
+        uint64_t m = n->port_elig[p0 + p];
+        if (!m)
+            continue;
+        const int *vo = n->iv_out + (long)(p0 + p) * vcs;
+        asked = 0;
+        rr_split(m, n->port_off[p0 + p], part);
+        for (int h = 0; h < 2; h++)
+            for (uint64_t b = part[h]; b; b &= b - 1) {
+                int v = __builtin_ctzll(b), o = vo[v];
+                uint64_t ob = 1ULL << o;
+                if (asked & ob)
+                    continue;
+                asked |= ob;
+                if (!(capped & ob)) {
+                    capped |= ob;
+                    capv[o] = n->port_cap[p0 + o] ? n->port_cap[p0 + o] : out_cap(n, r, o, t);
+                }
+                if (!capv[o])
+                    continue;
+                req[p * np + o] = v;
+                if (!(outs & ob)) {
+                    outs |= ob;
+                    reqm[o] = 0;
+                }
+                reqm[o] |= 1ULL << p;
+            }
+    }
+    /* grants: each output to the requesting inputs nearest after its pointer */
+    for (uint64_t ob = outs; ob; ob &= ob - 1) {
+        int o = __builtin_ctzll(ob), c = capv[o];
+        accp[o] = -1;
+        rr_split(reqm[o], n->port_gptr[p0 + o], part);
+        for (int h = 0; h < 2 && c; h++)
+            for (uint64_t b = part[h]; b && c; b &= b - 1, c--) {
+                int p = __builtin_ctzll(b);
+                if (!(ins >> p & 1)) {
+                    ins |= 1ULL << p;
+                    grm[p] = 0;
+                }
+                grm[p] |= 1ULL << o;
+            }
+    }
+    /* accepts: each input takes the grants nearest after its pointer */
+    for (uint64_t ib = ins; ib; ib &= ib - 1) {
+        int p = __builtin_ctzll(ib), ip = p0 + p, c = n->port_speedup[ip], last = 0;
+        rr_split(grm[p], n->port_aptr[ip], part);
+        for (int h = 0; h < 2 && c; h++)
+            for (uint64_t b = part[h]; b && c; b &= b - 1, c--) {
+                int o = __builtin_ctzll(b);
+                move(n, r, ip, req[p * np + o], t);
+                /* the output's pointer goes past the furthest input it served */
+                int d = p - n->port_gptr[p0 + o];
+                if (d < 0)
+                    d += np;
+                if (accp[o] < 0 || d > accd[o]) {
+                    accp[o] = p;
+                    accd[o] = d;
+                }
+                last = o;
+            }
+        n->port_aptr[ip] = last + 1 == np ? 0 : last + 1;
+    }
+    for (uint64_t ob = outs; ob; ob &= ob - 1) {
+        int o = __builtin_ctzll(ob);
+        if (accp[o] >= 0)
+            n->port_gptr[p0 + o] = accp[o] + 1 == np ? 0 : accp[o] + 1;
+    }
+}
+
+/* Switch allocation on sets of several words, as sa_fast. */
+static void sa_words(flit_net *n, int r, long t)
+{
+    flit_router *R = &n->r[r];
+    int vcs = n->vcs, np = R->nports, wv = n->wv, wp = n->wp, nouts = 0, nins = 0;
+    int *req = n->sa_req, *cap = n->sa_cap, *list = n->sa_list;
+    for (int p = 0; p < np; p++) {
+        int ip = R->port0 + p;
+        const flit_bits *m = n->port_elig + (long)ip * wv;
+        int k = fb_empty(m, wv) ? 0 : fb_list(m, wv, n->port_off[ip], vcs, list);
+        for (int i = 0; i < k; i++) {
+            int o = n->iv_out[(long)ip * vcs + list[i]];
+            flit_bits *rq = n->sa_reqm + (long)o * wp;
+            if (fb_get(rq, p))
+                continue;
+            if (cap[o] < 0) {
+                cap[o] = out_cap(n, r, o, t);
+                n->sa_outs[nouts++] = o;
+            }
+            if (cap[o]) {
+                req[p * np + o] = list[i];
+                fb_put(rq, p, 1);
+            }
+        }
+    }
+    for (int i = 0; i < nouts; i++) {
+        int o = n->sa_outs[i];
+        n->sa_accp[o] = -1;
+        if (!cap[o])
+            continue;
+        int k = fb_list(n->sa_reqm + (long)o * wp, wp, n->port_gptr[R->port0 + o], cap[o], list);
+        for (int j = 0; j < k; j++) {
+            flit_bits *g = n->sa_grm + (long)list[j] * wp;
+            if (fb_empty(g, wp))
+                n->sa_ins[nins++] = list[j];
+            fb_put(g, o, 1);
+        }
+    }
+    for (int i = 0; i < nins; i++) {
+        int p = n->sa_ins[i], ip = R->port0 + p;
+        flit_bits *g = n->sa_grm + (long)p * wp;
+        int k = fb_list(g, wp, n->port_aptr[ip], n->port_speedup[ip], list);
+        for (int j = 0; j < k; j++) {
+            int o = list[j];
+            move(n, r, ip, req[p * np + o], t);
+            int d = p - n->port_gptr[R->port0 + o];
+            if (d < 0)
+                d += np;
+            if (n->sa_accp[o] < 0 || d > n->sa_accd[o]) {
+                n->sa_accp[o] = p;
+                n->sa_accd[o] = d;
+            }
+        }
+        n->port_aptr[ip] = list[k - 1] + 1 == np ? 0 : list[k - 1] + 1;
+        fb_clear(g, wp);
+    }
+    for (int i = 0; i < nouts; i++) {
+        int o = n->sa_outs[i];
+        if (n->sa_accp[o] >= 0)
+            n->port_gptr[R->port0 + o] = n->sa_accp[o] + 1 == np ? 0 : n->sa_accp[o] + 1;
+        fb_clear(n->sa_reqm + (long)o * wp, wp);
+        cap[o] = -1;
+    }
+}
+
+void flit_router_step(flit_net *n, int r, long t)
+{
+    flit_router *R = &n->r[r];
+    if (R->pending && flit_due(n, R->due, t)) {
+        R->due &= ~(1ULL << (t & 63));
+        arrivals(n, r, t);
+    }
+    n->nfresh = 0;
+    if (R->nva)
+        va(n, r, t);
+    if (R->nfull) {
+        if (n->fast)
+            sa_fast(n, r, t);
+        else
+            sa_words(n, r, t);
+    }
+    for (int i = 0; i < n->nfresh; i++)
+        update_elig(n, n->fresh[i] / n->vcs, n->fresh[i] % n->vcs);
+}
+
+long flit_router_next(const flit_net *n, int r, long t)
+{
+    const flit_router *R = &n->r[r];
+    long nx = LONG_MAX;
+    for (int p = 0; p < R->nports; p++) {
+        int ip = R->port0 + p;
+        const flit_ring *q = n->port_fr[ip];
+        const credit_ring *c = n->port_cr[ip];
+        if (q && q->n && q->s[q->head].at < nx)
+            nx = q->s[q->head].at;
+        if (c && c->n && c->s[c->head].at < nx)
+            nx = c->s[c->head].at;
+    }
+    /* heads still in route computation; those past it wait on a tail here */
+    const int *list = n->va + (long)R->port0 * n->vcs;
+    for (int i = 0; i < R->nva; i++) {
+        long ready = n->ivc[(long)R->port0 * n->vcs + list[i]].ready;
+        if (ready >= t && ready < nx)
+            nx = ready;
+    }
+    return nx;
+}
