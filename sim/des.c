@@ -7,7 +7,7 @@
 #include <xbt/log.h>
 #include "des_int.h"
 
-static void engine_init(const eval_opts *o, const nop_level *level)
+void des_engine_init(const eval_opts *o, const nop_level *level)
 {
     if (!o->verbose) {
         xbt_log_control_set("root.thresh:critical");
@@ -27,7 +27,8 @@ static void engine_init(const eval_opts *o, const nop_level *level)
 #endif
     int argc = (int)(sizeof argv / sizeof argv[0]) - 1;
     simgrid_init(&argc, argv);
-    level->configure();
+    if (level->configure)
+        level->configure();
     /* events closer than this merge: the default, 1 ns, is half a cycle at
        500 MHz; 0.1 ps is far below any modelled time and still above the
        rounding of clock values up to minutes */
@@ -43,7 +44,7 @@ static int simulate(des_ctx *c, res_result *r, err_t *e)
     int rc = des_write_platform(c, path, sizeof path, e);
     if (rc)
         return rc;
-    engine_init(c->o, c->level);
+    des_engine_init(c->o, c->level);
     simgrid_load_platform(path);
     unlink(path);
     char name[32];
@@ -51,6 +52,8 @@ static int simulate(des_ctx *c, res_result *r, err_t *e)
         des_host_name(c, h, name, sizeof name);
         c->hosts[h] = sg_host_by_name(name);
     }
+    if ((rc = c->level->open(c->p, c->hosts, &c->net, e)))
+        return rc;
     for (int i = 0; i < c->pl->nsegs + c->nflows; i++)
         c->party[i].waiting_on = -1; /* actors of later windows: nobody waits yet */
     c->done = sg_sem_init(0);
@@ -108,12 +111,15 @@ int des_simulate(const plat_t *p, const scn_t *scn, const sched_t *s, const plan
         plan_free(&own);
         return err_internal(e, "out of memory");
     }
-    des_ctx c = {.p = p, .scn = scn, .pl = pl, .o = o, .level = o->nop ? o->nop : nop_level_find(NULL)};
+    des_ctx c = {.p = p, .scn = scn, .pl = pl, .o = o, .level = o->nop ? o->nop : nop_level_find(p->nop.model)};
+    if (!c.level)
+        c.level = nop_level_find(NULL);
     rc = check_plan(p, s, r, pl, e);
     if (!rc)
         rc = simulate(&c, r, e);
     if (!rc) {
         r->simulated = 1;
+        snprintf(r->nop, sizeof r->nop, "%s", c.level->name);
         res_finish(r, scn);
         if (des_input_causes(&c, r))
             rc = err_internal(e, "out of memory collecting the simulation's figures");

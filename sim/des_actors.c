@@ -5,9 +5,8 @@
  * its outputs on. Two segments on one chiplet share its speed.
  *
  * One mover actor per stream of bytes (an edge to another chiplet, a DRAM
- * read, a DRAM write) carries one mini-batch after another with
- * sg_host_sendto: no rendez-vous holds the bytes back, and the mover
- * measures each transfer where it happens. Two buffers at each end bound a
+ * read, a DRAM write) carries one mini-batch after another through the
+ * network level (nop.h), and measures each transfer where it happens. Two buffers at each end bound a
  * stream to two mini-batches in flight: the L2 double buffer that lets
  * mini-batch i+1 move while i is computed, and the back-pressure that
  * stalls a producer whose consumer lags. A transfer occupies its links from
@@ -62,10 +61,10 @@ static void block(des_party *pt, int flow)
     sg_actor_suspend(pt->actor);
 }
 
-/* Mini-batch I of F has reached its consumer. */
-static int arrived(const des_flow *f, long i)
+/* Mini-batch I of F has reached its consumer, or will at a known time. */
+static int arrived(const des_ctx *c, const des_flow *f, long i)
 {
-    return (f->moved ? f->moved_n : f->produced) > i;
+    return f->moved ? f->moved_n > i && des_arrival(c, f, i) >= 0 : f->produced > i;
 }
 
 /* The producer of F has a free output buffer for mini-batch I: the one of
@@ -102,7 +101,7 @@ static void wait_inputs(des_ctx *c, int si, const int *ids, int n, long i)
     for (int k = 0; k < n; k++) {
         const des_flow *f = &c->flows[ids[k]];
         rt->wait_flow = ids[k];
-        while (!arrived(f, i))
+        while (!arrived(c, f, i))
             block(seg_party(c, si), ids[k]);
         if (f->moved && now() < des_arrival(c, f, i))
             sg_actor_sleep_until(des_arrival(c, f, i));
@@ -158,19 +157,31 @@ static void seg_main(int argc, char **argv)
     sg_sem_release(c->done);
 }
 
+/* The network's word that transfer X's bytes are through: from here on
+   its arrival is known to whoever waits for it. */
+static void xfer_arrived(void *arg, double t)
+{
+    des_xfer *x = arg;
+    des_ctx *c = x->ctx;
+    des_flow *f = &c->flows[x->flow];
+    x->arrive = t + f->latency_s;
+    if (f->dst >= 0)
+        notify(seg_party(c, f->dst), x->flow);
+    notify(mover_party(c, x->flow), x->flow);
+}
+
 static void mover_main(int argc, char **argv)
 {
     (void)argc, (void)argv;
     des_party *me = sg_actor_self_get_data();
     des_ctx *c = me->ctx;
     des_flow *f = &c->flows[me->index];
-    sg_host_t from = c->hosts[f->from], to = c->hosts[f->to];
     for (long i = 0; i < f->n; i++) {
         while (!movable(f, i))
             block(me, me->index);
         des_xfer *x = &c->xfer[f->rec0 + i];
-        x->start = now();
-        sg_host_sendto(from, to, f->bytes);
+        *x = (des_xfer){.start = now(), .arrive = -1, .ctx = c, .flow = me->index};
+        c->level->send(c->net, f->from, f->to, f->bytes, xfer_arrived, x);
         x->end = now();
         f->moved_n = i + 1;
         if (f->dst >= 0)
@@ -178,8 +189,11 @@ static void mover_main(int argc, char **argv)
         if (f->src >= 0)
             notify(seg_party(c, f->src), me->index);
     }
-    if (f->dst < 0 && f->n > 0)
-        sg_actor_sleep_until(des_arrival(c, f, f->n - 1)); /* the window ends when DRAM has it */
+    if (f->dst < 0 && f->n > 0) { /* the window ends when DRAM has it */
+        while (des_arrival(c, f, f->n - 1) < 0)
+            block(me, me->index);
+        sg_actor_sleep_until(des_arrival(c, f, f->n - 1));
+    }
     sg_sem_release(c->done);
 }
 

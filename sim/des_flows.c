@@ -29,7 +29,7 @@ static int add_flow(des_ctx *c, flow_kind kind, int src, int dst, int dram, doub
     f->route0 = c->nflows * route_cap;
     if (f->moved) {
         f->nroute = nop_route(c->p, f->from, f->to, c->route + f->route0);
-        f->latency_s = nop_route_latency(c->p, c->route + f->route0, f->nroute);
+        f->latency_s = c->level->latency(c->p, c->route + f->route0, f->nroute);
         f->rec0 = c->nxfer;
         c->nxfer += f->n;
     }
@@ -122,6 +122,8 @@ int des_build_flows(des_ctx *c)
 
 void des_ctx_free(des_ctx *c)
 {
+    if (c->net)
+        c->level->close(c->net);
     free(c->flows);
     free(c->ins);
     free(c->outs);

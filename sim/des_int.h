@@ -37,11 +37,14 @@ typedef struct {
     long produced, moved_n, consumed; /* mini-batches computed, carried, used up */
 } des_flow;
 
-typedef struct {
-    double start, end;     /* the bytes flow; they arrive a route latency after END */
-} des_xfer;
-
 struct des_ctx;
+
+typedef struct {
+    double start, end;     /* the bytes leave their source */
+    double arrive;         /* they are at the other end; -1 until the network says */
+    struct des_ctx *ctx;   /* for the network's word that they arrived */
+    int flow;
+} des_xfer;
 
 /* An actor (a segment or a flow's mover): its data, and which flow it
    waits for, if any: only news of that flow wakes it. */
@@ -69,6 +72,7 @@ typedef struct des_ctx {
     const plan_t *pl;
     const eval_opts *o;
     const nop_level *level;
+    nop_net *net;          /* the level's state, once the platform is loaded */
     int nhosts;
     sg_host_t *hosts;
     int nflows;
@@ -87,11 +91,14 @@ typedef struct des_ctx {
     sg_sem_t done;         /* one release per actor that ended */
 } des_ctx;
 
-/* When the bytes of transfer I of F are at the other end. */
+/* When the bytes of transfer I of F are at the other end (once known). */
 static inline double des_arrival(const des_ctx *c, const des_flow *f, long i)
 {
-    return c->xfer[f->rec0 + i].end + f->latency_s;
+    return c->xfer[f->rec0 + i].arrive;
 }
+
+/* des.c: SimGrid started and set up for LEVEL (once per process). */
+void des_engine_init(const eval_opts *o, const nop_level *level);
 
 /* des_flows.c: the flows of C's plan and the lists of each segment. */
 int des_build_flows(des_ctx *c);

@@ -48,8 +48,9 @@ static int write_xml(const des_ctx *c, FILE *fp)
         double speed = h < p->nchiplets ? p->chiplets[h].clock_hz : 1.0;
         fprintf(fp, "<host id=\"%s\" speed=\"%.17gf\"/>\n", name, speed);
     }
-    c->level->write_links(fp, p);
-    for (int a = 0; a < n; a++)
+    if (c->level->write_links)
+        c->level->write_links(fp, p);
+    for (int a = 0; c->level->write_links && a < n; a++)
         for (int b = 0; b < n; b++) {
             if (!used[a * n + b])
                 continue;

@@ -15,8 +15,8 @@
 
 typedef struct {
     const char *platform, *schedule, *workload, *scenario, *trace, *output, *objective;
-    const char *dataflow, *chiplet, *baseline, *strategy;
-    long pes, batch, validate, jobs, seed, steps;
+    const char *dataflow, *chiplet, *baseline, *strategy, *nop, *pattern;
+    long pes, batch, validate, jobs, seed, steps, packets, packet_flits, hotspot;
     int json, verbose;
 } opts_t;
 
@@ -28,29 +28,44 @@ static const char *const usage_text[] = {
     "usage: mcmsim estimate -p PLATFORM -s SCHEDULE [--json]\n"
     "Closed-form latency, throughput and energy of a schedule (SCAR's model, contention ignored).\n",
     "simulate",
-    "usage: mcmsim simulate -p PLATFORM -s SCHEDULE [--json] [--trace FILE.json] [--verbose]\n"
+    "usage: mcmsim simulate -p PLATFORM -s SCHEDULE [--nop flow|packet] [--json] [--trace FILE.json]\n"
+    "                       [--verbose]\n"
     "Discrete-event simulation of a schedule on SimGrid: link and DRAM contention, shared\n"
-    "chiplets and pipeline stalls included. --trace writes a Chrome trace (open in Perfetto).\n",
+    "chiplets and pipeline stalls included. --trace writes a Chrome trace (open in Perfetto).\n"
+    "--nop: the network's fidelity level (default: the platform's [nop] model, else flow):\n"
+    "flow = fluid flows sharing links max-min fairly; packet = packets of flits through\n"
+    "input-queued routers with virtual channels and credits.\n",
     "compare",
-    "usage: mcmsim compare -p PLATFORM -s SCHEDULE [--json]\n"
+    "usage: mcmsim compare -p PLATFORM -s SCHEDULE [--nop flow|packet] [--json]\n"
     "Estimate and simulation side by side per model, window and segment, with the relative\n"
     "error and the cause the simulation shows for each gap.\n",
     "search",
     "usage: mcmsim search -p PLATFORM -m SCENARIO [--objective latency|throughput|energy|edp]\n"
-    "                     [--validate K] [-j N] [--seed S] [--steps N] [-o BEST.ini] [--json]\n"
+    "                     [--validate K] [-j N] [--seed S] [--steps N] [--nop flow|packet]\n"
+    "                     [-o BEST.ini] [--json]\n"
     "       mcmsim search -p PLATFORM -m SCENARIO --baseline monolithic-os|standalone|simba ...\n"
     "Finds a schedule for the scenario: candidates ranked by the closed-form estimate, the\n"
     "best K (default 8) simulated, -j at a time (default: all cores), the winner chosen on\n"
     "simulated figures. --baseline builds and simulates one of the field's baselines instead.\n"
     "-o writes the chosen schedule (loadable by simulate). Default objective: edp. --steps: annealing\n"
     "steps where allocations are too many to enumerate (default 1500).\n"
-    "--strategy exhaustive|anneal|auto: how chiplet allocations are explored (default auto).\n",
+    "--strategy exhaustive|anneal|auto: how chiplet allocations are explored (default auto).\n"
+    "--nop: the network level of the simulations (see simulate --help).\n",
     "run",
-    "usage: mcmsim run [--objective O] [-j N] [--strategy S] [--json]\n"
+    "usage: mcmsim run [--objective O] [-j N] [--strategy S] [--nop flow|packet] [--json]\n"
     "The seed paper's experiment (what `make run` does): search GPT-2 small + ResNet-50 on\n"
     "platforms/het-2x2.ini, simulate it and the baselines (monolithic OS on\n"
     "platforms/mono-os.ini, standalone and Simba-like on het-2x2), print the comparison.\n"
     "Run from the repository root.\n",
+    "traffic",
+    "usage: mcmsim traffic -p PLATFORM --pattern P [--packets N] [--packet-flits F] [--seed S]\n"
+    "                      [--hotspot NODE] [--nop flow|packet] [--json]\n"
+    "The NoP alone under synthetic traffic, in batch mode: every router (node x + W*y) sends\n"
+    "N packets (default 1000) of F flits (default 16); prints the drain time, each source's\n"
+    "finish time and each link's load. Patterns (BookSim's): uniform, transpose, bitcomp,\n"
+    "shuffle, neighbor, tornado, randperm (from --seed), perm:D0,D1,... (a destination per\n"
+    "node), hotspot (to node 0 or --hotspot NODE). flow: every source's bytes to each\n"
+    "destination as one fluid flow from time 0; packet: the flit-level router model.\n",
     NULL};
 
 /* The columns a paragraph filled at print time keeps within. */
@@ -122,7 +137,9 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         {"validate", required_argument, 0, 'V'}, {"seed", required_argument, 0, 'S'},
         {"baseline", required_argument, 0, 'L'}, {"help", no_argument, 0, 'h'},
         {"steps", required_argument, 0, 'A'},    {"strategy", required_argument, 0, 'G'},
-        {0, 0, 0, 0}};
+        {"nop", required_argument, 0, 'N'},      {"pattern", required_argument, 0, 'R'},
+        {"packets", required_argument, 0, 'K'},  {"packet-flits", required_argument, 0, 'F'},
+        {"hotspot", required_argument, 0, 'H'},  {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->batch = 1;
     o->validate = 8;
@@ -143,6 +160,11 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         case 'O': o->objective = optarg; break;
         case 'L': o->baseline = optarg; break;
         case 'G': o->strategy = optarg; break;
+        case 'N': o->nop = optarg; break;
+        case 'R': o->pattern = optarg; break;
+        case 'K': rc = parse_long_opt("packets", optarg, 1, &o->packets, e); break;
+        case 'F': rc = parse_long_opt("packet-flits", optarg, 1, &o->packet_flits, e); break;
+        case 'H': rc = parse_long_opt("hotspot", optarg, 0, &o->hotspot, e); break;
         case 'J': o->json = 1; break;
         case 'v': o->verbose = 1; break;
         case 'j': rc = parse_long_opt("jobs", optarg, 1, &o->jobs, e); break;
@@ -164,6 +186,15 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
 static int need(const char *val, const char *what, err_t *e)
 {
     return val ? ERR_OK : err_input(e, "missing %s", what);
+}
+
+/* --nop NAME as a level; *OUT stays NULL (the platform's) without it. */
+static int nop_option(const opts_t *o, const nop_level **out, err_t *e)
+{
+    *out = NULL;
+    if (o->nop && !(*out = nop_level_find(o->nop)))
+        return err_input(e, "--nop: '%s' is not a network level (flow, packet)", o->nop);
+    return ERR_OK;
 }
 
 static int cmd_layers(const opts_t *o, err_t *e)
@@ -246,6 +277,10 @@ static int cmd_eval(const char *cmd, const opts_t *o, err_t *e)
     const char *names[2] = {"estimate", "simulate"};
     int first = strcmp(cmd, "simulate") == 0, last = strcmp(cmd, "estimate") == 0 ? 1 : 2;
     eval_opts eo = {.verbose = o->verbose, .timeline = o->trace != NULL};
+    if ((rc = nop_option(o, &eo.nop, e))) {
+        free_case(&k);
+        return rc;
+    }
     run_job jobs[2];
     memset(jobs, 0, sizeof jobs);
     for (int i = first; i < last; i++)
@@ -295,7 +330,7 @@ static int search_options(const opts_t *o, search_opts *so, err_t *e)
         so->strategy = o->strategy;
     }
     so->progress = isatty(2);
-    return ERR_OK;
+    return nop_option(o, &so->nop, e);
 }
 
 typedef struct {
@@ -339,7 +374,7 @@ static int cmd_search(const opts_t *o, err_t *e)
     memset(&r, 0, sizeof r);
     if (base >= 0) {
         rc = search_baseline(&p, &scn, (search_base)base, &so, &r.best, e);
-        eval_opts eo = {.verbose = o->verbose};
+        eval_opts eo = {.verbose = o->verbose, .nop = so.nop};
         if (!rc)
             rc = runner_one(eval_find("simulate"), &p, &scn, &r.best, NULL, &eo, &r.sim, e);
     } else {
@@ -363,8 +398,9 @@ static int run_baseline(const plat_t *p, const scn_t *scn, search_base kind, con
 {
     sched_t s;
     int rc = search_baseline(p, scn, kind, so, &s, e);
+    eval_opts eo = {.nop = so->nop};
     if (!rc)
-        rc = runner_one(eval_find("simulate"), p, scn, &s, NULL, NULL, sim, e);
+        rc = runner_one(eval_find("simulate"), p, scn, &s, NULL, &eo, sim, e);
     sched_free(&s);
     return rc;
 }
@@ -408,6 +444,32 @@ static int cmd_run(const opts_t *o, err_t *e)
     return rc;
 }
 
+static int cmd_traffic(const opts_t *o, err_t *e)
+{
+    int rc;
+    if ((rc = need(o->platform, "-p PLATFORM", e)) || (rc = need(o->pattern, "--pattern P", e)))
+        return rc;
+    trun_opts to = {.pattern = o->pattern,
+                    .hotspot = (int)o->hotspot,
+                    .seed = o->seed,
+                    .packets = o->packets ? o->packets : 1000,
+                    .packet_flits = o->packet_flits ? (int)o->packet_flits : 16,
+                    .verbose = o->verbose};
+    if ((rc = nop_option(o, &to.level, e)))
+        return rc;
+    plat_t p;
+    if ((rc = plat_load(o->platform, &p, e)))
+        return rc;
+    trun_result r;
+    if (!(rc = trun_run(&p, &to, &r, e))) {
+        if (rep_traffic(stdout, &p, o->pattern, &r, o->json))
+            rc = err_internal(e, "cannot write the report");
+        trun_free(&r);
+    }
+    plat_free(&p);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -437,6 +499,8 @@ int main(int argc, char **argv)
             rc = cmd_search(&o, &e);
         else if (strcmp(cmd, "run") == 0)
             rc = cmd_run(&o, &e);
+        else if (strcmp(cmd, "traffic") == 0)
+            rc = cmd_traffic(&o, &e);
         else
             rc = cmd_eval(cmd, &o, &e);
     }

@@ -44,10 +44,10 @@ int nop_route_cap(const plat_t *p)
 }
 
 /* X first, then Y: deadlock-free on a mesh, and what the field assumes. */
-static int mesh_route(const plat_t *p, int from, int to, int *out)
+int nop_mesh_route(const plat_t *p, int from_router, int to_router, int *out)
 {
-    int x = p->chiplets[from].x, y = p->chiplets[from].y;
-    int dx = p->chiplets[to].x, dy = p->chiplets[to].y, n = 0;
+    int x = from_router % p->width, y = from_router / p->width;
+    int dx = to_router % p->width, dy = to_router / p->width, n = 0;
     while (x != dx) {
         int dir = dx > x ? PLAT_EAST : PLAT_WEST;
         out[n++] = p->link_at[(y * p->width + x) * 4 + dir];
@@ -69,7 +69,8 @@ int nop_route(const plat_t *p, int from, int to, int *out)
     if (nop_is_dram(p, from))
         out[n++] = nop_dram_link(p, from - p->nchiplets);
     out[n++] = nop_port_link(p, from, PLAT_PORT_INJECT);
-    n += mesh_route(p, nop_router(p, from), nop_router(p, to), out + n);
+    const plat_chiplet *a = &p->chiplets[nop_router(p, from)], *b = &p->chiplets[nop_router(p, to)];
+    n += nop_mesh_route(p, a->x + p->width * a->y, b->x + p->width * b->y, out + n);
     out[n++] = nop_port_link(p, to, PLAT_PORT_EJECT);
     if (nop_is_dram(p, to))
         out[n++] = nop_dram_link(p, to - p->nchiplets);
@@ -146,7 +147,7 @@ double nop_link_energy_j(const plat_t *p, int l, double bytes)
 /* ---- fidelity levels ---- */
 
 /* The first is the default. */
-static const nop_level *const levels[] = {&nop_level_flow, NULL};
+static const nop_level *const levels[] = {&nop_level_flow, &nop_level_packet, NULL};
 
 const nop_level *nop_level_find(const char *name)
 {

@@ -14,6 +14,7 @@
 #define MCM_NOP_H
 
 #include <stdio.h>
+#include <simgrid/host.h>
 #include "platform.h"
 
 int nop_dram_endpoint(const plat_t *p, int d);
@@ -32,6 +33,8 @@ int nop_route_cap(const plat_t *p);
 /* The links from endpoint FROM to endpoint TO into OUT; returns how many.
    Zero when FROM == TO. */
 int nop_route(const plat_t *p, int from, int to, int *out);
+/* The mesh links alone between two routers (id x + width * y), XY. */
+int nop_mesh_route(const plat_t *p, int from_router, int to_router, int *out);
 /* Sum of the latencies of the N links of ROUTE, in route order. */
 double nop_route_latency(const plat_t *p, const int *route, int n);
 
@@ -50,22 +53,42 @@ void nop_transfer_energy(const plat_t *p, int from, int to, double bytes, double
    costs nothing of its own). */
 double nop_link_energy_j(const plat_t *p, int l, double bytes);
 
-/* How the simulation models the network. A level writes the links of the
-   SimGrid platform (named by nop_link_id) and sets the engine's network
-   model; the simulation does the rest the same way for every level. */
+/* How the simulation models the network, as CODES puts several network
+   models behind one API: the simulation asks a level to move bytes between
+   two endpoints from inside an actor, and does everything else (routes for
+   the link statistics, latencies, buffers) the same way for every level. */
+typedef struct nop_net nop_net; /* a level's state during one simulation */
+typedef void (*nop_arrived_fn)(void *arg, double t);
+
 typedef struct {
     const char *name;
     const char *summary;
-    /* engine settings: after simgrid_init, before the platform is loaded */
+    /* engine settings: after simgrid_init, before the platform is loaded;
+       NULL: none */
     void (*configure)(void);
-    /* the <link> elements of the platform XML, one per plat_t link */
+    /* the <link> elements of the platform XML, one per plat_t link; NULL
+       when the level moves no bytes over SimGrid links (and the XML needs
+       no routes) */
     void (*write_links)(FILE *fp, const plat_t *p);
+    /* once the platform is loaded: HOSTS[ep] is endpoint EP's host */
+    int (*open)(const plat_t *p, const sg_host_t *hosts, nop_net **out, err_t *e);
+    /* in an actor: moves BYTES from endpoint FROM to TO (FROM != TO) and
+       returns once the last byte has left FROM; ARRIVED(ARG, T) is called,
+       from whichever actor, once the last byte is through the network at
+       time T (then `latency` follows): before send returns, or later */
+    void (*send)(nop_net *n, int from, int to, double bytes, nop_arrived_fn arrived, void *arg);
+    /* what passes between send's return and the bytes being at TO, for the
+       N links of ROUTE */
+    double (*latency)(const plat_t *p, const int *route, int n);
+    void (*close)(nop_net *n);
 } nop_level;
 
 /* The levels; each is defined in a file of its own (nop_flow.c, ...). */
-extern const nop_level nop_level_flow;
+extern const nop_level nop_level_flow, nop_level_packet;
 
-/* NULL when NAME is no level; NULL NAME gives the default (flow). */
+/* NULL when NAME is no level; NULL NAME gives the default (flow). A
+   simulation uses the level its options name, else the platform's [nop]
+   model. */
 const nop_level *nop_level_find(const char *name);
 /* The I-th level, NULL past the last: for listing them. */
 const nop_level *nop_level_at(int i);

@@ -14,9 +14,14 @@
  * The simulation adds the route latency (nop_route_latency) after the last
  * byte, as cut-through routing would. Exact where one link is the
  * bottleneck; optimistic where routers would block. */
+#include <stdlib.h>
 #include <simgrid/engine.h>
 #include <xbt/config.h>
 #include "nop.h"
+
+struct nop_net {
+    const sg_host_t *hosts;
+};
 
 static void flow_configure(void)
 {
@@ -39,9 +44,35 @@ static void flow_write_links(FILE *fp, const plat_t *p)
     }
 }
 
+static int flow_open(const plat_t *p, const sg_host_t *hosts, nop_net **out, err_t *e)
+{
+    (void)p;
+    if (!(*out = malloc(sizeof **out)))
+        return err_internal(e, "out of memory");
+    (*out)->hosts = hosts;
+    return ERR_OK;
+}
+
+/* No rendez-vous: the bytes leave at once and the caller measures them; a
+   fluid flow is through the network when its last byte has left. */
+static void flow_send(nop_net *n, int from, int to, double bytes, nop_arrived_fn arrived, void *arg)
+{
+    sg_host_sendto(n->hosts[from], n->hosts[to], bytes);
+    arrived(arg, simgrid_get_clock());
+}
+
+static void flow_close(nop_net *n)
+{
+    free(n);
+}
+
 const nop_level nop_level_flow = {
     .name = "flow",
     .summary = "fluid flows sharing each link max-min fairly (SimGrid CM02)",
     .configure = flow_configure,
     .write_links = flow_write_links,
+    .open = flow_open,
+    .send = flow_send,
+    .latency = nop_route_latency,
+    .close = flow_close,
 };

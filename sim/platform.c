@@ -85,6 +85,7 @@ void plat_nop_defaults(plat_nop *n)
     n->vc_buffer = 16;
     n->router_cycles = 4;
     n->link_cycles = 1;
+    n->packet_flits = 16;
 }
 
 /* Endpoint EP's port K: endpoints are chiplets, then DRAM channels (nop.h).
@@ -318,6 +319,7 @@ static int read_nop(cfg_file *f, plat_nop *n, err_t *e)
         {"vc_buffer", 1, 1 << 16, offsetof(plat_nop, vc_buffer)},
         {"router_cycles", 1, 1 << 10, offsetof(plat_nop, router_cycles)},
         {"link_cycles", 1, 1 << 10, offsetof(plat_nop, link_cycles)},
+        {"packet_flits", 1, 1 << 20, offsetof(plat_nop, packet_flits)},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         long v;

@@ -99,6 +99,7 @@ typedef struct {
     int vc_buffer;            /* flits per virtual-channel buffer */
     int router_cycles;        /* router pipeline per hop */
     int link_cycles;          /* wire delay per hop */
+    int packet_flits;         /* a transfer is cut into packets of this many flits */
 } plat_nop;
 
 typedef struct {
@@ -132,7 +133,8 @@ int plat_finish(plat_t *p, err_t *e);
    constants (SCAR, MAESTRO), for `mcmsim layers --dataflow D --pes N`. */
 int plat_single(plat_dataflow df, long pes, plat_t *p, err_t *e);
 
-/* The [nop] defaults: flow level; 32 B flits, 4 VCs of 16, 4 + 1 cycles a hop. */
+/* The [nop] defaults: flow level; 32 B flits, 4 VCs of 16, 4 + 1 cycles a
+   hop, packets of 16 flits (BookSim's defaults but the flit size). */
 void plat_nop_defaults(plat_nop *n);
 
 /* Default per-chiplet constants (500 MHz, MAESTRO energy proportions, ...). */

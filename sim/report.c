@@ -158,6 +158,8 @@ json_t *rep_result_json(const plat_t *p, const scn_t *scn, const res_result *r)
 {
     json_t *j = json_object();
     json_object_set_new(j, "evaluator", json_string(r->simulated ? "simulate" : "estimate"));
+    if (r->simulated)
+        json_object_set_new(j, "nop", json_string(r->nop));
     json_object_set_new(j, "platform", json_string(p->name));
     json_object_set_new(j, "makespan_s", json_real(r->makespan_s));
     json_object_set_new(j, "throughput_per_s", json_real(r->throughput_per_s));
@@ -292,10 +294,10 @@ int rep_result(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
 {
     if (json)
         return rep_print_json(out, rep_result_json(p, scn, r));
-    fprintf(out, "%s of %s on %s%s\n\n", r->simulated ? "Simulation" : "Estimate",
-            s->path ? s->path : "schedule", p->name,
-            r->simulated ? " (SimGrid: link and DRAM contention modelled)"
-                         : " (closed form: contention ignored)");
+    fprintf(out, "%s of %s on %s (%s%s%s)\n\n", r->simulated ? "Simulation" : "Estimate",
+            s->path ? s->path : "schedule", p->name, r->simulated ? "SimGrid, " : "",
+            r->simulated ? r->nop : "closed form: contention ignored",
+            r->simulated ? " level: link and DRAM contention modelled" : "");
     fprintf(out, "makespan     %12.6f ms\n", r->makespan_s * 1e3);
     fprintf(out, "throughput   %12.3f samples/s\n", r->throughput_per_s);
     fprintf(out, "energy       %12.6f J   (MAC %.4f, L1 %.4f, L2 %.4f, NoP %.4f, DRAM %.4f)\n",
@@ -403,14 +405,15 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
     char cause[160], buf[128];
     json_t *j = json ? json_object() : NULL;
     if (json) {
+        json_object_set_new(j, "nop", json_string(sim->nop));
         json_object_set_new(j, "makespan_s", pair_json(est->makespan_s, sim->makespan_s));
         json_object_set_new(j, "throughput_per_s",
                             pair_json(est->throughput_per_s, sim->throughput_per_s));
         json_object_set_new(j, "energy_j", pair_json(est->energy_j, sim->energy_j));
         json_object_set_new(j, "edp_js", pair_json(est->edp_js, sim->edp_js));
     } else {
-        fprintf(out, "Estimate (closed form) vs simulation (SimGrid) of %s on %s\n",
-                s->path ? s->path : "schedule", p->name);
+        fprintf(out, "Estimate (closed form) vs simulation (SimGrid, %s level) of %s on %s\n",
+                sim->nop, s->path ? s->path : "schedule", p->name);
         fprintf(out, "error = (estimate - simulated) / simulated\n\n");
         fprintf(out, "%-22s %14s %14s %9s\n", "", "estimate", "simulated", "error");
         const char *names[] = {"makespan_ms", "throughput/s", "energy_J", "EDP_Js"};

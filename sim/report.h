@@ -12,6 +12,7 @@
 #include "cost.h"
 #include "result.h"
 #include "search.h"
+#include "traffic_run.h"
 
 /* `layers`: every layer of M on chiplet C at BATCH, priced in T. */
 int rep_layers(FILE *out, const plat_chiplet *c, const wl_model *m, long batch,
@@ -36,6 +37,9 @@ int rep_search(FILE *out, const plat_t *p, const scn_t *scn, search_objective ob
 int rep_run(FILE *out, const char *const *names, const res_result *const *rows, int n,
             search_objective objective, const search_result *sr, const plat_t *pkg, const scn_t *scn,
             int json);
+
+/* `traffic`: a pattern's drain time, sources and links (PATTERN as given). */
+int rep_traffic(FILE *out, const plat_t *p, const char *pattern, const trun_result *r, int json);
 
 /* Writes the Chrome trace of a simulated result to PATH (atomically). */
 int rep_trace(const char *path, const plat_t *p, const res_result *r, err_t *e);

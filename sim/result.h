@@ -72,6 +72,7 @@ typedef struct {
 
 typedef struct {
     int simulated;
+    char nop[16];                /* sim: the network level, "flow" or "packet" */
     double makespan_s;
     double energy_j, e_mac_j, e_l1_j, e_l2_j, e_nop_j, e_dram_j;
     double edp_js;

@@ -104,8 +104,9 @@ static int validate(const plat_t *p, const scn_t *scn, const srch_state *x, cons
     if (!jobs)
         return err_internal(e, "out of memory");
     const evaluator *sim = eval_find("simulate");
+    eval_opts eo = {.nop = o->nop};
     for (int i = 0; i < x->ntop; i++)
-        jobs[i] = (run_job){.p = p, .scn = scn, .s = &x->top[i], .ev = sim};
+        jobs[i] = (run_job){.p = p, .scn = scn, .s = &x->top[i], .ev = sim, .opts = &eo};
     int rc = runner_run(jobs, x->ntop, o->jobs > 0 ? o->jobs : 1, e);
     r->simulated = x->ntop;
     double best = INFINITY;

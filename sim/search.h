@@ -18,6 +18,7 @@
 #ifndef MCM_SEARCH_H
 #define MCM_SEARCH_H
 
+#include "nop.h"
 #include "result.h"
 
 typedef enum { OBJ_LATENCY, OBJ_THROUGHPUT, OBJ_ENERGY, OBJ_EDP } search_objective;
@@ -32,6 +33,7 @@ typedef struct {
     int progress;           /* progress lines on stderr */
     int no_simulate;        /* rank and choose on estimates only (tests, quick looks) */
     const char *strategy;   /* allocations: "auto" (default), "exhaustive", "anneal" */
+    const nop_level *nop;   /* network level of the validations; NULL: the platform's */
 } search_opts;
 
 typedef struct {

@@ -51,6 +51,7 @@ void wire_put_result(wire_t *w, const res_result *r)
     double totals[9] = {r->makespan_s, r->energy_j, r->e_mac_j, r->e_l1_j, r->e_l2_j,
                         r->e_nop_j, r->e_dram_j, r->edp_js, r->throughput_per_s};
     wire_put(w, &r->simulated, sizeof r->simulated);
+    wire_put(w, r->nop, sizeof r->nop);
     wire_put(w, totals, sizeof totals);
     wire_put(w, r->window_s, (size_t)r->nwindows * sizeof *r->window_s);
     wire_put(w, r->parts, (size_t)r->nparts * sizeof *r->parts);
@@ -105,7 +106,7 @@ int wire_get_result(wire_t *w, res_result *r)
     if (wire_get(w, shape, sizeof shape) || shape[0] != r->nwindows || shape[1] != r->nparts ||
         shape[2] != r->nsegs || shape[3] != r->nmodels || shape[4] != r->nchiplets ||
         shape[5] != r->nlinks || wire_get(w, &r->simulated, sizeof r->simulated) ||
-        wire_get(w, totals, sizeof totals) ||
+        wire_get(w, r->nop, sizeof r->nop) || wire_get(w, totals, sizeof totals) ||
         wire_get(w, r->window_s, (size_t)r->nwindows * sizeof *r->window_s) ||
         wire_get(w, r->parts, (size_t)r->nparts * sizeof *r->parts) ||
         wire_get(w, r->segs, (size_t)r->nsegs * sizeof *r->segs) ||

@@ -28,7 +28,7 @@ S=workloads/schedules/het-2x2-gpt2-resnet50.ini
 expect 0 "$M" --help
 expect 2 "$M"
 expect 2 "$M" frobnicate
-for c in layers estimate simulate compare search; do
+for c in layers estimate simulate compare search run traffic; do
     expect 0 "$M" $c --help
     has "usage: mcmsim $c"
 done
@@ -70,7 +70,7 @@ SC=workloads/scenarios/gpt2-resnet50.ini
 expect 0 "$M" search -p "$P" -m "$SC" --validate 2 -j 1 -o "$T/best.ini" --json
 has '"rank_agreement_kendall_tau"'
 has '"pareto_latency_energy"'
-grep -A3 '"simulate": {' "$T/out" | grep '"makespan_s"' | tail -1 | tr -d ' ' >"$T/want"
+awk '/^  "simulate": [{]/ { f = 1 } f && /"makespan_s"/ { print; exit }' "$T/out" | tr -d ' ' >"$T/want"
 expect 0 "$M" simulate -p "$P" -s "$T/best.ini" --json
 grep '"makespan_s"' "$T/out" | head -1 | tr -d ' ' >"$T/got"
 if [ -s "$T/want" ] && cmp -s "$T/want" "$T/got"; then ok; else bad "reloaded schedule: $(cat "$T/got") vs $(cat "$T/want")"; fi
@@ -120,5 +120,30 @@ expect 2 "$M" simulate -p "$P" -s "$T/chip.ini"
 expect_located "$T/chip.ini"
 expect 2 "$M" estimate -p /nonexistent.ini -s "$S"
 if grep -Eq "^/nonexistent.ini: cannot open" "$T/err"; then ok; else bad "missing file: $(cat "$T/err")"; fi
+
+# network levels and traffic
+expect 2 "$M" simulate -p "$P" -s "$S" --nop smoke-signals
+has_err() { if grep -q -- "$1" "$T/err"; then ok; else bad "stderr lacks '$1'"; fi; }
+has_err "not a network level"
+N4=platforms/noc-4x4.ini
+expect 0 "$M" traffic -p "$N4" --pattern transpose --packets 20 --json
+has '"drain_cycles"'
+has '"finish_s"'
+has '"n00.inject"'
+cp "$T/out" "$T/tr1"
+"$M" traffic -p "$N4" --pattern transpose --packets 20 --json >"$T/tr2" 2>/dev/null
+if cmp -s "$T/tr1" "$T/tr2"; then ok; else bad "traffic is not byte-for-byte repeatable"; fi
+expect 0 "$M" traffic -p "$N4" --pattern uniform --packets 20 --nop packet --seed 3
+has 'packet level'
+expect 2 "$M" traffic -p "$N4" --pattern zigzag
+has_err "pattern"
+expect 2 "$M" traffic -p "$N4" --pattern perm:1,2,3
+expect 2 "$M" traffic -p "$N4" --pattern hotspot --hotspot 16
+expect 2 "$M" traffic -p "$N4" --pattern uniform --packets 0
+expect 2 "$M" traffic -p "$N4"
+expect 2 "$M" traffic -p platforms/het-sides-3x3.ini --pattern transpose
+printf '[package]\nname = t\nmesh = 2x1\nlink_bandwidth = 1GB/s\nhop_latency = 1ns\nenergy_per_bit = 1pJ\n[nop]\nmodel = wormhole\n[chiplet a]\nat = 0,0\n[dram d]\nchiplet = a\nbandwidth = 1GB/s\nlatency = 1ns\nenergy_per_bit = 1pJ\n' >"$T/badnop.ini"
+expect 2 "$M" traffic -p "$T/badnop.ini" --pattern uniform
+expect_located "$T/badnop.ini"
 
 summary e2e

@@ -154,9 +154,12 @@ START_TEST(levels)
     int n = 0;
     for (const nop_level *l; (l = nop_level_at(n)); n++) {
         ck_assert_ptr_eq(nop_level_find(l->name), l);
-        ck_assert(l->configure && l->write_links && l->summary);
+        ck_assert(l->open && l->send && l->latency && l->close && l->summary);
     }
-    ck_assert_int_ge(n, 1);
+    ck_assert_int_eq(n, 2);
+    ck_assert_str_eq(nop_level_at(1)->name, "packet");
+    /* the packet level moves nothing over SimGrid links */
+    ck_assert_ptr_null(nop_level_find("packet")->write_links);
     ck_assert_ptr_null(nop_level_at(-1));
     char id[16];
     nop_link_id(12, id, sizeof id);
