@@ -89,7 +89,7 @@ bench: deps
 	$(BUILD)/bench/bench_mcmsim
 	@$(MAKE) --no-print-directory $(REF_DIR)/mcmsim || echo "bench: cannot build $(BENCH_REF) from git"
 	sh scripts/bench_search.sh $(BUILD)/mcmsim $(REF_DIR)/mcmsim
-	sh scripts/bench_nop.sh $(BUILD)/mcmsim
+	$(BUILD)/bench/bench_nop
 
 $(REF_DIR)/mcmsim:
 	rm -rf $(REF_DIR) && mkdir -p $(REF_DIR)/src

@@ -453,8 +453,7 @@ static int cmd_traffic(const opts_t *o, err_t *e)
                     .hotspot = (int)o->hotspot,
                     .seed = o->seed,
                     .packets = o->packets ? o->packets : 1000,
-                    .packet_flits = o->packet_flits ? (int)o->packet_flits : 16,
-                    .verbose = o->verbose};
+                    .packet_flits = o->packet_flits ? (int)o->packet_flits : 16};
     if ((rc = nop_option(o, &to.level, e)))
         return rc;
     plat_t p;

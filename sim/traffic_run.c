@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "des_traffic.h"
+#include "fluid.h"
 #include "traffic.h"
 #include "traffic_run.h"
 
@@ -51,44 +51,59 @@ static int setup(const plat_t *p, const trun_opts *o, trun_result *r)
     return ERR_OK;
 }
 
-/* The pattern's volumes, then one fluid flow per (source, destination). */
+/* The pattern's volumes, then one fluid flow per (source, destination)
+   over the links and ports of the table, max-min shared (fluid.h). */
 static int run_flow(const plat_t *p, const trun_opts *o, const traffic_pattern *t,
                     trun_result *r, err_t *e)
 {
-    int n = r->nnodes, nmesh = p->port0 - p->ndrams;
+    int n = r->nnodes, nmesh = p->port0 - p->ndrams, cap = nop_route_cap(p);
     double pkt = (double)o->packet_flits * p->nop.flit_bytes;
-    double *vol = calloc((size_t)n * (size_t)n, sizeof *vol);
-    double *fin = calloc((size_t)n * (size_t)n, sizeof *fin);
-    double *bw = malloc(2 * (size_t)n * sizeof *bw);
-    int *route = malloc((size_t)nop_route_cap(p) * sizeof *route);
-    int rc = !vol || !fin || !bw || !route ? err_internal(e, "out of memory") : ERR_OK;
-    for (int s = 0; !rc && s < n; s++)
+    size_t pairs = (size_t)n * (size_t)n;
+    double *vol = calloc(pairs, sizeof *vol), *fvol = malloc(pairs * sizeof *fvol);
+    double *fin = malloc(pairs * sizeof *fin), *bw = malloc((size_t)r->nlinks * sizeof *bw);
+    int *first = malloc((pairs + 1) * sizeof *first), *src = malloc(pairs * sizeof *src);
+    int *res = malloc(pairs * (size_t)cap * sizeof *res);
+    int rc = ERR_OK;
+    if (!vol || !fvol || !fin || !bw || !first || !src || !res) {
+        rc = err_internal(e, "out of memory");
+        goto out;
+    }
+    for (int s = 0; s < n; s++)
         for (long k = 0; k < o->packets; k++)
             vol[s * n + traffic_dest(t, s, k)] += pkt;
-    for (int i = 0; !rc && i < n; i++) {
-        bw[i] = r->links[nmesh + 2 * i].bw;
-        bw[n + i] = r->links[nmesh + 2 * i + 1].bw;
-    }
-    dtr_nodes nd = {n, bw, bw + n};
-    if (!rc)
-        rc = des_traffic_flow(p, &nd, vol, o->verbose, fin, e);
-    for (int s = 0; !rc && s < n; s++)
+    for (int l = 0; l < r->nlinks; l++)
+        bw[l] = r->links[l].bw;
+    int nf = 0, ninc = 0;
+    for (int s = 0; s < n; s++)
         for (int d = 0; d < n; d++) {
-            double v = vol[s * n + d];
-            if (!(v > 0))
+            if (!(vol[s * n + d] > 0))
                 continue;
-            if (fin[s * n + d] > r->finish_s[s])
-                r->finish_s[s] = fin[s * n + d];
-            r->links[nmesh + 2 * s].bytes += v;
-            r->links[nmesh + 2 * d + 1].bytes += v;
-            int k = nop_mesh_route(p, s, d, route);
-            for (int h = 0; h < k; h++)
-                r->links[route[h]].bytes += v;
+            first[nf] = ninc;
+            res[ninc++] = nmesh + 2 * s;
+            ninc += nop_mesh_route(p, s, d, res + ninc);
+            res[ninc++] = nmesh + 2 * d + 1;
+            for (int k = first[nf]; k < ninc; k++)
+                r->links[res[k]].bytes += vol[s * n + d];
+            fvol[nf] = vol[s * n + d];
+            src[nf++] = s;
         }
+    first[nf] = ninc;
+    fluid_problem pb = {r->nlinks, bw, nf, first, res, fvol};
+    if (fluid_solve(&pb, fin)) {
+        rc = err_internal(e, "out of memory");
+        goto out;
+    }
+    for (int f = 0; f < nf; f++)
+        if (fin[f] > r->finish_s[src[f]])
+            r->finish_s[src[f]] = fin[f];
+out:
     free(vol);
+    free(fvol);
     free(fin);
     free(bw);
-    free(route);
+    free(first);
+    free(src);
+    free(res);
     return rc;
 }
 

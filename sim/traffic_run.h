@@ -6,10 +6,11 @@
  * where there is none); every node sends `packets` packets of
  * `packet_flits` flits of the platform's flit size, to destinations the
  * pattern (traffic.h) draws. The flow level moves each (source,
- * destination) volume as one fluid flow from time 0 (SimGrid, max-min
- * sharing); the packet level runs the flit-level routers (flit.h) as
- * BookSim runs a batch. A run uses SimGrid at the flow level: once per
- * process. */
+ * destination) volume as one fluid flow from time 0, max-min shared: the
+ * model of the simulation's flow level, solved directly (fluid.h), which
+ * the tests check against SimGrid; the packet level runs the flit-level
+ * routers (flit.h) as BookSim runs a batch. No SimGrid engine is used, so
+ * a process may run any number of these. */
 #ifndef MCM_TRAFFIC_RUN_H
 #define MCM_TRAFFIC_RUN_H
 
@@ -22,7 +23,6 @@ typedef struct {
     long packets;            /* per node */
     int packet_flits;
     const nop_level *level;  /* NULL: the platform's [nop] model */
-    int verbose;
 } trun_opts;
 
 typedef struct {
