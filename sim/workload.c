@@ -106,6 +106,7 @@ const wl_key_def wl_key_defs[] = {
     SIZE_KEY("stride", WL_F_CONV | WL_F_POOL, 0, 0, stride, 1),
     SIZE_KEY("pad", WL_F_CONV | WL_F_POOL, 0, 0, pad, 0),
     SIZE_KEY("groups", WL_F_CONV, 0, 0, groups, 1),
+    SIZE_KEY("shuffle", WL_F_CONV, 0, WL_F_CONV, shuffle, 1),
     SIZE_KEY("m", WL_F_MATMUL | WL_F_ELEM | WL_F_EMBED, WL_F_MATMUL | WL_F_EMBED, WL_F_ELEM, m, 1),
     SIZE_KEY("n", WL_F_MATMUL | WL_F_ELEM | WL_F_EMBED, WL_F_MATMUL | WL_F_EMBED, WL_F_ELEM, n, 1),
     SIZE_KEY("heads", WL_F_MATMUL, 0, 0, heads, 1),
@@ -114,6 +115,7 @@ const wl_key_def wl_key_defs[] = {
     FLAG_KEY("bias", WL_F_CONV | WL_F_MATMUL, bias),
     FLAG_KEY("tied", WL_F_MATMUL, tied),
     SIZE_KEY("elems", WL_F_ELEM, 0, WL_F_ELEM, elems, 1),
+    FLAG_KEY("crop", WL_F_ELEM, crop),
     SIZE_KEY("vocab", WL_F_EMBED, WL_F_EMBED, 0, vocab, 1),
     SIZE_KEY("positions", WL_F_EMBED, 0, 0, npos, 0),
     SIZE_KEY("types", WL_F_EMBED, 0, 0, ntypes, 0),
@@ -312,6 +314,10 @@ static int derive_conv(const wl_model *m, wl_layer *l, double eb, err_t *e)
     if (l->c % l->groups || l->k % l->groups)
         return err_at(e, model_file(m), l->line, "%s: groups = %ld must divide c = %ld and k = %ld",
                       l->name, l->groups, l->c, l->k);
+    if (l->shuffle > 1 && l->k % (l->shuffle * l->shuffle))
+        return err_at(e, model_file(m), l->line,
+                      "%s: shuffle = %ld needs k = %ld to be a multiple of %ld", l->name, l->shuffle,
+                      l->k, l->shuffle * l->shuffle);
     int rc = window_output(m, l, e);
     if (rc)
         return rc;

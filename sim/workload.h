@@ -44,6 +44,9 @@ typedef struct {
     /* conv and pooling: k output channels, c input channels, r x s filter,
        h x w input, p x q output, stride, pad, groups (c == groups: depthwise) */
     long k, c, r, s, h, w, p, q, stride, pad, groups;
+    long shuffle;                /* conv: 0 or 1, or S: its output is depth-to-space
+                                    rearranged, k/S^2 channels of S*p x S*q (an up-conv
+                                    written as a 1x1 conv); costs and bytes unchanged */
     /* matmul: heads independent (m x kd) . (kd x n) products */
     long m, n, kd, heads;
     wl_operand b;
@@ -60,6 +63,8 @@ typedef struct {
        c x h x w or as m rows of n (layernorm normalises over n, or over c);
        wl_finish fills it in for every vector op, pooling and embed included */
     long elems;
+    int crop;                    /* vector ops of c h w: 1 when inputs may be larger than
+                                    h x w, the layer keeping their middle (U-Net's skips) */
     int ninputs;
     int inputs[WL_MAX_INPUTS];   /* producer layer index, or -1 for the model input;
                                     several inputs are concatenated, except by add */
