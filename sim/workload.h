@@ -6,7 +6,9 @@
  * become the same struct: an explicit layer list (INI), a compact transformer
  * spec (GPT-2 / BERT, expanded here into real layers), and a SCALE-Sim
  * topology CSV. After loading, every derived figure (output size, MACs,
- * parameters, bytes) is filled in per sample; batch is applied by callers. */
+ * parameters, bytes) is filled in per sample; batch is applied by callers.
+ * Every layer reads what its producers output (channels, spatial size,
+ * a matmul's K; workload_shape.c says the rules). */
 #ifndef MCM_WORKLOAD_H
 #define MCM_WORKLOAD_H
 
@@ -115,7 +117,7 @@ void wl_tf_defaults(wl_tf_spec *spec, wl_family family);
    d_model / heads). Layers are named embed, h0.ln1, h0.qkv, ... (README). */
 int wl_transformer(const wl_tf_spec *spec, const char *name, wl_model *m, err_t *e);
 
-/* Fills the derived fields of every layer and checks the DAG; used by the
+/* Fills the derived fields of every layer and checks the DAG and its shapes; used by the
    loaders and by code that builds models in memory. */
 int wl_finish(wl_model *m, err_t *e);
 

@@ -11,7 +11,8 @@
 
 /* Chiplet a is NVDLA-like, b ShiDianNao-like; one model of two layers: a 7x7
    conv over 3 channels (ShiDianNao runs it at 21.9 %, NVDLA at 3/64) and a
-   wide matmul (NVDLA at 100 %, ShiDianNao at 1/64 over 64 positions). */
+   wide matmul over 64 of its positions, its 64 channels as K (NVDLA at
+   100 %, ShiDianNao at 1/64 over 64 positions). */
 static const char *plat_text =
     "[package]\nname = t2\nmesh = 2x1\nlink_bandwidth = 100GB/s\nhop_latency = 35ns\n"
     "energy_per_bit = 2.04pJ\n"
@@ -19,7 +20,7 @@ static const char *plat_text =
     "[dram d]\nchiplet = a\nbandwidth = 64GB/s\nlatency = 200ns\nenergy_per_bit = 14.8pJ\n";
 static const char *wl_text =
     "[model]\nname = two\n[layers]\nc = conv k=64 c=3 r=7 h=224 w=224 stride=2\n"
-    "m = matmul m=64 k=4096 n=4096\n";
+    "m = matmul m=64 k=64 n=4096\n";
 
 typedef struct {
     char *paths[3];
