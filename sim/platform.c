@@ -50,17 +50,17 @@ int plat_dataflow_is_os(plat_dataflow df)
 /* SCAR (README, References): 4096 PEs, 10 MB L2, 500 MHz; energy in MAESTRO's proportions
    (L1 access = 1.68 MAC, L2 access = 18.61 MAC, one int8 MAC ~ 0.23 pJ).
 
-   Static power: the one accelerator die of this kind whose idle power is
-   published next to its size is Google's first TPU (Jouppi et al., "In-
-   Datacenter Performance Analysis of a Tensor Processing Unit", ISCA 2017,
-   Table 2): 28 nm, 65,536 int8 MACs at 700 MHz, 28 MiB on chip; 28 W idle,
-   40 W busy. Idle power is what a powered die burns doing nothing (leakage
-   and the clock tree), which is what static_power adds to the per-access
-   energies. Per MAC 28 W / 65,536 = 0.427 mW, so a 4096-PE chiplet burns
-   4096 x 0.427 mW = 1.75 W, and a chiplet of N PEs N times 0.427 mW (a
-   16384-PE monolith as much as four 4096-PE chiplets). It is a high
-   figure: that TPU had no power management (the paper: at 10 % load it
-   drew 88 % of its full-load power); a platform file sets its own. */
+   Static power: the measured idle power of an int8 accelerator die of this
+   kind, Google's first TPU (Jouppi et al., "In-Datacenter Performance
+   Analysis of a Tensor Processing Unit", ISCA 2017, Table 2): 28 nm, 65,536
+   int8 MACs at 700 MHz, 28 MiB on chip; 28 W idle, 40 W busy. Idle power is
+   what a powered die burns doing nothing (leakage and the clock tree), which
+   is what static_power adds to the per-access energies. Per MAC 28 W /
+   65,536 = 0.427 mW, so a 4096-PE chiplet burns 4096 x 0.427 mW = 1.75 W,
+   and a chiplet of N PEs N times 0.427 mW (a 16384-PE monolith as much as
+   four 4096-PE chiplets). It is a high figure: that TPU had no power
+   management (the paper: at 10 % load it drew 88 % of its full-load power);
+   a platform file sets its own. */
 void plat_chiplet_defaults(plat_chiplet *c)
 {
     memset(c, 0, sizeof *c);

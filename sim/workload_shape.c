@@ -43,7 +43,9 @@ static shape_t shape(shape_form form, long a, long b, long c)
 
 static double shape_elems(const shape_t *s)
 {
-    return s->form == SHAPE_FLAT ? (double)s->d[0] : (double)s->d[0] * (double)s->d[1] * (double)s->d[2];
+    if (s->form == SHAPE_FLAT)
+        return (double)s->d[0];
+    return (double)s->d[0] * (double)s->d[1] * (double)s->d[2];
 }
 
 /* What L hands its readers. A conv with shuffle=S rearranges each S x S
@@ -120,8 +122,8 @@ static int mismatch(const wl_model *m, const wl_layer *l, const shape_t *got, co
 {
     char text[64];
     shape_text(got, text, sizeof text);
-    return err_at(e, wl_model_file(m), l->line, "layer %s reads %s from %s but declares %s", l->name,
-                  text, from, keys);
+    return err_at(e, wl_model_file(m), l->line, "layer %s reads %s from %s but declares %s",
+                  l->name, text, from, keys);
 }
 
 /* The keys of WANT (what L declares) whose bit is set in BAD, "c=99 h=77". */
