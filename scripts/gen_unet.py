@@ -20,18 +20,20 @@ HEADER = """\
 ; 2h x 2w x k gives each output pixel exactly one tap of one input pixel:
 ; k*c*4*h*w MACs and k*c*4 weights, which is a 1x1 conv from c to 4k
 ; channels at h x w followed by a free depth-to-space (pixel shuffle). It is
-; written so (u4.up etc.): MACs, weights and output elements (4k*h*w =
-; k*2h*2w) are exact; its output is shaped 4k x h x w instead of k x 2h x 2w.
+; written so (u4.up etc.), with shuffle=2 for the depth-to-space: MACs,
+; weights and output elements (4k*h*w = k*2h*2w) are exact, and its output
+; is shaped k x 2h x 2w, as the concat after it reads it.
 ; Its k biases are folded into the next conv's bias (exact: the next conv is
 ; valid, so every output sees a constant shift per channel), so it has none.
 ;
 ; Skip connection: the concat (uN.cat) is a relu reading in=up,encoder
 ; (several inputs are concatenated) sized as the up-conv's output plus the
-; CROP of the encoder map (2 x k x 2h x 2w); its 1 vector op per element
-; stands for the copy. The crop is free, but mcmsim carries the encoder
-; layer's whole output along the edge, so the concat reads more bytes than
-; it keeps: 64x64 for a 56x56 crop at level 4 (1.3x), 568x568 for 392x392
-; at level 1 (2.1x) on the encoder half.
+; CROP of the encoder map (2 x k x 2h x 2w); crop=1 says that its inputs may
+; be larger than 2h x 2w, and its 1 vector op per element stands for the
+; copy. The crop is free, but mcmsim carries the encoder layer's whole
+; output along the edge, so the concat reads more bytes than it keeps:
+; 64x64 for a 56x56 crop at level 4 (1.3x), 568x568 for 392x392 at level 1
+; (2.1x) on the encoder half.
 ;
 ; {macs:,} MACs; {params:,} parameters (conv weights and biases); the
 ; paper's network has {paper:,} with the {upbias} up-conv biases.
@@ -85,14 +87,15 @@ def main():
         lines.append(f"; level {lvl} up: {h}x{h}x{c} -> {2 * h}x{2 * h}x{k}, concat with "
                      f"{enc} ({eh}x{eh} cropped to {2 * h}x{2 * h}), 2 convs")
         # the up-conv as a 1x1 conv to 4k channels (see the header)
-        layer(f"u{lvl}.up", f"conv k={4 * k} c={c} r=1 h={h} w={h}   ; = 2x2/2 up-conv to "
-                           f"{2 * h}x{2 * h}x{k}")
+        layer(f"u{lvl}.up", f"conv k={4 * k} c={c} r=1 h={h} w={h} shuffle=2   ; = 2x2/2 "
+                           f"up-conv to {2 * h}x{2 * h}x{k}")
         macs += 4 * k * c * h * h
         params += 4 * k * c
         convs += 1
         upbias += k
         h *= 2
-        layer(f"u{lvl}.cat", f"relu c={2 * k} h={h} w={h} in=u{lvl}.up,{enc}   ; the concat")
+        layer(f"u{lvl}.cat", f"relu c={2 * k} h={h} w={h} crop=1 in=u{lvl}.up,{enc}   ; the "
+                            f"concat")
         h = conv(f"u{lvl}.c1", k, 2 * k, 3, h)
         h = conv(f"u{lvl}.c2", k, k, 3, h)
         c = k

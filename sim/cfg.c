@@ -268,6 +268,8 @@ static const unit_def units_freq[] = {
     {"", 1}, {"Hz", 1}, {"kHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}, {NULL, 0}};
 static const unit_def units_energy[] = {
     {"", 1}, {"fJ", 1e-3}, {"pJ", 1}, {"nJ", 1e3}, {"uJ", 1e6}, {NULL, 0}};
+static const unit_def units_power[] = {
+    {"", 1}, {"W", 1}, {"mW", 1e-3}, {"uW", 1e-6}, {NULL, 0}};
 static const unit_def units_none[] = {{"", 1}, {NULL, 0}};
 
 static const unit_def *unit_table(cfg_unit u)
@@ -278,6 +280,7 @@ static const unit_def *unit_table(cfg_unit u)
     case CFG_UNIT_TIME: return units_time;
     case CFG_UNIT_FREQ: return units_freq;
     case CFG_UNIT_ENERGY: return units_energy;
+    case CFG_UNIT_POWER: return units_power;
     case CFG_UNIT_NONE: break;
     }
     return units_none;
@@ -291,6 +294,7 @@ static const char *unit_hint(cfg_unit u)
     case CFG_UNIT_TIME: return " (units: s, ms, us, ns, ps)";
     case CFG_UNIT_FREQ: return " (units: Hz, kHz, MHz, GHz)";
     case CFG_UNIT_ENERGY: return " (units: fJ, pJ, nJ, uJ)";
+    case CFG_UNIT_POWER: return " (units: W, mW, uW)";
     case CFG_UNIT_NONE: break;
     }
     return "";

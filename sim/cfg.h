@@ -49,14 +49,15 @@ int cfg_section_line(const cfg_file *f, const char *section);
 int cfg_check_used(const cfg_file *f, const char *section, err_t *e);
 
 /* Units that a value may carry after its number. A bare number is in the base
-   unit (bytes, bytes/s, seconds, Hz, pJ). */
+   unit (bytes, bytes/s, seconds, Hz, pJ, W). */
 typedef enum {
     CFG_UNIT_NONE,   /* plain number */
     CFG_UNIT_BYTES,  /* B, KB, MB, GB (1000^n), KiB, MiB, GiB (1024^n) */
     CFG_UNIT_BW,     /* B/s, KB/s, MB/s, GB/s, TB/s, and the same in bit: Gbit/s */
     CFG_UNIT_TIME,   /* s, ms, us, ns, ps */
     CFG_UNIT_FREQ,   /* Hz, kHz, MHz, GHz */
-    CFG_UNIT_ENERGY  /* pJ, nJ, uJ, mJ, J */
+    CFG_UNIT_ENERGY, /* fJ, pJ, nJ, uJ */
+    CFG_UNIT_POWER   /* W, mW, uW */
 } cfg_unit;
 
 /* Parse TEXT as a number with an optional unit into base units; 0 on success. */

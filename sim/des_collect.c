@@ -1,7 +1,8 @@
 /* des_collect.c - what a finished run measured, as a res_result: per link
  * bytes, busy time, peak concurrency and load over time; per chiplet busy
- * time; per segment the service time the closed form's Lat stands for;
- * per model its latency and mini-batch completions; the timeline. */
+ * time and energy, static included; per segment the service time the
+ * closed form's Lat stands for; per model its latency and mini-batch
+ * completions; the timeline. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -396,6 +397,19 @@ static int collect_events(const des_ctx *c, res_result *r)
     return ERR_OK;
 }
 
+/* The powered chiplets' static power over the simulated makespan, as the
+   closed form counts it over its own. */
+static int collect_static(const des_ctx *c, res_result *r)
+{
+    double *powered_w = malloc(((size_t)c->p->nchiplets + 1) * sizeof *powered_w);
+    if (!powered_w)
+        return ERR_INTERNAL;
+    plan_static_power(c->p, c->pl, powered_w);
+    res_add_static(r, powered_w);
+    free(powered_w);
+    return ERR_OK;
+}
+
 int des_collect(const des_ctx *c, res_result *r, err_t *e)
 {
     const plan_t *pl = c->pl;
@@ -404,7 +418,7 @@ int des_collect(const des_ctx *c, res_result *r, err_t *e)
         r->window_s[w] = c->win_end[w] - c->win_start[w];
     collect_segments(c, r);
     if (collect_links(c, c->o, r) || collect_chiplets(c, r) || collect_models(c, r) ||
-        (c->o->timeline && collect_events(c, r)))
+        collect_static(c, r) || (c->o->timeline && collect_events(c, r)))
         return err_internal(e, "out of memory collecting the simulation's figures");
     return ERR_OK;
 }

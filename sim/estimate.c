@@ -25,7 +25,9 @@ static void account(const plat_t *p, res_result *r, int *route, int from, int to
 }
 
 /* Fills R (when not NULL) and returns makespan, energy and (when MODEL_LAT
-   is not NULL) each model's latency. SCRATCH holds est_scratch_len doubles;
+   is not NULL) each model's latency; energy includes the static power of
+   the chiplets the package powers over the makespan. SCRATCH holds
+   est_scratch_len doubles;
    ROUTE, needed with R, nop_route_cap ints. */
 static void evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_result *r,
                      double *scratch, int *route, double *makespan, double *energy,
@@ -114,8 +116,10 @@ static void evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_re
             r->window_s[w] = win;
         t += win;
     }
+    double *powered_w = chip_busy + p->nchiplets;
+    double e_static = plan_static_power(p, pl, powered_w) * t;
     *makespan = t;
-    *energy = e_mac + e_l1 + e_l2 + e_nop + e_dram;
+    *energy = e_mac + e_l1 + e_l2 + e_nop + e_dram + e_static;
     for (int m = 0; model_lat && m < scn->nmodels; m++)
         model_lat[m] = model_end[m] - model_start[m];
     if (r) {
@@ -126,13 +130,14 @@ static void evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_re
             r->models[m].latency_s = model_end[m] - model_start[m];
         for (int l = 0; l < p->nlinks; l++)
             r->links[l].busy_s = r->links[l].bytes / p->links[l].bw;
+        res_add_static(r, powered_w);
         res_finish(r, scn);
     }
 }
 
 static int est_scratch_len(const plat_t *p, const scn_t *scn)
 {
-    return 2 * scn->nmodels + p->nchiplets;
+    return 2 * scn->nmodels + 2 * p->nchiplets;
 }
 
 int est_evaluate(const plat_t *p, const scn_t *scn, const sched_t *s, const plan_t *pl,

@@ -17,6 +17,18 @@ void plan_free(plan_t *pl)
     memset(pl, 0, sizeof *pl);
 }
 
+double plan_static_power(const plat_t *p, const plan_t *pl, double *powered_w)
+{
+    for (int c = 0; c < p->nchiplets; c++)
+        powered_w[c] = p->power_gating ? 0 : p->chiplets[c].static_w;
+    for (int i = 0; p->power_gating && i < pl->nsegs; i++)
+        powered_w[pl->segs[i].chiplet] = p->chiplets[pl->segs[i].chiplet].static_w;
+    double w = 0;
+    for (int c = 0; c < p->nchiplets; c++)
+        w += powered_w[c];
+    return w;
+}
+
 /* The plan segment that runs layer L of the model whose segments are
    SEGS[0..N-1]: the last to start at or before it (they cover the model's
    layers in order). */

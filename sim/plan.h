@@ -60,6 +60,13 @@ typedef struct {
     int *win_first;          /* first segment of each window; win_first[nwindows] = nsegs */
 } plan_t;
 
+/* The static power (W) the package burns while PL runs, the same for its
+   whole makespan: every chiplet's without power gating; with it, only that
+   of the chiplets PL places a segment on, in any window. POWERED_W
+   (nchiplets doubles) receives each chiplet's part, 0 for one gated off;
+   the total is their sum in chiplet order. */
+double plan_static_power(const plat_t *p, const plan_t *pl, double *powered_w);
+
 /* S must pass sched_validate; PL owns its arrays (plan_free). */
 int plan_build(const plat_t *p, const scn_t *scn, const sched_t *s, plan_t *pl, err_t *e);
 void plan_free(plan_t *pl);

@@ -48,7 +48,19 @@ int plat_dataflow_is_os(plat_dataflow df)
 }
 
 /* SCAR (README, References): 4096 PEs, 10 MB L2, 500 MHz; energy in MAESTRO's proportions
-   (L1 access = 1.68 MAC, L2 access = 18.61 MAC, one int8 MAC ~ 0.23 pJ). */
+   (L1 access = 1.68 MAC, L2 access = 18.61 MAC, one int8 MAC ~ 0.23 pJ).
+
+   Static power: the measured idle power of an int8 accelerator die of this
+   kind, Google's first TPU (Jouppi et al., "In-Datacenter Performance
+   Analysis of a Tensor Processing Unit", ISCA 2017, Table 2): 28 nm, 65,536
+   int8 MACs at 700 MHz, 28 MiB on chip; 28 W idle, 40 W busy. Idle power is
+   what a powered die burns doing nothing (leakage and the clock tree), which
+   is what static_power adds to the per-access energies. Per MAC 28 W /
+   65,536 = 0.427 mW, so a 4096-PE chiplet burns 4096 x 0.427 mW = 1.75 W,
+   and a chiplet of N PEs N times 0.427 mW (a 16384-PE monolith as much as
+   four 4096-PE chiplets). It is a high figure: that TPU had no power
+   management (the paper: at 10 % load it drew 88 % of its full-load power);
+   a platform file sets its own. */
 void plat_chiplet_defaults(plat_chiplet *c)
 {
     memset(c, 0, sizeof *c);
@@ -62,6 +74,7 @@ void plat_chiplet_defaults(plat_chiplet *c)
     c->pj_mac = 0.23;
     c->pj_l1 = 1.68 * 0.23;
     c->pj_l2 = 18.61 * 0.23;
+    c->static_w = -1;
 }
 
 int plat_find_chiplet(const plat_t *p, const char *name)
@@ -135,7 +148,7 @@ int plat_finish(plat_t *p, err_t *e)
     for (int i = 0; i < cells; i++)
         p->chiplet_at[i] = -1;
     for (int i = 0; i < p->nchiplets; i++) {
-        const plat_chiplet *c = &p->chiplets[i];
+        plat_chiplet *c = &p->chiplets[i];
         if (c->x < 0 || c->y < 0 || c->x >= p->width || c->y >= p->height)
             return err_at(e, where(p), 0, "chiplet %s at %d,%d is outside the %dx%d mesh", c->name,
                           c->x, c->y, p->width, p->height);
@@ -147,6 +160,10 @@ int plat_finish(plat_t *p, err_t *e)
         if (c->pes < 1 || !(c->clock_hz > 0) || !(c->l2_bytes > 0) || !(c->l1_bytes > 0) ||
             !(c->vector_per_cycle > 0) || !(c->l2_bw > 0) || !(c->iface_bw >= 0))
             return err_at(e, where(p), 0, "chiplet %s: sizes and rates must be > 0", c->name);
+        if (c->static_w < 0)
+            c->static_w = (double)c->pes * PLAT_STATIC_W_PER_PE;
+        if (!(c->static_w <= 1e6))
+            return err_at(e, where(p), 0, "chiplet %s: static power must be 0 to 1 MW", c->name);
     }
     static const int step[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
     p->nlinks = 0;
@@ -261,6 +278,7 @@ static int read_chiplet_keys(cfg_file *f, const char *section, plat_chiplet *c, 
         {"l1_energy", CFG_UNIT_ENERGY, offsetof(plat_chiplet, pj_l1)},
         {"l2_energy", CFG_UNIT_ENERGY, offsetof(plat_chiplet, pj_l2)},
         {"interface_bandwidth", CFG_UNIT_BW, offsetof(plat_chiplet, iface_bw)},
+        {"static_power", CFG_UNIT_POWER, offsetof(plat_chiplet, static_w)},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         if (!(en = cfg_get(f, section, keys[i].key)))
@@ -270,8 +288,10 @@ static int read_chiplet_keys(cfg_file *f, const char *section, plat_chiplet *c, 
             *dst = INFINITY;
             continue;
         }
-        int energy = keys[i].unit == CFG_UNIT_ENERGY;
-        if ((rc = cfg_quantity(f, en, keys[i].unit, energy ? 0 : 1e-300, 1e30, dst, e)))
+        /* energies and power may be 0 (a model without them), sizes and rates not */
+        int may_be_0 = keys[i].unit == CFG_UNIT_ENERGY || keys[i].unit == CFG_UNIT_POWER;
+        double hi = keys[i].unit == CFG_UNIT_POWER ? 1e6 : 1e30;
+        if ((rc = cfg_quantity(f, en, keys[i].unit, may_be_0 ? 0 : 1e-300, hi, dst, e)))
             return rc;
     }
     return ERR_OK;
@@ -371,6 +391,12 @@ static int read_package(cfg_file *f, plat_t *p, err_t *e)
     if ((en = cfg_get(f, "package", "interface_bandwidth")) &&
         (rc = cfg_quantity(f, en, CFG_UNIT_BW, 1e-300, 1e30, &p->iface_bw, e)))
         return rc;
+    if ((en = cfg_get(f, "package", "power_gating"))) {
+        if (strcmp(en->value, "yes") && strcmp(en->value, "no"))
+            return err_at(e, f->path, en->line, "power_gating must be yes or no, not '%s'",
+                          en->value);
+        p->power_gating = strcmp(en->value, "yes") == 0;
+    }
     return read_nop(f, &p->nop, e);
 }
 

@@ -61,6 +61,8 @@ typedef struct {
     double l2_bw;             /* L2 -> PE array bytes per cycle; INFINITY when ideal */
     double pj_mac, pj_l1, pj_l2; /* per MAC, per element access of L1 and of L2 */
     double iface_bw;          /* injection and ejection port bytes/s each; 0 = the package's */
+    double static_w;          /* burnt whenever powered, working or not (leakage, clock
+                                 tree); < 0 until plat_finish derives it from pes */
 } plat_chiplet;
 
 typedef struct {
@@ -111,6 +113,7 @@ typedef struct {
     plat_nop nop;
     double hop_latency_s;
     double nop_pj_per_bit;
+    int power_gating;         /* 1: chiplets no segment uses are off and burn no static power */
     int nchiplets;
     plat_chiplet *chiplets;
     int ndrams;
@@ -137,8 +140,13 @@ int plat_single(plat_dataflow df, long pes, plat_t *p, err_t *e);
    hop, packets of 16 flits (BookSim's defaults but the flit size). */
 void plat_nop_defaults(plat_nop *n);
 
-/* Default per-chiplet constants (500 MHz, MAESTRO energy proportions, ...). */
+/* Default per-chiplet constants (500 MHz, MAESTRO energy proportions, ...);
+   the static power is left to plat_finish, which scales it with pes. */
 void plat_chiplet_defaults(plat_chiplet *c);
+
+/* The default static power of one PE's share of a chiplet, W (platform.c
+   says where it comes from). */
+#define PLAT_STATIC_W_PER_PE (28.0 / 65536)
 
 const char *plat_dataflow_name(plat_dataflow df);
 /* -1 when NAME is no dataflow. */

@@ -79,9 +79,21 @@ int res_add_event(res_result *r, const res_event *ev)
     return ERR_OK;
 }
 
+/* The total as est_quick sums it (the power first, then times the
+   makespan), so that a search's figure and the full result's agree. */
+void res_add_static(res_result *r, const double *powered_w)
+{
+    double w = 0;
+    for (int c = 0; c < r->nchiplets; c++) {
+        w += powered_w[c];
+        r->chiplets[c].energy_j += powered_w[c] * r->makespan_s;
+    }
+    r->e_static_j = w * r->makespan_s;
+}
+
 void res_finish(res_result *r, const scn_t *scn)
 {
-    r->energy_j = r->e_mac_j + r->e_l1_j + r->e_l2_j + r->e_nop_j + r->e_dram_j;
+    r->energy_j = r->e_mac_j + r->e_l1_j + r->e_l2_j + r->e_nop_j + r->e_dram_j + r->e_static_j;
     r->edp_js = r->energy_j * r->makespan_s;
     double samples = 0;
     for (int m = 0; m < r->nmodels; m++) {

@@ -47,7 +47,8 @@ typedef struct {
     double busy_s;               /* time computing (union over its segments) */
     double utilization;          /* busy / makespan */
     double wait_input_s, wait_weight_s; /* sim: summed over its segments */
-    double energy_j;             /* compute + buffers of the layers run there */
+    double energy_j;             /* compute + buffers of the layers run there, and its
+                                    static energy when powered */
 } res_chiplet;
 
 typedef struct {
@@ -75,6 +76,7 @@ typedef struct {
     char nop[16];                /* sim: the network level, "flow" or "packet" */
     double makespan_s;
     double energy_j, e_mac_j, e_l1_j, e_l2_j, e_nop_j, e_dram_j;
+    double e_static_j;           /* static power of the powered chiplets x makespan */
     double edp_js;
     double throughput_per_s;     /* all samples of all models / makespan */
     int nwindows;
@@ -99,6 +101,9 @@ int res_init(res_result *r, const plat_t *p, const scn_t *scn, const sched_t *s)
 void res_free(res_result *r);
 /* Appends one timeline event; returns ERR_INTERNAL on allocation failure. */
 int res_add_event(res_result *r, const res_event *ev);
+/* The static energy over the makespan (set before): chiplet c burns
+   POWERED_W[c] (plan_static_power) the whole time. */
+void res_add_static(res_result *r, const double *powered_w);
 /* energy_j, edp_js, throughput, utilizations from the parts filled in. */
 void res_finish(res_result *r, const scn_t *scn);
 

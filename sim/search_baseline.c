@@ -31,7 +31,7 @@ static int base_best_part(srch_state *x, int m, const int *ord, int k, srch_part
     srch_part pt = {.segs = x->segs};
     for (int bi = 0; bi < x->models[m].nmbs; bi++) {
         srch_cut(x, m, ord, k, bi, &pt);
-        int rc = srch_eval_part(x, m, &pt);
+        int rc = srch_eval_part(x, m, ord, k, &pt);
         if (rc)
             return rc;
         double sc = base_score(x, &pt);

@@ -216,8 +216,9 @@ static void srch_parts_one(void *v, long i, int worker)
     int nmbs = x->models[ms->m].nmbs;
     long local = i - ms->first;
     srch_part *pt = &x->batch.parts[i];
-    srch_cut(x, ms->m, &ms->ords[(size_t)(local / nmbs) * (size_t)x->N], ms->k, (int)(local % nmbs), pt);
-    x->batch.prc[i] = srch_estimate_part(x, &x->wk[worker], ms->m, pt);
+    const int *ord = &ms->ords[(size_t)(local / nmbs) * (size_t)x->N];
+    srch_cut(x, ms->m, ord, ms->k, (int)(local % nmbs), pt);
+    x->batch.prc[i] = srch_estimate_part(x, &x->wk[worker], ms->m, ord, ms->k, pt);
 }
 
 int srch_batch_parts(srch_state *x, srch_miss *miss, int n)

@@ -215,10 +215,12 @@ int srch_space_size(const srch_state *x, double *space);
 /* Builds, in W's scratch, the schedule a combination PICK stands for. */
 typedef sched_t (*srch_build_fn)(srch_state *x, void *arg, const int *pick, srch_worker *w);
 
-/* Estimates model M alone running PT with worker W's cache (not counted). */
-int srch_estimate_part(srch_state *x, srch_worker *w, int m, srch_part *pt);
+/* Estimates model M alone running PT on the K chiplets SET it is given,
+   with worker W's cache (not counted); its energy has the static power of
+   SET's chiplets, not the rest of the package's. */
+int srch_estimate_part(srch_state *x, srch_worker *w, int m, const int *set, int k, srch_part *pt);
 /* The same with worker 0, counted. */
-int srch_eval_part(srch_state *x, int m, srch_part *pt);
+int srch_eval_part(srch_state *x, int m, const int *set, int k, srch_part *pt);
 /* The schedule of PT[j] running model j of the view, for j < N: in one
    window, or one window each when SEPARATE. It lives in W's scratch. */
 sched_t srch_assemble(srch_worker *w, const srch_part *const *pt, int n, int separate);

@@ -14,7 +14,28 @@ static sched_part srch_part_view(const srch_part *pt, int model)
                         .segs = pt->segs};
 }
 
-int srch_estimate_part(srch_state *x, srch_worker *w, int m, srch_part *pt)
+/* The static power (W) of the chiplets outside SET (K of them) that the
+   package keeps on: all of them without power gating, none with it. */
+static double outside_static_w(const plat_t *p, const int *set, int k)
+{
+    if (p->power_gating)
+        return 0;
+    double w = 0;
+    for (int c = 0; c < p->nchiplets; c++)
+        w += p->chiplets[c].static_w;
+    for (int i = 0; i < k; i++)
+        w -= p->chiplets[set[i]].static_w;
+    return w;
+}
+
+/* A part alone is charged the static power of the chiplets it is given,
+   used or not, over its latency; not the whole package's, whose other
+   chiplets burn whatever part a model gets and are counted when parts are
+   combined into a schedule. Charged the whole package, every model would be
+   pushed to finish early at any cost in energy, though only the last sets
+   the makespan. With power gating est_quick charges the part's own
+   chiplets already. */
+int srch_estimate_part(srch_state *x, srch_worker *w, int m, const int *set, int k, srch_part *pt)
 {
     scn_t one = {.path = NULL, .nmodels = 1, .models = &((scn_t *)x->scn)->models[m]};
     sched_part sp = srch_part_view(pt, 0);
@@ -23,7 +44,7 @@ int srch_estimate_part(srch_state *x, srch_worker *w, int m, srch_part *pt)
     double mk, en;
     int rc = est_quick(x->p, &one, &s, w->cache, &mk, &en, NULL, &w->err);
     pt->lat_s = mk;
-    pt->energy_j = en;
+    pt->energy_j = en - outside_static_w(x->p, set, k) * mk;
     return rc;
 }
 
@@ -34,9 +55,9 @@ static int srch_fail(srch_state *x, const srch_worker *w, int rc)
     return rc;
 }
 
-int srch_eval_part(srch_state *x, int m, srch_part *pt)
+int srch_eval_part(srch_state *x, int m, const int *set, int k, srch_part *pt)
 {
-    int rc = srch_estimate_part(x, &x->wk[0], m, pt);
+    int rc = srch_estimate_part(x, &x->wk[0], m, set, k, pt);
     x->estimated++;
     return rc ? srch_fail(x, &x->wk[0], rc) : ERR_OK;
 }

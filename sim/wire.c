@@ -48,8 +48,9 @@ void wire_put_result(wire_t *w, const res_result *r)
 {
     int shape[6] = {r->nwindows, r->nparts, r->nsegs, r->nmodels, r->nchiplets, r->nlinks};
     wire_put(w, shape, sizeof shape);
-    double totals[9] = {r->makespan_s, r->energy_j, r->e_mac_j, r->e_l1_j, r->e_l2_j,
-                        r->e_nop_j, r->e_dram_j, r->edp_js, r->throughput_per_s};
+    double totals[10] = {r->makespan_s, r->energy_j,   r->e_mac_j,  r->e_l1_j,
+                         r->e_l2_j,     r->e_nop_j,    r->e_dram_j, r->e_static_j,
+                         r->edp_js,     r->throughput_per_s};
     wire_put(w, &r->simulated, sizeof r->simulated);
     wire_put(w, r->nop, sizeof r->nop);
     wire_put(w, totals, sizeof totals);
@@ -102,7 +103,7 @@ static int get_doubles(wire_t *w, int n, double **out)
 int wire_get_result(wire_t *w, res_result *r)
 {
     int shape[6];
-    double totals[9];
+    double totals[10];
     if (wire_get(w, shape, sizeof shape) || shape[0] != r->nwindows || shape[1] != r->nparts ||
         shape[2] != r->nsegs || shape[3] != r->nmodels || shape[4] != r->nchiplets ||
         shape[5] != r->nlinks || wire_get(w, &r->simulated, sizeof r->simulated) ||
@@ -114,8 +115,8 @@ int wire_get_result(wire_t *w, res_result *r)
         return -1;
     r->makespan_s = totals[0], r->energy_j = totals[1];
     r->e_mac_j = totals[2], r->e_l1_j = totals[3], r->e_l2_j = totals[4];
-    r->e_nop_j = totals[5], r->e_dram_j = totals[6];
-    r->edp_js = totals[7], r->throughput_per_s = totals[8];
+    r->e_nop_j = totals[5], r->e_dram_j = totals[6], r->e_static_j = totals[7];
+    r->edp_js = totals[8], r->throughput_per_s = totals[9];
     for (int m = 0; m < r->nmodels; m++) {
         res_model *rm = &r->models[m];
         int n;

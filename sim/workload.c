@@ -106,6 +106,7 @@ const wl_key_def wl_key_defs[] = {
     SIZE_KEY("stride", WL_F_CONV | WL_F_POOL, 0, 0, stride, 1),
     SIZE_KEY("pad", WL_F_CONV | WL_F_POOL, 0, 0, pad, 0),
     SIZE_KEY("groups", WL_F_CONV, 0, 0, groups, 1),
+    SIZE_KEY("shuffle", WL_F_CONV, 0, WL_F_CONV, shuffle, 1),
     SIZE_KEY("m", WL_F_MATMUL | WL_F_ELEM | WL_F_EMBED, WL_F_MATMUL | WL_F_EMBED, WL_F_ELEM, m, 1),
     SIZE_KEY("n", WL_F_MATMUL | WL_F_ELEM | WL_F_EMBED, WL_F_MATMUL | WL_F_EMBED, WL_F_ELEM, n, 1),
     SIZE_KEY("heads", WL_F_MATMUL, 0, 0, heads, 1),
@@ -114,6 +115,7 @@ const wl_key_def wl_key_defs[] = {
     FLAG_KEY("bias", WL_F_CONV | WL_F_MATMUL, bias),
     FLAG_KEY("tied", WL_F_MATMUL, tied),
     SIZE_KEY("elems", WL_F_ELEM, 0, WL_F_ELEM, elems, 1),
+    FLAG_KEY("crop", WL_F_ELEM, crop),
     SIZE_KEY("vocab", WL_F_EMBED, WL_F_EMBED, 0, vocab, 1),
     SIZE_KEY("positions", WL_F_EMBED, 0, 0, npos, 0),
     SIZE_KEY("types", WL_F_EMBED, 0, 0, ntypes, 0),
@@ -176,7 +178,7 @@ int wl_find(const wl_model *m, const char *name)
     return -1;
 }
 
-static const char *model_file(const wl_model *m)
+const char *wl_model_file(const wl_model *m)
 {
     return m->path ? m->path : m->name;
 }
@@ -187,10 +189,10 @@ int wl_push_layer(wl_model *m, int *cap, const char *name, const wl_layer *l, in
     char buf[64];
     const char *why = wl_name_problem(name, buf, sizeof buf);
     if (why)
-        return err_at(e, model_file(m), line, "layer name '%s': %s", name, why);
+        return err_at(e, wl_model_file(m), line, "layer name '%s': %s", name, why);
     int prev = wl_find(m, name);
     if (prev >= 0)
-        return err_at(e, model_file(m), line, "duplicate layer name '%s' (first at line %d)", name,
+        return err_at(e, wl_model_file(m), line, "duplicate layer name '%s' (first at line %d)", name,
                       m->layers[prev].line);
     if (m->nlayers == *cap) {
         int ncap = *cap ? 2 * *cap : 64;
@@ -233,7 +235,7 @@ void wl_free(wl_model *m)
 static int check_kind(const wl_model *m, const wl_layer *l, err_t *e)
 {
     if (strcmp(wl_layer_kind(l), "?") == 0)
-        return err_internal(e, "%s: layer %s has kind %d with op %d", model_file(m), l->name,
+        return err_internal(e, "%s: layer %s has kind %d with op %d", wl_model_file(m), l->name,
                             (int)l->kind, (int)l->op);
     return ERR_OK;
 }
@@ -250,7 +252,7 @@ static int check_sizes(const wl_model *m, const wl_layer *l, err_t *e)
         if (v == 0 && (d->absent0 & form))
             continue;
         if (v < d->min || v > hi)
-            return err_at(e, model_file(m), l->line, "%s: '%s' = %ld is out of range [%ld, %ld]",
+            return err_at(e, wl_model_file(m), l->line, "%s: '%s' = %ld is out of range [%ld, %ld]",
                           l->name, d->key, v, d->min, hi);
     }
     return ERR_OK;
@@ -264,7 +266,7 @@ static const char *input_name(const wl_model *m, int idx)
 static int check_inputs(const wl_model *m, int i, err_t *e)
 {
     const wl_layer *l = &m->layers[i];
-    const char *file = model_file(m);
+    const char *file = wl_model_file(m);
     if (l->ninputs < 1 || l->ninputs > WL_MAX_INPUTS)
         return err_at(e, file, l->line, "%s: %d inputs; a layer reads 1 to %d", l->name,
                       l->ninputs, WL_MAX_INPUTS);
@@ -290,7 +292,7 @@ static int check_inputs(const wl_model *m, int i, err_t *e)
 static int set_elems(const wl_model *m, wl_layer *l, double elems, err_t *e)
 {
     if (elems > ELEMS_MAX)
-        return err_at(e, model_file(m), l->line, "%s: %.0f elements is too large", l->name, elems);
+        return err_at(e, wl_model_file(m), l->line, "%s: %.0f elements is too large", l->name, elems);
     l->elems = (long)elems;
     return ERR_OK;
 }
@@ -301,7 +303,7 @@ static int window_output(const wl_model *m, wl_layer *l, err_t *e)
     l->p = (l->h + 2 * l->pad - l->r) / l->stride + 1;
     l->q = (l->w + 2 * l->pad - l->s) / l->stride + 1;
     if (l->h + 2 * l->pad < l->r || l->w + 2 * l->pad < l->s)
-        return err_at(e, model_file(m), l->line,
+        return err_at(e, wl_model_file(m), l->line,
                       "%s: the %ldx%ld window is larger than the padded %ldx%ld input", l->name,
                       l->r, l->s, l->h + 2 * l->pad, l->w + 2 * l->pad);
     return ERR_OK;
@@ -310,8 +312,12 @@ static int window_output(const wl_model *m, wl_layer *l, err_t *e)
 static int derive_conv(const wl_model *m, wl_layer *l, double eb, err_t *e)
 {
     if (l->c % l->groups || l->k % l->groups)
-        return err_at(e, model_file(m), l->line, "%s: groups = %ld must divide c = %ld and k = %ld",
+        return err_at(e, wl_model_file(m), l->line, "%s: groups = %ld must divide c = %ld and k = %ld",
                       l->name, l->groups, l->c, l->k);
+    if (l->shuffle > 1 && l->k % (l->shuffle * l->shuffle))
+        return err_at(e, wl_model_file(m), l->line,
+                      "%s: shuffle = %ld needs k = %ld to be a multiple of %ld", l->name, l->shuffle,
+                      l->k, l->shuffle * l->shuffle);
     int rc = window_output(m, l, e);
     if (rc)
         return rc;
@@ -338,7 +344,7 @@ static int derive_pool(const wl_model *m, wl_layer *l, double eb, err_t *e)
 
 static int derive_matmul(const wl_model *m, wl_layer *l, double eb, err_t *e)
 {
-    const char *file = model_file(m);
+    const char *file = wl_model_file(m);
     if (l->b != WL_B_WEIGHT && (l->bias || l->tied))
         return err_at(e, file, l->line, "%s: bias and tied are for b=weight only", l->name);
     if (l->b != WL_B_KV && l->kv_len)
@@ -376,7 +382,7 @@ static int derive_vector(const wl_model *m, wl_layer *l, double eb, err_t *e)
     int complete = by_chw ? l->c > 0 && l->h > 0 && l->w > 0 : by_mn ? l->m > 0 && l->n > 0
                                                                      : l->elems > 0;
     if (by_chw + by_mn > 1 || !complete)
-        return err_at(e, model_file(m), l->line,
+        return err_at(e, wl_model_file(m), l->line,
                       "%s: give the size as exactly one of elems=N, c= h= w=, m= n=", l->name);
     int rc = ERR_OK;
     if (by_chw)
@@ -398,7 +404,7 @@ static int derive_vector(const wl_model *m, wl_layer *l, double eb, err_t *e)
         break;
     case WL_OP_LAYERNORM:
         if (!by_chw && !by_mn)
-            return err_at(e, model_file(m), l->line,
+            return err_at(e, wl_model_file(m), l->line,
                           "%s: a layernorm needs its width: give m= n= (or c= h= w=)", l->name);
         l->vec_ops = elems * OPS_LAYERNORM;
         l->params = 2.0 * (double)(by_mn ? l->n : l->c);
@@ -463,14 +469,15 @@ static double model_input_bytes(const wl_layer *l, double eb)
 int wl_finish(wl_model *m, err_t *e)
 {
     if (m->nlayers < 1)
-        return err_at(e, model_file(m), 0, "the model has no layers");
+        return err_at(e, wl_model_file(m), 0, "the model has no layers");
     if (m->elem_bytes < 1 || m->elem_bytes > 8)
-        return err_at(e, model_file(m), 0, "elem_bytes = %d is out of range [1, 8]",
+        return err_at(e, wl_model_file(m), 0, "elem_bytes = %d is out of range [1, 8]",
                       m->elem_bytes);
     int rc;
     for (int i = 0; i < m->nlayers; i++)
         if ((rc = check_kind(m, &m->layers[i], e)) || (rc = check_sizes(m, &m->layers[i], e)) ||
-            (rc = check_inputs(m, i, e)) || (rc = derive(m, &m->layers[i], e)))
+            (rc = check_inputs(m, i, e)) || (rc = derive(m, &m->layers[i], e)) ||
+            (rc = wl_check_shapes(m, i, e)))
             return rc;
     m->input_bytes = 0;
     for (int i = 0; i < m->nlayers; i++)

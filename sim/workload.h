@@ -6,7 +6,9 @@
  * become the same struct: an explicit layer list (INI), a compact transformer
  * spec (GPT-2 / BERT, expanded here into real layers), and a SCALE-Sim
  * topology CSV. After loading, every derived figure (output size, MACs,
- * parameters, bytes) is filled in per sample; batch is applied by callers. */
+ * parameters, bytes) is filled in per sample; batch is applied by callers.
+ * Every layer reads what its producers output (channels, spatial size,
+ * a matmul's K; workload_shape.c says the rules). */
 #ifndef MCM_WORKLOAD_H
 #define MCM_WORKLOAD_H
 
@@ -44,6 +46,9 @@ typedef struct {
     /* conv and pooling: k output channels, c input channels, r x s filter,
        h x w input, p x q output, stride, pad, groups (c == groups: depthwise) */
     long k, c, r, s, h, w, p, q, stride, pad, groups;
+    long shuffle;                /* conv: 0 or 1, or S: its output is depth-to-space
+                                    rearranged, k/S^2 channels of S*p x S*q (an up-conv
+                                    written as a 1x1 conv); costs and bytes unchanged */
     /* matmul: heads independent (m x kd) . (kd x n) products */
     long m, n, kd, heads;
     wl_operand b;
@@ -60,6 +65,8 @@ typedef struct {
        c x h x w or as m rows of n (layernorm normalises over n, or over c);
        wl_finish fills it in for every vector op, pooling and embed included */
     long elems;
+    int crop;                    /* vector ops of c h w: 1 when inputs may be larger than
+                                    h x w, the layer keeping their middle (U-Net's skips) */
     int ninputs;
     int inputs[WL_MAX_INPUTS];   /* producer layer index, or -1 for the model input;
                                     several inputs are concatenated, except by add */
@@ -110,7 +117,7 @@ void wl_tf_defaults(wl_tf_spec *spec, wl_family family);
    d_model / heads). Layers are named embed, h0.ln1, h0.qkv, ... (README). */
 int wl_transformer(const wl_tf_spec *spec, const char *name, wl_model *m, err_t *e);
 
-/* Fills the derived fields of every layer and checks the DAG; used by the
+/* Fills the derived fields of every layer and checks the DAG and its shapes; used by the
    loaders and by code that builds models in memory. */
 int wl_finish(wl_model *m, err_t *e);
 

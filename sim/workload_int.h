@@ -5,7 +5,8 @@
  * (which the INI reader parses and wl_finish range-checks, so that a key's
  * limits are written once), layer names and how layers are appended. The
  * readers, workload_ini.c, workload_csv.c and workload_tf.c, only build
- * layers and leave the checks to wl_finish. */
+ * layers and leave the checks to wl_finish, which has workload_shape.c check
+ * that every layer reads what its producers output. */
 #ifndef MCM_WORKLOAD_INT_H
 #define MCM_WORKLOAD_INT_H
 
@@ -45,6 +46,9 @@ const char *wl_key_list(unsigned form, int required_only, char *buf, size_t n);
 
 /* ---- names and layers (workload.c) --------------------------------------- */
 
+/* The file M came from, or its name when it was built in memory, for messages. */
+const char *wl_model_file(const wl_model *m);
+
 /* Why NAME cannot name a layer or a model, or NULL; BUF holds the text when
    it needs a number. */
 const char *wl_name_problem(const char *name, char *buf, size_t n);
@@ -54,6 +58,12 @@ void wl_name_from_path(const char *path, char *name, size_t n);
    M's layer array, which it grows. */
 int wl_push_layer(wl_model *m, int *cap, const char *name, const wl_layer *l, int line,
                   err_t *e);
+
+/* ---- shapes (workload_shape.c) -------------------------------------------- */
+
+/* Whether layer I reads what its producers (derived already) output; an
+   input error at its line otherwise. */
+int wl_check_shapes(const wl_model *m, int i, err_t *e);
 
 /* ---- the readers --------------------------------------------------------- */
 

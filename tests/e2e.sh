@@ -108,6 +108,23 @@ if [ ! -e "$T/no/such/dir/best.ini" ]; then ok; else bad "half-written schedule"
 printf '[package]\nname = x\nmesh = 2x2\nlink_bandwidth = fast\n' >"$T/p.ini"
 expect 2 "$M" estimate -p "$T/p.ini" -s "$S"
 expect_located "$T/p.ini"
+# a layer that reads another shape than its producer outputs: its line, nothing on stdout
+printf '[layers]\ny = conv k=16 c=3 r=3 h=32 w=32\nx = conv k=8 c=99 r=3 h=77 w=32\n' >"$T/shape.ini"
+expect 2 "$M" layers -w "$T/shape.ini" --dataflow nvdla --pes 4096
+expect_located "$T/shape.ini"
+if [ ! -s "$T/out" ] && grep -qx "$T/shape.ini:3: layer x reads 16x32x32 from y but declares c=99 h=77" "$T/err"
+then ok; else bad "shape: $(cat "$T/err")"; fi
+# a bad static power or power_gating: its line, nothing on stdout
+sed 's/^\[defaults\].*/&\nstatic_power = 3 amps/' "$P" >"$T/sp.ini"
+expect 2 "$M" estimate -p "$T/sp.ini" -s "$S"
+expect_located "$T/sp.ini"
+if [ ! -s "$T/out" ] && grep -q "'static_power': bad number '3 amps' (units: W, mW, uW)" "$T/err"; then ok
+else bad "static_power: $(cat "$T/err")"; fi
+sed 's/^\[package\].*/&\npower_gating = on/' "$P" >"$T/pg.ini"
+expect 2 "$M" simulate -p "$T/pg.ini" -s "$S"
+expect_located "$T/pg.ini"
+if [ ! -s "$T/out" ] && grep -q ": power_gating must be yes or no, not 'on'" "$T/err"; then ok
+else bad "power_gating: $(cat "$T/err")"; fi
 sed 's/^resnet50.2 = .*//' "$S" >"$T/gap.ini"
 sed -i "s|^scenario = ../|scenario = $PWD/workloads/|" "$T/gap.ini"
 expect 2 "$M" estimate -p "$P" -s "$T/gap.ini"

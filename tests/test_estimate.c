@@ -28,12 +28,13 @@ typedef struct {
     res_result r;
 } fixture;
 
-/* MODELS: how many models (x, y) of the workload WL run, each with batch 8. */
-static void setup(fixture *f, const char *wl, int models, const char *windows)
+/* MODELS: how many models (x, y) of the workload WL run, each with batch 8,
+   on the package PLAT. */
+static void setup_on(fixture *f, const char *plat, const char *wl, int models, const char *windows)
 {
     char buf[1024];
     err_t e;
-    f->plat = tu_write_tmp(plat_text, ".ini");
+    f->plat = tu_write_tmp(plat, ".ini");
     f->wl = tu_write_tmp(wl, ".ini");
     snprintf(buf, sizeof buf, "[model x]\nworkload = %s\nbatch = 8\n", f->wl);
     if (models == 2)
@@ -44,6 +45,11 @@ static void setup(fixture *f, const char *wl, int models, const char *windows)
     ck_assert_msg(plat_load(f->plat, &f->p, &e) == ERR_OK, "%s", e.msg);
     ck_assert_msg(sched_load(f->sched, &f->p, &f->scn_s, &f->s, &e) == ERR_OK, "%s", e.msg);
     ck_assert_msg(est_run(&f->p, &f->scn_s, &f->s, &f->r, &e) == ERR_OK, "%s", e.msg);
+}
+
+static void setup(fixture *f, const char *wl, int models, const char *windows)
+{
+    setup_on(f, plat_text, wl, models, windows);
 }
 
 static void teardown(fixture *f)
@@ -101,6 +107,51 @@ START_TEST(two_chiplet_pipeline)
     /* chiplet busy: 4 mini-batches x 256 ns */
     ck_assert_rel(f.r.chiplets[1].busy_s, 4 * 256e-9, 1e-12);
     teardown(&f);
+}
+END_TEST
+
+/* t2's package with a third chiplet c at (2,0), off every route of the
+   schedule; every chiplet burns 250 mW but c, 1.5 W; POWER_GATING as given. */
+static const char *static_fmt =
+    "[package]\nname = t3\nmesh = 3x1\nlink_bandwidth = 100GB/s\nhop_latency = 35ns\n"
+    "energy_per_bit = 2.04pJ\npower_gating = %s\n"
+    "[defaults]\ndataflow = nvdla\npes = 4096\nclock = 500MHz\nl2_bandwidth = ideal\n"
+    "mac_energy = 0.23pJ\nstatic_power = 250mW\n"
+    "[chiplet a]\nat = 0,0\n[chiplet b]\nat = 1,0\n[chiplet c]\nat = 2,0\nstatic_power = 1.5W\n"
+    "[dram d]\nchiplet = a\nbandwidth = 64GB/s\nlatency = 200ns\nenergy_per_bit = 14.8pJ\n";
+
+START_TEST(static_power_over_the_makespan)
+{
+    for (int gating = 0; gating < 2; gating++) {
+        char plat[1024];
+        snprintf(plat, sizeof plat, static_fmt, gating ? "yes" : "no");
+        fixture f;
+        setup_on(&f, plat, wl_text, 1, "[window 1]\nx.minibatch = 2\nx.1 = l0 @ a\nx.2 = l1 @ b\n");
+        /* two_chiplet_pipeline's schedule, whose makespan c does not change */
+        double W = f.scn_s.models[0].model.layers[0].weight_bytes;
+        double t = W / 64e9 + 235e-9 + 584e-9 + 4 * 735.92e-9;
+        ck_assert_rel(f.r.makespan_s, t, 1e-12);
+        /* without gating a, b and c burn 0.25 + 0.25 + 1.5 = 2 W over it; with
+           it, only a and b, which the schedule uses: 0.5 W, and c nothing */
+        double watts = gating ? 0.5 : 2.0;
+        ck_assert_rel(f.r.e_static_j, watts * t, 1e-12);
+        double dynamic = f.r.e_mac_j + f.r.e_l1_j + f.r.e_l2_j + f.r.e_nop_j + f.r.e_dram_j;
+        ck_assert_rel(f.r.energy_j, dynamic + watts * t, 1e-12);
+        ck_assert_rel(f.r.edp_js, (dynamic + watts * t) * t, 1e-12);
+        ck_assert_rel(f.r.chiplets[2].energy_j, gating ? 0 : 1.5 * t, 1e-12);
+        ck_assert(gating || f.r.chiplets[2].energy_j > 0);
+        /* a and b: their layers' energy and 0.25 W each; the whole adds up */
+        double chips = 0;
+        for (int c = 0; c < 3; c++)
+            chips += f.r.chiplets[c].energy_j;
+        ck_assert_rel(chips, f.r.e_mac_j + f.r.e_l1_j + f.r.e_l2_j + watts * t, 1e-12);
+        /* the search's estimate counts it the same, to the bit */
+        double mk, en;
+        err_t e;
+        ck_assert_int_eq(est_quick(&f.p, &f.scn_s, &f.s, NULL, &mk, &en, NULL, &e), ERR_OK);
+        ck_assert(mk == f.r.makespan_s && en == f.r.energy_j);
+        teardown(&f);
+    }
 }
 END_TEST
 
@@ -189,6 +240,7 @@ Suite *test_suite(void)
     Suite *s = suite_create("estimate");
     TCase *tc = tcase_create("estimate");
     tcase_add_test(tc, two_chiplet_pipeline);
+    tcase_add_test(tc, static_power_over_the_makespan);
     tcase_add_test(tc, two_windows_go_through_dram);
     tcase_add_test(tc, shared_chiplet_bounds_the_window);
     tcase_add_test(tc, cost_cache_keys_on_the_model);

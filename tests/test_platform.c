@@ -48,6 +48,11 @@ START_TEST(quantities)
     ck_assert_int_ne(cfg_parse_quantity("0x10", CFG_UNIT_NONE, &v), 0);
     ck_assert_int_ne(cfg_parse_quantity("", CFG_UNIT_NONE, &v), 0);
     long l;
+    ck_assert_int_eq(cfg_parse_quantity("250mW", CFG_UNIT_POWER, &v), 0);
+    ck_assert_rel(v, 0.25, 1e-15);
+    ck_assert_int_eq(cfg_parse_quantity("2", CFG_UNIT_POWER, &v), 0);
+    ck_assert_rel(v, 2.0, 1e-15);
+    ck_assert_int_ne(cfg_parse_quantity("2 kW", CFG_UNIT_POWER, &v), 0);
     ck_assert_int_eq(cfg_parse_long("-42", &l), 0);
     ck_assert_int_eq(l, -42);
     ck_assert_int_ne(cfg_parse_long("4.0", &l), 0);
@@ -182,6 +187,12 @@ START_TEST(bad_inputs)
     expect_bad(11, "; at = 2,1\n", 10, "missing key 'at'");
     expect_bad(6, "energy_per_bit = 2pJ\ninterface_bandwidth = 0GB/s\n", 7, "out of range");
     expect_bad(13, "interface_bandwidth = fast\n", 13, "bad number");
+    expect_bad(13, "static_power = 2J\n", 13, "'static_power': bad number '2J' (units: W, mW, uW)");
+    expect_bad(13, "static_power = -1W\n", 13, "'static_power' = -1W is out of range");
+    expect_bad(13, "static_power = 2MW\n", 13, "bad number");
+    expect_bad(6, "energy_per_bit = 2pJ\npower_gating = maybe\n", 7,
+               "power_gating must be yes or no, not 'maybe'");
+    expect_bad(6, "energy_per_bit = 2pJ\npower_gateing = yes\n", 7, "unknown key 'power_gateing'");
     expect_bad(6, "energy_per_bit = 2pJ\n[nop]\nmodel = wormhole\n", 8,
                "model must be flow or packet, not 'wormhole'");
     expect_bad(6, "energy_per_bit = 2pJ\n[nop]\nvcs = 0\n", 8, "out of range");
@@ -241,6 +252,47 @@ START_TEST(nop_section)
 }
 END_TEST
 
+/* static_power and power_gating: defaults from the PE count, units, [defaults]. */
+START_TEST(static_power_keys)
+{
+    char *path = tu_write_tmp(good, ".ini");
+    plat_t p;
+    err_t e;
+    ck_assert_msg(plat_load(path, &p, &e) == ERR_OK, "%s", e.msg);
+    /* 28 W / 65,536 PEs (platform.c): 4096 PEs 1.75 W, b's 256 PEs 109.375 mW */
+    ck_assert_rel(p.chiplets[0].static_w, 1.75, 1e-15);
+    ck_assert_rel(p.chiplets[1].static_w, 0.109375, 1e-15);
+    ck_assert_int_eq(p.power_gating, 0);
+    plat_free(&p);
+    unlink(path);
+    free(path);
+    path = good_but(6, "energy_per_bit = 2pJ\npower_gating = yes\n[defaults]\nstatic_power = 300mW\n");
+    ck_assert_msg(plat_load(path, &p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_int_eq(p.power_gating, 1);
+    ck_assert_rel(p.chiplets[0].static_w, 0.3, 1e-15);
+    ck_assert_rel(p.chiplets[1].static_w, 0.3, 1e-15); /* set, so not scaled with pes */
+    plat_free(&p);
+    unlink(path);
+    free(path);
+    path = good_but(13, "pes = 256\nstatic_power = 1500uW\n");
+    ck_assert_msg(plat_load(path, &p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_rel(p.chiplets[1].static_w, 1.5e-3, 1e-15);
+    plat_free(&p);
+    unlink(path);
+    free(path);
+    path = good_but(13, "pes = 256\nstatic_power = 0\n");
+    ck_assert_msg(plat_load(path, &p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert(p.chiplets[1].static_w == 0);
+    plat_free(&p);
+    unlink(path);
+    free(path);
+    /* the shipped monolith: one chip of 16384 PEs burns what four chiplets do */
+    ck_assert_int_eq(plat_load("platforms/mono-os.ini", &p, &e), ERR_OK);
+    ck_assert_rel(p.chiplets[0].static_w, 7.0, 1e-15);
+    plat_free(&p);
+}
+END_TEST
+
 START_TEST(missing_file)
 {
     plat_t p;
@@ -293,6 +345,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, shipped_platforms);
     tcase_add_test(tc, bad_inputs);
     tcase_add_test(tc, nop_section);
+    tcase_add_test(tc, static_power_keys);
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, single_chiplet);
     tcase_add_test(tc, dataflow_table);

@@ -148,6 +148,8 @@ START_TEST(full_results_whatever_the_workers)
         ck_assert_int_eq(jobs[i].rc, ERR_OK);
         ck_assert(r->makespan_s == alone.makespan_s && r->energy_j == alone.energy_j);
         ck_assert(r->edp_js == alone.edp_js && r->throughput_per_s == alone.throughput_per_s);
+        ck_assert(r->e_static_j == alone.e_static_j && r->e_static_j > 0);
+        ck_assert(memcmp(r->chiplets, alone.chiplets, (size_t)r->nchiplets * sizeof *r->chiplets) == 0);
         ck_assert_int_eq(r->nevents, alone.nevents);
         ck_assert_int_gt(r->nevents, 0);
         ck_assert(memcmp(r->events, alone.events, (size_t)r->nevents * sizeof *r->events) == 0);
@@ -182,6 +184,10 @@ START_TEST(the_wire_refuses_what_does_not_fit)
     ck_assert_int_eq(res_init(&back, &k.p, &k.scn, &k.s), ERR_OK);
     ck_assert_int_eq(wire_get_result(&w, &back), 0);
     ck_assert(back.makespan_s == r.makespan_s && back.e_dram_j == r.e_dram_j);
+    /* het-2x2's four 4096-PE chiplets burn 1.75 W each without power gating */
+    ck_assert_rel(r.e_static_j, 4 * 1.75 * r.makespan_s, 1e-12);
+    ck_assert(back.e_static_j == r.e_static_j && back.energy_j == r.energy_j);
+    ck_assert(memcmp(back.chiplets, r.chiplets, (size_t)r.nchiplets * sizeof *r.chiplets) == 0);
     res_free(&back);
     for (size_t cut = 0; cut < w.n; cut += 97) {
         wire_t part = {.b = w.b, .n = cut};

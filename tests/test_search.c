@@ -8,10 +8,12 @@
 #include "runner.h"
 #include "estimate.h"
 #include "search.h"
+#include "search_int.h"
 
 /* Chiplet a is NVDLA-like, b ShiDianNao-like; one model of two layers: a 7x7
    conv over 3 channels (ShiDianNao runs it at 21.9 %, NVDLA at 3/64) and a
-   wide matmul (NVDLA at 100 %, ShiDianNao at 1/64 over 64 positions). */
+   wide matmul over 64 of its positions, its 64 channels as K (NVDLA at
+   100 %, ShiDianNao at 1/64 over 64 positions). */
 static const char *plat_text =
     "[package]\nname = t2\nmesh = 2x1\nlink_bandwidth = 100GB/s\nhop_latency = 35ns\n"
     "energy_per_bit = 2.04pJ\n"
@@ -19,7 +21,7 @@ static const char *plat_text =
     "[dram d]\nchiplet = a\nbandwidth = 64GB/s\nlatency = 200ns\nenergy_per_bit = 14.8pJ\n";
 static const char *wl_text =
     "[model]\nname = two\n[layers]\nc = conv k=64 c=3 r=7 h=224 w=224 stride=2\n"
-    "m = matmul m=64 k=4096 n=4096\n";
+    "m = matmul m=64 k=64 n=4096\n";
 
 typedef struct {
     char *paths[3];
@@ -391,6 +393,61 @@ START_TEST(same_search_for_every_team_size)
 }
 END_TEST
 
+/* A model's part alone is charged the static power of the chiplets it is
+   given, not the whole package's: on three 1 W chiplets without power
+   gating, x on a alone (the whole model, one mini-batch of 4) costs what
+   est_run gives less 2 W of the others over its makespan; given a and b,
+   1 W less; with gating, what est_run gives, a alone being on. */
+START_TEST(a_part_pays_for_its_own_chiplets)
+{
+    for (int gating = 0; gating < 2; gating++) {
+        char plat[1024];
+        snprintf(plat, sizeof plat,
+                 "[package]\nname = t3\nmesh = 3x1\nlink_bandwidth = 100GB/s\nhop_latency = 35ns\n"
+                 "energy_per_bit = 2.04pJ\npower_gating = %s\n[defaults]\nstatic_power = 1W\n"
+                 "[chiplet a]\nat = 0,0\n[chiplet b]\nat = 1,0\n[chiplet c]\nat = 2,0\n"
+                 "[dram d]\nchiplet = a\nbandwidth = 64GB/s\nlatency = 200ns\nenergy_per_bit = 14.8pJ\n",
+                 gating ? "yes" : "no");
+        char *paths[3] = {tu_write_tmp(plat, ".ini"), tu_write_tmp(wl_text, ".ini")};
+        char buf[512];
+        snprintf(buf, sizeof buf, "[model x]\nworkload = %s\nbatch = 4\n", paths[1]);
+        paths[2] = tu_write_tmp(buf, ".ini");
+        plat_t p;
+        scn_t scn;
+        err_t e;
+        ck_assert_msg(plat_load(paths[0], &p, &e) == ERR_OK, "%s", e.msg);
+        ck_assert_msg(scn_load(paths[2], &scn, &e) == ERR_OK, "%s", e.msg);
+        sched_seg seg = {0, 1, 0};
+        sched_part sp = {.model = 0, .minibatch = 4, .nsegs = 1, .segs = &seg};
+        sched_window w = {.nparts = 1, .parts = &sp};
+        sched_t s = {.nwindows = 1, .windows = &w};
+        res_result r;
+        ck_assert_int_eq(est_run(&p, &scn, &s, &r, &e), ERR_OK);
+        ck_assert_rel(r.e_static_j, (gating ? 1 : 3) * r.makespan_s, 1e-12);
+        search_opts o;
+        search_defaults(&o);
+        srch_state x;
+        ck_assert_msg(srch_setup(&x, &p, &scn, &o, &e) == ERR_OK, "%s", e.msg);
+        sched_seg part_seg = seg;
+        srch_part pt = {.nsegs = 1, .segs = &part_seg, .minibatch = 4};
+        const int set[2] = {0, 1};
+        ck_assert_int_eq(srch_eval_part(&x, 0, set, 1, &pt), ERR_OK);
+        ck_assert(pt.lat_s == r.makespan_s);
+        ck_assert_rel(pt.energy_j, r.energy_j - (gating ? 0 : 2) * r.makespan_s, 1e-12);
+        ck_assert_int_eq(srch_eval_part(&x, 0, set, 2, &pt), ERR_OK);
+        ck_assert_rel(pt.energy_j, r.energy_j - (gating ? 0 : 1) * r.makespan_s, 1e-12);
+        srch_teardown(&x);
+        res_free(&r);
+        scn_free(&scn);
+        plat_free(&p);
+        for (int i = 0; i < 3; i++) {
+            unlink(paths[i]);
+            free(paths[i]);
+        }
+    }
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("search");
@@ -403,6 +460,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, large_package_annealing);
     tcase_add_test(tc, packing_windows);
     tcase_add_test(tc, same_search_for_every_team_size);
+    tcase_add_test(tc, a_part_pays_for_its_own_chiplets);
     suite_add_tcase(s, tc);
     return s;
 }

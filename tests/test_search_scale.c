@@ -14,12 +14,14 @@ static const char *t2_text =
     "energy_per_bit = 2.04pJ\n"
     "[chiplet a]\nat = 0,0\ndataflow = nvdla\n[chiplet b]\nat = 1,0\ndataflow = shidiannao\n"
     "[dram d]\nchiplet = a\nbandwidth = 64GB/s\nlatency = 200ns\nenergy_per_bit = 14.8pJ\n";
-/* two layers: a 7x7 conv over 3 channels and a wide matmul */
+/* two layers: a 7x7 conv over 3 channels and a wide matmul over 64 of its
+   positions (K = its 64 channels) */
 static const char *two_text =
     "[model]\nname = two\n[layers]\nc = conv k=64 c=3 r=7 h=224 w=224 stride=2\n"
-    "m = matmul m=64 k=4096 n=4096\n";
+    "m = matmul m=64 k=64 n=4096\n";
 
-/* the same with a vector op between them */
+/* the same with a vector op between them, whose 802,816 elements the
+   matmul reads as 196 rows of K = 4096 */
 static const char *three_text =
     "[model]\nname = three\n[layers]\nc = conv k=64 c=3 r=7 h=224 w=224 stride=2\n"
     "r = relu elems=802816\nm = matmul m=64 k=4096 n=4096\n";

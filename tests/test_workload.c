@@ -1,6 +1,8 @@
-/* test_workload.c - the shipped workloads add up to the published figures,
- * transformers expand into the right layers, and every kind of bad input is
- * refused at its line. Run from the repository root (reads workloads/). */
+/* test_workload.c - the shipped workloads add up to the published figures
+ * and read what their layers output, transformers expand into the right
+ * layers, and every kind of bad input, shapes included, is refused at its
+ * line. Run from the repository root (reads workloads/). */
+#include <glob.h>
 #include "testutil.h"
 #include "workload.h"
 
@@ -248,13 +250,15 @@ START_TEST(explicit_layers)
     char *path;
     wl_model m;
     err_t e = {{0}};
+    /* q and kvm read A (4 rows of 2 x 16, 1 row of 2 x 64) out of ln's 200
+       wide rows, which hold B too; the add sums three inputs of 800 elements */
     int rc = load_text("[model]\nname = tiny\nelem_bytes = 2\n[layers]\n"
                        "dw = conv k=8 c=8 r=3 h=10 w=10 groups=8 bias=1\n"
-                       "q = matmul m=4 k=16 n=4 heads=2 b=act in=dw\n"
-                       "kvm = matmul m=1 k=64 n=11 heads=2 b=kv kv=10 in=q\n"
                        "ln = layernorm m=4 n=200 in=input\n"
-                       "sm = softmax elems=100\n"
-                       "sum = add c=2 h=5 w=10 in=ln,sm,dw\n"
+                       "sm = softmax elems=800\n"
+                       "q = matmul m=4 k=16 n=4 heads=2 b=act in=ln\n"
+                       "kvm = matmul m=1 k=64 n=11 heads=2 b=kv kv=10 in=ln\n"
+                       "sum = add elems=800 in=ln,sm,dw\n"
                        "mp = maxpool c=8 h=10 w=10 r=2 in=dw\n",
                        ".ini", &path, &m, &e);
     ck_assert_msg(rc == ERR_OK, "%s", e.msg);
@@ -269,7 +273,7 @@ START_TEST(explicit_layers)
     ck_assert_double_eq(m.input_bytes, 800.0 * 2);
     ck_assert_double_eq(tu_layer(&m, "ln")->in_bytes, 800.0 * 2);
     const wl_layer *sum = tu_layer(&m, "sum");
-    ck_assert_double_eq(sum->vec_ops, 100.0 * 2);
+    ck_assert_double_eq(sum->vec_ops, 800.0 * 2);
     ck_assert_int_eq(tu_layer(&m, "sm")->inputs[0], wl_find(&m, "ln"));
     const wl_layer *mp = tu_layer(&m, "mp");
     ck_assert_int_eq(mp->p, 5);
@@ -279,10 +283,65 @@ START_TEST(explicit_layers)
     double macs = wl_total_macs(&m);
     ck_assert_int_eq(wl_finish(&m, &e), ERR_OK);
     ck_assert_double_eq(wl_total_macs(&m), macs);
-    ck_assert_double_eq(tu_layer(&m, "sm")->elems, 100.0);
+    ck_assert_double_eq(tu_layer(&m, "sm")->elems, 800.0);
     wl_free(&m);
     unlink(path);
     free(path);
+}
+END_TEST
+
+/* Every rule met: channels side by side with a crop and a pixel shuffle, an
+   image read as rows by a matmul, per-head and side-by-side views of a
+   multi-head product, rows side by side (for a gelu and as a matmul's K), a
+   flat count read as rows of K. */
+START_TEST(shapes_that_fit)
+{
+    char *path;
+    wl_model m;
+    err_t e = {{0}};
+    int rc = load_text("[layers]\n"
+                       "a = conv k=16 c=3 r=3 h=32 w=32\n"                 /* 16x32x32 */
+                       "up = conv k=64 c=16 r=1 h=32 w=32 shuffle=2\n"     /* 16x64x64 */
+                       "big = conv k=8 c=3 r=3 h=68 w=68 pad=0 in=input\n" /* 8x66x66 */
+                       "cat = relu c=24 h=64 w=64 crop=1 in=up,big\n"
+                       "pool = avgpool c=24 h=64 w=64\n"                   /* 24x1x1 */
+                       "fc = matmul m=1 k=24 n=10\n"
+                       "x = matmul m=4 k=10 n=96\n"                        /* 4x96 */
+                       "qk = matmul m=4 k=16 n=4 heads=2 b=act\n"          /* 2x4x4 */
+                       "sm = softmax m=8 n=4\n"
+                       "av = matmul m=4 k=4 n=16 heads=2 b=act in=sm,x\n"  /* 2x4x16 */
+                       "proj = matmul m=4 k=32 n=8\n"                      /* 4x8 */
+                       "cat2 = gelu m=4 n=104 in=proj,x\n"
+                       "flat = relu elems=416\n"
+                       "rows = matmul m=13 k=32 n=2\n"
+                       "both = matmul m=4 k=104 n=2 in=proj,x\n",
+                       ".ini", &path, &m, &e);
+    ck_assert_msg(rc == ERR_OK, "%s", e.msg);
+    /* the shuffle changes the shape, not the bytes: 64 x 32 x 32 = 16 x 64 x 64 */
+    ck_assert_double_eq(tu_layer(&m, "up")->out_bytes, 65536.0);
+    ck_assert_double_eq(tu_layer(&m, "up")->macs, 64.0 * 16 * 32 * 32);
+    /* the crop keeps 24 x 64 x 64 but reads big's whole 8 x 66 x 66 */
+    ck_assert_double_eq(tu_layer(&m, "cat")->out_bytes, 24.0 * 64 * 64);
+    ck_assert_double_eq(tu_layer(&m, "cat")->in_bytes, 65536.0 + 8 * 66 * 66);
+    wl_free(&m);
+    unlink(path);
+    free(path);
+}
+END_TEST
+
+/* Every workload shipped, and so every model of every scenario, reads what
+   its layers output. */
+START_TEST(shipped_workloads_fit)
+{
+    glob_t g;
+    ck_assert_int_eq(glob("workloads/*.ini", 0, NULL, &g), 0);
+    ck_assert_uint_ge(g.gl_pathc, 9);
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        wl_model m;
+        tu_load_model(g.gl_pathv[i], &m);
+        wl_free(&m);
+    }
+    globfree(&g);
 }
 END_TEST
 
@@ -310,7 +369,7 @@ START_TEST(scalesim_conv_csv)
                        "Channels, Num Filter, Strides,\r\n"
                        "Conv1, 224, 224, 7, 7, 3, 64, 2,\r\n"
                        "\r\n"
-                       "Conv2, 56, 56, 3, 3, 64, 64, 1,\r\n",
+                       "Conv2, 109, 109, 3, 3, 64, 64, 1,\r\n",
                        ".csv", &path, &m, &e);
     ck_assert_msg(rc == ERR_OK, "%s", e.msg);
     ck_assert_int_eq(m.nlayers, 2);
@@ -318,7 +377,7 @@ START_TEST(scalesim_conv_csv)
     ck_assert_int_eq(c1->p, 109);   /* no padding: (224 - 7) / 2 + 1 */
     ck_assert_double_eq(c1->macs, 64.0 * 3 * 49 * 109 * 109);
     const wl_layer *c2 = tu_layer(&m, "Conv2");
-    ck_assert_int_eq(c2->p, 54);
+    ck_assert_int_eq(c2->p, 107);   /* it reads Conv1's 109 x 109 */
     ck_assert_int_eq(c2->inputs[0], 0);
     ck_assert_int_eq(c2->line, 4);
     wl_free(&m);
@@ -363,6 +422,7 @@ typedef struct {
 #define CSV_CONV "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, " \
                  "Channels, Num Filter, Strides,\n"
 #define TF "[transformer]\nfamily = gpt2\nd_model = 128\nlayers = 2\nheads = 2\n"
+#define A16 "a = conv k=16 c=3 r=3 h=32 w=32\n"   /* 16x32x32 */
 
 static const bad_case bad[] = {
     {"unknown section", ".ini", "[model]\nname = x\n\n[layerz]\na = " CONV "\n", 4,
@@ -372,7 +432,7 @@ static const bad_case bad[] = {
     {"unknown key in [transformer]", ".ini", TF "d_modle = 3\n", 6,
      "unknown key 'd_modle' in [transformer]"},
     {"unknown key in a layer", ".ini", L "a = " CONV " strid=2\n", 2,
-     "a: unknown key 'strid' (conv takes: k c r s h w stride pad groups bias in)"},
+     "a: unknown key 'strid' (conv takes: k c r s h w stride pad groups shuffle bias in)"},
     {"key given twice", ".ini", L "a = " CONV " r=5\n", 2, "a: 'r' given twice"},
     {"missing layer key", ".ini", L "a = conv k=8 c=3 r=3 w=8\n", 2,
      "a: missing key 'h' (conv needs: k c r h w)"},
@@ -410,7 +470,7 @@ static const bad_case bad[] = {
     {"add with one input", ".ini", L "a = " CONV "\nb = add c=8 h=6 w=6\n", 3,
      "b: an add sums at least 2 inputs"},
     {"b=act matmul with 3 inputs", ".ini",
-     L "a = " CONV "\nb = relu elems=8\nc = relu elems=8\nd = matmul m=2 k=2 n=2 b=act in=a,b,c\n",
+     L "a = " CONV "\nb = relu elems=512\nc = relu elems=512\nd = matmul m=2 k=2 n=2 b=act in=a,b,c\n",
      5, "d: a b=act or b=kv matmul reads 1 or 2 inputs"},
     {"bad operand", ".ini", L "a = matmul m=2 k=2 n=2 b=cache\n", 2,
      "a: b = 'cache' (expected weight, act or kv)"},
@@ -463,6 +523,62 @@ static const bad_case bad[] = {
     {"duplicate CSV layer", ".csv", "Layer, M, N, K,\nf, 2, 2, 2,\nf, 2, 2, 2,\n", 3,
      "duplicate layer name 'f' (first at line 2)"},
     {"empty CSV", ".csv", "\n\n", 0, "empty: expected a SCALE-Sim topology header"},
+    /* shapes: what a layer reads against what its producers output */
+    {"conv of other channels and size", ".ini", L A16 "b = conv k=8 c=99 r=3 h=77 w=32\n", 3,
+     "layer b reads 16x32x32 from a but declares c=99 h=77"},
+    {"concat: channels add up", ".ini",
+     L A16 "b = conv k=8 c=16 r=3 h=32 w=32\ncat = relu c=20 h=32 w=32 in=a,b\n", 4,
+     "layer cat reads 24x32x32 from a+b but declares c=20"},
+    {"concat of another size", ".ini",
+     L A16 "p = maxpool c=16 h=32 w=32 r=2\ncat = relu c=32 h=32 w=32 in=a,p\n", 4,
+     "layer cat reads 16x16x16 from p but declares h=32 w=32"},
+    {"add of another size", ".ini",
+     L A16 "p = maxpool c=16 h=32 w=32 r=2\ns = add c=16 h=32 w=32 in=a,p\n", 4,
+     "layer s reads 16x16x16 from p but declares h=32 w=32"},
+    {"add of other channels", ".ini",
+     L A16 "b = conv k=8 c=16 r=3 h=32 w=32\ns = add c=16 h=32 w=32 in=a,b\n", 4,
+     "layer s reads 8x32x32 from b but declares c=16"},
+    {"crop of a smaller input", ".ini", L A16 "cat = relu c=16 h=40 w=40 crop=1\n", 3,
+     "layer cat reads 16x32x32 from a but declares h=40 w=40"},
+    {"pool of other channels", ".ini", L A16 "p = maxpool c=8 h=32 w=32 r=2\n", 3,
+     "layer p reads 16x32x32 from a but declares c=8"},
+    {"conv reading rows of another count", ".ini",
+     L "x = matmul m=4 k=8 n=8\nc = conv k=8 c=3 r=3 h=4 w=4\n", 3,
+     "layer c reads 4x8 from x but declares c=3 h=4 w=4"},
+    {"matmul: K", ".ini", L "x = matmul m=128 k=768 n=768\ny = matmul m=128 k=512 n=10\n", 3,
+     "layer y reads 128x768 from x but declares k=512"},
+    {"matmul: K of an image", ".ini", L A16 "fc = matmul m=1 k=100 n=10\n", 3,
+     "layer fc reads 16x32x32 from a but declares k=100"},
+    {"matmul: fused operands wider than the input", ".ini",
+     L "x = matmul m=4 k=8 n=16\nqk = matmul m=4 k=16 n=4 heads=2 b=act\n", 3,
+     "layer qk reads 4x16 from x but declares k=16 heads=2"},
+    {"matmul: K of a flat count", ".ini", L "r = relu elems=100 in=input\nx = matmul m=1 k=64 n=8\n",
+     3, "layer x reads 100 from r but declares k=64"},
+    {"rows of another width", ".ini", L "x = matmul m=128 k=768 n=768\nln = layernorm m=128 n=700\n",
+     3, "layer ln reads 128x768 from x but declares n=700"},
+    {"another count of rows", ".ini", L "x = matmul m=128 k=768 n=768\nln = layernorm m=64 n=768\n",
+     3, "layer ln reads 128x768 from x but declares m=64"},
+    {"per-head rows", ".ini",
+     L "x = matmul m=4 k=8 n=64\nqk = matmul m=4 k=16 n=4 heads=2 b=act\nsm = softmax m=8 n=5\n", 4,
+     "layer sm reads 2x4x4 from qk but declares n=5"},
+    {"rows side by side", ".ini",
+     L "x = matmul m=4 k=8 n=8\ny = matmul m=4 k=8 n=8 in=x\ng = gelu m=4 n=20 in=x,y\n", 4,
+     "layer g reads 4x16 from x+y but declares n=20"},
+    {"matmul: K of inputs side by side", ".ini",
+     L "x = matmul m=4 k=8 n=8\ny = matmul m=4 k=8 n=8 in=x\nz = matmul m=4 k=20 n=2 in=x,y\n", 4,
+     "layer z reads 4x16 from x+y but declares k=20"},
+    {"elements", ".ini", L "x = matmul m=128 k=768 n=768\nr = relu elems=100\n", 3,
+     "layer r reads 128x768 from x but declares elems=100"},
+    {"shuffle not dividing k", ".ini", L "a = conv k=6 c=3 r=1 h=8 w=8 shuffle=2\n", 2,
+     "a: shuffle = 2 needs k = 6 to be a multiple of 4"},
+    {"CSV row of another size", ".csv",
+     CSV_CONV "c1, 224, 224, 7, 7, 3, 64, 2,\nc2, 56, 56, 3, 3, 64, 64, 1,\n", 3,
+     "layer c2 reads 64x109x109 from c1 but declares h=56 w=56"},
+    {"CSV row of other channels", ".csv",
+     CSV_CONV "c1, 224, 224, 7, 7, 3, 64, 2,\nc2, 109, 109, 3, 3, 32, 64, 1,\n", 3,
+     "layer c2 reads 64x109x109 from c1 but declares c=32"},
+    {"CSV GEMM of another K", ".csv", "Layer, M, N, K,\nffn1, 128, 3072, 768,\nffn2, 128, 768, 1024,\n",
+     3, "layer ffn2 reads 128x3072 from ffn1 but declares k=1024"},
 };
 
 START_TEST(bad_input)
@@ -534,10 +650,12 @@ Suite *test_suite(void)
     tcase_add_test(tc, bert_base);
     tcase_add_test(tc, attention_head_dims);
     tcase_add_test(tc, gpt2_decode_reads_kv_cache);
+    tcase_add_test(tc, shipped_workloads_fit);
     suite_add_tcase(s, tc);
     tc = tcase_create("formats");
     tcase_add_test(tc, decode_from_ini);
     tcase_add_test(tc, explicit_layers);
+    tcase_add_test(tc, shapes_that_fit);
     tcase_add_test(tc, kind_names_round_trip);
     tcase_add_test(tc, scalesim_conv_csv);
     tcase_add_test(tc, scalesim_gemm_csv);
