@@ -62,6 +62,7 @@ static void bench_cost(void)
             plat_chiplet c;
             plat_chiplet_defaults(&c);
             c.dataflow = (plat_dataflow)df;
+            c.array_rows = c.array_cols = 64; /* plat_finish's shape of the 4096 PEs */
             for (int b = 1; b <= 32; b += 31)
                 for (int i = 0; i < 3; i++)
                     for (int l = 0; l < m[i].nlayers; l++) {
@@ -73,8 +74,9 @@ static void bench_cost(void)
         }
     double per = (now() - t0) / (double)calls;
     double spawn = spawn_s(200);
-    printf("cost model: %ld layer evaluations (GPT-2 XL, BERT-large, ResNet-50; 5 dataflows; batch 1 and 32)\n",
-           calls);
+    printf("cost model: %ld layer evaluations (GPT-2 XL, BERT-large, ResNet-50; %d dataflows; batch 1 "
+           "and 32)\n",
+           calls, PLAT_NDATAFLOW);
     printf("  %.3f us per layer evaluation (target < 2 us); a process spawn here takes %.1f us: %.0fx\n",
            per * 1e6, spawn * 1e6, spawn / per);
     if (sink < 0)

@@ -1,33 +1,19 @@
 /* cost.c - what one layer costs on one chiplet (the model is in cost.h).
  *
- * Every conv and matmul becomes one loop nest over eight dimensions: groups
- * G, images N, output channels K, input channels C, filter rows R and
- * columns S, output rows P and columns Q. A mapping is a spatial factor per
- * dimension (how many PEs split it) and an order of the temporal loops. One
- * evaluator turns any mapping into cycles, L1 accesses and L2 traffic, so
- * the presets and the tile searches of the auto families cannot disagree
- * about reuse. Counts are whole numbers (held in doubles, which do not
- * overflow on a batch of large layers); no allocation, no state. */
-#include "cost.h"
+ * Every conv and matmul becomes one loop nest over eight dimensions (the
+ * problem of cost_int.h). A mapping is a spatial factor per dimension (how
+ * many PEs split it) and an order of the temporal loops; the compute cycles
+ * of every preset and auto family come from it. One evaluator turns any
+ * mapping into the L2 traffic the reuse of its L1 allows, so the tile
+ * searches of the auto families cannot disagree about reuse; the presets
+ * nvdla and shidiannao take MAESTRO's counts instead (cost_maestro.c), the
+ * systolic dataflows SCALE-Sim's (cost_systolic.c). Counts are whole
+ * numbers (held in doubles, which do not overflow on a batch of large
+ * layers); no allocation, no state. */
+#include "cost_int.h"
 
 #include <math.h>
 
-enum { DG, DN, DK, DC, DR, DS, DP, DQ, NDIM };
-enum { TW, TI, TO, NTENSOR };
-
-/* NVDLA's cluster reduces 64 input channels; ShiDianNao's is 8 outputs wide. */
-enum { NVDLA_LANES = 64, SHIDIANNAO_WIDTH = 8 };
-
-typedef struct {
-    long d[NDIM];
-    long stride;
-    long in_h, in_w;        /* input rows and columns per group and image; 0: unknown */
-    int flat;               /* matmul: its positions have no 2-D layout */
-    /* what every mapping of it shares */
-    double work, outputs;   /* MACs and output elements */
-    double base[NTENSOR];   /* product of the extents that index each tensor, the
-                               input's rows and columns aside */
-} problem;
 
 typedef struct {
     long sp[NDIM];      /* PEs splitting each dimension */
@@ -35,12 +21,6 @@ typedef struct {
     int prio[NTENSOR];  /* the order in which tensors claim the L1 */
     long x, y;          /* PEs per cluster, clusters */
 } mapping;
-
-typedef struct {
-    double compute, cycles;
-    double l1[NTENSOR], l2[NTENSOR];
-    double traffic;     /* L2 elements, all tensors */
-} tally;
 
 /* A mapping being evaluated: trip counts, the loops that run more than
    once (outermost first; the others change nothing), and how the window
@@ -55,8 +35,8 @@ typedef struct {
 
 static long min_l(long a, long b) { return a < b ? a : b; }
 static long max_l(long a, long b) { return a > b ? a : b; }
-static long ceil_div(long a, long b) { return (a + b - 1) / b; }
-static long trips(long ext, long sp) { return sp == 1 ? ext : ceil_div(ext, sp); }
+long cost_ceil_div(long a, long b) { return (a + b - 1) / b; }
+static long trips(long ext, long sp) { return sp == 1 ? ext : cost_ceil_div(ext, sp); }
 
 /* An unknown input size (0) does not bound the window. */
 static long cap(long v, long lim) { return lim > 0 && v > lim ? lim : v; }
@@ -67,6 +47,15 @@ static long cap(long v, long lim) { return lim > 0 && v > lim ? lim : v; }
 static long window(long outs, long taps, long stride)
 {
     return (outs - 1) * min_l(stride, taps) + taps;
+}
+
+/* An image's input rows x columns are its size when known, else the
+   windows its outputs cover. */
+double cost_input_elems(const problem *pb)
+{
+    long h = pb->in_h > 0 ? pb->in_h : window(pb->d[DP], pb->d[DR], pb->stride);
+    long w = pb->in_w > 0 ? pb->in_w : window(pb->d[DQ], pb->d[DS], pb->stride);
+    return pb->base[TI] * (double)h * (double)w;
 }
 
 /* The dimensions that index tensor T. */
@@ -173,16 +162,6 @@ static double keep(const nest *n, int t, int elem_bytes, double *left)
     return best;
 }
 
-/* How many consecutive MACs of one PE reuse the operand in its register:
-   the innermost loops that do not index tensor T. */
-static double register_reuse(const nest *n, int t)
-{
-    double r = 1;
-    for (int k = n->nloops - 1; k >= 0 && !(indexed_by(t) >> n->loop[k] & 1u); k--)
-        r *= (double)n->t[n->loop[k]];
-    return r;
-}
-
 static double compute_cycles(const problem *pb, const mapping *m)
 {
     double c = 1;
@@ -191,7 +170,7 @@ static double compute_cycles(const problem *pb, const mapping *m)
     return c;
 }
 
-static double with_stalls(const plat_chiplet *c, double compute, double elems, int elem_bytes)
+double cost_with_stalls(const plat_chiplet *c, double compute, double elems, int elem_bytes)
 {
     double moving = elems * elem_bytes / c->l2_bw;
     return moving > compute ? moving : compute;
@@ -214,7 +193,9 @@ static void nest_init(nest *n, const problem *pb, const mapping *m)
 }
 
 /* Cycles and L2 traffic of mapping M. Gives up (cycles INFINITY) once the
-   traffic passes BOUND elements, which a search knows cannot win. */
+   traffic passes BOUND elements, which a search knows cannot win. Outputs:
+   every write but the first of each element reads the partial sum back;
+   the finished outputs are read once more, to be handed on. */
 static void evaluate(const plat_chiplet *c, const problem *pb, const mapping *m, int elem_bytes,
                      double bound, tally *out)
 {
@@ -228,31 +209,31 @@ static void evaluate(const plat_chiplet *c, const problem *pb, const mapping *m,
     for (int k = 0; k < NTENSOR; k++) {
         int t = m->prio[k];
         double moved = keep(&n, t, elem_bytes, &left);
-        /* Every output write but the first of each element reads the
-           partial sum back. */
-        out->l2[t] = t == TO ? 2 * moved - pb->outputs : moved;
-        out->traffic += out->l2[t];
+        if (t == TO) {
+            out->l2w[TO] = moved;
+            out->l2r[TO] = moved;
+            out->traffic += 2 * moved - pb->outputs;
+        } else {
+            out->l2r[t] = moved;
+            out->l2w[t] = t == TI ? cost_input_elems(pb) : pb->base[t];
+            out->traffic += moved;
+        }
         if (out->traffic > bound) {
             out->cycles = INFINITY;
             return;
         }
     }
-    out->cycles = with_stalls(c, out->compute, out->traffic, elem_bytes);
+    out->x = m->x, out->y = m->y;
+    out->cycles = cost_with_stalls(c, out->compute, out->traffic, elem_bytes);
 }
 
-/* L1 accesses of mapping M (only the chosen mapping needs them). */
-static void count_l1(const problem *pb, const mapping *m, tally *out)
+void cost_l1_per_mac(double macs, tally *t)
 {
-    nest n;
-    nest_init(&n, pb, m);
-    out->l1[TW] = pb->work / register_reuse(&n, TW);
-    out->l1[TI] = pb->work / register_reuse(&n, TI);
-    /* A partial sum leaves the register once per run of the C, R, S loops
-       it stays in (spatial reduction happens in adder trees), then is read
-       back for the next run. */
-    double updates = pb->outputs * (double)n.t[DC] * (double)n.t[DR] * (double)n.t[DS] /
-                     register_reuse(&n, TO);
-    out->l1[TO] = 2 * updates - pb->outputs;
+    for (int k = 0; k < NTENSOR; k++)
+        t->l1r[k] = macs;
+    t->l1w[TO] = macs;
+    t->l1w[TW] = t->l2r[TW];
+    t->l1w[TI] = t->l2r[TI];
 }
 
 static void mapping_init(mapping *m, const int order[NDIM], const int prio[NTENSOR], long x, long y)
@@ -333,41 +314,25 @@ typedef struct {
     double compute;
 } shape;
 
-/* A dataflow's candidate mappings of problem PB on PES PEs, written to OUT
-   (room for MAX_FACTORS); returns how many. The table in platform.h names
-   one per dataflow. */
-typedef int shapes_fn(const problem *pb, long pes, shape *out);
-
-/* Completes S, a preset's only shape, once its mapping is set; returns 1. */
-static int one_shape(const problem *pb, shape *s)
-{
-    s->compute = compute_cycles(pb, &s->m);
-    return 1;
-}
-
-static int nvdla_shapes(const problem *pb, long pes, shape *out)
-{
-    ws_mapping(pb, min_l(NVDLA_LANES, pes), 1, 1, min_l(NVDLA_LANES, pes),
-               max_l(pes / NVDLA_LANES, 1), &out->m);
-    return one_shape(pb, out);
-}
-
-static int shidiannao_shapes(const problem *pb, long pes, shape *out)
-{
-    os_mapping(pb, min_l(SHIDIANNAO_WIDTH, pes), max_l(pes / SHIDIANNAO_WIDTH, 1), 1, &out->m);
-    return one_shape(pb, out);
-}
-
-static int eyeriss_shapes(const problem *pb, long pes, shape *out)
-{
-    eyeriss_mapping(pb, pes, &out->m);
-    return one_shape(pb, out);
-}
-
 /* Spatial factors tried for a dimension: powers of two below LIM, then LIM
    (the whole dimension, or all the PEs left); at most 64 of them. */
 enum { MAX_FACTORS = 64 };
 static long next_factor(long v, long lim) { return 2 * v < lim ? 2 * v : lim; }
+
+static void shape_done(const problem *pb, shape *s) { s->compute = compute_cycles(pb, &s->m); }
+
+/* The mappings of the presets: they set the compute cycles (and, for
+   eyeriss, the L2 traffic). */
+static void nvdla_mapping(const problem *pb, long pes, mapping *m)
+{
+    ws_mapping(pb, min_l(NVDLA_LANES, pes), 1, 1, min_l(NVDLA_LANES, pes),
+               max_l(pes / NVDLA_LANES, 1), m);
+}
+
+static void shidiannao_mapping(const problem *pb, long pes, mapping *m)
+{
+    os_mapping(pb, min_l(SHIDIANNAO_WIDTH, pes), max_l(pes / SHIDIANNAO_WIDTH, 1), 1, m);
+}
 
 /* Output-stationary shapes of ShiDianNao's family: PEs own output positions
    only (channels stay temporal, as in the preset), and the family is tuned
@@ -375,8 +340,8 @@ static long next_factor(long v, long lim) { return 2 * v < lim ? 2 * v : lim; }
    passes, the narrowest on a tie. Tiles of equal passes differ only in their
    halos, so one is worth a full evaluation. The loop over z, the output
    channels side by side, is kept at z = 1: spreading channels over PEs is
-   what weight-stationary arrays do, and it would make this baseline a
-   different family. */
+   what weight-stationary and systolic arrays do, and it would make this
+   family another one. */
 static int os_shapes(const problem *pb, long pes, shape *out)
 {
     const long *d = pb->d;
@@ -393,8 +358,7 @@ static int os_shapes(const problem *pb, long pes, shape *out)
                 break;
         }
         os_mapping(pb, bx, min_l(budget / bx, d[DP]), z, &out[n].m);
-        out[n].compute = compute_cycles(pb, &out[n].m);
-        n++;
+        shape_done(pb, &out[n++]);
         if (z == zlim)
             return n;
     }
@@ -410,8 +374,7 @@ static int ws_shapes(const problem *pb, long pes, shape *out)
     for (long x = 1;; x = next_factor(x, lim)) {
         long c = min_l(d[DC], x), s = min_l(d[DS], x / c), r = min_l(d[DR], x / (c * s));
         ws_mapping(pb, c, r, s, x, pes / x, &out[n].m);
-        out[n].compute = compute_cycles(pb, &out[n].m);
-        n++;
+        shape_done(pb, &out[n++]);
         if (x == lim)
             return n;
     }
@@ -422,7 +385,7 @@ static int ws_shapes(const problem *pb, long pes, shape *out)
    compute cycles, and those that could beat a stalled best, are worth a full
    evaluation. */
 static void best_shape(const plat_chiplet *c, const problem *pb, int elem_bytes, const shape *s,
-                       int n, mapping *m, tally *t)
+                       int n, tally *t)
 {
     double fewest = INFINITY;
     for (int i = 0; i < n; i++)
@@ -442,12 +405,90 @@ static void best_shape(const plat_chiplet *c, const problem *pb, int elem_bytes,
             tally u;
             evaluate(c, pb, &s[i].m, elem_bytes, bound, &u);
             if (!found || u.cycles < t->cycles || (u.cycles == t->cycles && u.traffic < t->traffic)) {
-                *m = s[i].m;
                 *t = u;
                 found = 1;
             }
         }
+    cost_l1_per_mac(pb->work, t);
 }
+
+/* A pricing of a layer on chiplet C: cycles, stalls and access counts in
+   T. The dataflow table in platform.h names one per dataflow. */
+typedef void price_fn(const plat_chiplet *c, const problem *pb, int elem_bytes, tally *t);
+
+/* NVDLA and ShiDianNao: the preset's mapping sets the compute cycles and,
+   with the reuse its L1 allows, the traffic that can stall them; MAESTRO's
+   analysis of the same mapping the accesses. MAESTRO's counts keep nothing
+   in a PE past one iteration's tile (its ShiDianNao mapping reads every
+   input again for each output channel), which at the shipped 256 B/cycle
+   would stall the ShiDianNao-like array on every 1x1 layer; its own
+   runtimes, which the compute cycles agree with, do not. */
+static void maestro_price(const plat_chiplet *c, const problem *pb, int elem_bytes,
+                          const mapping *m, tally *t)
+{
+    shape s = {.m = *m};
+    shape_done(pb, &s);
+    best_shape(c, pb, elem_bytes, &s, 1, t);
+    if (c->dataflow == PLAT_NVDLA)
+        cost_maestro_nvdla(c, pb, t);
+    else
+        cost_maestro_shidiannao(c, pb, t);
+}
+
+static void nvdla_price(const plat_chiplet *c, const problem *pb, int elem_bytes, tally *t)
+{
+    mapping m;
+    nvdla_mapping(pb, c->pes, &m);
+    maestro_price(c, pb, elem_bytes, &m, t);
+}
+
+static void shidiannao_price(const plat_chiplet *c, const problem *pb, int elem_bytes, tally *t)
+{
+    mapping m;
+    shidiannao_mapping(pb, c->pes, &m);
+    maestro_price(c, pb, elem_bytes, &m, t);
+}
+
+static void eyeriss_price(const plat_chiplet *c, const problem *pb, int elem_bytes, tally *t)
+{
+    shape s;
+    eyeriss_mapping(pb, c->pes, &s.m);
+    shape_done(pb, &s);
+    best_shape(c, pb, elem_bytes, &s, 1, t);
+}
+
+static void os_positions_price(const plat_chiplet *c, const problem *pb, int elem_bytes, tally *t)
+{
+    shape s[MAX_FACTORS];
+    best_shape(c, pb, elem_bytes, s, os_shapes(pb, c->pes, s), t);
+}
+
+static void ws_auto_price(const plat_chiplet *c, const problem *pb, int elem_bytes, tally *t)
+{
+    shape s[MAX_FACTORS];
+    best_shape(c, pb, elem_bytes, s, ws_shapes(pb, c->pes, s), t);
+}
+
+/* The best output-stationary mapping of either family: positions only, or
+   a systolic array whose PE (i, j) keeps output position i of output
+   channel j, when the chiplet has an array shape. Fewest cycles with
+   stalls, then least traffic, then positions only. */
+static void os_auto_price(const plat_chiplet *c, const problem *pb, int elem_bytes, tally *t)
+{
+    os_positions_price(c, pb, elem_bytes, t);
+    if (c->array_rows < 1)
+        return;
+    tally u = {0};
+    cost_systolic_os(c, pb, elem_bytes, &u);
+    if (u.cycles < t->cycles || (u.cycles == t->cycles && u.traffic < t->traffic))
+        *t = u;
+}
+
+static price_fn *const dataflow_price[PLAT_NDATAFLOW] = {
+#define COST_PRICE(value, name, family, price, about) [value] = price,
+    PLAT_DATAFLOW_TABLE(COST_PRICE)
+#undef COST_PRICE
+};
 
 static void problem_sizes(problem *pb)
 {
@@ -499,50 +540,43 @@ static void stack_rows(problem *pb)
     problem_sizes(pb);
 }
 
-static shapes_fn *const dataflow_shapes[PLAT_NDATAFLOW] = {
-#define COST_SHAPES(value, name, family, shapes, about) [value] = shapes,
-    PLAT_DATAFLOW_TABLE(COST_SHAPES)
-#undef COST_SHAPES
-};
-
-static void map_layer(const plat_chiplet *c, const wl_layer *l, int elem_bytes, long batch,
-                      mapping *m, tally *t)
-{
-    problem pb;
-    shape shapes[MAX_FACTORS];
-    layer_problem(l, batch, &pb);
-    if (plat_dataflow_is_os(c->dataflow))
-        stack_rows(&pb);
-    int n = dataflow_shapes[c->dataflow](&pb, c->pes, shapes);
-    best_shape(c, &pb, elem_bytes, shapes, n, m, t);
-    count_l1(&pb, m, t);
-}
-
 void cost_layer(const plat_chiplet *c, const wl_layer *l, int elem_bytes, long batch, cost_t *out)
 {
     *out = (cost_t){0};
     if (l->kind == WL_VECTOR) {
         double ops = l->vec_ops * (double)batch;
         out->compute_cycles = ceil(ops / c->vector_per_cycle);
-        out->l2_i = l->in_bytes / elem_bytes * (double)batch;
-        out->l2_o = l->out_bytes / elem_bytes * (double)batch;
-        out->cycles = with_stalls(c, out->compute_cycles, out->l2_i + out->l2_o, elem_bytes);
+        out->l2_reads[TI] = l->in_bytes / elem_bytes * (double)batch;
+        out->l2_writes[TO] = l->out_bytes / elem_bytes * (double)batch;
+        out->cycles = cost_with_stalls(c, out->compute_cycles,
+                                       out->l2_reads[TI] + out->l2_writes[TO], elem_bytes);
         /* A vector op costs what a MAC costs: it is one ALU operation. */
         out->e_mac_pj = ops * c->pj_mac;
     } else {
-        mapping m;
-        tally t;
-        map_layer(c, l, elem_bytes, batch, &m, &t);
+        problem pb;
+        tally t = {0};
+        layer_problem(l, batch, &pb);
+        if (plat_dataflow_is_os(c->dataflow))
+            stack_rows(&pb);
+        dataflow_price[c->dataflow](c, &pb, elem_bytes, &t);
         out->macs = l->macs * (double)batch;
         out->compute_cycles = t.compute;
         out->cycles = t.cycles;
-        out->utilization = out->macs / ((double)c->pes * t.compute);
-        out->spatial_x = (int)m.x, out->spatial_y = (int)m.y;
-        out->l1_w = t.l1[TW], out->l1_i = t.l1[TI], out->l1_o = t.l1[TO];
-        out->l2_w = t.l2[TW], out->l2_i = t.l2[TI], out->l2_o = t.l2[TO];
+        out->utilization = out->macs / ((double)c->pes * t.cycles);
+        out->utilization_pe = out->macs / ((double)c->pes * t.compute);
+        out->spatial_x = (int)t.x, out->spatial_y = (int)t.y;
+        for (int k = 0; k < NTENSOR; k++) {
+            out->l1_reads[k] = t.l1r[k], out->l1_writes[k] = t.l1w[k];
+            out->l2_reads[k] = t.l2r[k], out->l2_writes[k] = t.l2w[k];
+        }
         out->e_mac_pj = out->macs * c->pj_mac;
     }
-    out->e_l1_pj = (out->l1_w + out->l1_i + out->l1_o) * c->pj_l1;
-    out->e_l2_pj = (out->l2_w + out->l2_i + out->l2_o) * c->pj_l2;
+    double l1 = 0, l2 = 0;
+    for (int k = 0; k < NTENSOR; k++) {
+        l1 += out->l1_reads[k] + out->l1_writes[k];
+        l2 += out->l2_reads[k] + out->l2_writes[k];
+    }
+    out->e_l1_pj = l1 * c->pj_l1;
+    out->e_l2_pj = l2 * c->pj_l2;
     out->energy_pj = out->e_mac_pj + out->e_l1_pj + out->e_l2_pj;
 }

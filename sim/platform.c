@@ -11,13 +11,13 @@ static const struct {
     const char *name;
     plat_family family;
 } dataflows[PLAT_NDATAFLOW] = {
-#define PLAT_DATAFLOW_FACTS(value, name, family, shapes, about) [value] = {name, family},
+#define PLAT_DATAFLOW_FACTS(value, name, family, price, about) [value] = {name, family},
     PLAT_DATAFLOW_TABLE(PLAT_DATAFLOW_FACTS)
 #undef PLAT_DATAFLOW_FACTS
 };
 
 /* An enum value without a row would have no name. */
-#define PLAT_DATAFLOW_ONE(value, name, family, shapes, about) +1
+#define PLAT_DATAFLOW_ONE(value, name, family, price, about) +1
 _Static_assert(0 PLAT_DATAFLOW_TABLE(PLAT_DATAFLOW_ONE) == PLAT_NDATAFLOW, "a row per dataflow");
 #undef PLAT_DATAFLOW_ONE
 
@@ -37,7 +37,7 @@ int plat_dataflow_parse(const char *name)
 const char *plat_dataflow_list(void)
 {
     /* One literal ", nvdla, shidiannao, ...", less its first separator. */
-#define PLAT_DATAFLOW_ITEM(value, name, family, shapes, about) ", " name
+#define PLAT_DATAFLOW_ITEM(value, name, family, price, about) ", " name
     return PLAT_DATAFLOW_TABLE(PLAT_DATAFLOW_ITEM) + 2;
 #undef PLAT_DATAFLOW_ITEM
 }
@@ -45,6 +45,22 @@ const char *plat_dataflow_list(void)
 int plat_dataflow_is_os(plat_dataflow df)
 {
     return df >= 0 && df < PLAT_NDATAFLOW && dataflows[df].family == PLAT_OUTPUT_STATIONARY;
+}
+
+int plat_dataflow_is_systolic(plat_dataflow df)
+{
+    return df == PLAT_SYSTOLIC_OS || df == PLAT_SYSTOLIC_WS || df == PLAT_SYSTOLIC_IS;
+}
+
+/* The side of a square PE count, or 0. */
+static long square_side(long pes)
+{
+    long r = (long)sqrt((double)pes);
+    while (r * r > pes)
+        r--;
+    while ((r + 1) * (r + 1) <= pes)
+        r++;
+    return r * r == pes ? r : 0;
 }
 
 /* SCAR (README, References): 4096 PEs, 10 MB L2, 500 MHz; energy in MAESTRO's proportions
@@ -164,6 +180,16 @@ int plat_finish(plat_t *p, err_t *e)
             c->static_w = (double)c->pes * PLAT_STATIC_W_PER_PE;
         if (!(c->static_w <= 1e6))
             return err_at(e, where(p), 0, "chiplet %s: static power must be 0 to 1 MW", c->name);
+        plat_chiplet *cw = &p->chiplets[i];
+        if (cw->array_rows > 0 && (long)cw->array_rows * cw->array_cols != cw->pes)
+            return err_at(e, where(p), 0, "chiplet %s: array %dx%d is not its %ld PEs", c->name,
+                          cw->array_rows, cw->array_cols, cw->pes);
+        if (cw->array_rows < 1)
+            cw->array_rows = cw->array_cols = (int)square_side(cw->pes);
+        if (plat_dataflow_is_systolic(cw->dataflow) && cw->array_rows < 1)
+            return err_at(e, where(p), 0,
+                          "chiplet %s: %s needs a square PE count or array = RxC, not %ld PEs",
+                          c->name, plat_dataflow_name(cw->dataflow), cw->pes);
     }
     static const int step[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
     p->nlinks = 0;
@@ -237,6 +263,11 @@ int plat_single(plat_dataflow df, long pes, plat_t *p, err_t *e)
     c->dataflow = df;
     c->pes = pes;
     c->l2_bw = INFINITY;
+    if (plat_dataflow_is_systolic(df) && !square_side(pes)) {
+        plat_free(p);
+        return err_input(e, "--pes %ld: %s needs a square PE count (a chiplet may say array = RxC)",
+                         pes, plat_dataflow_name(df));
+    }
     plat_dram *d = &p->drams[0];
     snprintf(d->name, sizeof d->name, "dram0");
     d->bw = 64e9;
@@ -249,6 +280,31 @@ int plat_single(plat_dataflow df, long pes, plat_t *p, err_t *e)
 }
 
 /* ---- loading ---- */
+
+/* "RxC": the PE array's rows and columns, whose product is the PE count;
+   a `pes` of the same section must agree. */
+static int parse_array(cfg_file *f, const cfg_entry *en, plat_chiplet *c, err_t *e)
+{
+    char rs[32];
+    const char *x = strchr(en->value, 'x');
+    long r = 0, cols = 0;
+    if (x && (size_t)(x - en->value) < sizeof rs) {
+        snprintf(rs, sizeof rs, "%.*s", (int)(x - en->value), en->value);
+        if (cfg_parse_long(rs, &r) || cfg_parse_long(x + 1, &cols))
+            r = cols = 0;
+    }
+    if (r < 1 || cols < 1 || r > 1 << 15 || cols > 1 << 15)
+        return err_at(e, f->path, en->line,
+                      "array must be RxC with 1 <= R, C <= 32768 (rows x columns of PEs), not '%s'",
+                      en->value);
+    const cfg_entry *pes = cfg_get(f, en->section, "pes");
+    if (pes && c->pes != r * cols)
+        return err_at(e, f->path, en->line, "array %ldx%ld has %ld PEs, but pes = %ld", r, cols,
+                      r * cols, c->pes);
+    c->array_rows = (int)r, c->array_cols = (int)cols;
+    c->pes = r * cols;
+    return ERR_OK;
+}
 
 /* Reads one chiplet's keys from SECTION; absent keys keep what C holds. */
 static int read_chiplet_keys(cfg_file *f, const char *section, plat_chiplet *c, err_t *e)
@@ -263,6 +319,8 @@ static int read_chiplet_keys(cfg_file *f, const char *section, plat_chiplet *c, 
         c->dataflow = (plat_dataflow)df;
     }
     if ((en = cfg_get(f, section, "pes")) && (rc = cfg_long(f, en, 1, 1L << 30, &c->pes, e)))
+        return rc;
+    if ((en = cfg_get(f, section, "array")) && (rc = parse_array(f, en, c, e)))
         return rc;
     static const struct {
         const char *key;
@@ -478,6 +536,11 @@ static int load_sections(cfg_file *f, void *arg, err_t *e)
                                       p->chiplets[j].name, c->x, c->y);
                 if ((rc = read_chiplet_keys(f, sec, c, e)) || (rc = cfg_check_used(f, sec, e)))
                     return rc;
+                if (plat_dataflow_is_systolic(c->dataflow) && c->array_rows < 1 &&
+                    !square_side(c->pes))
+                    return err_at(e, f->path, line,
+                                  "chiplet %s: %s needs a square PE count or array = RxC, not %ld PEs",
+                                  c->name, plat_dataflow_name(c->dataflow), c->pes);
                 p->nchiplets++;
             } else if (strncmp(sec, "dram ", 5) == 0 && pass == 1) {
                 plat_dram *d = &p->drams[p->ndrams];

@@ -25,35 +25,55 @@ typedef enum {
     PLAT_EYERISS,
     PLAT_OS_AUTO,
     PLAT_WS_AUTO,
+    PLAT_OS_POSITIONS,
+    PLAT_SYSTOLIC_OS,
+    PLAT_SYSTOLIC_WS,
+    PLAT_SYSTOLIC_IS,
     PLAT_NDATAFLOW
 } plat_dataflow;
 
 /* A dataflow's family: what a PE keeps while the other operands stream past. */
-typedef enum { PLAT_WEIGHT_STATIONARY, PLAT_OUTPUT_STATIONARY, PLAT_ROW_STATIONARY } plat_family;
+typedef enum {
+    PLAT_WEIGHT_STATIONARY,
+    PLAT_OUTPUT_STATIONARY,
+    PLAT_INPUT_STATIONARY,
+    PLAT_ROW_STATIONARY
+} plat_family;
 
 /* The dataflow table, one row per plat_dataflow: X(value, name, family,
-   shapes, about). platform.c takes names and families from it; cost.c
-   takes `shapes`, its static function that yields the candidate mappings of
-   a layer (one for a preset, a family's tiles for an auto dataflow); `about`
-   is the row's one-line description. A new dataflow is an enum value, a row
-   here and that function. */
+   price, about). platform.c takes names and families from it; cost.c
+   takes `price`, the function that prices a layer (a preset's
+   mapping, a family's best tile, a systolic array's folds); `about` is the
+   row's one-line description. A new dataflow is an enum value, a row here
+   and that function. Systolic dataflows run on the chiplet's array of
+   array_rows x array_cols PEs. */
 #define PLAT_DATAFLOW_TABLE(X)                                                                  \
-    X(PLAT_NVDLA, "nvdla", PLAT_WEIGHT_STATIONARY, nvdla_shapes,                                \
+    X(PLAT_NVDLA, "nvdla", PLAT_WEIGHT_STATIONARY, nvdla_price,                                 \
       "NVDLA-like: 64 input channels per cluster, clusters over output channels")               \
-    X(PLAT_SHIDIANNAO, "shidiannao", PLAT_OUTPUT_STATIONARY, shidiannao_shapes,                 \
+    X(PLAT_SHIDIANNAO, "shidiannao", PLAT_OUTPUT_STATIONARY, shidiannao_price,                  \
       "ShiDianNao-like: 8 output columns per cluster, clusters over output rows")               \
-    X(PLAT_EYERISS, "eyeriss", PLAT_ROW_STATIONARY, eyeriss_shapes,                             \
+    X(PLAT_EYERISS, "eyeriss", PLAT_ROW_STATIONARY, eyeriss_price,                              \
       "Eyeriss-like: filter rows x output rows")                                                \
-    X(PLAT_OS_AUTO, "os-auto", PLAT_OUTPUT_STATIONARY, os_shapes,                               \
+    X(PLAT_OS_AUTO, "os-auto", PLAT_OUTPUT_STATIONARY, os_auto_price,                           \
+      "the best output-stationary mapping per layer: os-positions or systolic-os")              \
+    X(PLAT_WS_AUTO, "ws-auto", PLAT_WEIGHT_STATIONARY, ws_auto_price,                           \
+      "weight-stationary with the best spatial tile per layer")                                 \
+    X(PLAT_OS_POSITIONS, "os-positions", PLAT_OUTPUT_STATIONARY, os_positions_price,            \
       "output positions only, as ShiDianNao, with the best spatial tile per layer")             \
-    X(PLAT_WS_AUTO, "ws-auto", PLAT_WEIGHT_STATIONARY, ws_shapes,                               \
-      "weight-stationary with the best spatial tile per layer")
+    X(PLAT_SYSTOLIC_OS, "systolic-os", PLAT_OUTPUT_STATIONARY, cost_systolic_os,                \
+      "systolic array, PE (i, j) keeps output position i of output channel j (SCALE-Sim os)")   \
+    X(PLAT_SYSTOLIC_WS, "systolic-ws", PLAT_WEIGHT_STATIONARY, cost_systolic_ws,                \
+      "systolic array, a fold of weights sits in it, positions stream (SCALE-Sim ws)")          \
+    X(PLAT_SYSTOLIC_IS, "systolic-is", PLAT_INPUT_STATIONARY, cost_systolic_is,                 \
+      "systolic array, a fold of inputs sits in it, filters stream (SCALE-Sim is)")
 
 typedef struct {
     char name[PLAT_NAME_MAX];
     int x, y;                 /* mesh position */
     plat_dataflow dataflow;
     long pes;
+    int array_rows, array_cols; /* the PE array's shape: `array`, or sqrt(pes) x sqrt(pes)
+                                   when pes is a square; 0 x 0 otherwise */
     double l1_bytes;          /* per PE */
     double l2_bytes;          /* shared on-chip buffer */
     double clock_hz;
@@ -155,6 +175,8 @@ int plat_dataflow_parse(const char *name);
 const char *plat_dataflow_list(void);
 /* 1 when DF is of the output-stationary family. */
 int plat_dataflow_is_os(plat_dataflow df);
+/* 1 when DF runs on a systolic array (and needs array_rows x array_cols). */
+int plat_dataflow_is_systolic(plat_dataflow df);
 
 int plat_find_chiplet(const plat_t *p, const char *name); /* -1 if none */
 

@@ -90,7 +90,18 @@ static json_t *layer_json(const wl_layer *l, const cost_t *ct)
     json_object_set_new(j, "compute_cycles", json_real(ct->compute_cycles));
     json_object_set_new(j, "cycles", json_real(ct->cycles));
     json_object_set_new(j, "utilization", json_real(ct->utilization));
+    json_object_set_new(j, "utilization_pe", json_real(ct->utilization_pe));
     json_object_set_new(j, "weight_bytes", json_real(l->weight_bytes));
+    static const char *const tensors[COST_NTENSOR] = {
+        [COST_WEIGHTS] = "weights", [COST_INPUTS] = "inputs", [COST_OUTPUTS] = "outputs"};
+    for (int k = 0; k < COST_NTENSOR; k++) {
+        json_t *a = json_object();
+        json_object_set_new(a, "l1_reads", json_real(ct->l1_reads[k]));
+        json_object_set_new(a, "l1_writes", json_real(ct->l1_writes[k]));
+        json_object_set_new(a, "l2_reads", json_real(ct->l2_reads[k]));
+        json_object_set_new(a, "l2_writes", json_real(ct->l2_writes[k]));
+        json_object_set_new(j, tensors[k], a);
+    }
     json_object_set_new(j, "energy_pj", json_real(ct->energy_pj));
     return j;
 }
@@ -104,8 +115,8 @@ int rep_layers(FILE *out, const plat_chiplet *c, const wl_model *m, long batch,
     if (!json) {
         fprintf(out, "%s on %s (%s, %ld PEs, %.0f MHz), batch %ld\n\n", m->name, c->name,
                 plat_dataflow_name(c->dataflow), c->pes, c->clock_hz / 1e6, batch);
-        fprintf(out, "%-16s %-10s %-30s %14s %14s %14s %6s %12s\n", "layer", "kind", "dims", "MACs",
-                "compute_cyc", "cycles", "util", "energy_uJ");
+        fprintf(out, "%-16s %-10s %-30s %14s %14s %14s %6s %7s %12s\n", "layer", "kind", "dims",
+                "MACs", "compute_cyc", "cycles", "util", "util_pe", "energy_uJ");
     }
     for (int i = 0; i < m->nlayers; i++) {
         const wl_layer *l = &m->layers[i];
@@ -116,9 +127,9 @@ int rep_layers(FILE *out, const plat_chiplet *c, const wl_model *m, long batch,
         }
         char dims[64];
         layer_dims(l, dims, sizeof dims);
-        fprintf(out, "%-16s %-10s %-30s %14.0f %14.0f %14.0f %5.1f%% %12.3f\n", l->name,
+        fprintf(out, "%-16s %-10s %-30s %14.0f %14.0f %14.0f %5.1f%% %6.1f%% %12.3f\n", l->name,
                 wl_layer_kind(l), dims, ct->macs, ct->compute_cycles, ct->cycles,
-                100 * ct->utilization, ct->energy_pj * 1e-6);
+                100 * ct->utilization, 100 * ct->utilization_pe, ct->energy_pj * 1e-6);
     }
     if (json) {
         json_t *j = json_object();
@@ -136,8 +147,9 @@ int rep_layers(FILE *out, const plat_chiplet *c, const wl_model *m, long batch,
         return rep_print_json(out, j);
     }
     fprintf(out, "\n%d layers, %.6g MACs, %.6g parameters; %.6g cycles (%.6g PE-bound) = %.4f ms; "
-                 "%.4f mJ on chip; mean utilization %.1f%%\n",
+                 "%.4f mJ on chip; mean utilization %.1f%% (%.1f%% PE-bound)\n",
             m->nlayers, macs, params, cyc, ccyc, cyc / c->clock_hz * 1e3, en * 1e-9,
+            cyc > 0 ? 100 * macs / ((double)c->pes * cyc) : 0,
             ccyc > 0 ? 100 * macs / ((double)c->pes * ccyc) : 0);
     return ferror(out) ? ERR_INTERNAL : ERR_OK;
 }

@@ -316,8 +316,9 @@ START_TEST(single_chiplet)
 END_TEST
 
 /* Walks the dataflow table through what reads it: every name parses back,
-   the message list is the names in enum order, and the output-stationary
-   dataflows are shidiannao and os-auto (README, The cost model). */
+   the message list is the names in enum order, the output-stationary
+   dataflows are shidiannao, os-auto, os-positions and systolic-os, and the
+   systolic ones the three of SCALE-Sim (README, The cost model). */
 START_TEST(dataflow_table)
 {
     char list[256] = "";
@@ -327,10 +328,15 @@ START_TEST(dataflow_table)
         ck_assert_int_eq(plat_dataflow_parse(name), df);
         snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", df ? ", " : "", name);
         ck_assert_int_eq(plat_dataflow_is_os((plat_dataflow)df),
-                         (df == PLAT_SHIDIANNAO || df == PLAT_OS_AUTO));
+                         (df == PLAT_SHIDIANNAO || df == PLAT_OS_AUTO || df == PLAT_OS_POSITIONS ||
+                          df == PLAT_SYSTOLIC_OS));
+        ck_assert_int_eq(plat_dataflow_is_systolic((plat_dataflow)df),
+                         (df == PLAT_SYSTOLIC_OS || df == PLAT_SYSTOLIC_WS ||
+                          df == PLAT_SYSTOLIC_IS));
     }
     ck_assert_str_eq(plat_dataflow_list(), list);
-    ck_assert_str_eq(plat_dataflow_list(), "nvdla, shidiannao, eyeriss, os-auto, ws-auto");
+    ck_assert_str_eq(plat_dataflow_list(), "nvdla, shidiannao, eyeriss, os-auto, ws-auto, "
+                                           "os-positions, systolic-os, systolic-ws, systolic-is");
     ck_assert_str_eq(plat_dataflow_name(PLAT_NDATAFLOW), "?");
     ck_assert_int_eq(plat_dataflow_is_os(PLAT_NDATAFLOW), 0);
 }
