@@ -628,7 +628,8 @@ void flit_link_stats(const flit_net *n, int link, long *flits, long *busy_cycles
     if (link < 0 || link >= FLIT_DIRS * n->nrouters || n->l[link].rx_router < 0)
         return;
     *flits = n->l[link].flits;
-    *busy_cycles = n->l[link].busy;
+    /* a link of one flit a cycle is busy the cycles it carries one */
+    *busy_cycles = n->l[link].speedup > 1 ? n->l[link].busy : n->l[link].flits;
 }
 
 void flit_port_stats(const flit_net *n, int end, long *inject_flits, long *eject_flits)

@@ -123,18 +123,21 @@ typedef struct {
     int mask, head, n;
 } credit_ring;
 
+/* The fields a flit's push and pop use come first, a credit's next: each
+   set within a cache line. */
 typedef struct {
     flit_ring fr;           /* flits on their way to the receiver */
-    credit_ring cr;         /* credits on their way back to the sender */
     int lat;                /* channel latency */
+    int rx_router, rx_end;  /* receiver: a router, or -1 and an interface (ejection) */
+    uint64_t rx_bit;        /* the receiving router port as a bit (fast), else 0 */
+    long flits;             /* flits carried */
     int speedup;            /* flits a cycle at most: ceil(rate) */
+    credit_ring cr;         /* credits on their way back to the sender */
+    int tx_router, tx_end;  /* sender: a router, or -1 and an interface (injection) */
+    uint64_t tx_bit;        /* the sending router port as a bit (fast), else 0 */
     int bucket;             /* index in flit_net.buckets, -1: an integral rate */
-    int rx_router, rx_port; /* receiver: router and global input port, or -1 */
-    int rx_end;             /* receiving interface (ejection), or -1 */
-    int tx_router;          /* sending router, or -1 */
-    int tx_end;             /* sending interface (injection), or -1 */
-    uint64_t rx_bit, tx_bit; /* the receiving / sending router port as a bit (fast), else 0 */
-    long flits, busy, busy_at;
+    int rx_port;            /* the receiving router's global input port */
+    long busy, busy_at;     /* cycles it carried flits, when speedup > 1 */
 } flit_link;
 
 typedef struct {
@@ -150,18 +153,21 @@ typedef struct {
     uint64_t due;           /* bit (c & 63) set: something arrives at cycle c */
     uint64_t ring_in, ring_cr; /* fast: ports whose incoming flits / returning credits wait on a ring */
     uint64_t outmask;       /* fast: outputs some input VC may bid for */
-    int x, y;
-    int nports;             /* 4 + its endpoints, each way */
-    int port0;              /* its first global port */
-    int nfull;              /* input VCs holding flits */
     int pending;            /* flits and credits on their way to it */
     int busy;               /* on flit_net.busy_r */
+    int nfull;              /* input VCs holding flits */
     int nva;                /* input VCs waiting for VA: flit_net.va[port0*vcs ..] */
+    int nports;             /* 4 + its endpoints, each way */
+    int port0;              /* its first global port */
+    int x, y;
 } flit_router;
 
 typedef struct {
     uint64_t due;           /* as flit_router.due */
-    int router, port;       /* its router and local port there (4 + j) */
+    int pending;            /* ejected flits and credits on their way to it */
+    int busy;
+    int shared;
+    int stuck;              /* its last try injected nothing for want of a VC or credit */
     int inj, ej;            /* links into and out of the router */
     int lanes, lane0;       /* packets in progress at once, from flit_net.lane_* */
     int busy_lanes;         /* lanes holding a packet */
@@ -169,12 +175,10 @@ typedef struct {
     int last_vc;            /* VC of its last head, -1 before the first */
     int ring;               /* active messages, the next to give a packet; -1 */
     int free_msgs;          /* active messages with no packet in a lane */
-    long queued;            /* messages not wholly cut into packets */
-    int shared;
-    long inj_at, ej_at;     /* last cycles injection / ejection spent a shared bucket */
-    int pending;            /* ejected flits and credits on their way to it */
-    int busy;
+    int router, port;       /* its router and local port there (4 + j) */
     long inj_flits, ej_flits;
+    long queued;            /* messages not wholly cut into packets */
+    long inj_at, ej_at;     /* last cycles injection / ejection spent a shared bucket */
 } flit_ep;
 
 typedef struct {
@@ -309,7 +313,7 @@ FLIT_HOT void flit_push_flit(flit_net *n, flit_link *L, long t, int extra, int v
             flit_wake_end(n, L->rx_end);
     }
     L->flits++;
-    if (L->busy_at != t) {
+    if (L->speedup > 1 && L->busy_at != t) {
         L->busy_at = t;
         L->busy++;
     }

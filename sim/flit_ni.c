@@ -28,6 +28,7 @@ void flit_ni_enqueue(flit_net *n, int m)
         n->msg[h].prev = m;
     }
     E->free_msgs++;
+    E->stuck = 0;
     flit_wake_end(n, M->src);
     n->dirty = 1;
 }
@@ -162,6 +163,7 @@ static void take_credits(flit_net *n, flit_ep *E, long t)
     credit_ring *q = &n->l[E->inj].cr;
     int *occ = n->occ + (long)E->inj * n->vcs;
     while (q->n && q->s[q->head].at == t) {
+        E->stuck = 0;
         occ[q->s[q->head].vc]--;
         q->head = (q->head + 1) & q->mask;
         q->n--;
@@ -206,7 +208,8 @@ void flit_ni_step(flit_net *n, int e, long t)
             n->dirty = 1;
         }
     }
-    if (!E->busy_lanes && E->ring < 0)
+    /* nothing to send, or nothing changed since it could not */
+    if ((!E->busy_lanes && E->ring < 0) || E->stuck)
         return;
     int limit = E->lanes;
     const flit_link *J = &n->l[E->inj];
@@ -221,6 +224,7 @@ void flit_ni_step(flit_net *n, int e, long t)
         }
     }
     int sent = inject(n, e, t, limit, 1);
+    E->stuck = !sent;
     if (sent && J->bucket >= 0) {
         flit_bucket_spend(&n->buckets[J->bucket], t, sent);
         E->inj_at = t;

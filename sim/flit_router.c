@@ -104,68 +104,76 @@ FLIT_HOT void vc_push(flit_net *n, flit_router *R, int r, int ip, int v, uint32_
         start_head(n, r, ip, v, t);
 }
 
-/* Input port IP's flits and output port IP's credits arriving at T; sets
-   LEFT[0] and [1] when the rings still hold some. Ring state is copied to
-   locals: stores into buffers would otherwise reload it. */
-FLIT_HOT void port_arrivals(flit_net *n, flit_router *R, int r, int ip, long t, int *left)
+/* Input port IP's flits arriving at T; 1 when its ring is then empty.
+   Ring state is copied to locals: stores into buffers would otherwise
+   reload it. */
+FLIT_HOT int flits_in(flit_net *n, flit_router *R, int r, int ip, long t)
 {
     flit_ring *q = n->port_fr[ip];
-    left[0] = left[1] = 0;
-    if (q && q->n) {
-        int head = q->head, k = q->n, mask = q->mask;
-        const flit_slot *s = q->s;
-        while (k && s[head].at == t) {
-            flit_slot f = s[head];
-            head = (head + 1) & mask;
-            k--;
-            R->pending--;
-            vc_push(n, R, r, ip, f.vc, f.w, t);
-            n->dirty = 1;
-        }
-        q->head = head;
-        q->n = k;
-        left[0] = k != 0;
+    int head = q->head, k = q->n, mask = q->mask;
+    const flit_slot *s = q->s;
+    while (k && s[head].at == t) {
+        flit_slot f = s[head];
+        head = (head + 1) & mask;
+        k--;
+        R->pending--;
+        vc_push(n, R, r, ip, f.vc, f.w, t);
+        n->dirty = 1;
     }
+    q->head = head;
+    q->n = k;
+    return !k;
+}
+
+/* Credits arriving at T for output port IP; 1 when its ring is then empty. */
+FLIT_HOT int credits_in(flit_net *n, flit_router *R, int ip, long t)
+{
     credit_ring *c = n->port_cr[ip];
-    if (c && c->n) {
-        const int vcs = n->vcs, vcbuf = n->vcbuf, l = n->port_out[ip];
-        int *occ = n->occ + (long)l * vcs;
-        const unsigned char *use = n->inuse + (long)l * vcs;
-        const int *own = n->owner + (long)l * vcs;
-        int head = c->head, k = c->n, mask = c->mask;
-        const credit_slot *s = c->s;
-        while (k && s[head].at == t) {
-            int ov = s[head].vc;
-            head = (head + 1) & mask;
-            k--;
-            R->pending--;
-            n->dirty = 1;
-            /* the owner of a VC with no credit left may bid again, if it holds a flit */
-            if (occ[ov]-- == vcbuf && use[ov] && n->ivc[own[ov]].count)
-                set_elig(n, R, own[ov] / vcs, own[ov] % vcs, n->iv_out[own[ov]], 1);
-        }
-        c->head = head;
-        c->n = k;
-        left[1] = k != 0;
-    }
+    int head = c->head, k = c->n, mask = c->mask;
+    const credit_slot *s = c->s;
+    if (!k || s[head].at != t)
+        return !k;
+    const int vcs = n->vcs, vcbuf = n->vcbuf;
+    long base = (long)n->port_out[ip] * vcs;
+    int *occ = n->occ + base;
+    const unsigned char *use = n->inuse + base;
+    const int *own = n->owner + base;
+    n->dirty = 1;
+    do {
+        int ov = s[head].vc;
+        head = (head + 1) & mask;
+        k--;
+        R->pending--;
+        /* the owner of a VC with no credit left may bid again, if it holds a flit */
+        if (occ[ov]-- == vcbuf && use[ov] && n->ivc[own[ov]].count)
+            set_elig(n, R, own[ov] / vcs, own[ov] % vcs, n->iv_out[own[ov]], 1);
+    } while (k && s[head].at == t);
+    c->head = head;
+    c->n = k;
+    return !k;
 }
 
 static void arrivals(flit_net *n, int r, long t)
 {
     flit_router *R = &n->r[r];
-    int left[2];
     if (!n->fast) {
-        for (int p = 0; p < R->nports; p++)
-            port_arrivals(n, R, r, R->port0 + p, t, left);
+        for (int ip = R->port0; ip < R->port0 + R->nports; ip++) {
+            if (n->port_fr[ip] && n->port_fr[ip]->n)
+                flits_in(n, R, r, ip, t);
+            if (n->port_cr[ip])
+                credits_in(n, R, ip, t);
+        }
         return;
     }
     /* only the ports whose rings hold something */
-    for (uint64_t b = R->ring_in | R->ring_cr; b; b &= b - 1) {
+    for (uint64_t b = R->ring_in; b; b &= b - 1) {
         int p = __builtin_ctzll(b);
-        port_arrivals(n, R, r, R->port0 + p, t, left);
-        if (!left[0])
+        if (flits_in(n, R, r, R->port0 + p, t))
             R->ring_in &= ~(1ULL << p);
-        if (!left[1])
+    }
+    for (uint64_t b = R->ring_cr; b; b &= b - 1) {
+        int p = __builtin_ctzll(b);
+        if (credits_in(n, R, R->port0 + p, t))
             R->ring_cr &= ~(1ULL << p);
     }
 }
