@@ -177,6 +177,7 @@ static int build(flit_net *n, const flit_config *c)
         ep->last_vc = -1;
         ep->ring = -1;
         ep->shared = c->ends[e].shared != 0;
+        n->shared |= ep->shared;
         ep->inj_at = ep->ej_at = -1;
     }
     size_t P = (size_t)n->nports, V = P * (size_t)vcs;
@@ -206,6 +207,9 @@ static int build(flit_net *n, const flit_config *c)
     n->wv = FB_WORDS(vcs);
     n->wp = FB_WORDS(maxp);
     n->port_elig = calloc(P * (size_t)n->wv, sizeof *n->port_elig);
+    n->maxp = maxp;
+    n->elig_po = calloc(P * (size_t)maxp, sizeof *n->elig_po);
+    n->reqmask = calloc(P, sizeof *n->reqmask);
     n->owner = malloc((size_t)n->nlinks * (size_t)vcs * sizeof *n->owner);
     n->nfree = malloc((size_t)n->nlinks * sizeof *n->nfree);
     size_t PP = (size_t)maxp * (size_t)maxp;
@@ -225,7 +229,7 @@ static int build(flit_net *n, const flit_config *c)
         !n->port_out || !n->port_speedup || !n->port_off || !n->port_aptr ||
         !n->port_gptr || !n->ivc || !n->buf || !n->va_aptr || !n->va_gptr ||
         !n->va || !n->occ || !n->inuse || !n->lane_pkt || !n->lane_flit || !n->lane_vc ||
-        !n->lane_tent || !n->port_elig || !n->owner || !n->nfree || !n->sa_req || !n->sa_reqm ||
+        !n->lane_tent || !n->port_elig || !n->elig_po || !n->reqmask || !n->owner || !n->nfree || !n->sa_req || !n->sa_reqm ||
         !n->sa_grm || !n->sa_cap || !n->sa_ins || !n->sa_list || !n->sa_outs ||
         !n->sa_accp || !n->sa_accd || !n->va_best || !n->va_bestd || !n->va_touched)
         return ERR_INTERNAL;
@@ -348,7 +352,7 @@ void flit_free(flit_net *n)
                       n->port_cr, n->port_cap, n->iv_out, n->fresh, n->port_out,
                       n->port_speedup, n->port_off, n->port_aptr, n->port_gptr,
                       n->ivc, n->buf, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
-                      n->lane_pkt, n->lane_flit, n->lane_vc, n->lane_tent, n->port_elig, n->owner,
+                      n->lane_pkt, n->lane_flit, n->lane_vc, n->lane_tent, n->port_elig, n->elig_po, n->reqmask, n->owner,
                       n->nfree, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
                       n->sa_accd, n->va_best, n->va_bestd, n->va_touched};
@@ -471,12 +475,7 @@ void flit_msg_done(flit_net *n, int m, long t)
 static int end_idle(const flit_net *n, int e)
 {
     const flit_ep *ep = &n->e[e];
-    if (ep->pending || ep->ring >= 0)
-        return 0;
-    for (int i = 0; i < ep->lanes; i++)
-        if (n->lane_pkt[ep->lane0 + i] >= 0)
-            return 0;
-    return 1;
+    return !ep->pending && ep->ring < 0 && !ep->busy_lanes;
 }
 
 static void step(flit_net *n, long t)
@@ -486,8 +485,9 @@ static void step(flit_net *n, long t)
     while (n->nwait && n->wait[0].at <= t)
         flit_ni_enqueue(n, wait_pop(n).msg);
     int ne = n->nbusy_e, nr = n->nbusy_r;
-    for (int i = 0; i < ne; i++)
-        flit_ni_credits(n, n->busy_e[i], t);
+    for (int i = 0; n->shared && i < ne; i++)
+        if (n->e[n->busy_e[i]].shared)
+            flit_ni_credits(n, n->busy_e[i], t);
     for (int i = 0; i < nr; i++)
         flit_router_step(n, n->busy_r[i], t);
     for (int i = 0; i < ne; i++)
@@ -628,7 +628,8 @@ void flit_link_stats(const flit_net *n, int link, long *flits, long *busy_cycles
     if (link < 0 || link >= FLIT_DIRS * n->nrouters || n->l[link].rx_router < 0)
         return;
     *flits = n->l[link].flits;
-    *busy_cycles = n->l[link].busy;
+    /* a link of one flit a cycle is busy the cycles it carries one */
+    *busy_cycles = n->l[link].speedup > 1 ? n->l[link].busy : n->l[link].flits;
 }
 
 void flit_port_stats(const flit_net *n, int end, long *inject_flits, long *eject_flits)

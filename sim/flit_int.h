@@ -34,6 +34,9 @@ enum { VC_IDLE, VC_WAIT_VA, VC_ACTIVE };
 #define FW_HEAD 2u
 #define FW_PKT(w) ((int)((w) >> 2))
 
+/* The few helpers of a flit's every hop, inlined whatever their size. */
+#define FLIT_HOT static inline __attribute__((always_inline))
+
 /* Bit sets of a few words: a port's VCs, a router's ports. */
 typedef uint64_t flit_bits;
 #define FB_WORDS(n) (((n) + 63) / 64)
@@ -120,18 +123,21 @@ typedef struct {
     int mask, head, n;
 } credit_ring;
 
+/* The fields a flit's push and pop use come first, a credit's next: each
+   set within a cache line. */
 typedef struct {
     flit_ring fr;           /* flits on their way to the receiver */
-    credit_ring cr;         /* credits on their way back to the sender */
     int lat;                /* channel latency */
+    int rx_router, rx_end;  /* receiver: a router, or -1 and an interface (ejection) */
+    uint64_t rx_bit;        /* the receiving router port as a bit (fast), else 0 */
+    long flits;             /* flits carried */
     int speedup;            /* flits a cycle at most: ceil(rate) */
+    credit_ring cr;         /* credits on their way back to the sender */
+    int tx_router, tx_end;  /* sender: a router, or -1 and an interface (injection) */
+    uint64_t tx_bit;        /* the sending router port as a bit (fast), else 0 */
     int bucket;             /* index in flit_net.buckets, -1: an integral rate */
-    int rx_router, rx_port; /* receiver: router and global input port, or -1 */
-    int rx_end;             /* receiving interface (ejection), or -1 */
-    int tx_router;          /* sending router, or -1 */
-    int tx_end;             /* sending interface (injection), or -1 */
-    uint64_t rx_bit, tx_bit; /* the receiving / sending router port as a bit (fast), else 0 */
-    long flits, busy, busy_at;
+    int rx_port;            /* the receiving router's global input port */
+    long busy, busy_at;     /* cycles it carried flits, when speedup > 1 */
 } flit_link;
 
 typedef struct {
@@ -146,36 +152,40 @@ typedef struct {
 typedef struct {
     uint64_t due;           /* bit (c & 63) set: something arrives at cycle c */
     uint64_t ring_in, ring_cr; /* fast: ports whose incoming flits / returning credits wait on a ring */
-    int x, y;
-    int nports;             /* 4 + its endpoints, each way */
-    int port0;              /* its first global port */
-    int nfull;              /* input VCs holding flits */
+    uint64_t outmask;       /* fast: outputs some input VC may bid for */
     int pending;            /* flits and credits on their way to it */
     int busy;               /* on flit_net.busy_r */
+    int nfull;              /* input VCs holding flits */
     int nva;                /* input VCs waiting for VA: flit_net.va[port0*vcs ..] */
+    int nports;             /* 4 + its endpoints, each way */
+    int port0;              /* its first global port */
+    int x, y;
 } flit_router;
 
 typedef struct {
     uint64_t due;           /* as flit_router.due */
-    int router, port;       /* its router and local port there (4 + j) */
+    int pending;            /* ejected flits and credits on their way to it */
+    int busy;
+    int shared;
+    int stuck;              /* its last try injected nothing for want of a VC or credit */
     int inj, ej;            /* links into and out of the router */
     int lanes, lane0;       /* packets in progress at once, from flit_net.lane_* */
+    int busy_lanes;         /* lanes holding a packet */
     int lane_rr;
     int last_vc;            /* VC of its last head, -1 before the first */
     int ring;               /* active messages, the next to give a packet; -1 */
-    long ready_packets;     /* packets the active messages have still to give */
-    long queued;            /* messages not wholly cut into packets */
-    int shared;
-    long inj_at, ej_at;     /* last cycles injection / ejection spent a shared bucket */
-    int pending;            /* ejected flits and credits on their way to it */
-    int busy;
+    int free_msgs;          /* active messages with no packet in a lane */
+    int router, port;       /* its router and local port there (4 + j) */
     long inj_flits, ej_flits;
+    long queued;            /* messages not wholly cut into packets */
+    long inj_at, ej_at;     /* last cycles injection / ejection spent a shared bucket */
 } flit_ep;
 
 typedef struct {
     long tag, at;
     long flits, made, sent, ejected;  /* cut into packets, injected, ejected */
     int src, dst, pflits, hops;
+    int in_lane;            /* one of its packets is being injected */
     int next, prev;         /* the source's ring of active messages; next: free list */
     int live;               /* index in flit_net.live */
 } flit_msg;
@@ -201,6 +211,7 @@ struct flit_net {
     int dirty;              /* the last cycle did something: the next may too */
     int poll;               /* delays reach 64 cycles: due bits cannot tell, look every cycle */
     int fast;               /* a router's ports and a port's VCs fit a 64-bit word */
+    int shared;             /* some endpoint is shared */
 
     flit_router *r;
     flit_ep *e;
@@ -221,7 +232,10 @@ struct flit_net {
     int *fresh, nfresh;       /* VCs that won VA this cycle, to bid for the switch from the next */
     uint32_t *buf;            /* vcbuf flits per input VC */
     int wv, wp;               /* words of a bit set of a port's VCs, of a router's ports */
-    flit_bits *port_elig;     /* per input port, its ACTIVE VCs with a flit and a credit */
+    flit_bits *port_elig;     /* per input port, its ACTIVE VCs with a flit and a credit (not fast) */
+    int maxp;                 /* most ports of a router */
+    uint64_t *elig_po;        /* fast: per input port ip and output o, [ip * maxp + o], those VCs bound for o */
+    uint64_t *reqmask;        /* fast: per output port, the inputs with such VCs for it */
     int *owner;               /* per link VC taken by a router's input VC: that VC */
     int *nfree;               /* per link: VCs not taken */
     int *va_aptr;             /* per input VC */
@@ -275,50 +289,58 @@ static inline void flit_wake_end(flit_net *n, int e)
 
 /* Puts flit W for VC on link L at cycle T, EXTRA cycles before it is on
    the channel: the receiver sees it at T + EXTRA + lat + 1. */
-static inline void flit_push_flit(flit_net *n, int l, long t, int extra, int vc, uint32_t w)
+FLIT_HOT void flit_push_flit(flit_net *n, flit_link *L, long t, int extra, int vc, uint32_t w)
 {
-    flit_link *L = &n->l[l];
     flit_ring *q = &L->fr;
     assert(q->n <= q->mask);
     flit_slot *s = &q->s[(q->head + q->n++) & q->mask];
-    s->at = t + extra + L->lat + 1;
+    long at = t + extra + L->lat + 1;
+    s->at = at;
     s->w = w;
     s->vc = vc;
     if (L->rx_router >= 0) {
-        n->r[L->rx_router].pending++;
-        n->r[L->rx_router].due |= 1ULL << (s->at & 63);
-        n->r[L->rx_router].ring_in |= L->rx_bit;
-        flit_wake_router(n, L->rx_router);
+        flit_router *R = &n->r[L->rx_router];
+        R->pending++;
+        R->due |= 1ULL << (at & 63);
+        R->ring_in |= L->rx_bit;
+        if (!R->busy)
+            flit_wake_router(n, L->rx_router);
     } else {
-        n->e[L->rx_end].pending++;
-        n->e[L->rx_end].due |= 1ULL << (s->at & 63);
-        flit_wake_end(n, L->rx_end);
+        flit_ep *E = &n->e[L->rx_end];
+        E->pending++;
+        E->due |= 1ULL << (at & 63);
+        if (!E->busy)
+            flit_wake_end(n, L->rx_end);
     }
     L->flits++;
-    if (L->busy_at != t) {
+    if (L->speedup > 1 && L->busy_at != t) {
         L->busy_at = t;
         L->busy++;
     }
 }
 
 /* Returns a credit for VC on link L at cycle T. */
-static inline void flit_push_credit(flit_net *n, int l, long t, int vc)
+FLIT_HOT void flit_push_credit(flit_net *n, flit_link *L, long t, int vc)
 {
-    flit_link *L = &n->l[l];
     credit_ring *q = &L->cr;
     assert(q->n <= q->mask);
     credit_slot *s = &q->s[(q->head + q->n++) & q->mask];
-    s->at = t + L->lat + 1;
+    long at = t + L->lat + 1;
+    s->at = at;
     s->vc = vc;
     if (L->tx_router >= 0) {
-        n->r[L->tx_router].pending++;
-        n->r[L->tx_router].due |= 1ULL << (s->at & 63);
-        n->r[L->tx_router].ring_cr |= L->tx_bit;
-        flit_wake_router(n, L->tx_router);
+        flit_router *R = &n->r[L->tx_router];
+        R->pending++;
+        R->due |= 1ULL << (at & 63);
+        R->ring_cr |= L->tx_bit;
+        if (!R->busy)
+            flit_wake_router(n, L->tx_router);
     } else {
-        n->e[L->tx_end].pending++;
-        n->e[L->tx_end].due |= 1ULL << (s->at & 63);
-        flit_wake_end(n, L->tx_end);
+        flit_ep *E = &n->e[L->tx_end];
+        E->pending++;
+        E->due |= 1ULL << (at & 63);
+        if (!E->busy)
+            flit_wake_end(n, L->tx_end);
     }
 }
 

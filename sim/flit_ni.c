@@ -2,7 +2,8 @@
  * messages whose cycle has come wait in a ring and give packets in turn,
  * one message's packets in order; the interface cuts its next packet as
  * soon as the one before has gone (ceil(inject_rate) packets at once: one
- * for a rate up to 1), so at most that many wait to enter the network. A
+ * for a rate up to 1, each of a different message), so at most that many
+ * wait to enter the network. A
  * head takes a VC of the router's local input port that is free and not
  * full, trying them round-robin after the VC of the last head (VC 0 alone
  * before the first, as BookSim); every flit needs a credit; each packet in
@@ -26,21 +27,26 @@ void flit_ni_enqueue(flit_net *n, int m)
         n->msg[tail].next = m;
         n->msg[h].prev = m;
     }
-    E->ready_packets += (M->flits + M->pflits - 1) / M->pflits;
+    E->free_msgs++;
+    E->stuck = 0;
     flit_wake_end(n, M->src);
     n->dirty = 1;
 }
 
-/* The next packet of the ring's current message; the ring moves on. */
+/* The next packet of the ring's current message, passing over messages
+   with a packet in progress; the ring moves on past it. */
 static int take_packet(flit_net *n, int e)
 {
     flit_ep *E = &n->e[e];
     int m = E->ring;
+    while (n->msg[m].in_lane)
+        m = n->msg[m].next;
     flit_msg *M = &n->msg[m];
     long left = M->flits - M->made;
     int size = left < M->pflits ? (int)left : M->pflits;
     M->made += size;
-    E->ready_packets--;
+    M->in_lane = 1;
+    E->free_msgs--;
     assert(n->npkt_free > 0);
     int id = n->pkt_free[--n->npkt_free];
     const flit_ep *D = &n->e[M->dst];
@@ -73,12 +79,17 @@ static void send_flit(flit_net *n, int e, int ln, int vc, long t)
         E->last_vc = vc;
     }
     n->occ[b]++;
-    flit_push_flit(n, E->inj, t, 0, vc, w);
+    flit_push_flit(n, &n->l[E->inj], t, 0, vc, w);
     E->inj_flits++;
     n->msg[P->msg].sent++;
     if (w & FW_TAIL) {
+        flit_msg *M = &n->msg[P->msg];
         n->inuse[b] = 0;
         n->lane_pkt[ln] = -1;
+        E->busy_lanes--;
+        M->in_lane = 0;
+        if (M->made < M->flits)
+            E->free_msgs++;
     } else {
         n->lane_flit[ln] = fl + 1;
     }
@@ -92,15 +103,15 @@ static void send_flit(flit_net *n, int e, int ln, int vc, long t)
 static int inject(flit_net *n, int e, long t, int limit, int commit)
 {
     flit_ep *E = &n->e[e];
-    int vcs = n->vcs, sent = 0, last = -1, lastvc = E->last_vc, ntent = 0;
+    const int vcs = n->vcs, vcbuf = n->vcbuf, lanes = E->lanes;
+    int sent = 0, last = -1, lastvc = E->last_vc, ntent = 0;
     long taken = 0, base = (long)E->inj * vcs;
     unsigned char *use = n->inuse + base;
     const int *occ = n->occ + base;
-    for (int i = 0; i < E->lanes && sent < limit; i++) {
-        int k = E->lane_rr + i < E->lanes ? E->lane_rr + i : E->lane_rr + i - E->lanes;
+    for (int i = 0, k = E->lane_rr; i < lanes && sent < limit; i++, k = k + 1 == lanes ? 0 : k + 1) {
         int ln = E->lane0 + k, vc = n->lane_vc[ln];
         if (n->lane_pkt[ln] < 0) {
-            if (taken >= E->ready_packets)
+            if (taken >= E->free_msgs)
                 continue;
             taken++;
             vc = -1;
@@ -108,13 +119,16 @@ static int inject(flit_net *n, int e, long t, int limit, int commit)
                 n->lane_pkt[ln] = take_packet(n, e);
                 n->lane_flit[ln] = 0;
                 n->lane_vc[ln] = -1;
+                E->busy_lanes++;
                 n->dirty = 1;
             }
         }
         if (vc < 0) {
-            for (int j = 1; j <= vcs && vc < 0; j++) {
-                int v = lastvc < 0 ? 0 : (lastvc + j) % vcs;
-                if (!use[v] && occ[v] < n->vcbuf)
+            /* round-robin after the last head's VC; VC 0 alone before the first */
+            for (int j = 0, v = lastvc < 0 ? 0 : lastvc; j < vcs && vc < 0; j++) {
+                if (lastvc >= 0)
+                    v = v + 1 == vcs ? 0 : v + 1;
+                if (!use[v] && occ[v] < vcbuf)
                     vc = v;
             }
             if (vc < 0)
@@ -124,7 +138,7 @@ static int inject(flit_net *n, int e, long t, int limit, int commit)
                 use[vc] = 2;
                 n->lane_tent[E->lane0 + ntent++] = vc;
             }
-        } else if (occ[vc] >= n->vcbuf) {
+        } else if (occ[vc] >= vcbuf) {
             continue;
         }
         sent++;
@@ -135,7 +149,7 @@ static int inject(flit_net *n, int e, long t, int limit, int commit)
     for (int i = 0; i < ntent; i++)
         use[n->lane_tent[E->lane0 + i]] = 0;
     if (commit && last >= 0)
-        E->lane_rr = last + 1 == E->lanes ? 0 : last + 1;
+        E->lane_rr = last + 1 == lanes ? 0 : last + 1;
     return sent;
 }
 
@@ -144,19 +158,25 @@ int flit_ni_wants(flit_net *n, int e, long t)
     return inject(n, e, t, n->e[e].lanes, 0);
 }
 
-void flit_ni_credits(flit_net *n, int e, long t)
+static void take_credits(flit_net *n, flit_ep *E, long t)
 {
-    flit_ep *E = &n->e[e];
-    if (!E->pending || !flit_due(n, E->due, t))
-        return;
     credit_ring *q = &n->l[E->inj].cr;
+    int *occ = n->occ + (long)E->inj * n->vcs;
     while (q->n && q->s[q->head].at == t) {
-        n->occ[(long)E->inj * n->vcs + q->s[q->head].vc]--;
+        E->stuck = 0;
+        occ[q->s[q->head].vc]--;
         q->head = (q->head + 1) & q->mask;
         q->n--;
         E->pending--;
         n->dirty = 1;
     }
+}
+
+void flit_ni_credits(flit_net *n, int e, long t)
+{
+    flit_ep *E = &n->e[e];
+    if (E->pending && flit_due(n, E->due, t))
+        take_credits(n, E, t);
 }
 
 static void eject(flit_net *n, int e, uint32_t w, long t)
@@ -172,18 +192,25 @@ static void eject(flit_net *n, int e, uint32_t w, long t)
 void flit_ni_step(flit_net *n, int e, long t)
 {
     flit_ep *E = &n->e[e];
-    flit_ring *q = &n->l[E->ej].fr;
-    int due = E->pending && flit_due(n, E->due, t);
-    E->due &= ~(1ULL << (t & 63));
-    while (due && q->n && q->s[q->head].at == t) {
-        flit_slot s = q->s[q->head];
-        q->head = (q->head + 1) & q->mask;
-        q->n--;
-        E->pending--;
-        eject(n, e, s.w, t);
-        flit_push_credit(n, E->ej, t, s.vc);
-        n->dirty = 1;
+    if (E->pending && flit_due(n, E->due, t)) {
+        E->due &= ~(1ULL << (t & 63));
+        /* a shared endpoint's credits came first, for its router to ask it */
+        if (!E->shared)
+            take_credits(n, E, t);
+        flit_ring *q = &n->l[E->ej].fr;
+        while (q->n && q->s[q->head].at == t) {
+            flit_slot s = q->s[q->head];
+            q->head = (q->head + 1) & q->mask;
+            q->n--;
+            E->pending--;
+            eject(n, e, s.w, t);
+            flit_push_credit(n, &n->l[E->ej], t, s.vc);
+            n->dirty = 1;
+        }
     }
+    /* nothing to send, or nothing changed since it could not */
+    if ((!E->busy_lanes && E->ring < 0) || E->stuck)
+        return;
     int limit = E->lanes;
     const flit_link *J = &n->l[E->inj];
     if (J->bucket >= 0) {
@@ -197,6 +224,7 @@ void flit_ni_step(flit_net *n, int e, long t)
         }
     }
     int sent = inject(n, e, t, limit, 1);
+    E->stuck = !sent;
     if (sent && J->bucket >= 0) {
         flit_bucket_spend(&n->buckets[J->bucket], t, sent);
         E->inj_at = t;

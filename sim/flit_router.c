@@ -40,14 +40,36 @@ static int route(const flit_net *n, int r, int pkt)
     return p->dst_router / n->width > n->r[r].y ? 2 : 3;
 }
 
+/* Input VC (IP, V) of router R, bound for output O, may (ON) or may no
+   longer bid for the switch. */
+FLIT_HOT void set_elig(flit_net *n, flit_router *R, int ip, int v, int o, int on)
+{
+    if (!n->fast) {
+        fb_put(n->port_elig + (long)ip * n->wv, v, on);
+        return;
+    }
+    uint64_t *e = &n->elig_po[(long)ip * n->maxp + o], b = 1ULL << v;
+    uint64_t *rq = &n->reqmask[R->port0 + o], pb = 1ULL << (ip - R->port0);
+    if (on) {
+        if (!*e) {
+            if (!*rq)
+                R->outmask |= 1ULL << o;
+            *rq |= pb;
+        }
+        *e |= b;
+    } else if (*e & b && !(*e &= ~b) && !(*rq &= ~pb)) {
+        R->outmask &= ~(1ULL << o);
+    }
+}
+
 /* Whether input VC (IP, V) may bid for the switch: it owns an output VC,
    holds a flit, and has a credit for it. */
-static void update_elig(flit_net *n, int ip, int v)
+static void update_elig(flit_net *n, flit_router *R, int ip, int v)
 {
     long iv = (long)ip * n->vcs + v;
     const flit_ivc *c = &n->ivc[iv];
-    fb_put(n->port_elig + (long)ip * n->wv, v,
-           c->state == VC_ACTIVE && c->count && n->occ[(long)c->olink * n->vcs + c->ovc] < n->vcbuf);
+    set_elig(n, R, ip, v, c->out,
+             c->state == VC_ACTIVE && c->count && n->occ[(long)c->olink * n->vcs + c->ovc] < n->vcbuf);
 }
 
 /* The head at the front of input VC (IP, V) since cycle FRONT. */
@@ -65,78 +87,93 @@ static void start_head(flit_net *n, int r, int ip, int v, long front)
     n->va[(long)R->port0 * n->vcs + R->nva++] = (ip - R->port0) * n->vcs + v;
 }
 
-static void vc_push(flit_net *n, int r, int ip, int v, uint32_t w, long t)
+FLIT_HOT void vc_push(flit_net *n, flit_router *R, int r, int ip, int v, uint32_t w, long t)
 {
-    long iv = (long)ip * n->vcs + v;
+    const int vcs = n->vcs, vcbuf = n->vcbuf;
+    long iv = (long)ip * vcs + v;
     flit_ivc *c = &n->ivc[iv];
-    assert(c->count < n->vcbuf);
+    assert(c->count < vcbuf);
     int slot = c->head + c->count;
-    if (slot >= n->vcbuf)
-        slot -= n->vcbuf;
-    n->buf[iv * n->vcbuf + slot] = w;
+    n->buf[iv * vcbuf + (slot >= vcbuf ? slot - vcbuf : slot)] = w;
     if (c->count++ == 0) {
-        n->r[r].nfull++;
-        if (c->state == VC_ACTIVE)
-            update_elig(n, ip, v);
+        R->nfull++;
+        if (c->state == VC_ACTIVE && n->occ[(long)c->olink * vcs + c->ovc] < vcbuf)
+            set_elig(n, R, ip, v, c->out, 1);
     }
     if (c->state == VC_IDLE)
         start_head(n, r, ip, v, t);
 }
 
-/* Input port IP's flits and output port IP's credits arriving at T; 1 when
-   its rings are then empty. */
-static int port_arrivals(flit_net *n, int r, int ip, long t, int *rings_left)
+/* Input port IP's flits arriving at T; 1 when its ring is then empty.
+   Ring state is copied to locals: stores into buffers would otherwise
+   reload it. */
+FLIT_HOT int flits_in(flit_net *n, flit_router *R, int r, int ip, long t)
 {
-    flit_router *R = &n->r[r];
-    int empty_in = 1, empty_cr = 1;
     flit_ring *q = n->port_fr[ip];
-    if (q) {
-        while (q->n && q->s[q->head].at == t) {
-            flit_slot s = q->s[q->head];
-            q->head = (q->head + 1) & q->mask;
-            q->n--;
-            R->pending--;
-            vc_push(n, r, ip, s.vc, s.w, t);
-            n->dirty = 1;
-        }
-        empty_in = !q->n;
+    int head = q->head, k = q->n, mask = q->mask;
+    const flit_slot *s = q->s;
+    while (k && s[head].at == t) {
+        flit_slot f = s[head];
+        head = (head + 1) & mask;
+        k--;
+        R->pending--;
+        vc_push(n, R, r, ip, f.vc, f.w, t);
+        n->dirty = 1;
     }
+    q->head = head;
+    q->n = k;
+    return !k;
+}
+
+/* Credits arriving at T for output port IP; 1 when its ring is then empty. */
+FLIT_HOT int credits_in(flit_net *n, flit_router *R, int ip, long t)
+{
     credit_ring *c = n->port_cr[ip];
-    if (c) {
-        int l = n->port_out[ip], vcs = n->vcs;
-        while (c->n && c->s[c->head].at == t) {
-            long k = (long)l * vcs + c->s[c->head].vc;
-            /* the owner of a VC with no credit left may bid again */
-            if (n->occ[k]-- == n->vcbuf && n->inuse[k])
-                update_elig(n, n->owner[k] / vcs, n->owner[k] % vcs);
-            c->head = (c->head + 1) & c->mask;
-            c->n--;
-            R->pending--;
-            n->dirty = 1;
-        }
-        empty_cr = !c->n;
-    }
-    rings_left[0] = !empty_in;
-    rings_left[1] = !empty_cr;
-    return empty_in && empty_cr;
+    int head = c->head, k = c->n, mask = c->mask;
+    const credit_slot *s = c->s;
+    if (!k || s[head].at != t)
+        return !k;
+    const int vcs = n->vcs, vcbuf = n->vcbuf;
+    long base = (long)n->port_out[ip] * vcs;
+    int *occ = n->occ + base;
+    const unsigned char *use = n->inuse + base;
+    const int *own = n->owner + base;
+    n->dirty = 1;
+    do {
+        int ov = s[head].vc;
+        head = (head + 1) & mask;
+        k--;
+        R->pending--;
+        /* the owner of a VC with no credit left may bid again, if it holds a flit */
+        if (occ[ov]-- == vcbuf && use[ov] && n->ivc[own[ov]].count)
+            set_elig(n, R, own[ov] / vcs, own[ov] % vcs, n->iv_out[own[ov]], 1);
+    } while (k && s[head].at == t);
+    c->head = head;
+    c->n = k;
+    return !k;
 }
 
 static void arrivals(flit_net *n, int r, long t)
 {
     flit_router *R = &n->r[r];
-    int left[2];
     if (!n->fast) {
-        for (int p = 0; p < R->nports; p++)
-            port_arrivals(n, r, R->port0 + p, t, left);
+        for (int ip = R->port0; ip < R->port0 + R->nports; ip++) {
+            if (n->port_fr[ip] && n->port_fr[ip]->n)
+                flits_in(n, R, r, ip, t);
+            if (n->port_cr[ip])
+                credits_in(n, R, ip, t);
+        }
         return;
     }
     /* only the ports whose rings hold something */
-    for (uint64_t b = R->ring_in | R->ring_cr; b; b &= b - 1) {
+    for (uint64_t b = R->ring_in; b; b &= b - 1) {
         int p = __builtin_ctzll(b);
-        port_arrivals(n, r, R->port0 + p, t, left);
-        if (!left[0])
+        if (flits_in(n, R, r, R->port0 + p, t))
             R->ring_in &= ~(1ULL << p);
-        if (!left[1])
+    }
+    for (uint64_t b = R->ring_cr; b; b &= b - 1) {
+        int p = __builtin_ctzll(b);
+        if (credits_in(n, R, R->port0 + p, t))
             R->ring_cr &= ~(1ULL << p);
     }
 }
@@ -207,7 +244,7 @@ static void va(flit_net *n, int r, long t)
         if (n->d_va)
             n->fresh[n->nfresh++] = (int)(base + lv);
         else
-            update_elig(n, (int)((base + lv) / vcs), (int)((base + lv) % vcs));
+            update_elig(n, R, (int)((base + lv) / vcs), (int)((base + lv) % vcs));
         list[i] = list[--R->nva];
         n->dirty = 1;
     }
@@ -238,90 +275,85 @@ static int out_cap(flit_net *n, int r, int o, long t)
 }
 
 /* Input port IP's VC V crosses to its output. */
-static void move(flit_net *n, int r, int ip, int v, long t)
+FLIT_HOT void move(flit_net *n, flit_router *R, int r, int ip, int v, long t)
 {
-    flit_router *R = &n->r[r];
-    int vcs = n->vcs;
+    const int vcs = n->vcs, vcbuf = n->vcbuf;
     long iv = (long)ip * vcs + v;
     flit_ivc *c = &n->ivc[iv];
-    int l = c->olink;
+    const int l = c->olink, ovc = c->ovc, o = c->out;
     flit_link *L = &n->l[l];
-    uint32_t w = n->buf[iv * n->vcbuf + c->head];
-    if (++c->head == n->vcbuf)
-        c->head = 0;
-    if (--c->count == 0)
+    uint32_t w = n->buf[iv * vcbuf + c->head];
+    c->head = c->head + 1 == vcbuf ? 0 : c->head + 1;
+    int left = --c->count;
+    if (!left)
         R->nfull--;
-    flit_push_credit(n, n->port_in[ip], t, v);
-    flit_push_flit(n, l, t, n->d_st, c->ovc, w);
-    n->occ[(long)l * vcs + c->ovc]++;
+    flit_push_credit(n, &n->l[n->port_in[ip]], t, v);
+    flit_push_flit(n, L, t, n->d_st, ovc, w);
+    long k = (long)l * vcs + ovc;
+    int held = ++n->occ[k];
     if (L->bucket >= 0) {
         flit_bucket_spend(&n->buckets[L->bucket], t, 1);
         if (L->rx_end >= 0)
             n->e[L->rx_end].ej_at = t;
     }
     n->port_off[ip] = v + 1 == vcs ? 0 : v + 1;
+    /* it was eligible: it stays so unless its packet, its flits or its credits ended */
+    if (w & FW_TAIL || !left || held == vcbuf)
+        set_elig(n, R, ip, v, o, 0);
     if (w & FW_TAIL) {
-        n->inuse[(long)l * vcs + c->ovc] = 0;
+        n->inuse[k] = 0;
         n->nfree[l]++;
-        if (c->count)
+        if (left)
             start_head(n, r, ip, v, t + 1);
         else
             c->state = VC_IDLE;
     }
-    update_elig(n, ip, v);
     n->dirty = 1;
+}
+
+/* The first member of non-empty M at or after bit FROM, wrapping round. */
+FLIT_HOT int rr_first(uint64_t m, int from)
+{
+    uint64_t up = m & (~0ULL << from);
+    return __builtin_ctzll(up ? up : m);
 }
 
 /* The bits of M from bit FROM up, then those below it: a word's members in
    round-robin order are PART[0]'s then PART[1]'s. */
-static inline void rr_split(uint64_t m, int from, uint64_t part[2])
+FLIT_HOT void rr_split(uint64_t m, int from, uint64_t part[2])
 {
     uint64_t up = ~0ULL << from;
     part[0] = m & up;
     part[1] = m & ~up;
 }
 
-/* Switch allocation on single words: a router's ports and a port's VCs. */
+/* Switch allocation on single words: a router's ports and a port's VCs.
+   The requests are standing sets, kept as VCs become eligible or cease to:
+   input p requests output o when one of its VCs bound for o is eligible,
+   with the one nearest after its offset. The winners are listed first and
+   moved after, so that no move changes what allocation sees. */
 static void sa_fast(flit_net *n, int r, long t)
 {
     flit_router *R = &n->r[r];
-    int vcs = n->vcs, np = R->nports, p0 = R->port0, *req = n->sa_req;
-    uint64_t reqm[64], grm[64], outs = 0, ins = 0, capped = 0, asked, part[2];
-    int capv[64], accp[64], accd[64];
-    /* requests: per input and output, the eligible VC nearest after the input's offset */
-    for (int p = 0; p < np; p++) {
-        uint64_t m = n->port_elig[p0 + p];
-        if (!m)
-            continue;
-        const int *vo = n->iv_out + (long)(p0 + p) * vcs;
-        asked = 0;
-        rr_split(m, n->port_off[p0 + p], part);
-        for (int h = 0; h < 2; h++)
-            for (uint64_t b = part[h]; b; b &= b - 1) {
-                int v = __builtin_ctzll(b), o = vo[v];
-                uint64_t ob = 1ULL << o;
-                if (asked & ob)
-                    continue;
-                asked |= ob;
-                if (!(capped & ob)) {
-                    capped |= ob;
-                    capv[o] = n->port_cap[p0 + o] ? n->port_cap[p0 + o] : out_cap(n, r, o, t);
-                }
-                if (!capv[o])
-                    continue;
-                req[p * np + o] = v;
-                if (!(outs & ob)) {
-                    outs |= ob;
-                    reqm[o] = 0;
-                }
-                reqm[o] |= 1ULL << p;
-            }
-    }
+    const int np = R->nports, p0 = R->port0, maxp = n->maxp;
+    uint64_t outs = R->outmask, grm[64], ins = 0, part[2];
+    int accp[64], accd[64], *win = n->sa_req, nwin = 0;
     /* grants: each output to the requesting inputs nearest after its pointer */
     for (uint64_t ob = outs; ob; ob &= ob - 1) {
-        int o = __builtin_ctzll(ob), c = capv[o];
+        int o = __builtin_ctzll(ob), c = n->port_cap[p0 + o];
         accp[o] = -1;
-        rr_split(reqm[o], n->port_gptr[p0 + o], part);
+        if (!c && !(c = out_cap(n, r, o, t)))
+            continue;
+        if (c == 1) {
+            int p = rr_first(n->reqmask[p0 + o], n->port_gptr[p0 + o]);
+            if (!(ins >> p & 1)) {
+                ins |= 1ULL << p;
+                grm[p] = 0;
+            }
+            grm[p] |= 1ULL << o;
+            continue;
+        }
+        rr_split(n->reqmask[p0 + o], n->port_gptr[p0 + o], part);
         for (int h = 0; h < 2 && c; h++)
             for (uint64_t b = part[h]; b && c; b &= b - 1, c--) {
                 int p = __builtin_ctzll(b);
@@ -332,24 +364,40 @@ static void sa_fast(flit_net *n, int r, long t)
                 grm[p] |= 1ULL << o;
             }
     }
-    /* accepts: each input takes the grants nearest after its pointer */
+    /* accepts: each input takes the grants nearest after its pointer, each
+       with its VC for that output nearest after its offset */
     for (uint64_t ib = ins; ib; ib &= ib - 1) {
         int p = __builtin_ctzll(ib), ip = p0 + p, c = n->port_speedup[ip], last = 0;
-        rr_split(grm[p], n->port_aptr[ip], part);
-        for (int h = 0; h < 2 && c; h++)
-            for (uint64_t b = part[h]; b && c; b &= b - 1, c--) {
-                int o = __builtin_ctzll(b);
-                move(n, r, ip, req[p * np + o], t);
-                /* the output's pointer goes past the furthest input it served */
-                int d = p - n->port_gptr[p0 + o];
-                if (d < 0)
-                    d += np;
-                if (accp[o] < 0 || d > accd[o]) {
-                    accp[o] = p;
-                    accd[o] = d;
-                }
-                last = o;
+        int off = n->port_off[ip];
+        const uint64_t *elig = n->elig_po + (long)ip * maxp;
+        if (c == 1) {
+            int o = last = rr_first(grm[p], n->port_aptr[ip]);
+            win[nwin++] = ip;
+            win[nwin++] = rr_first(elig[o], off);
+            int d = p - n->port_gptr[p0 + o];
+            if (d < 0)
+                d += np;
+            if (accp[o] < 0 || d > accd[o]) {
+                accp[o] = p;
+                accd[o] = d;
             }
+        } else {
+            rr_split(grm[p], n->port_aptr[ip], part);
+            for (int h = 0; h < 2 && c; h++)
+                for (uint64_t b = part[h]; b && c; b &= b - 1, c--) {
+                    int o = last = __builtin_ctzll(b);
+                    win[nwin++] = ip;
+                    win[nwin++] = rr_first(elig[o], off);
+                    /* the output's pointer goes past the furthest input it served */
+                    int d = p - n->port_gptr[p0 + o];
+                    if (d < 0)
+                        d += np;
+                    if (accp[o] < 0 || d > accd[o]) {
+                        accp[o] = p;
+                        accd[o] = d;
+                    }
+                }
+        }
         n->port_aptr[ip] = last + 1 == np ? 0 : last + 1;
     }
     for (uint64_t ob = outs; ob; ob &= ob - 1) {
@@ -357,6 +405,8 @@ static void sa_fast(flit_net *n, int r, long t)
         if (accp[o] >= 0)
             n->port_gptr[p0 + o] = accp[o] + 1 == np ? 0 : accp[o] + 1;
     }
+    for (int i = 0; i < nwin; i += 2)
+        move(n, R, r, win[i], win[i + 1], t);
 }
 
 /* Switch allocation on sets of several words, as sa_fast. */
@@ -403,7 +453,7 @@ static void sa_words(flit_net *n, int r, long t)
         int k = fb_list(g, wp, n->port_aptr[ip], n->port_speedup[ip], list);
         for (int j = 0; j < k; j++) {
             int o = list[j];
-            move(n, r, ip, req[p * np + o], t);
+            move(n, R, r, ip, req[p * np + o], t);
             int d = p - n->port_gptr[R->port0 + o];
             if (d < 0)
                 d += np;
@@ -434,14 +484,14 @@ void flit_router_step(flit_net *n, int r, long t)
     n->nfresh = 0;
     if (R->nva)
         va(n, r, t);
-    if (R->nfull) {
+    if (n->fast ? R->outmask != 0 : R->nfull != 0) {
         if (n->fast)
             sa_fast(n, r, t);
         else
             sa_words(n, r, t);
     }
     for (int i = 0; i < n->nfresh; i++)
-        update_elig(n, n->fresh[i] / n->vcs, n->fresh[i] % n->vcs);
+        update_elig(n, R, n->fresh[i] / n->vcs, n->fresh[i] % n->vcs);
 }
 
 long flit_router_next(const flit_net *n, int r, long t)
