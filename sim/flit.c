@@ -4,16 +4,16 @@
  * flits or credits are on their way to it or its buffers hold flits, an
  * interface while it has messages to cut or flits and credits coming. A
  * cycle first lets the messages whose cycle has come into their interfaces
- * and hands the interfaces their credits (a shared endpoint's router asks
- * its interface what it would inject), then runs the routers, then the
+ * and hands shared endpoints' interfaces their credits (their router asks
+ * them what they would inject), then runs the routers, then the
  * interfaces. When a cycle changes nothing, nothing can change before the
  * next arrival on a ring, the next head's end of route computation or the
  * next message's cycle, so the clock jumps there; a flit held back only by
  * a token bucket counts as a change, as the bucket fills by the cycle.
  *
- * Everything a cycle needs is allocated by flit_new and flit_send: rings
- * and the packet pool are sized for the most the network can hold. */
-#include <assert.h>
+ * Everything a cycle needs is allocated by flit_new and flit_send (rings
+ * are sized for the most a channel can hold), but for the packet pool,
+ * which doubles, rarely, until it holds what the network can. */
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -132,27 +132,19 @@ static int make_link(flit_net *n, int l, int lat, double rate, int bucket, int f
         return -2;
     L->fr.mask = fcap - 1;
     L->cr.mask = ccap - 1;
-    n->slots += fcap;
     return bucket;
 }
 
-static int build(flit_net *n, const flit_config *c)
+/* Routers' ports, endpoints' ports and lanes; the largest router's ports
+   into *MAXP, all lanes into *LANES. */
+static void number_ports(flit_net *n, const flit_config *c, int *maxp, int *lanes)
 {
-    int R = n->nrouters, E = n->nends, vcs = n->vcs;
-    n->r = calloc((size_t)R, sizeof *n->r);
-    n->e = calloc((size_t)E, sizeof *n->e);
-    n->nlinks = FLIT_DIRS * R + 2 * E;
-    n->l = calloc((size_t)n->nlinks, sizeof *n->l);
-    n->buckets = calloc((size_t)n->nlinks, sizeof *n->buckets);
-    n->busy_r = malloc((size_t)R * sizeof *n->busy_r);
-    n->busy_e = malloc((size_t)E * sizeof *n->busy_e);
-    if (!n->r || !n->e || !n->l || !n->buckets || !n->busy_r || !n->busy_e)
-        return ERR_INTERNAL;
+    int R = n->nrouters;
     /* nports counts a router's endpoints, then its ports, then (from 4 up)
        hands out local port numbers */
-    for (int e = 0; e < E; e++)
+    for (int e = 0; e < n->nends; e++)
         n->r[c->ends[e].router].nports++;
-    int maxp = 0, lanes = 0;
+    *maxp = *lanes = 0;
     for (int r = 0; r < R; r++) {
         flit_router *rt = &n->r[r];
         rt->x = r % n->width;
@@ -160,115 +152,126 @@ static int build(flit_net *n, const flit_config *c)
         rt->nports += FLIT_DIRS;
         rt->port0 = n->nports;
         n->nports += rt->nports;
-        if (rt->nports > maxp)
-            maxp = rt->nports;
+        if (rt->nports > *maxp)
+            *maxp = rt->nports;
         rt->nports = FLIT_DIRS;
     }
-    for (int e = 0; e < E; e++) {
+    for (int e = 0; e < n->nends; e++) {
         flit_ep *ep = &n->e[e];
         long fx;
         ep->router = c->ends[e].router;
         ep->port = n->r[ep->router].nports++;
         ep->ej = FLIT_DIRS * R + e;
-        ep->inj = FLIT_DIRS * R + E + e;
+        ep->inj = FLIT_DIRS * R + n->nends + e;
         rate_of(c->ends[e].inject_rate, &ep->lanes, &fx);
-        ep->lane0 = lanes;
-        lanes += ep->lanes;
+        ep->lane0 = *lanes;
+        *lanes += ep->lanes;
         ep->last_vc = -1;
         ep->ring = -1;
         ep->shared = c->ends[e].shared != 0;
         n->shared |= ep->shared;
         ep->inj_at = ep->ej_at = -1;
     }
-    size_t P = (size_t)n->nports, V = P * (size_t)vcs;
+}
+
+static int alloc_state(flit_net *n, int maxp, int lanes)
+{
+    int vcs = n->vcs;
+    size_t P = (size_t)n->nports, V = P * (size_t)vcs, LV = (size_t)n->nlinks * (size_t)vcs;
+    size_t MP = (size_t)maxp, MV = MP * (size_t)vcs;
+    n->wv = FB_WORDS(vcs);
+    n->wp = FB_WORDS(maxp);
+    n->maxp = maxp;
     n->fast = maxp <= 64 && vcs <= 64;
     n->port_in = malloc(P * sizeof *n->port_in);
+    n->port_out = malloc(P * sizeof *n->port_out);
     n->port_fr = calloc(P, sizeof *n->port_fr);
     n->port_cr = calloc(P, sizeof *n->port_cr);
     n->port_cap = calloc(P, sizeof *n->port_cap);
-    n->iv_out = calloc(V, sizeof *n->iv_out);
-    n->fresh = malloc(V * sizeof *n->fresh);
-    n->port_out = malloc(P * sizeof *n->port_out);
     n->port_speedup = calloc(P, sizeof *n->port_speedup);
     n->port_off = calloc(P, sizeof *n->port_off);
     n->port_aptr = calloc(P, sizeof *n->port_aptr);
     n->port_gptr = calloc(P, sizeof *n->port_gptr);
     n->ivc = calloc(V, sizeof *n->ivc);
+    n->iv_out = calloc(V, sizeof *n->iv_out);
+    n->fresh = malloc(V * sizeof *n->fresh);
     n->buf = malloc(V * (size_t)n->vcbuf * sizeof *n->buf);
     n->va_aptr = calloc(V, sizeof *n->va_aptr);
     n->va_gptr = calloc(V, sizeof *n->va_gptr);
     n->va = malloc(V * sizeof *n->va);
-    n->occ = calloc((size_t)n->nlinks * (size_t)vcs, sizeof *n->occ);
-    n->inuse = calloc((size_t)n->nlinks * (size_t)vcs, 1);
+    n->port_elig = calloc(P * (size_t)n->wv, sizeof *n->port_elig);
+    n->elig_po = calloc(P * MP, sizeof *n->elig_po);
+    n->reqmask = calloc(P, sizeof *n->reqmask);
+    n->occ = calloc(LV, sizeof *n->occ);
+    n->inuse = calloc(LV, 1);
+    n->owner = malloc(LV * sizeof *n->owner);
+    n->nfree = malloc((size_t)n->nlinks * sizeof *n->nfree);
     n->lane_pkt = malloc((size_t)lanes * sizeof *n->lane_pkt);
     n->lane_flit = calloc((size_t)lanes, sizeof *n->lane_flit);
     n->lane_vc = malloc((size_t)lanes * sizeof *n->lane_vc);
     n->lane_tent = malloc((size_t)lanes * sizeof *n->lane_tent);
-    n->wv = FB_WORDS(vcs);
-    n->wp = FB_WORDS(maxp);
-    n->port_elig = calloc(P * (size_t)n->wv, sizeof *n->port_elig);
-    n->maxp = maxp;
-    n->elig_po = calloc(P * (size_t)maxp, sizeof *n->elig_po);
-    n->reqmask = calloc(P, sizeof *n->reqmask);
-    n->owner = malloc((size_t)n->nlinks * (size_t)vcs * sizeof *n->owner);
-    n->nfree = malloc((size_t)n->nlinks * sizeof *n->nfree);
-    size_t PP = (size_t)maxp * (size_t)maxp;
-    n->sa_req = malloc(PP * sizeof *n->sa_req);
-    n->sa_reqm = calloc((size_t)maxp * (size_t)n->wp, sizeof *n->sa_reqm);
-    n->sa_grm = calloc((size_t)maxp * (size_t)n->wp, sizeof *n->sa_grm);
-    n->sa_cap = malloc((size_t)maxp * sizeof *n->sa_cap);
-    n->sa_ins = malloc((size_t)maxp * sizeof *n->sa_ins);
-    n->sa_list = malloc((size_t)(maxp > vcs ? maxp : vcs) * sizeof *n->sa_list);
-    n->sa_outs = malloc((size_t)maxp * sizeof *n->sa_outs);
-    n->sa_accp = malloc((size_t)maxp * sizeof *n->sa_accp);
-    n->sa_accd = malloc((size_t)maxp * sizeof *n->sa_accd);
-    n->va_best = malloc((size_t)maxp * (size_t)vcs * sizeof *n->va_best);
-    n->va_bestd = malloc((size_t)maxp * (size_t)vcs * sizeof *n->va_bestd);
-    n->va_touched = malloc((size_t)maxp * (size_t)vcs * sizeof *n->va_touched);
-    if (!n->port_in || !n->port_fr || !n->port_cr || !n->port_cap || !n->iv_out || !n->fresh ||
-        !n->port_out || !n->port_speedup || !n->port_off || !n->port_aptr ||
-        !n->port_gptr || !n->ivc || !n->buf || !n->va_aptr || !n->va_gptr ||
-        !n->va || !n->occ || !n->inuse || !n->lane_pkt || !n->lane_flit || !n->lane_vc ||
-        !n->lane_tent || !n->port_elig || !n->elig_po || !n->reqmask || !n->owner || !n->nfree || !n->sa_req || !n->sa_reqm ||
-        !n->sa_grm || !n->sa_cap || !n->sa_ins || !n->sa_list || !n->sa_outs ||
-        !n->sa_accp || !n->sa_accd || !n->va_best || !n->va_bestd || !n->va_touched)
-        return ERR_INTERNAL;
+    n->sa_req = malloc(MP * MP * sizeof *n->sa_req);
+    n->sa_reqm = calloc(MP * (size_t)n->wp, sizeof *n->sa_reqm);
+    n->sa_grm = calloc(MP * (size_t)n->wp, sizeof *n->sa_grm);
+    n->sa_cap = malloc(MP * sizeof *n->sa_cap);
+    n->sa_ins = malloc(MP * sizeof *n->sa_ins);
+    n->sa_list = malloc((MP > (size_t)vcs ? MP : (size_t)vcs) * sizeof *n->sa_list);
+    n->sa_outs = malloc(MP * sizeof *n->sa_outs);
+    n->sa_accp = malloc(MP * sizeof *n->sa_accp);
+    n->sa_accd = malloc(MP * sizeof *n->sa_accd);
+    n->va_best = malloc(MV * sizeof *n->va_best);
+    n->va_bestd = malloc(MV * sizeof *n->va_bestd);
+    n->va_touched = malloc(MV * sizeof *n->va_touched);
+    void *all[] = {n->port_in, n->port_out, n->port_fr, n->port_cr, n->port_cap, n->port_speedup,
+                   n->port_off, n->port_aptr, n->port_gptr, n->ivc, n->iv_out, n->fresh, n->buf,
+                   n->va_aptr, n->va_gptr, n->va, n->port_elig, n->elig_po, n->reqmask, n->occ,
+                   n->inuse, n->owner, n->nfree, n->lane_pkt, n->lane_flit, n->lane_vc,
+                   n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
+                   n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd, n->va_best, n->va_bestd,
+                   n->va_touched};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        if (!all[i])
+            return ERR_INTERNAL;
     for (int l = 0; l < n->nlinks; l++)
         n->nfree[l] = vcs;
-    for (int i = 0; i < maxp; i++)
+    for (size_t i = 0; i < MP; i++)
         n->sa_cap[i] = -1;
-    for (size_t i = 0; i < (size_t)maxp * (size_t)vcs; i++)
+    for (size_t i = 0; i < MV; i++)
         n->va_best[i] = -1;
     for (int i = 0; i < lanes; i++)
         n->lane_pkt[i] = n->lane_vc[i] = -1;
     for (size_t i = 0; i < P; i++)
         n->port_in[i] = n->port_out[i] = -1;
+    return ERR_OK;
+}
 
+/* The links: mesh channels where a neighbour is, each endpoint's pair. */
+static int wire(flit_net *n, const flit_config *c)
+{
     for (int l = 0; l < n->nlinks; l++)
-        n->l[l].rx_router = n->l[l].rx_port = n->l[l].rx_end = n->l[l].tx_router = n->l[l].tx_end = -1;
-    for (int r = 0; r < R; r++)
+        n->l[l].rx_router = n->l[l].rx_end = n->l[l].tx_router = n->l[l].tx_end = -1;
+    for (int r = 0; r < n->nrouters; r++)
         for (int d = 0; d < FLIT_DIRS; d++) {
             int nb = neighbour(n, r, d), l = r * FLIT_DIRS + d;
             if (nb < 0)
                 continue;
             flit_link *L = &n->l[l];
+            int rx = n->r[nb].port0 + (d ^ 1);
             L->tx_router = r;
             L->rx_router = nb;
-            L->rx_port = n->r[nb].port0 + (d ^ 1);
             n->port_out[n->r[r].port0 + d] = l;
-            n->port_in[L->rx_port] = l;
+            n->port_in[rx] = l;
             if (make_link(n, l, n->link_cycles, c->link_rate ? c->link_rate[l] : 1.0, -1, 0, n->d_st) < -1)
                 return ERR_INTERNAL;
-            n->port_speedup[L->rx_port] = L->speedup;
+            n->port_speedup[rx] = L->speedup;
         }
-    for (int e = 0; e < E; e++) {
+    for (int e = 0; e < n->nends; e++) {
         flit_ep *ep = &n->e[e];
         const flit_end *f = &c->ends[e];
         int p = n->r[ep->router].port0 + ep->port;
         flit_link *J = &n->l[ep->inj], *K = &n->l[ep->ej];
         J->tx_end = e;
         J->rx_router = ep->router;
-        J->rx_port = p;
         K->tx_router = ep->router;
         K->rx_end = e;
         n->port_in[p] = ep->inj;
@@ -279,7 +282,7 @@ static int build(flit_net *n, const flit_config *c)
             return ERR_INTERNAL;
         n->port_speedup[p] = J->speedup;
     }
-    for (int r = 0; r < R; r++)
+    for (int r = 0; r < n->nrouters; r++)
         for (int p = 0; p < n->r[r].nports; p++) {
             int ip = n->r[r].port0 + p;
             uint64_t bit = n->fast ? 1ULL << p : 0;
@@ -294,19 +297,48 @@ static int build(flit_net *n, const flit_config *c)
                 L->tx_bit = bit;
             }
         }
-    /* every live packet has a flit in a lane, on a ring or in a buffer */
-    n->npkt = lanes + n->slots + (long)V * n->vcbuf;
-    if (n->npkt >= (1L << 30))
-        return ERR_INTERNAL;
-    n->pkt = malloc((size_t)n->npkt * sizeof *n->pkt);
-    n->pkt_free = malloc((size_t)n->npkt * sizeof *n->pkt_free);
-    if (!n->pkt || !n->pkt_free)
-        return ERR_INTERNAL;
-    for (long i = 0; i < n->npkt; i++)
-        n->pkt_free[i] = (int)(n->npkt - 1 - i);
-    n->npkt_free = n->npkt;
-    n->msg_free = -1;
     return ERR_OK;
+}
+
+static int build(flit_net *n, const flit_config *c)
+{
+    int R = n->nrouters, E = n->nends, maxp, lanes, rc;
+    n->r = calloc((size_t)R, sizeof *n->r);
+    n->e = calloc((size_t)E, sizeof *n->e);
+    n->nlinks = FLIT_DIRS * R + 2 * E;
+    n->l = calloc((size_t)n->nlinks, sizeof *n->l);
+    n->buckets = calloc((size_t)n->nlinks, sizeof *n->buckets);
+    n->busy_r = malloc((size_t)R * sizeof *n->busy_r);
+    n->busy_e = malloc((size_t)E * sizeof *n->busy_e);
+    if (!n->r || !n->e || !n->l || !n->buckets || !n->busy_r || !n->busy_e)
+        return ERR_INTERNAL;
+    number_ports(n, c, &maxp, &lanes);
+    if ((rc = alloc_state(n, maxp, lanes)) || (rc = wire(n, c)))
+        return rc;
+    n->msg_free = -1;
+    return flit_grow_packets(n) ? ERR_INTERNAL : ERR_OK;
+}
+
+/* Doubles the packet pool (from one per lane and a few); -1 when memory or
+   the flit word's 30 bits of packet run out. Rare: the pool stops growing
+   once it holds what the network holds at its fullest. */
+int flit_grow_packets(flit_net *n)
+{
+    long c = n->npkt ? 2 * n->npkt : 64 + 2L * n->nends;
+    if (c >= (1L << 30))
+        return -1;
+    flit_pkt *p = realloc(n->pkt, (size_t)c * sizeof *p);
+    if (!p)
+        return -1;
+    n->pkt = p;
+    int *f = realloc(n->pkt_free, (size_t)c * sizeof *f);
+    if (!f)
+        return -1;
+    n->pkt_free = f;
+    for (long i = c - 1; i >= n->npkt; i--)
+        n->pkt_free[n->npkt_free++] = (int)i;
+    n->npkt = c;
+    return 0;
 }
 
 int flit_new(const flit_config *cfg, flit_net **out)
@@ -551,6 +583,8 @@ int flit_run(flit_net *n, long until)
             n->now = nx;
         }
         step(n, n->now);
+        if (n->oom)
+            return ERR_INTERNAL;
         n->now++;
     }
     return ERR_OK;

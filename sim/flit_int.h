@@ -13,9 +13,11 @@
  * direction p, output o goes to direction o: 0 +x, 1 -x, 2 +y, 3 -y), then
  * one local port per endpoint in endpoint order. Ports are numbered
  * globally (a router's are port0 .. port0 + nports - 1) and an input VC is
- * port * vcs + vc. Within a cycle no two routers or interfaces touch each
- * other's state except through rings whose entries arrive later, so the
- * order in which a cycle visits them does not matter. */
+ * port * vcs + vc. Within a cycle routers and interfaces reach each other
+ * only through rings whose entries arrive two or more cycles later (and the
+ * counts that say a ring holds something), so the order in which a cycle
+ * visits them does not matter; the one exception, a shared endpoint's
+ * router and interface, which spend one bucket, go in a fixed order. */
 #ifndef MCM_FLIT_INT_H
 #define MCM_FLIT_INT_H
 
@@ -136,7 +138,6 @@ typedef struct {
     int tx_router, tx_end;  /* sender: a router, or -1 and an interface (injection) */
     uint64_t tx_bit;        /* the sending router port as a bit (fast), else 0 */
     int bucket;             /* index in flit_net.buckets, -1: an integral rate */
-    int rx_port;            /* the receiving router's global input port */
     long busy, busy_at;     /* cycles it carried flits, when speedup > 1 */
 } flit_link;
 
@@ -146,7 +147,7 @@ typedef struct {
     int olink;              /* that output's link */
     int ovc;                /* VC of that output, once allocated */
     int head, count;        /* its flits in flit_net.buf */
-    long ready;             /* first cycle it may bid for VA (WAIT_VA) or SA (ACTIVE) */
+    long ready;             /* WAIT_VA: the first cycle it may bid for VA */
 } flit_ivc;
 
 typedef struct {
@@ -212,12 +213,12 @@ struct flit_net {
     int poll;               /* delays reach 64 cycles: due bits cannot tell, look every cycle */
     int fast;               /* a router's ports and a port's VCs fit a 64-bit word */
     int shared;             /* some endpoint is shared */
+    int oom;                /* the packet pool could not grow */
 
     flit_router *r;
     flit_ep *e;
     flit_link *l;
     int nlinks, nports, nbuckets;
-    long slots;               /* flit ring slots of all links */
     flit_bucket *buckets;
 
     int *port_in, *port_out;  /* per global port: its incoming / outgoing link, -1 none */
@@ -352,6 +353,7 @@ static inline int flit_due(const flit_net *n, uint64_t due, long t)
 
 /* flit.c */
 void flit_msg_done(flit_net *n, int m, long t);
+int flit_grow_packets(flit_net *n);
 long flit_bucket_level(const flit_bucket *b, long t);
 int flit_bucket_tokens(const flit_bucket *b, long t);
 void flit_bucket_spend(flit_bucket *b, long t, int k);

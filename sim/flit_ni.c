@@ -3,14 +3,14 @@
  * one message's packets in order; the interface cuts its next packet as
  * soon as the one before has gone (ceil(inject_rate) packets at once: one
  * for a rate up to 1, each of a different message), so at most that many
- * wait to enter the network. A
- * head takes a VC of the router's local input port that is free and not
- * full, trying them round-robin after the VC of the last head (VC 0 alone
- * before the first, as BookSim); every flit needs a credit; each packet in
- * progress injects at most one flit a cycle, all of them together what
- * the bucket allows. Ejection takes every flit that arrives and returns
+ * wait to enter the network. A head takes a VC of the router's local input
+ * port that is free and not full, trying them round-robin after the VC of
+ * the last head (VC 0 alone before the first, as BookSim); every flit
+ * needs a credit; each packet in progress injects at most one flit a
+ * cycle, all of them together what the bucket allows. An interface that
+ * could send nothing for want of a VC or credit tries again when a credit
+ * or a message comes. Ejection takes every flit that arrives and returns
  * its credit at once; a message completes with its last flit. */
-#include <assert.h>
 #include <limits.h>
 #include "flit_int.h"
 
@@ -34,10 +34,14 @@ void flit_ni_enqueue(flit_net *n, int m)
 }
 
 /* The next packet of the ring's current message, passing over messages
-   with a packet in progress; the ring moves on past it. */
+   with a packet in progress; the ring moves on past it. -1 out of memory. */
 static int take_packet(flit_net *n, int e)
 {
     flit_ep *E = &n->e[e];
+    if (!n->npkt_free && flit_grow_packets(n)) {
+        n->oom = 1;
+        return -1;
+    }
     int m = E->ring;
     while (n->msg[m].in_lane)
         m = n->msg[m].next;
@@ -47,7 +51,6 @@ static int take_packet(flit_net *n, int e)
     M->made += size;
     M->in_lane = 1;
     E->free_msgs--;
-    assert(n->npkt_free > 0);
     int id = n->pkt_free[--n->npkt_free];
     const flit_ep *D = &n->e[M->dst];
     n->pkt[id] = (flit_pkt){m, size, size, D->router, D->port};
@@ -116,7 +119,8 @@ static int inject(flit_net *n, int e, long t, int limit, int commit)
             taken++;
             vc = -1;
             if (commit) {
-                n->lane_pkt[ln] = take_packet(n, e);
+                if ((n->lane_pkt[ln] = take_packet(n, e)) < 0)
+                    return sent;
                 n->lane_flit[ln] = 0;
                 n->lane_vc[ln] = -1;
                 E->busy_lanes++;

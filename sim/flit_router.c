@@ -20,11 +20,13 @@
  * (BookSim's wait_for_tail_credit = 0). A port of speedup k may grant or
  * accept up to k times a cycle; for k = 1 this is iSLIP exactly.
  *
- * Each input port keeps a bit set of its VCs that may bid for the switch
- * now (active, a flit, a credit), kept as those change, so allocation
- * visits only them. When a router's ports and a port's VCs each fit a
- * 64-bit word (flit_net.fast), allocation and arrivals work on single
- * words; otherwise on sets of several words, to the same result. */
+ * Whether a VC may bid for the switch (active, a flit, a credit) is kept
+ * as those change, never searched for. When a router's ports and a port's
+ * VCs each fit a 64-bit word (flit_net.fast), the bids are standing
+ * requests - per input and output the VCs bound there, per output the
+ * inputs, per router the outputs - and arrivals look only at the rings
+ * that hold something; otherwise each input keeps a set of several words
+ * of its bidding VCs, which allocation scans, to the same result. */
 #include <assert.h>
 #include <limits.h>
 #include "flit_int.h"
