@@ -385,7 +385,7 @@ void flit_free(flit_net *n)
                       n->port_speedup, n->port_off, n->port_aptr, n->port_gptr,
                       n->ivc, n->buf, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
                       n->lane_pkt, n->lane_flit, n->lane_vc, n->lane_tent, n->port_elig, n->elig_po, n->reqmask, n->owner,
-                      n->nfree, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sa_req,
+                      n->nfree, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
                       n->sa_accd, n->va_best, n->va_bestd, n->va_touched};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
@@ -456,20 +456,27 @@ static int hops(const flit_net *n, int a, int b)
     return abs(ra % n->width - rb % n->width) + abs(ra / n->width - rb / n->width);
 }
 
+/* Room in a queue of notices (*Q from *HEAD to *N, capacity *CAP) for
+   NEED more: the popped ones are dropped first. */
+static int make_room(flit_done **q, long *head, long *n, long *cap, long need)
+{
+    if (*head == *n)
+        *head = *n = 0;
+    if (*n + need > *cap && *head) {
+        memmove(*q, *q + *head, (size_t)(*n - *head) * sizeof **q);
+        *n -= *head;
+        *head = 0;
+    }
+    return grow((void **)q, cap, *n + need, sizeof **q);
+}
+
 int flit_send(flit_net *n, long at, int src, int dst, long flits, int packet_flits, long tag)
 {
     if (!n || at < n->now || src < 0 || src >= n->nends || dst < 0 || dst >= n->nends || flits < 1 ||
         packet_flits < 1)
         return ERR_INPUT;
-    if (n->done_head == n->done_n)
-        n->done_head = n->done_n = 0;
-    long pending = n->done_n - n->done_head;
-    if (n->done_n + n->nlive + 1 > n->done_cap && n->done_head) {
-        memmove(n->done, n->done + n->done_head, (size_t)pending * sizeof *n->done);
-        n->done_head = 0;
-        n->done_n = pending;
-    }
-    if (grow((void **)&n->done, &n->done_cap, n->done_n + n->nlive + 1, sizeof *n->done) ||
+    if (make_room(&n->done, &n->done_head, &n->done_n, &n->done_cap, n->nlive + 1) ||
+        make_room(&n->sent, &n->sent_head, &n->sent_n, &n->sent_cap, n->nlive + 1) ||
         grow((void **)&n->live, &n->clive, n->nlive + 1, sizeof *n->live) ||
         grow((void **)&n->wait, &n->cwait, n->nwait + 1, sizeof *n->wait))
         return ERR_INTERNAL;
@@ -491,6 +498,11 @@ int flit_send(flit_net *n, long at, int src, int dst, long flits, int packet_fli
     return ERR_OK;
 }
 
+void flit_msg_sent(flit_net *n, int m, long t)
+{
+    n->sent[n->sent_n++] = (flit_done){n->msg[m].tag, t};
+}
+
 void flit_msg_done(flit_net *n, int m, long t)
 {
     flit_msg *M = &n->msg[m];
@@ -510,10 +522,22 @@ static int end_idle(const flit_net *n, int e)
     return !ep->pending && ep->ring < 0 && !ep->busy_lanes;
 }
 
+/* The notices Q[FROM .. TO - 1] of one cycle, by tag. */
+static void sort_by_tag(flit_done *q, long from, long to)
+{
+    for (long i = from + 1; i < to; i++) {
+        flit_done d = q[i];
+        long j = i;
+        for (; j > from && q[j - 1].tag > d.tag; j--)
+            q[j] = q[j - 1];
+        q[j] = d;
+    }
+}
+
 static void step(flit_net *n, long t)
 {
     n->dirty = 0;
-    long done0 = n->done_n;
+    long done0 = n->done_n, sent0 = n->sent_n;
     while (n->nwait && n->wait[0].at <= t)
         flit_ni_enqueue(n, wait_pop(n).msg);
     int ne = n->nbusy_e, nr = n->nbusy_r;
@@ -524,14 +548,8 @@ static void step(flit_net *n, long t)
         flit_router_step(n, n->busy_r[i], t);
     for (int i = 0; i < ne; i++)
         flit_ni_step(n, n->busy_e[i], t);
-    /* completions of one cycle by tag */
-    for (long i = done0 + 1; i < n->done_n; i++) {
-        flit_done d = n->done[i];
-        long j = i;
-        for (; j > done0 && n->done[j - 1].tag > d.tag; j--)
-            n->done[j] = n->done[j - 1];
-        n->done[j] = d;
-    }
+    sort_by_tag(n->done, done0, n->done_n);
+    sort_by_tag(n->sent, sent0, n->sent_n);
     int k = 0;
     for (int i = 0; i < n->nbusy_r; i++) {
         int r = n->busy_r[i];
@@ -635,6 +653,15 @@ static long done_bound(const flit_net *n, const flit_msg *m, long t)
     return lb < t ? t : lb;
 }
 
+/* A message's last injection: its flits not yet injected, one injection
+   slot each, from when it is there. */
+static long sent_bound(const flit_net *n, const flit_msg *m, long t)
+{
+    const flit_link *inj = &n->l[n->e[m->src].inj];
+    long t0 = m->at > t ? m->at : t;
+    return t0 + cycles_for(n, inj->bucket, inj->speedup, m->flits - m->sent, t0) - 1;
+}
+
 long flit_next_done(const flit_net *n)
 {
     long best = LONG_MAX;
@@ -644,6 +671,28 @@ long flit_next_done(const flit_net *n)
             best = v;
     }
     return best;
+}
+
+long flit_next_event(const flit_net *n)
+{
+    long best = flit_next_done(n);
+    for (long i = 0; i < n->nlive; i++) {
+        const flit_msg *m = &n->msg[n->live[i]];
+        long v = m->sent < m->flits ? sent_bound(n, m, n->now) : LONG_MAX;
+        if (v < best)
+            best = v;
+    }
+    return best;
+}
+
+int flit_pop_sent(flit_net *n, long *tag, long *cycle)
+{
+    if (n->sent_head == n->sent_n)
+        return 0;
+    flit_done d = n->sent[n->sent_head++];
+    *tag = d.tag;
+    *cycle = d.cycle;
+    return 1;
 }
 
 int flit_pop_done(flit_net *n, long *tag, long *cycle)

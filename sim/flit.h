@@ -76,6 +76,13 @@ long flit_now(const flit_net *n);
    message not yet complete (completions already made wait in
    flit_pop_done); LONG_MAX when no message is in flight or queued. */
 long flit_next_done(const flit_net *n);
+/* Like flit_next_done, for the next notice of either kind: a completion,
+   or a message's last flit entering the network (flit_pop_sent). */
+long flit_next_event(const flit_net *n);
+/* Messages whose last flit has entered the network (left its interface),
+   in that order (ties: lower tag first): 1 and *TAG, *CYCLE, or 0. A
+   sender may move on then; the message completes later. */
+int flit_pop_sent(flit_net *n, long *tag, long *cycle);
 /* Completed messages in the order they completed (ties: lower tag first):
    1 and *TAG, *CYCLE (the cycle its last flit was ejected, BookSim's
    atime), or 0 when none is pending. */

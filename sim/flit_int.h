@@ -265,6 +265,8 @@ struct flit_net {
 
     flit_done *done;
     long done_head, done_n, done_cap;
+    flit_done *sent;        /* messages whose last flit has entered the network */
+    long sent_head, sent_n, sent_cap;
 
     /* scratch of one router's allocation, sized for the largest router */
     int *sa_req, *sa_cap, *sa_ins, *sa_outs, *sa_accp, *sa_accd, *sa_list;
@@ -353,6 +355,7 @@ static inline int flit_due(const flit_net *n, uint64_t due, long t)
 
 /* flit.c */
 void flit_msg_done(flit_net *n, int m, long t);
+void flit_msg_sent(flit_net *n, int m, long t);
 int flit_grow_packets(flit_net *n);
 long flit_bucket_level(const flit_bucket *b, long t);
 int flit_bucket_tokens(const flit_bucket *b, long t);

@@ -84,7 +84,8 @@ static void send_flit(flit_net *n, int e, int ln, int vc, long t)
     n->occ[b]++;
     flit_push_flit(n, &n->l[E->inj], t, 0, vc, w);
     E->inj_flits++;
-    n->msg[P->msg].sent++;
+    if (++n->msg[P->msg].sent == n->msg[P->msg].flits)
+        flit_msg_sent(n, P->msg, t);
     if (w & FW_TAIL) {
         flit_msg *M = &n->msg[P->msg];
         n->inuse[b] = 0;

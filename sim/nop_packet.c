@@ -6,16 +6,19 @@
  * counts cycles and knows nothing of SimGrid; one daemon actor, the
  * network, drives it lazily: it simulates the cycles up to the present only
  * when something happens, a mover handing it a transfer (which wakes it) or
- * the earliest cycle at which a transfer may complete (flit_next_done, a
- * lower bound) coming round. The engine's state at a cycle depends only on
+ * the earliest cycle at which a transfer may have left its source or
+ * arrived (flit_next_event, a lower bound) coming round. The engine's state at a cycle depends only on
  * what was handed to it before that cycle, so running it late and in steps
  * is exact, and the actor costs one SimGrid event per wake-up, not one per
  * cycle.
  *
- * Time: a NoP cycle is flit / link_bandwidth, cycle k spans
+ * A mover's send returns once the transfer's last flit has entered the
+ * network, so that its next transfer follows without a bubble, as a DMA
+ * engine's would; the transfer arrives when its last flit leaves the
+ * network. Time: a NoP cycle is flit / link_bandwidth, cycle k spans
  * [k, k + 1) x cycle; a transfer handed over at time t starts at the first
- * cycle boundary not before t, and one whose last flit leaves the network
- * in cycle c is complete at (c + 1) x cycle. Ports and DRAM channels move a
+ * cycle boundary not before t, and an event of cycle c happens at
+ * (c + 1) x cycle. Ports and DRAM channels move a
  * fraction of a flit per cycle: their bandwidth over the links'. The hops'
  * latency is inside the engine (router_cycles + link_cycles a hop; the
  * platform's hop_latency is the flow level's and the closed form's); only a
@@ -33,7 +36,7 @@
 
 typedef struct {
     sg_actor_t actor;
-    int done, waiting;
+    int sent, waiting;     /* its last flit has left; the mover is suspended for it */
     nop_arrived_fn arrived;
     void *arg;
 } waiter;
@@ -61,16 +64,16 @@ static void die(const char *what)
     abort();
 }
 
-/* The network actor: sleeps until the next possible completion or until a
-   mover wakes it, brings the engine up to the present, and resumes the
-   movers whose transfers completed. */
+/* The network actor: sleeps until the next possible notice or until a
+   mover wakes it, brings the engine up to the present, resumes the movers
+   whose transfers have left their source, and says which arrived. */
 static void network_main(int argc, char **argv)
 {
     (void)argc, (void)argv;
     nop_net *n = sg_actor_self_get_data();
     sg_actor_daemonize(sg_actor_self()); /* it ends with the last actor that has work */
     for (;;) {
-        long next = flit_next_done(n->eng);
+        long next = flit_next_event(n->eng);
         if (next == LONG_MAX) {
             sg_sem_acquire(n->wake);
         } else {
@@ -82,15 +85,16 @@ static void network_main(int argc, char **argv)
         if (until > flit_now(n->eng) && flit_run(n->eng, until))
             die("out of memory");
         long tag, cycle;
-        while (flit_pop_done(n->eng, &tag, &cycle)) {
+        while (flit_pop_sent(n->eng, &tag, &cycle)) {
             waiter *w = &n->w[tag];
-            w->done = 1;
-            w->arrived(w->arg, (double)(cycle + 1) * n->cycle_s);
+            w->sent = 1;
             if (w->waiting) {
                 w->waiting = 0;
                 sg_actor_resume(w->actor);
             }
         }
+        while (flit_pop_done(n->eng, &tag, &cycle))
+            n->w[tag].arrived(n->w[tag].arg, (double)(cycle + 1) * n->cycle_s);
     }
 }
 
@@ -114,9 +118,9 @@ static void packet_send(nop_net *n, int from, int to, double bytes, nop_arrived_
     if (flit_send(n->eng, at, from, to, flits > 0 ? flits : 1, n->packet_flits, tag))
         die("out of memory");
     sg_sem_release(n->wake);
-    /* the engine cannot deliver in zero time, so the network actor, which
+    /* the engine cannot inject in zero time, so the network actor, which
        runs only once this actor suspends, cannot miss the note */
-    while (!n->w[tag].done) {
+    while (!n->w[tag].sent) {
         n->w[tag].waiting = 1;
         sg_actor_suspend(sg_actor_self());
     }

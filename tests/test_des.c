@@ -248,6 +248,36 @@ START_TEST(pipeline_bound_by_compute)
 }
 END_TEST
 
+/* The link-bound pipeline at the packet level: 32 B flits on 10 GB/s links
+   make a 3.2 ns cycle, each 64 KiB transfer is 2048 flits, and a lone
+   stream of packets keeps its link busy every cycle (4 VCs of 16 flits hide
+   the credit loop), so the period of the pipeline is the slowest stage's
+   2048 cycles = 6553.6 ns, as in the fluid model, and the makespan is the
+   flow level's but for the latencies: the router model's few cycles a hop
+   instead of 35 ns, the same 200 ns of each DRAM access. */
+START_TEST(packet_level_pipeline_bound_by_the_link)
+{
+    char pkg[1024];
+    fixture f;
+    two_chiplets(pkg, sizeof pkg, "10GB/s");
+    setup(&f, pkg, "l0 = relu elems=65536\nl1 = relu elems=65536\n", 1, 4,
+          "[window 1]\nx.minibatch = 1\nx.1 = l0 @ a\nx.2 = l1 @ b\n");
+    eval_opts o = {.nop = nop_level_find("packet")};
+    run(&f, &o);
+    ck_assert_str_eq(f.r.nop, "packet");
+    double period = 2048 * 3.2e-9;
+    for (int i = 1; i < 4; i++)
+        ck_assert_rel(f.r.models[0].minibatch_done_s[i] - f.r.models[0].minibatch_done_s[i - 1],
+                      period, 1e-6);
+    /* five stages of 6553.6, 512, 6553.6, 512, 6553.6 ns, then 3 periods,
+       2 x 200 ns of DRAM; the hops' latency: at most 64 cycles a transfer */
+    double want = 3 * period + 2 * 512e-9 + 3 * period + 2 * DRAM_LAT;
+    ck_assert(f.r.makespan_s >= want && f.r.makespan_s <= want + 3 * 64 * 3.2e-9);
+    ck_assert_rel(f.r.links[find_link(&f, "x0y0->x1y0")].bytes, 4 * 65536.0, TIGHT);
+    teardown(&f);
+}
+END_TEST
+
 /* l0 on a feeds K one-layer segments on b: K flows leave a at the same
    time over the one link a->b. */
 static double fan_out(int k)
@@ -525,6 +555,7 @@ Suite *test_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, one_chiplet_only_dram);
     tcase_add_test(tc, pipeline_bound_by_the_link);
+    tcase_add_test(tc, packet_level_pipeline_bound_by_the_link);
     tcase_add_test(tc, pipeline_bound_by_compute);
     tcase_add_test(tc, equal_flows_share_a_link);
     tcase_add_test(tc, opposite_directions_do_not_interfere);

@@ -307,6 +307,56 @@ START_TEST(stepping_and_next_done)
 }
 END_TEST
 
+/* When a lone message of FLITS flits from (0,0) to (4,2) has left its
+   interface (*SENT) and arrived (*DONE), the interface injecting at RATE. */
+static void sent_and_done(int flits, double rate, long *sent, long *done)
+{
+    flit_end e[2] = {{0, rate, 1, 0}, {14, 1, 1, 0}};
+    flit_net *n = make(5, 3, 4, 16, 4, 1, 2, e);
+    ck_assert_int_eq(flit_send(n, 10, 0, 1, flits, 16, 0), ERR_OK);
+    long tag, c;
+    *sent = *done = -1;
+    while (flit_next_event(n) != LONG_MAX) {
+        long b = flit_next_event(n);
+        ck_assert_int_eq(flit_run(n, flit_now(n) + 1), ERR_OK);
+        if (flit_pop_sent(n, &tag, &c)) {
+            ck_assert_int_le(b, c);
+            *sent = c;
+        }
+        if (flit_pop_done(n, &tag, &c)) {
+            ck_assert_int_le(b, c);
+            *done = c;
+        }
+    }
+    flit_free(n);
+}
+
+/* A message has left when its last flit enters the network: one flit a
+   cycle from its interface (19 cycles more for 20 flits than for 1, 39 for
+   three packets of 40 back to back), and the last flit then takes as long
+   to arrive as a lone packet's tail, whatever the message's length: the
+   flits cannot overtake each other. At half a flit a cycle the bucket, full
+   at 1.5 flits, sends a packet's first two flits back to back and then one
+   every other cycle: 1 + 2 x 14 = 29 cycles more for 16 flits than for 1.
+   The bound flit_next_event holds for both kinds of notice at every cycle. */
+START_TEST(sent_notices)
+{
+    long s1, d1, s20, d20, s40, d40, h1, hd1, h16, hd16;
+    sent_and_done(1, 1, &s1, &d1);
+    sent_and_done(20, 1, &s20, &d20);
+    sent_and_done(40, 1, &s40, &d40);
+    ck_assert_int_eq(s20 - s1, 19);
+    ck_assert_int_eq(s40 - s1, 39); /* three packets back to back: no bubble */
+    ck_assert_int_ge(s1, 10);
+    ck_assert_int_eq(d1 - s1, d20 - s20);
+    ck_assert_int_eq(d40 - s40, d20 - s20);
+    sent_and_done(1, 0.5, &h1, &hd1);
+    sent_and_done(16, 0.5, &h16, &hd16);
+    ck_assert_int_eq(h16 - h1, 29);
+    ck_assert_int_ge(hd16, h16);
+}
+END_TEST
+
 /* Sends made as a SimGrid actor would: run to each message's cycle, send. */
 START_TEST(lazy_sends)
 {
@@ -439,6 +489,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, head_of_line_blocking);
     tcase_add_test(tc, rates_and_shared_budget);
     tcase_add_test(tc, stepping_and_next_done);
+    tcase_add_test(tc, sent_notices);
     tcase_add_test(tc, lazy_sends);
     tcase_add_test(tc, many_vcs_and_ports);
     tcase_add_test(tc, bad_input);
