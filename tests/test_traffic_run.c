@@ -6,7 +6,6 @@
  * 4x4 mesh: two independent max-min solvers that must agree, which also
  * checks that the simulation's flow level is max-min fair. Check forks
  * each test, so each has an engine of its own. */
-#include <errno.h>
 #include "testutil.h"
 #include "des_int.h"
 #include "fluid.h"
@@ -65,48 +64,32 @@ static void write_xml(FILE *fp, const plat_t *p, const dtr_nodes *nd, const doub
     fprintf(fp, "</zone>\n</platform>\n");
 }
 
-static int write_platform(const plat_t *p, const dtr_nodes *nd, const double *volume, char *path,
-                          size_t size, err_t *e)
+/* The platform in a fresh temporary file (unlinked once loaded). */
+static char *write_platform(const plat_t *p, const dtr_nodes *nd, const double *volume)
 {
-    const char *dir = getenv("TMPDIR");
-    snprintf(path, size, "%s/mcmsim-XXXXXX.xml", dir && *dir ? dir : "/tmp");
-    int fd = mkstemps(path, 4);
-    if (fd < 0)
-        return err_internal(e, "cannot create the SimGrid platform file %s: %s", path,
-                            strerror(errno));
-    FILE *fp = fdopen(fd, "w");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
     int *route = malloc((size_t)nop_route_cap(p) * sizeof *route);
-    if (!fp || !route) {
-        if (fp)
-            fclose(fp);
-        else
-            close(fd);
-        free(route);
-        unlink(path);
-        return err_internal(e, "cannot write %s", path);
-    }
+    ck_assert(fp && route);
     write_xml(fp, p, nd, volume, route);
+    ck_assert_int_eq(fclose(fp), 0);
     free(route);
-    int bad = ferror(fp);
-    if (fclose(fp) != 0 || bad) {
-        unlink(path);
-        return err_internal(e, "cannot write the SimGrid platform file %s", path);
-    }
-    return ERR_OK;
+    char *path = tu_write_tmp(text, ".xml");
+    free(text);
+    return path;
 }
 
 static int simgrid_flow(const plat_t *p, const dtr_nodes *nd, const double *volume, int verbose,
                        double *finish, err_t *e)
 {
     int n = nd->n;
-    char path[4096];
-    int rc = write_platform(p, nd, volume, path, sizeof path, e);
-    if (rc)
-        return rc;
+    char *path = write_platform(p, nd, volume);
     eval_opts o = {.verbose = verbose};
     des_engine_init(&o, &nop_level_flow);
     simgrid_load_platform(path);
     unlink(path);
+    free(path);
     sg_host_t *hosts = malloc((size_t)n * sizeof *hosts);
     pair_job *jobs = malloc((size_t)n * (size_t)n * sizeof *jobs + 1);
     if (!hosts || !jobs) {
