@@ -31,12 +31,22 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
 int rep_search(FILE *out, const plat_t *p, const scn_t *scn, search_objective objective,
                unsigned long seed, const search_result *r, int json);
 
-/* `run`: the N simulated ROWS named NAMES, the first (the searched
-   schedule, SR's) against the last (the monolithic chip) as the seed paper
-   compares them, and the searched schedule on package PKG. */
-int rep_run(FILE *out, const char *const *names, const res_result *const *rows, int n,
-            search_objective objective, const search_result *sr, const plat_t *pkg, const scn_t *scn,
-            int json);
+/* A row of `run`'s table: its NAME and simulated result R; for a monolithic
+   chip, AGAINST is the short label of the ratio line that sets the searched
+   schedule against it (NULL for the package's own schedules). */
+typedef struct {
+    const char *name;
+    const char *against;
+    const res_result *r;
+} rep_run_row;
+
+/* `run`: the N ROWS, the first being the searched schedule (SR's), a ratio
+   line against every row with AGAINST as the seed paper compares them, and
+   the searched schedule on package PKG. The JSON's top-level ratios are
+   against row REF, the seed paper's own baseline (they predate the other
+   readings). */
+int rep_run(FILE *out, const rep_run_row *rows, int n, int ref, search_objective objective,
+            const search_result *sr, const plat_t *pkg, const scn_t *scn, int json);
 
 /* `traffic`: a pattern's drain time, sources and links (PATTERN as given). */
 int rep_traffic(FILE *out, const plat_t *p, const char *pattern, const trun_result *r, int json);

@@ -95,6 +95,11 @@ has 'simulated annealing over'
 expect 2 "$M" search -p "$P" -m "$SC" --strategy greedy
 if grep -q "'greedy' is not auto, exhaustive or anneal" "$T/err"; then ok; else bad "unknown strategy: $(cat "$T/err")"; fi
 expect 2 "$M" run --strategy greedy
+# run --json: the searched schedule against every monolith, each reading of
+# the paper's "optimized output-stationary" chip and the WS one
+expect 0 "$M" run --json -j 1
+for a in "mono-os (positions)" "mono-os (systolic)" "mono-os (best)" mono-ws; do has "\"against\": \"$a\""; done
+has '"throughput_ratio_up_to": 2.2'
 # 2 models on 36 chiplets: 3^36 allocations, too many to enumerate
 expect 2 "$M" search -p "$P6" -m "$SC1" --strategy exhaustive -o "$T/huge.ini"
 if grep -q "3^36" "$T/err" && [ ! -e "$T/huge.ini" ]; then ok; else bad "huge exhaustive: $(cat "$T/err")"; fi

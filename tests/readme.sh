@@ -29,10 +29,12 @@ export MCMSIM
 # Blocks that show a command's output without a "$ COMMAND" line: the start of
 # the block's first line, a tab, the command. Left out: the `make bench` block
 # (timings, different at every run) and the table of scripts/scar_repro.sh,
-# which takes minutes, too long for make test.
+# which takes minutes, too long for make test. scripts/seed_sensitivity.sh
+# takes seconds (its timing goes to stderr).
 cat >"$T/unprompted" <<'EOF'
 GPT-2 small (batch 8, prefill 128 tokens)	build/mcmsim run
 NoP GB/s	sh scripts/sweep_nop.sh
+searched het-2x2 over:	sh scripts/seed_sensitivity.sh
 EOF
 
 # One line per example, "NAME<tab>README line of its first output line<tab>COMMAND",
