@@ -1,18 +1,25 @@
 # mcmsim - see README.md. `make run` and `make test` install what is missing first.
 
 BUILD    ?= build
-PKGS     := simgrid inih check jansson
-DEBS     := libsimgrid-dev libinih-dev check libjansson-dev pkg-config
+PKGS     := simgrid inih check jansson libprotobuf-c
+DEBS     := libsimgrid-dev libinih-dev check libjansson-dev pkg-config \
+            protobuf-c-compiler libprotobuf-c-dev libonnx-dev python3-onnx
+# ONNX import: onnx.proto as Debian's libonnx-dev ships it, compiled to C by
+# protoc-c into $(GEN) at build time (never committed); the tests build their
+# models with Debian's python3-onnx.
+ONNX_PROTO ?= /usr/include/onnx/onnx.proto
+GEN      := $(BUILD)/gen
+PYTHON3  ?= /usr/bin/python3
 CC       ?= cc
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -pthread $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) \
-             $(shell pkg-config --cflags simgrid inih jansson 2>/dev/null)
-LIBS      = $(shell pkg-config --libs simgrid inih jansson 2>/dev/null) -lm -pthread
+             $(shell pkg-config --cflags simgrid inih jansson libprotobuf-c 2>/dev/null)
+LIBS      = $(shell pkg-config --libs simgrid inih jansson libprotobuf-c 2>/dev/null) -lm -pthread
 TEST_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c))
-LIB_OBJ  := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o)
+LIB_OBJ  := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o) $(GEN)/onnx.pb-c.o
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC:= $(wildcard scripts/bench_*.c)
@@ -25,7 +32,9 @@ all: $(BUILD)/mcmsim
 
 # Installs the Debian packages that pkg-config cannot find; does nothing when all are there.
 deps:
-	@if ! pkg-config --exists $(PKGS) 2>/dev/null || ! command -v pkg-config >/dev/null; then \
+	@if ! pkg-config --exists $(PKGS) 2>/dev/null || ! command -v pkg-config >/dev/null || \
+	    ! command -v protoc-c >/dev/null || [ ! -f $(ONNX_PROTO) ] || \
+	    ! $(PYTHON3) -c 'import onnx' 2>/dev/null; then \
 	  echo "installing: $(DEBS)"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -q >/dev/null && \
@@ -34,6 +43,18 @@ deps:
 
 $(BUILD)/sim/%.o: sim/%.c $(wildcard sim/*.h) | $(BUILD)/sim
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The generated protobuf-c code is not ours: its own rule, without -Werror.
+$(GEN)/onnx.pb-c.c: $(ONNX_PROTO) | $(GEN)
+	protoc-c --c_out=$(GEN) -I$(dir $(ONNX_PROTO)) $(ONNX_PROTO)
+$(GEN)/onnx.pb-c.h: $(GEN)/onnx.pb-c.c ;
+
+$(GEN)/onnx.pb-c.o: $(GEN)/onnx.pb-c.c $(GEN)/onnx.pb-c.h
+	$(CC) -std=c11 $(CFLAGS) $(EXTRA_CFLAGS) $(shell pkg-config --cflags libprotobuf-c 2>/dev/null) \
+	  -I$(GEN) -c $< -o $@
+
+$(BUILD)/sim/workload_onnx.o: ALL_CFLAGS += -I$(GEN)
+$(BUILD)/sim/workload_onnx.o: $(GEN)/onnx.pb-c.h
 
 $(BUILD)/libmcm.a: $(LIB_OBJ)
 	ar rcs $@ $^
@@ -47,7 +68,7 @@ $(BUILD)/tests/%: tests/%.c tests/check_main.c tests/testutil.h $(BUILD)/libmcm.
 $(BUILD)/bench/%: scripts/%.c $(BUILD)/libmcm.a | $(BUILD)/bench
 	$(CC) $(ALL_CFLAGS) -Isim $< -o $@ $(BUILD)/libmcm.a $(LIBS)
 
-$(BUILD)/sim $(BUILD)/tests $(BUILD)/bench:
+$(BUILD)/sim $(BUILD)/tests $(BUILD)/bench $(GEN):
 	mkdir -p $@
 
 run: deps

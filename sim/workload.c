@@ -519,7 +519,8 @@ int wl_load(const char *path, wl_model *m, err_t *e)
     memset(m, 0, sizeof *m);
     size_t n = strlen(path);
     int csv = n > 4 && strcasecmp(path + n - 4, ".csv") == 0;
-    int rc = csv ? wl_csv_load(path, m, e) : wl_ini_load(path, m, e);
+    int onnx = n > 5 && strcasecmp(path + n - 5, ".onnx") == 0;
+    int rc = onnx ? wl_onnx_load(path, m, e) : csv ? wl_csv_load(path, m, e) : wl_ini_load(path, m, e);
     if (rc)
         wl_free(m);
     return rc;

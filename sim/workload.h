@@ -105,7 +105,8 @@ typedef struct {
     int lm_head;                 /* GPT-2: 1 adds the LM head (tied to the embedding) */
 } wl_tf_spec;
 
-/* Loads a workload: *.csv is read as a SCALE-Sim topology, anything else as INI.
+/* Loads a workload: *.csv is read as a SCALE-Sim topology, *.onnx as an ONNX model,
+   anything else as INI.
    On failure M is left empty (wl_free is harmless on it). */
 int wl_load(const char *path, wl_model *m, err_t *e);
 void wl_free(wl_model *m);

@@ -76,5 +76,7 @@ const char *wl_tf_problem(const wl_tf_spec *s, char *buf, size_t n, const char *
    zeroed and frees on failure. */
 int wl_ini_load(const char *path, wl_model *m, err_t *e);
 int wl_csv_load(const char *path, wl_model *m, err_t *e);
+/* workload_onnx.c: an ONNX model (protobuf-c), same contract. */
+int wl_onnx_load(const char *path, wl_model *m, err_t *e);
 
 #endif
