@@ -440,8 +440,8 @@ static int need_rank(const ox *x, const Onnx__NodeProto *nd, const tensor *t, in
 static int one_src(const ox *x, const Onnx__NodeProto *nd, const tensor *t)
 {
     if (t->nsrc > 1)
-        return node_err(x, nd, "operand '%s' is a concat of %d layers; mcmsim's layers read it "
-                        "only as the input of a conv, pool, linear layer or vector op", t->name,
+        return node_err(x, nd, "operand '%s' is a concat of %d layers; mcmsim reads a concat only "
+                        "as the input of a conv, pool, linear layer or unary vector op", t->name,
                         t->nsrc);
     return ERR_OK;
 }
@@ -474,7 +474,7 @@ static int do_pool(ox *x, const Onnx__NodeProto *nd, int idx, tensor *out, int m
 {
     tensor *X;
     int rc;
-    if ((rc = need(x, nd, 0, &X)) || (rc = need_rank(x, nd, X, 4)) || (rc = one_src(x, nd, X)))
+    if ((rc = need(x, nd, 0, &X)) || (rc = need_rank(x, nd, X, 4)))
         return rc;
     wl_layer l = {.kind = WL_VECTOR, .op = max ? WL_OP_MAXPOOL : WL_OP_AVGPOOL};
     long P = 1, Q = 1, ks[MAXVALS];
@@ -566,9 +566,7 @@ static int do_unary(ox *x, const Onnx__NodeProto *nd, int idx, tensor *out, wl_o
         out->is_const = 1;
         return ERR_OK;
     }
-    if ((rc = one_src(x, nd, X)))
-        return rc;
-    wl_layer l = {.kind = WL_VECTOR, .op = op};
+    wl_layer l = {.kind = WL_VECTOR, .op = op}; /* several producers: a concat */
     size_vector(x, &l, X, out);
     return push(x, nd, idx, &l, X, out);
 }
@@ -626,8 +624,6 @@ static int do_binary(ox *x, const Onnx__NodeProto *nd, int idx, tensor *out)
                 return ERR_OK;
             }
         }
-        if ((rc = one_src(x, nd, act)))
-            return rc;
         wl_layer l = {.kind = WL_VECTOR, .op = WL_OP_RELU};
         size_vector(x, &l, act, out);
         return push(x, nd, idx, &l, act, out);
@@ -1072,9 +1068,6 @@ static int do_node(ox *x, int idx)
         set_dims(out, X->rank, X->dims);
         wl_layer l = {.kind = WL_VECTOR,
                       .op = x->fuse[idx] == FUSE_GELU ? WL_OP_GELU : WL_OP_LAYERNORM};
-        int rc = one_src(x, nd, X);
-        if (rc)
-            return rc;
         size_vector(x, &l, X, out);
         return push(x, nd, idx, &l, X, out);
     }
