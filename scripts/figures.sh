@@ -1,0 +1,49 @@
+#!/bin/sh
+# The README's gallery: runs mcmsim with --json (and --trace), turns its JSON
+# into gnuplot data with awk (scripts/plots/jsonflat.awk, then one awk or
+# shell step per figure) and draws each figure with its gnuplot file in
+# scripts/plots/. No JSON tool and no Python are needed, only awk and gnuplot.
+# Usage (repository root, after make): sh scripts/figures.sh [OUTDIR]
+#   OUTDIR defaults to docs/figures; FMT=png draws PNG instead of SVG;
+#   MCMSIM=path/to/mcmsim chooses the binary. `make figures` runs it.
+M=${MCMSIM:-build/mcmsim}
+OUT=${1:-docs/figures}
+FMT=${FMT:-svg}
+P=scripts/plots
+S=workloads/schedules/het-2x2-gpt2-resnet50.ini
+command -v gnuplot >/dev/null || { echo "figures.sh: gnuplot not found (make figures installs gnuplot-nox)" >&2; exit 1; }
+[ -x "$M" ] || { echo "figures.sh: $M not found (run make first)" >&2; exit 1; }
+mkdir -p "$OUT" || exit 1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+flat() { awk -f $P/jsonflat.awk "$@"; }
+# draw GP OUTNAME VAR=VALUE...: gnuplot file $P/GP.gp into $OUT/OUTNAME.$FMT
+draw() {
+    gp=$1; name=$2; shift 2
+    args="out='$OUT/$name.$FMT'; fmt='$FMT'"
+    for a; do args="$args; $a"; done
+    gnuplot -e "$args" "$P/$gp.gp" || { echo "figures.sh: $gp.gp failed for $name" >&2; exit 1; }
+    echo "$OUT/$name.$FMT"
+}
+run() { "$M" "$@" || { echo "figures.sh: failed: $M $*" >&2; exit 1; }; }
+
+# 1. Link utilisation on the mesh: the default schedule simulated on het-2x2,
+#    and het-6x6's NoP alone under uniform traffic at the packet level.
+mkdir -p "$T/m1" "$T/m2"
+run simulate -p platforms/het-2x2.ini -s $S --json --trace "$T/trace.json" >"$T/sim.json"
+flat "$T/sim.json" >"$T/sim.flat"
+awk -v dir="$T/m1" -f $P/mesh.awk platforms/het-2x2.ini "$T/sim.flat" || exit 1
+draw mesh mesh-het-2x2-simulate "dir='$T/m1'" "labels=1" \
+    "title='Link utilisation: default schedule (GPT-2 + ResNet-50) simulated on het-2x2, flow level'"
+run traffic -p platforms/het-6x6.ini --pattern uniform --nop packet --json >"$T/traffic.json"
+flat "$T/traffic.json" >"$T/traffic.flat"
+awk -v dir="$T/m2" -f $P/mesh.awk platforms/het-6x6.ini "$T/traffic.flat" || exit 1
+draw mesh mesh-het-6x6-uniform "dir='$T/m2'" \
+    "title='Link utilisation: uniform traffic on het-6x6, packet level (1000 packets of 16 flits per node)'"
+
+# 2. Per-chiplet timeline of the same simulation, from its Chrome trace.
+mkdir -p "$T/g"
+flat "$T/trace.json" >"$T/trace.flat"
+awk -v dir="$T/g" -f $P/gantt.awk "$T/trace.flat" || exit 1
+draw gantt gantt-het-2x2 "dir='$T/g'" \
+    "title='Per-chiplet timeline: default schedule simulated on het-2x2 (compute of each segment and mini-batch)'"
