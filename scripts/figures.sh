@@ -47,3 +47,47 @@ flat "$T/trace.json" >"$T/trace.flat"
 awk -v dir="$T/g" -f $P/gantt.awk "$T/trace.flat" || exit 1
 draw gantt gantt-het-2x2 "dir='$T/g'" \
     "title='Per-chiplet timeline: default schedule simulated on het-2x2 (compute of each segment and mini-batch)'"
+
+# 3. and 4. Searches: the validated candidates of each (their estimate and
+#    their simulation). The error's CDF pools them over platforms, scenarios
+#    and objectives; the Pareto figure is the first search (the default one).
+mkdir -p "$T/s"
+: >"$T/err.txt"
+search() {   # search GROUP PLATFORM SCENARIO OBJECTIVE K
+    tag=$1-$(basename "$3" .ini)-$4
+    run search -p "platforms/$2.ini" -m "$3" --objective "$4" --validate "$5" --json >"$T/s/$tag.json"
+    flat "$T/s/$tag.json" >"$T/s/$tag.flat"
+    mkdir -p "$T/s/$tag"
+    awk -v dir="$T/s/$tag" -f $P/search.awk "$T/s/$tag.flat" || exit 1
+    sed "s|^|$1 $(basename "$3" .ini) |" "$T/s/$tag/validated.dat" >>"$T/err.txt"
+}
+search het-2x2 het-2x2 workloads/scenarios/gpt2-resnet50.ini edp 32
+for o in latency throughput energy; do search het-2x2 het-2x2 workloads/scenarios/gpt2-resnet50.ini $o 32; done
+for p in het-sides-3x3 het-cb-3x3 simba-nvdla-3x3; do
+    for sc in sc1 sc2 sc3 sc4; do search $p $p workloads/scenarios/$sc.ini edp 32; done
+done
+draw pareto pareto-het-2x2 "dir='$T/s/het-2x2-gpt2-resnet50-edp'" \
+    "title='Search on het-2x2 for GPT-2 + ResNet-50 (EDP objective, --validate 32): estimated and simulated candidates'"
+mkdir -p "$T/e"
+awk -v dir="$T/e" -f $P/errcdf.awk "$T/err.txt" || exit 1
+draw errcdf error-cdf "dir='$T/e'" \
+    "title='Estimate vs simulation: makespan error over the validated candidates of 16 searches'"
+
+# 5. Sweeps: scripts/sweep_nop.sh (the default schedule with het-2x2's NoP
+#    bandwidth swept), and uniform traffic on het-6x6 with the packets per node
+#    swept at both network levels (the contention study's last table).
+mkdir -p "$T/w"
+MCMSIM=$M sh scripts/sweep_nop.sh >"$T/w/sweep.txt" || exit 1
+awk 'NR > 1 { u = $6; gsub(/[(%,]/, "", u); print $1, $2, $3, u, $5 }' "$T/w/sweep.txt" >"$T/w/sweep.dat"
+draw sweep_nop sweep-nop "dir='$T/w'" \
+    "title='NoP bandwidth sweep: default schedule on het-2x2 (scripts/sweep_nop.sh)'"
+: >"$T/w/packets.dat"
+for n in 10 30 100 300 1000; do
+    for lv in flow packet; do
+        run traffic -p platforms/het-6x6.ini --pattern uniform --packets $n --nop $lv --json >"$T/w/tr.json"
+        flat "$T/w/tr.json" | awk -F '\t' '$1 == ".drain_cycles" { printf "%s ", $2 }' >>"$T/w/packets.dat"
+    done
+    echo "$n" >>"$T/w/packets.dat"
+done
+draw sweep_packets sweep-traffic-packets "dir='$T/w'" \
+    "title='Uniform traffic on het-6x6: drain time at the flow and the packet level, packets per node swept'"
