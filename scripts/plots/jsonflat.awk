@@ -3,9 +3,11 @@
 # "PATH<TAB>VALUE", e.g.
 #   .links[3].name	x0y0->x1y0
 #   .traceEvents[17].dur	7988.744
-# Strings lose their quotes (the escapes \" \\ \/ \n \t are undone; \uXXXX is
-# kept as it is), numbers and true/false/null are copied. The figures' scripts
-# read this form with awk, so no JSON tool is needed (POSIX awk; mawk is fine).
+# Strings lose their quotes (\" \\ \/ are undone, \n and \t become spaces, so
+# a value stays on its line; \uXXXX is kept as it is); numbers and
+# true/false/null are copied; empty arrays and objects give no line. The
+# figures' scripts read this form with awk, so no JSON tool is needed (POSIX
+# awk; mawk is fine).
 # Usage: awk -f scripts/plots/jsonflat.awk FILE.json
 function emit(v) { print path() "\t" v }
 function path(   i, p) {
@@ -16,8 +18,9 @@ function path(   i, p) {
 }
 function unquote(s) {
     s = substr(s, 2, length(s) - 2)
+    gsub(/\\\\/, "\001", s)   # an escaped backslash first, so that "\\n" stays a backslash and an n
     gsub(/\\"/, "\"", s); gsub(/\\\//, "/", s); gsub(/\\n/, " ", s); gsub(/\\t/, " ", s)
-    gsub(/\\\\/, "\\", s)
+    gsub(/\001/, "\\", s)
     return s
 }
 # A value was read in the current container: an array moves to its next index.
