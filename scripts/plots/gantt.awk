@@ -2,9 +2,13 @@
 # events, through jsonflat.awk) as gnuplot data for gantt.gp. Process 1 is
 # "chiplets", a thread per chiplet; each complete event ("ph":"X") there is
 # one segment's compute on one mini-batch, named MODEL/FIRST..LAST/mbI, with
-# "ts" and "dur" in microseconds. Writes into DIR:
-#   gantt.dat     ROW START_MS END_MS SEGMENT MB      one line per slice
-#   rows.dat      ROW CHIPLET                         one line per chiplet track
+# "ts" and "dur" in microseconds. Process 2 has a thread per link and DRAM
+# channel; the DRAM channels' tracks (names without "->" or a port's suffix)
+# become rows below the chiplets, with a slice per transfer, named
+# MODEL/FIRST..LAST/mbI WHAT, of the segment it feeds or drains. Writes into DIR:
+#   gantt.dat     ROW START_MS END_MS SEGMENT MB KIND one line per slice; KIND 0:
+#                                                     compute, 1: DRAM transfer
+#   rows.dat      ROW NAME                            one line per track
 #   segments.dat  SEGMENT NAME                        MODEL/FIRST..LAST, in order of first start
 # Usage: awk -v dir=DIR -f scripts/plots/gantt.awk FLAT.txt
 {
@@ -20,16 +24,24 @@ END {
             row[v[i, "tid"]] = v[i, "args.name"]; if (v[i, "tid"] + 1 > nrow) nrow = v[i, "tid"] + 1
         }
     if (nrow == 0) { print "gantt.awk: no chiplet tracks in the trace" > "/dev/stderr"; exit 2 }
+    for (i = 0; i < n; i++)
+        if (v[i, "ph"] == "M" && v[i, "name"] == "thread_name" && v[i, "pid"] == 2 &&
+            v[i, "args.name"] !~ /->|\.(inject|eject)$/) {
+            drow[v[i, "tid"]] = nrow; row[nrow++] = v[i, "args.name"]
+        }
     for (r = 0; r < nrow; r++) print r, row[r] > (dir "/rows.dat")
     printf "" > (dir "/gantt.dat")
     # segments numbered by first start: sort the slices' starts by insertion
     for (i = 0; i < n; i++) {
-        if (v[i, "ph"] != "X" || v[i, "pid"] != 1) continue
-        nm = v[i, "name"]; mb = nm; seg = nm
+        if (v[i, "ph"] != "X") continue
+        if (v[i, "pid"] == 1) { r = v[i, "tid"]; kd = 0 }
+        else if (v[i, "pid"] == 2 && (v[i, "tid"] in drow)) { r = drow[v[i, "tid"]]; kd = 1 }
+        else continue
+        nm = v[i, "name"]; sub(/ .*$/, "", nm); mb = nm; seg = nm
         sub(/\/mb[0-9]+$/, "", seg); sub(/^.*\/mb/, "", mb)
         ts = v[i, "ts"] / 1000; te = (v[i, "ts"] + v[i, "dur"]) / 1000
-        if (!(seg in first) || ts < first[seg]) first[seg] = ts
-        ns++; s_row[ns] = v[i, "tid"]; s_ts[ns] = ts; s_te[ns] = te; s_seg[ns] = seg; s_mb[ns] = mb
+        if (kd == 0 && (!(seg in first) || ts < first[seg])) first[seg] = ts
+        ns++; s_row[ns] = r; s_ts[ns] = ts; s_te[ns] = te; s_seg[ns] = seg; s_mb[ns] = mb; s_kd[ns] = kd
     }
     if (ns == 0) { print "gantt.awk: no compute slices in the trace" > "/dev/stderr"; exit 2 }
     for (s in first) order[++nseg] = s
@@ -39,5 +51,7 @@ END {
             t = order[b]; order[b] = order[b - 1]; order[b - 1] = t
         }
     for (a = 1; a <= nseg; a++) { id[order[a]] = a - 1; print a - 1, order[a] > (dir "/segments.dat") }
-    for (j = 1; j <= ns; j++) printf "%d %.6f %.6f %d %s\n", s_row[j], s_ts[j], s_te[j], id[s_seg[j]], s_mb[j] > (dir "/gantt.dat")
+    for (j = 1; j <= ns; j++)
+        if (s_seg[j] in id)
+            printf "%d %.6f %.6f %d %s %d\n", s_row[j], s_ts[j], s_te[j], id[s_seg[j]], s_mb[j], s_kd[j] > (dir "/gantt.dat")
 }
