@@ -25,7 +25,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC:= $(wildcard scripts/bench_*.c)
 BENCH_BIN:= $(BENCH_SRC:scripts/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps run test check-unit check-e2e check-readme readme-golden asan bench clean
+.PHONY: all deps figures-deps figures run test check-unit check-e2e check-readme readme-golden asan bench clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/mcmsim
@@ -39,6 +39,17 @@ deps:
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -q >/dev/null && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $(DEBS) >/dev/null || exit 1; \
+	fi
+
+# gnuplot for `make figures` (Debian's gnuplot-nox: SVG and PNG, no X); does
+# nothing when gnuplot is there. Not part of `deps`: building and testing do
+# not need it.
+figures-deps:
+	@if ! command -v gnuplot >/dev/null; then \
+	  echo "installing: gnuplot-nox"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q gnuplot-nox >/dev/null || exit 1; \
 	fi
 
 $(BUILD)/sim/%.o: sim/%.c $(wildcard sim/*.h) | $(BUILD)/sim
@@ -117,6 +128,13 @@ $(REF_DIR)/mcmsim:
 	git archive $(BENCH_REF) | tar -x -C $(REF_DIR)/src
 	$(MAKE) --no-print-directory -C $(REF_DIR)/src BUILD=build all
 	cp $(REF_DIR)/src/build/mcmsim $@
+
+# The README's gallery, docs/figures/*.svg, drawn again from fresh runs (not
+# part of `make test`; FIGURES=DIR writes elsewhere).
+FIGURES ?= docs/figures
+figures: deps figures-deps
+	@$(MAKE) --no-print-directory all
+	MCMSIM=$(BUILD)/mcmsim sh scripts/figures.sh $(FIGURES)
 
 clean:
 	rm -rf $(BUILD) build
