@@ -7,13 +7,13 @@
  * and hands shared endpoints' interfaces their credits (their router asks
  * them what they would inject), then runs the routers, then the
  * interfaces. When a cycle changes nothing, nothing can change before the
- * next arrival on a ring, the next head's end of route computation or the
+ * next arrival on a wheel, the next head's end of route computation or the
  * next message's cycle, so the clock jumps there; a flit held back only by
  * a token bucket counts as a change, as the bucket fills by the cycle.
  *
- * Everything a cycle needs is allocated by flit_new and flit_send (rings
- * are sized for the most a channel can hold), but for the packet pool,
- * which doubles, rarely, until it holds what the network can. */
+ * Everything a cycle needs is allocated by flit_new and flit_send (wheels
+ * are sized for the most that can arrive in a cycle), but for the packet
+ * pool, which doubles, rarely, until it holds what the network can. */
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -106,10 +106,9 @@ static int check_config(const flit_config *c)
     return ERR_OK;
 }
 
-/* Sets up link L: latency, rate (BUCKET: an index to reuse, or -1), and
-   rings sized for what it can hold (EXTRA: cycles a flit waits before it
-   goes on the channel). Returns the bucket it uses; -2 out of memory. */
-static int make_link(flit_net *n, int l, int lat, double rate, int bucket, int force_bucket, int extra)
+/* Sets up link L: latency and rate (BUCKET: an index to reuse, or -1).
+   Returns the bucket it uses. */
+static int make_link(flit_net *n, int l, int lat, double rate, int bucket, int force_bucket)
 {
     flit_link *L = &n->l[l];
     long fixed;
@@ -117,6 +116,7 @@ static int make_link(flit_net *n, int l, int lat, double rate, int bucket, int f
     L->lat = lat;
     L->busy_at = -1;
     L->bucket = -1;
+    L->cr_x0 = ~(l * n->vcs);
     if (bucket >= 0) {
         L->bucket = bucket;
     } else if (fixed || force_bucket) {
@@ -124,14 +124,6 @@ static int make_link(flit_net *n, int l, int lat, double rate, int bucket, int f
         n->buckets[bucket] = (flit_bucket){fixed ? fixed : (long)L->speedup * FLIT_ONE, 0, 0};
         n->buckets[bucket].level = FLIT_ONE + n->buckets[bucket].rate;
     }
-    int fcap = pow2_at_least((long)L->speedup * (extra + lat + 3));
-    int ccap = pow2_at_least((long)L->speedup * (lat + 3));
-    L->fr.s = malloc((size_t)fcap * sizeof *L->fr.s);
-    L->cr.s = malloc((size_t)ccap * sizeof *L->cr.s);
-    if (!L->fr.s || !L->cr.s)
-        return -2;
-    L->fr.mask = fcap - 1;
-    L->cr.mask = ccap - 1;
     return bucket;
 }
 
@@ -185,8 +177,6 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->fast = maxp <= 64 && vcs <= 64;
     n->port_in = malloc(P * sizeof *n->port_in);
     n->port_out = malloc(P * sizeof *n->port_out);
-    n->port_fr = calloc(P, sizeof *n->port_fr);
-    n->port_cr = calloc(P, sizeof *n->port_cr);
     n->port_cap = calloc(P, sizeof *n->port_cap);
     n->port_speedup = calloc(P, sizeof *n->port_speedup);
     n->port_off = calloc(P, sizeof *n->port_off);
@@ -222,7 +212,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->va_best = malloc(MV * sizeof *n->va_best);
     n->va_bestd = malloc(MV * sizeof *n->va_bestd);
     n->va_touched = malloc(MV * sizeof *n->va_touched);
-    void *all[] = {n->port_in, n->port_out, n->port_fr, n->port_cr, n->port_cap, n->port_speedup,
+    void *all[] = {n->port_in, n->port_out, n->port_cap, n->port_speedup,
                    n->port_off, n->port_aptr, n->port_gptr, n->ivc, n->iv_out, n->fresh, n->buf,
                    n->va_aptr, n->va_gptr, n->va, n->port_elig, n->elig_po, n->reqmask, n->occ,
                    n->inuse, n->owner, n->nfree, n->lane_pkt, n->lane_flit, n->lane_vc,
@@ -240,8 +230,52 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
         n->va_best[i] = -1;
     for (int i = 0; i < lanes; i++)
         n->lane_pkt[i] = n->lane_vc[i] = -1;
-    for (size_t i = 0; i < P; i++)
+    for (size_t i = 0; i < P; i++) {
         n->port_in[i] = n->port_out[i] = -1;
+        for (int v = 0; v < vcs; v++) {
+            n->ivc[i * (size_t)vcs + (size_t)v].ip = (int)i;
+            n->ivc[i * (size_t)vcs + (size_t)v].v = v;
+        }
+    }
+    return ERR_OK;
+}
+
+/* Each router's and interface's wheel, of slots for what can arrive in a
+   cycle: a flit per flit its incoming links carry and a credit per flit
+   its outgoing links carry. */
+static int make_wheels(flit_net *n)
+{
+    int R = n->nrouters, nw = R + n->nends;
+    /* the longest way, a flit's, and one */
+    long slots = pow2_at_least(n->d_st + n->link_cycles + 2);
+    n->wmask = (int)(slots - 1);
+    for (int l = 0; l < n->nlinks; l++) {
+        flit_link *L = &n->l[l];
+        if (L->rx_router < 0 && L->rx_end < 0)
+            continue; /* no neighbour there */
+        L->rx = L->rx_router >= 0 ? &n->r[L->rx_router].in : &n->e[L->rx_end].in;
+        L->tx = L->tx_router >= 0 ? &n->r[L->tx_router].in : &n->e[L->tx_end].in;
+        L->rx->stride += L->speedup;
+        L->tx->stride += L->speedup;
+    }
+    long total = 0, words = FB_WORDS(slots);
+    for (int i = 0; i < nw; i++) {
+        flit_wheel *W = i < R ? &n->r[i].in : &n->e[i - R].in;
+        W->stride++;
+        W->id = i;
+        total += W->stride;
+    }
+    n->wheel_ev = calloc((size_t)(total * slots), sizeof *n->wheel_ev);
+    n->wheel_due = calloc((size_t)(words * nw), sizeof *n->wheel_due);
+    if (!n->wheel_ev || !n->wheel_due)
+        return ERR_INTERNAL;
+    total = 0;
+    for (int i = 0; i < nw; i++) {
+        flit_wheel *W = i < R ? &n->r[i].in : &n->e[i - R].in;
+        W->ev = n->wheel_ev + total * slots;
+        W->due = n->wheel_due + words * i;
+        total += W->stride;
+    }
     return ERR_OK;
 }
 
@@ -261,8 +295,8 @@ static int wire(flit_net *n, const flit_config *c)
             L->rx_router = nb;
             n->port_out[n->r[r].port0 + d] = l;
             n->port_in[rx] = l;
-            if (make_link(n, l, n->link_cycles, c->link_rate ? c->link_rate[l] : 1.0, -1, 0, n->d_st) < -1)
-                return ERR_INTERNAL;
+            L->rx_x0 = rx * n->vcs;
+            make_link(n, l, n->link_cycles, c->link_rate ? c->link_rate[l] : 1.0, -1, 0);
             n->port_speedup[rx] = L->speedup;
         }
     for (int e = 0; e < n->nends; e++) {
@@ -276,28 +310,20 @@ static int wire(flit_net *n, const flit_config *c)
         K->rx_end = e;
         n->port_in[p] = ep->inj;
         n->port_out[p] = ep->ej;
-        int b = make_link(n, ep->inj, 1, f->inject_rate, -1, ep->shared, 0);
-        if (b < -1 || make_link(n, ep->ej, 1, ep->shared ? f->inject_rate : f->eject_rate,
-                                ep->shared ? b : -1, 0, n->d_st) < -1)
-            return ERR_INTERNAL;
+        J->rx_x0 = p * n->vcs;
+        int b = make_link(n, ep->inj, 1, f->inject_rate, -1, ep->shared);
+        make_link(n, ep->ej, 1, ep->shared ? f->inject_rate : f->eject_rate, ep->shared ? b : -1, 0);
         n->port_speedup[p] = J->speedup;
     }
     for (int r = 0; r < n->nrouters; r++)
         for (int p = 0; p < n->r[r].nports; p++) {
             int ip = n->r[r].port0 + p;
-            uint64_t bit = n->fast ? 1ULL << p : 0;
-            if (n->port_in[ip] >= 0) {
-                n->port_fr[ip] = &n->l[n->port_in[ip]].fr;
-                n->l[n->port_in[ip]].rx_bit = bit;
-            }
             if (n->port_out[ip] >= 0) {
-                flit_link *L = &n->l[n->port_out[ip]];
-                n->port_cr[ip] = &L->cr;
+                const flit_link *L = &n->l[n->port_out[ip]];
                 n->port_cap[ip] = L->bucket < 0 ? L->speedup : 0;
-                L->tx_bit = bit;
             }
         }
-    return ERR_OK;
+    return make_wheels(n);
 }
 
 static int build(flit_net *n, const flit_config *c)
@@ -361,8 +387,6 @@ int flit_new(const flit_config *cfg, flit_net **out)
     n->d_rc = R > 3 ? R - 3 : 0;
     n->d_va = R > 2;
     n->d_st = R > 1;
-    /* the longest wait on a ring: a flit's switch traversal and channel */
-    n->poll = n->d_st + n->link_cycles + 2 >= 64;
     if ((rc = build(n, cfg))) {
         flit_free(n);
         return rc;
@@ -375,13 +399,8 @@ void flit_free(flit_net *n)
 {
     if (!n)
         return;
-    if (n->l)
-        for (int l = 0; l < n->nlinks; l++) {
-            free(n->l[l].fr.s);
-            free(n->l[l].cr.s);
-        }
-    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->busy_r, n->busy_e, n->port_in, n->port_fr,
-                      n->port_cr, n->port_cap, n->iv_out, n->fresh, n->port_out,
+    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheel_ev, n->wheel_due, n->busy_r, n->busy_e,
+                      n->port_in, n->port_cap, n->iv_out, n->fresh, n->port_out,
                       n->port_speedup, n->port_off, n->port_aptr, n->port_gptr,
                       n->ivc, n->buf, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
                       n->lane_pkt, n->lane_flit, n->lane_vc, n->lane_tent, n->port_elig, n->elig_po, n->reqmask, n->owner,
@@ -519,7 +538,7 @@ void flit_msg_done(flit_net *n, int m, long t)
 static int end_idle(const flit_net *n, int e)
 {
     const flit_ep *ep = &n->e[e];
-    return !ep->pending && ep->ring < 0 && !ep->busy_lanes;
+    return !ep->in.pending && ep->ring < 0 && !ep->busy_lanes;
 }
 
 /* The notices Q[FROM .. TO - 1] of one cycle, by tag. */
@@ -553,10 +572,10 @@ static void step(flit_net *n, long t)
     int k = 0;
     for (int i = 0; i < n->nbusy_r; i++) {
         int r = n->busy_r[i];
-        if (n->r[r].pending || n->r[r].nfull)
+        if (n->r[r].in.pending || n->r[r].nfull)
             n->busy_r[k++] = r;
         else
-            n->r[r].busy = 0;
+            n->r[r].in.busy = 0;
     }
     n->nbusy_r = k;
     k = 0;
@@ -565,9 +584,18 @@ static void step(flit_net *n, long t)
         if (!end_idle(n, e))
             n->busy_e[k++] = e;
         else
-            n->e[e].busy = 0;
+            n->e[e].in.busy = 0;
     }
     n->nbusy_e = k;
+}
+
+long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t)
+{
+    if (!W->pending)
+        return LONG_MAX;
+    int s0 = (int)(t & n->wmask), s = s0;
+    fb_list(W->due, FB_WORDS(n->wmask + 1), s0, 1, &s);
+    return t + ((s - s0) & n->wmask);
 }
 
 /* The first cycle from T at which something may happen, LONG_MAX never. */
@@ -580,7 +608,7 @@ static long next_event(const flit_net *n, long t)
             nx = v;
     }
     for (int i = 0; i < n->nbusy_e; i++) {
-        long v = flit_ni_next(n, n->busy_e[i]);
+        long v = flit_wheel_next(n, &n->e[n->busy_e[i]].in, t);
         if (v < nx)
             nx = v;
     }

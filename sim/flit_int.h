@@ -1,12 +1,12 @@
 /* flit_int.h - private to the flit engine (flit*.c): its state and the
  * helpers its files share.
  *
- * Everything that moves is a link: a directed channel with a ring of flits
- * on their way to its receiver and a ring of credits on their way back to
- * its sender, and the sender's view of the receiver's VC buffers (flits
- * held, VC taken). Links are numbered as the API numbers mesh links,
- * router*4 + dir, then one ejection link per endpoint (its router to its
- * interface), then one injection link per endpoint.
+ * Everything that moves is a link: a directed channel whose flits go to
+ * its receiver's wheel and whose credits go back to its sender's, and the
+ * sender's view of the receiver's VC buffers (flits held, VC taken). Links
+ * are numbered as the API numbers mesh links, router*4 + dir, then one
+ * ejection link per endpoint (its router to its interface), then one
+ * injection link per endpoint.
  *
  * A router has 4 + E ports each way, E its endpoints: ports 0..3 are the
  * mesh directions in BookSim's order (input p comes from the neighbour in
@@ -14,9 +14,9 @@
  * one local port per endpoint in endpoint order. Ports are numbered
  * globally (a router's are port0 .. port0 + nports - 1) and an input VC is
  * port * vcs + vc. Within a cycle routers and interfaces reach each other
- * only through rings whose entries arrive two or more cycles later (and the
- * counts that say a ring holds something), so the order in which a cycle
- * visits them does not matter; the one exception, a shared endpoint's
+ * only through wheels whose entries arrive two or more cycles later (and
+ * the counts that say a wheel holds something), so the order in which a
+ * cycle visits them does not matter; the one exception, a shared endpoint's
  * router and interface, which spend one bucket, go in a fixed order. */
 #ifndef MCM_FLIT_INT_H
 #define MCM_FLIT_INT_H
@@ -31,7 +31,7 @@ enum { VC_IDLE, VC_WAIT_VA, VC_ACTIVE };
 /* Token buckets count in 2^-32 flits, so that refills add exactly. */
 #define FLIT_ONE (1L << 32)
 
-/* A flit in a ring or a buffer: its packet, and whether it heads or ends it. */
+/* A flit on a wheel or in a buffer: its packet, and whether it heads or ends it. */
 #define FW_TAIL 1u
 #define FW_HEAD 2u
 #define FW_PKT(w) ((int)((w) >> 2))
@@ -104,39 +104,39 @@ typedef struct {
     long at;
 } flit_bucket;
 
+/* An arrival on a wheel: a flit W for input VC X (global, port * vcs +
+   vc; at an interface, its ejection VC), or, X < 0, a credit for the
+   sender's link VC ~X (global, link * vcs + vc). */
 typedef struct {
-    long at;        /* the cycle the receiver sees it */
     uint32_t w;
-    int vc;
-} flit_slot;
+    int x;
+} flit_ev;
 
+/* What is on its way to a router or interface, by the cycle it arrives:
+   slot (cycle & flit_net.wmask) of STRIDE entries, the first counting
+   those that follow. Everything arrives 2 to wmask cycles after it is
+   sent, so a slot never holds two cycles' arrivals, and a receiver reads
+   just what reaches it this cycle, whatever port it comes by. */
 typedef struct {
-    long at;
-    int vc;
-} credit_slot;
+    flit_ev *ev;
+    uint64_t *due;          /* per slot, a bit: it holds something */
+    int stride;             /* 1 + the most that can arrive in a cycle */
+    int pending;            /* entries held */
+    int busy;               /* on flit_net.busy_r or busy_e */
+    int id;                 /* its router, or nrouters + its endpoint */
+} flit_wheel;
 
+/* The fields a flit's push uses come first, a credit's next. */
 typedef struct {
-    flit_slot *s;
-    int mask, head, n;
-} flit_ring;
-
-typedef struct {
-    credit_slot *s;
-    int mask, head, n;
-} credit_ring;
-
-/* The fields a flit's push and pop use come first, a credit's next: each
-   set within a cache line. */
-typedef struct {
-    flit_ring fr;           /* flits on their way to the receiver */
+    flit_wheel *rx;         /* the receiver's wheel */
+    int rx_x0;              /* flit_ev.x of a flit there, less its VC */
     int lat;                /* channel latency */
-    int rx_router, rx_end;  /* receiver: a router, or -1 and an interface (ejection) */
-    uint64_t rx_bit;        /* the receiving router port as a bit (fast), else 0 */
     long flits;             /* flits carried */
     int speedup;            /* flits a cycle at most: ceil(rate) */
-    credit_ring cr;         /* credits on their way back to the sender */
+    int rx_router, rx_end;  /* receiver: a router, or -1 and an interface (ejection) */
+    flit_wheel *tx;         /* the sender's wheel, for credits */
+    int cr_x0;              /* flit_ev.x of a credit there, plus its VC */
     int tx_router, tx_end;  /* sender: a router, or -1 and an interface (injection) */
-    uint64_t tx_bit;        /* the sending router port as a bit (fast), else 0 */
     int bucket;             /* index in flit_net.buckets, -1: an integral rate */
     long busy, busy_at;     /* cycles it carried flits, when speedup > 1 */
 } flit_link;
@@ -147,15 +147,13 @@ typedef struct {
     int olink;              /* that output's link */
     int ovc;                /* VC of that output, once allocated */
     int head, count;        /* its flits in flit_net.buf */
+    int ip, v;              /* its global input port and VC there */
     long ready;             /* WAIT_VA: the first cycle it may bid for VA */
 } flit_ivc;
 
 typedef struct {
-    uint64_t due;           /* bit (c & 63) set: something arrives at cycle c */
-    uint64_t ring_in, ring_cr; /* fast: ports whose incoming flits / returning credits wait on a ring */
+    flit_wheel in;          /* flits and credits on their way to it */
     uint64_t outmask;       /* fast: outputs some input VC may bid for */
-    int pending;            /* flits and credits on their way to it */
-    int busy;               /* on flit_net.busy_r */
     int nfull;              /* input VCs holding flits */
     int nva;                /* input VCs waiting for VA: flit_net.va[port0*vcs ..] */
     int nports;             /* 4 + its endpoints, each way */
@@ -164,9 +162,7 @@ typedef struct {
 } flit_router;
 
 typedef struct {
-    uint64_t due;           /* as flit_router.due */
-    int pending;            /* ejected flits and credits on their way to it */
-    int busy;
+    flit_wheel in;          /* ejected flits and injection credits on their way to it */
     int shared;
     int stuck;              /* its last try injected nothing for want of a VC or credit */
     int inj, ej;            /* links into and out of the router */
@@ -210,7 +206,6 @@ struct flit_net {
     int d_rc, d_va, d_st;   /* pipeline: cycles of RC, VA (0: with SA), ST */
     long now;
     int dirty;              /* the last cycle did something: the next may too */
-    int poll;               /* delays reach 64 cycles: due bits cannot tell, look every cycle */
     int fast;               /* a router's ports and a port's VCs fit a 64-bit word */
     int shared;             /* some endpoint is shared */
     int oom;                /* the packet pool could not grow */
@@ -220,10 +215,11 @@ struct flit_net {
     flit_link *l;
     int nlinks, nports, nbuckets;
     flit_bucket *buckets;
+    int wmask;                /* wheels: slots less 1, a power of 2 less 1 */
+    flit_ev *wheel_ev;        /* every wheel's slots */
+    uint64_t *wheel_due;      /* every wheel's due bits */
 
     int *port_in, *port_out;  /* per global port: its incoming / outgoing link, -1 none */
-    flit_ring **port_fr;      /* per port: the ring of flits coming in, NULL none */
-    credit_ring **port_cr;    /* per port: the ring of credits coming back to its output */
     int *port_cap;            /* output side: flits a cycle when no bucket limits it, else 0 */
     int *port_speedup;        /* input side: flits it may send a cycle */
     int *port_off;            /* SA: round-robin VC offset of the input */
@@ -274,47 +270,51 @@ struct flit_net {
     int *va_best, *va_bestd, *va_touched;
 };
 
-static inline void flit_wake_router(flit_net *n, int r)
+/* Puts the router or interface of W on its busy list. */
+static inline void flit_wake(flit_net *n, flit_wheel *W)
 {
-    if (!n->r[r].busy) {
-        n->r[r].busy = 1;
-        n->busy_r[n->nbusy_r++] = r;
+    if (!W->busy) {
+        W->busy = 1;
+        if (W->id < n->nrouters)
+            n->busy_r[n->nbusy_r++] = W->id;
+        else
+            n->busy_e[n->nbusy_e++] = W->id - n->nrouters;
     }
 }
 
-static inline void flit_wake_end(flit_net *n, int e)
+/* Puts (W, X) on wheel W for cycle AT: a router or interface is busy while
+   its wheel holds something, so it is on its busy list when that comes. */
+FLIT_HOT void flit_push(flit_net *n, flit_wheel *W, long at, uint32_t w, int x)
 {
-    if (!n->e[e].busy) {
-        n->e[e].busy = 1;
-        n->busy_e[n->nbusy_e++] = e;
-    }
+    int s = (int)(at & n->wmask);
+    flit_ev *slot = W->ev + (long)s * W->stride;
+    assert(slot->x + 1 < W->stride);
+    slot[++slot->x] = (flit_ev){w, x};
+    W->due[s >> 6] |= 1ULL << (s & 63);
+    W->pending++;
+    if (!W->busy)
+        flit_wake(n, W);
+}
+
+/* The slot of what W receives at T, its count zeroed (nothing is put there
+   before T has passed); NULL when nothing comes then. */
+FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *k)
+{
+    int s = (int)(t & n->wmask);
+    flit_ev *slot = W->ev + (long)s * W->stride;
+    if (!(*k = slot->x))
+        return NULL;
+    slot->x = 0;
+    W->pending -= *k;
+    W->due[s >> 6] &= ~(1ULL << (s & 63));
+    return slot + 1;
 }
 
 /* Puts flit W for VC on link L at cycle T, EXTRA cycles before it is on
    the channel: the receiver sees it at T + EXTRA + lat + 1. */
 FLIT_HOT void flit_push_flit(flit_net *n, flit_link *L, long t, int extra, int vc, uint32_t w)
 {
-    flit_ring *q = &L->fr;
-    assert(q->n <= q->mask);
-    flit_slot *s = &q->s[(q->head + q->n++) & q->mask];
-    long at = t + extra + L->lat + 1;
-    s->at = at;
-    s->w = w;
-    s->vc = vc;
-    if (L->rx_router >= 0) {
-        flit_router *R = &n->r[L->rx_router];
-        R->pending++;
-        R->due |= 1ULL << (at & 63);
-        R->ring_in |= L->rx_bit;
-        if (!R->busy)
-            flit_wake_router(n, L->rx_router);
-    } else {
-        flit_ep *E = &n->e[L->rx_end];
-        E->pending++;
-        E->due |= 1ULL << (at & 63);
-        if (!E->busy)
-            flit_wake_end(n, L->rx_end);
-    }
+    flit_push(n, L->rx, t + extra + L->lat + 1, w, L->rx_x0 + vc);
     L->flits++;
     if (L->speedup > 1 && L->busy_at != t) {
         L->busy_at = t;
@@ -325,32 +325,7 @@ FLIT_HOT void flit_push_flit(flit_net *n, flit_link *L, long t, int extra, int v
 /* Returns a credit for VC on link L at cycle T. */
 FLIT_HOT void flit_push_credit(flit_net *n, flit_link *L, long t, int vc)
 {
-    credit_ring *q = &L->cr;
-    assert(q->n <= q->mask);
-    credit_slot *s = &q->s[(q->head + q->n++) & q->mask];
-    long at = t + L->lat + 1;
-    s->at = at;
-    s->vc = vc;
-    if (L->tx_router >= 0) {
-        flit_router *R = &n->r[L->tx_router];
-        R->pending++;
-        R->due |= 1ULL << (at & 63);
-        R->ring_cr |= L->tx_bit;
-        if (!R->busy)
-            flit_wake_router(n, L->tx_router);
-    } else {
-        flit_ep *E = &n->e[L->tx_end];
-        E->pending++;
-        E->due |= 1ULL << (at & 63);
-        if (!E->busy)
-            flit_wake_end(n, L->tx_end);
-    }
-}
-
-/* Whether something may arrive at T for a router or interface of DUE bits. */
-static inline int flit_due(const flit_net *n, uint64_t due, long t)
-{
-    return n->poll || (due >> (t & 63) & 1);
+    flit_push(n, L->tx, t + L->lat + 1, 0, L->cr_x0 - vc);
 }
 
 /* flit.c */
@@ -360,6 +335,8 @@ int flit_grow_packets(flit_net *n);
 long flit_bucket_level(const flit_bucket *b, long t);
 int flit_bucket_tokens(const flit_bucket *b, long t);
 void flit_bucket_spend(flit_bucket *b, long t, int k);
+/* The first cycle from T at which something arrives on W; LONG_MAX none. */
+long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t);
 
 /* Makes the routers allocate on several-word sets even where single words
    would do: the tests check that both give the same. */
@@ -376,6 +353,5 @@ void flit_ni_credits(flit_net *n, int e, long t);
 void flit_ni_step(flit_net *n, int e, long t);
 /* Flits the interface of E would inject at T were its bucket no limit. */
 int flit_ni_wants(flit_net *n, int e, long t);
-long flit_ni_next(const flit_net *n, int e);
 
 #endif

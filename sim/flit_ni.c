@@ -29,7 +29,7 @@ void flit_ni_enqueue(flit_net *n, int m)
     }
     E->free_msgs++;
     E->stuck = 0;
-    flit_wake_end(n, M->src);
+    flit_wake(n, &E->in);
     n->dirty = 1;
 }
 
@@ -163,25 +163,24 @@ int flit_ni_wants(flit_net *n, int e, long t)
     return inject(n, e, t, n->e[e].lanes, 0);
 }
 
-static void take_credits(flit_net *n, flit_ep *E, long t)
+/* The credits of the K arrivals EV. */
+static void take_credits(flit_net *n, flit_ep *E, const flit_ev *ev, int k)
 {
-    credit_ring *q = &n->l[E->inj].cr;
-    int *occ = n->occ + (long)E->inj * n->vcs;
-    while (q->n && q->s[q->head].at == t) {
-        E->stuck = 0;
-        occ[q->s[q->head].vc]--;
-        q->head = (q->head + 1) & q->mask;
-        q->n--;
-        E->pending--;
-        n->dirty = 1;
-    }
+    for (int i = 0; i < k; i++)
+        if (ev[i].x < 0) {
+            E->stuck = 0;
+            n->occ[~ev[i].x]--;
+            n->dirty = 1;
+        }
 }
 
+/* A shared endpoint's credits come before its router's cycle, for the
+   router to ask what its interface would inject; its flits after. */
 void flit_ni_credits(flit_net *n, int e, long t)
 {
     flit_ep *E = &n->e[e];
-    if (E->pending && flit_due(n, E->due, t))
-        take_credits(n, E, t);
+    flit_ev *slot = E->in.ev + (t & n->wmask) * E->in.stride;
+    take_credits(n, E, slot + 1, slot->x);
 }
 
 static void eject(flit_net *n, int e, uint32_t w, long t)
@@ -197,21 +196,17 @@ static void eject(flit_net *n, int e, uint32_t w, long t)
 void flit_ni_step(flit_net *n, int e, long t)
 {
     flit_ep *E = &n->e[e];
-    if (E->pending && flit_due(n, E->due, t)) {
-        E->due &= ~(1ULL << (t & 63));
-        /* a shared endpoint's credits came first, for its router to ask it */
+    int k;
+    const flit_ev *ev = E->in.pending ? flit_take(n, &E->in, t, &k) : NULL;
+    if (ev) {
         if (!E->shared)
-            take_credits(n, E, t);
-        flit_ring *q = &n->l[E->ej].fr;
-        while (q->n && q->s[q->head].at == t) {
-            flit_slot s = q->s[q->head];
-            q->head = (q->head + 1) & q->mask;
-            q->n--;
-            E->pending--;
-            eject(n, e, s.w, t);
-            flit_push_credit(n, &n->l[E->ej], t, s.vc);
-            n->dirty = 1;
-        }
+            take_credits(n, E, ev, k);
+        for (int i = 0; i < k; i++)
+            if (ev[i].x >= 0) {
+                eject(n, e, ev[i].w, t);
+                flit_push_credit(n, &n->l[E->ej], t, ev[i].x);
+                n->dirty = 1;
+            }
     }
     /* nothing to send, or nothing changed since it could not */
     if ((!E->busy_lanes && E->ring < 0) || E->stuck)
@@ -234,17 +229,4 @@ void flit_ni_step(flit_net *n, int e, long t)
         flit_bucket_spend(&n->buckets[J->bucket], t, sent);
         E->inj_at = t;
     }
-}
-
-long flit_ni_next(const flit_net *n, int e)
-{
-    const flit_ep *E = &n->e[e];
-    const credit_ring *c = &n->l[E->inj].cr;
-    const flit_ring *f = &n->l[E->ej].fr;
-    long nx = LONG_MAX;
-    if (c->n)
-        nx = c->s[c->head].at;
-    if (f->n && f->s[f->head].at < nx)
-        nx = f->s[f->head].at;
-    return nx;
 }

@@ -24,9 +24,9 @@
  * as those change, never searched for. When a router's ports and a port's
  * VCs each fit a 64-bit word (flit_net.fast), the bids are standing
  * requests - per input and output the VCs bound there, per output the
- * inputs, per router the outputs - and arrivals look only at the rings
- * that hold something; otherwise each input keeps a set of several words
- * of its bidding VCs, which allocation scans, to the same result. */
+ * inputs, per router the outputs; otherwise each input keeps a set of
+ * several words of its bidding VCs, which allocation scans, to the same
+ * result. */
 #include <assert.h>
 #include <limits.h>
 #include "flit_int.h"
@@ -64,13 +64,12 @@ FLIT_HOT void set_elig(flit_net *n, flit_router *R, int ip, int v, int o, int on
     }
 }
 
-/* Whether input VC (IP, V) may bid for the switch: it owns an output VC,
+/* Whether input VC IV may bid for the switch: it owns an output VC,
    holds a flit, and has a credit for it. */
-static void update_elig(flit_net *n, flit_router *R, int ip, int v)
+static void update_elig(flit_net *n, flit_router *R, int iv)
 {
-    long iv = (long)ip * n->vcs + v;
     const flit_ivc *c = &n->ivc[iv];
-    set_elig(n, R, ip, v, c->out,
+    set_elig(n, R, c->ip, c->v, c->out,
              c->state == VC_ACTIVE && c->count && n->occ[(long)c->olink * n->vcs + c->ovc] < n->vcbuf);
 }
 
@@ -89,94 +88,47 @@ static void start_head(flit_net *n, int r, int ip, int v, long front)
     n->va[(long)R->port0 * n->vcs + R->nva++] = (ip - R->port0) * n->vcs + v;
 }
 
-FLIT_HOT void vc_push(flit_net *n, flit_router *R, int r, int ip, int v, uint32_t w, long t)
+/* A flit for input VC IV, there from T. */
+FLIT_HOT void vc_push(flit_net *n, flit_router *R, int r, int iv, uint32_t w, long t)
 {
-    const int vcs = n->vcs, vcbuf = n->vcbuf;
-    long iv = (long)ip * vcs + v;
+    const int vcbuf = n->vcbuf;
     flit_ivc *c = &n->ivc[iv];
     assert(c->count < vcbuf);
     int slot = c->head + c->count;
-    n->buf[iv * vcbuf + (slot >= vcbuf ? slot - vcbuf : slot)] = w;
+    n->buf[(long)iv * vcbuf + (slot >= vcbuf ? slot - vcbuf : slot)] = w;
     if (c->count++ == 0) {
         R->nfull++;
-        if (c->state == VC_ACTIVE && n->occ[(long)c->olink * vcs + c->ovc] < vcbuf)
-            set_elig(n, R, ip, v, c->out, 1);
+        if (c->state == VC_ACTIVE && n->occ[(long)c->olink * n->vcs + c->ovc] < vcbuf)
+            set_elig(n, R, c->ip, c->v, c->out, 1);
     }
     if (c->state == VC_IDLE)
-        start_head(n, r, ip, v, t);
+        start_head(n, r, c->ip, c->v, t);
 }
 
-/* Input port IP's flits arriving at T; 1 when its ring is then empty.
-   Ring state is copied to locals: stores into buffers would otherwise
-   reload it. */
-FLIT_HOT int flits_in(flit_net *n, flit_router *R, int r, int ip, long t)
+/* A credit for link VC K: the owner of a VC with no credit left may bid
+   again, if it holds a flit. */
+FLIT_HOT void credit_in(flit_net *n, flit_router *R, long k)
 {
-    flit_ring *q = n->port_fr[ip];
-    int head = q->head, k = q->n, mask = q->mask;
-    const flit_slot *s = q->s;
-    while (k && s[head].at == t) {
-        flit_slot f = s[head];
-        head = (head + 1) & mask;
-        k--;
-        R->pending--;
-        vc_push(n, R, r, ip, f.vc, f.w, t);
-        n->dirty = 1;
+    if (n->occ[k]-- == n->vcbuf && n->inuse[k]) {
+        const flit_ivc *c = &n->ivc[n->owner[k]];
+        if (c->count)
+            set_elig(n, R, c->ip, c->v, c->out, 1);
     }
-    q->head = head;
-    q->n = k;
-    return !k;
 }
 
-/* Credits arriving at T for output port IP; 1 when its ring is then empty. */
-FLIT_HOT int credits_in(flit_net *n, flit_router *R, int ip, long t)
+/* The flits and credits that arrive at T. */
+static void arrivals(flit_net *n, flit_router *R, int r, long t)
 {
-    credit_ring *c = n->port_cr[ip];
-    int head = c->head, k = c->n, mask = c->mask;
-    const credit_slot *s = c->s;
-    if (!k || s[head].at != t)
-        return !k;
-    const int vcs = n->vcs, vcbuf = n->vcbuf;
-    long base = (long)n->port_out[ip] * vcs;
-    int *occ = n->occ + base;
-    const unsigned char *use = n->inuse + base;
-    const int *own = n->owner + base;
-    n->dirty = 1;
-    do {
-        int ov = s[head].vc;
-        head = (head + 1) & mask;
-        k--;
-        R->pending--;
-        /* the owner of a VC with no credit left may bid again, if it holds a flit */
-        if (occ[ov]-- == vcbuf && use[ov] && n->ivc[own[ov]].count)
-            set_elig(n, R, own[ov] / vcs, own[ov] % vcs, n->iv_out[own[ov]], 1);
-    } while (k && s[head].at == t);
-    c->head = head;
-    c->n = k;
-    return !k;
-}
-
-static void arrivals(flit_net *n, int r, long t)
-{
-    flit_router *R = &n->r[r];
-    if (!n->fast) {
-        for (int ip = R->port0; ip < R->port0 + R->nports; ip++) {
-            if (n->port_fr[ip] && n->port_fr[ip]->n)
-                flits_in(n, R, r, ip, t);
-            if (n->port_cr[ip])
-                credits_in(n, R, ip, t);
-        }
+    int k;
+    const flit_ev *ev = flit_take(n, &R->in, t, &k);
+    if (!ev)
         return;
-    }
-    /* only the ports whose rings hold something */
-    for (uint64_t b = R->ring_in; b; b &= b - 1) {
-        int p = __builtin_ctzll(b);
-        if (flits_in(n, R, r, R->port0 + p, t))
-            R->ring_in &= ~(1ULL << p);
-    }
-    for (uint64_t b = R->ring_cr; b; b &= b - 1) {
-        int p = __builtin_ctzll(b);
-        if (credits_in(n, R, R->port0 + p, t))
-            R->ring_cr &= ~(1ULL << p);
+    n->dirty = 1;
+    for (int i = 0; i < k; i++) {
+        if (ev[i].x >= 0)
+            vc_push(n, R, r, ev[i].x, ev[i].w, t);
+        else
+            credit_in(n, R, ~ev[i].x);
     }
 }
 
@@ -246,7 +198,7 @@ static void va(flit_net *n, int r, long t)
         if (n->d_va)
             n->fresh[n->nfresh++] = (int)(base + lv);
         else
-            update_elig(n, R, (int)((base + lv) / vcs), (int)((base + lv) % vcs));
+            update_elig(n, R, (int)(base + lv));
         list[i] = list[--R->nva];
         n->dirty = 1;
     }
@@ -479,10 +431,8 @@ static void sa_words(flit_net *n, int r, long t)
 void flit_router_step(flit_net *n, int r, long t)
 {
     flit_router *R = &n->r[r];
-    if (R->pending && flit_due(n, R->due, t)) {
-        R->due &= ~(1ULL << (t & 63));
-        arrivals(n, r, t);
-    }
+    if (R->in.pending)
+        arrivals(n, R, r, t);
     n->nfresh = 0;
     if (R->nva)
         va(n, r, t);
@@ -493,22 +443,13 @@ void flit_router_step(flit_net *n, int r, long t)
             sa_words(n, r, t);
     }
     for (int i = 0; i < n->nfresh; i++)
-        update_elig(n, R, n->fresh[i] / n->vcs, n->fresh[i] % n->vcs);
+        update_elig(n, R, n->fresh[i]);
 }
 
 long flit_router_next(const flit_net *n, int r, long t)
 {
     const flit_router *R = &n->r[r];
-    long nx = LONG_MAX;
-    for (int p = 0; p < R->nports; p++) {
-        int ip = R->port0 + p;
-        const flit_ring *q = n->port_fr[ip];
-        const credit_ring *c = n->port_cr[ip];
-        if (q && q->n && q->s[q->head].at < nx)
-            nx = q->s[q->head].at;
-        if (c && c->n && c->s[c->head].at < nx)
-            nx = c->s[c->head].at;
-    }
+    long nx = flit_wheel_next(n, &R->in, t);
     /* heads still in route computation; those past it wait on a tail here */
     const int *list = n->va + (long)R->port0 * n->vcs;
     for (int i = 0; i < R->nva; i++) {
