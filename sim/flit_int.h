@@ -156,6 +156,7 @@ typedef struct {
     uint64_t outmask;       /* fast: outputs some input VC may bid for */
     int nfull;              /* input VCs holding flits */
     int nva;                /* input VCs waiting for VA: flit_net.va[port0*vcs ..] */
+    long va_next;           /* no VA can succeed before this cycle */
     int nports;             /* 4 + its endpoints, each way */
     int port0;              /* its first global port */
     int x, y;

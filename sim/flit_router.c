@@ -85,6 +85,8 @@ static void start_head(flit_net *n, int r, int ip, int v, long front)
     c->out = n->iv_out[iv] = route(n, r, FW_PKT(w));
     c->olink = n->port_out[R->port0 + c->out];
     c->ready = front + n->d_rc;
+    if (c->ready < R->va_next)
+        R->va_next = c->ready;
     n->va[(long)R->port0 * n->vcs + R->nva++] = (ip - R->port0) * n->vcs + v;
 }
 
@@ -138,12 +140,22 @@ static void va(flit_net *n, int r, long t)
     int vcs = n->vcs, nv = R->nports * vcs, nt = 0;
     long base = (long)R->port0 * vcs;
     int *list = n->va + base, *best = n->va_best, *bestd = n->va_bestd;
+    /* the next VA: at the next cycle if a head bids now, else when the
+       first still in route computation leaves it; a head that finds no
+       free VC waits for a tail to free one (move) */
+    R->va_next = LONG_MAX;
     /* grants: each free output VC to its requester nearest after its pointer */
     for (int i = 0; i < R->nva; i++) {
         int lv = list[i];
         const flit_ivc *c = &n->ivc[base + lv];
-        if (c->ready > t || !n->nfree[c->olink])
+        if (c->ready > t) {
+            if (c->ready < R->va_next)
+                R->va_next = c->ready;
             continue;
+        }
+        if (!n->nfree[c->olink])
+            continue;
+        R->va_next = t + 1;
         int op = R->port0 + c->out;
         const unsigned char *use = n->inuse + (long)c->olink * vcs;
         const int *gp = n->va_gptr + (long)op * vcs;
@@ -257,6 +269,8 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, int ip, int v, long t)
     if (w & FW_TAIL) {
         n->inuse[k] = 0;
         n->nfree[l]++;
+        if (R->va_next > t + 1)
+            R->va_next = t + 1;
         if (left)
             start_head(n, r, ip, v, t + 1);
         else
@@ -434,7 +448,7 @@ void flit_router_step(flit_net *n, int r, long t)
     if (R->in.pending)
         arrivals(n, R, r, t);
     n->nfresh = 0;
-    if (R->nva)
+    if (R->nva && R->va_next <= t)
         va(n, r, t);
     if (n->fast ? R->outmask != 0 : R->nfull != 0) {
         if (n->fast)
