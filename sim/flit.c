@@ -114,9 +114,7 @@ static int make_link(flit_net *n, int l, int lat, double rate, int bucket, int f
     long fixed;
     rate_of(rate, &L->speedup, &fixed);
     L->lat = lat;
-    L->busy_at = -1;
     L->bucket = -1;
-    L->cr_x0 = ~(l * n->vcs);
     if (bucket >= 0) {
         L->bucket = bucket;
     } else if (fixed || force_bucket) {
@@ -169,19 +167,13 @@ static void number_ports(flit_net *n, const flit_config *c, int *maxp, int *lane
 static int alloc_state(flit_net *n, int maxp, int lanes)
 {
     int vcs = n->vcs;
-    size_t P = (size_t)n->nports, V = P * (size_t)vcs, LV = (size_t)n->nlinks * (size_t)vcs;
+    size_t P = (size_t)n->nports, V = P * (size_t)vcs, SV = (P + (size_t)n->nends) * (size_t)vcs;
     size_t MP = (size_t)maxp, MV = MP * (size_t)vcs;
     n->wv = FB_WORDS(vcs);
     n->wp = FB_WORDS(maxp);
     n->maxp = maxp;
     n->fast = maxp <= 64 && vcs <= 64;
-    n->port_in = malloc(P * sizeof *n->port_in);
-    n->port_out = malloc(P * sizeof *n->port_out);
-    n->port_cap = calloc(P, sizeof *n->port_cap);
-    n->port_speedup = calloc(P, sizeof *n->port_speedup);
-    n->port_off = calloc(P, sizeof *n->port_off);
-    n->port_aptr = calloc(P, sizeof *n->port_aptr);
-    n->port_gptr = calloc(P, sizeof *n->port_gptr);
+    n->port = calloc(P, sizeof *n->port);
     n->ivc = calloc(V, sizeof *n->ivc);
     n->iv_out = calloc(V, sizeof *n->iv_out);
     n->fresh = malloc(V * sizeof *n->fresh);
@@ -191,11 +183,9 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->va = malloc(V * sizeof *n->va);
     n->port_elig = calloc(P * (size_t)n->wv, sizeof *n->port_elig);
     n->elig_po = calloc(P * MP, sizeof *n->elig_po);
-    n->reqmask = calloc(P, sizeof *n->reqmask);
-    n->occ = calloc(LV, sizeof *n->occ);
-    n->inuse = calloc(LV, 1);
-    n->owner = malloc(LV * sizeof *n->owner);
-    n->nfree = malloc((size_t)n->nlinks * sizeof *n->nfree);
+    n->occ = calloc(SV, sizeof *n->occ);
+    n->inuse = calloc(SV, 1);
+    n->owner = malloc(SV * sizeof *n->owner);
     n->lane_pkt = malloc((size_t)lanes * sizeof *n->lane_pkt);
     n->lane_flit = calloc((size_t)lanes, sizeof *n->lane_flit);
     n->lane_vc = malloc((size_t)lanes * sizeof *n->lane_vc);
@@ -212,18 +202,15 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->va_best = malloc(MV * sizeof *n->va_best);
     n->va_bestd = malloc(MV * sizeof *n->va_bestd);
     n->va_touched = malloc(MV * sizeof *n->va_touched);
-    void *all[] = {n->port_in, n->port_out, n->port_cap, n->port_speedup,
-                   n->port_off, n->port_aptr, n->port_gptr, n->ivc, n->iv_out, n->fresh, n->buf,
-                   n->va_aptr, n->va_gptr, n->va, n->port_elig, n->elig_po, n->reqmask, n->occ,
-                   n->inuse, n->owner, n->nfree, n->lane_pkt, n->lane_flit, n->lane_vc,
+    void *all[] = {n->port, n->ivc, n->iv_out, n->fresh, n->buf,
+                   n->va_aptr, n->va_gptr, n->va, n->port_elig, n->elig_po, n->occ,
+                   n->inuse, n->owner, n->lane_pkt, n->lane_flit, n->lane_vc,
                    n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
                    n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd, n->va_best, n->va_bestd,
                    n->va_touched};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         if (!all[i])
             return ERR_INTERNAL;
-    for (int l = 0; l < n->nlinks; l++)
-        n->nfree[l] = vcs;
     for (size_t i = 0; i < MP; i++)
         n->sa_cap[i] = -1;
     for (size_t i = 0; i < MV; i++)
@@ -231,7 +218,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     for (int i = 0; i < lanes; i++)
         n->lane_pkt[i] = n->lane_vc[i] = -1;
     for (size_t i = 0; i < P; i++) {
-        n->port_in[i] = n->port_out[i] = -1;
+        n->port[i].link_in = n->port[i].link_out = -1;
         for (int v = 0; v < vcs; v++) {
             n->ivc[i * (size_t)vcs + (size_t)v].ip = (int)i;
             n->ivc[i * (size_t)vcs + (size_t)v].v = v;
@@ -279,6 +266,30 @@ static int make_wheels(flit_net *n)
     return ERR_OK;
 }
 
+/* A router port's copy of its links. */
+static void fill_port(flit_net *n, flit_port *P)
+{
+    if (P->link_out >= 0) {
+        const flit_link *L = &n->l[P->link_out];
+        P->rx = L->rx;
+        P->rx_x0 = L->rx_x0;
+        P->delay = n->d_st + L->lat + 1;
+        P->cap = L->bucket < 0 ? L->speedup : 0;
+        P->nfree = n->vcs;
+        P->bucket = L->bucket;
+        P->ej = L->rx_end;
+        P->speedup_out = L->speedup;
+        P->busy_at = -1;
+    }
+    if (P->link_in >= 0) {
+        const flit_link *L = &n->l[P->link_in];
+        P->tx = L->tx;
+        P->cr_x0 = L->cr_x0;
+        P->cr_delay = L->lat + 1;
+        P->speedup = L->speedup;
+    }
+}
+
 /* The links: mesh channels where a neighbour is, each endpoint's pair. */
 static int wire(flit_net *n, const flit_config *c)
 {
@@ -290,14 +301,14 @@ static int wire(flit_net *n, const flit_config *c)
             if (nb < 0)
                 continue;
             flit_link *L = &n->l[l];
-            int rx = n->r[nb].port0 + (d ^ 1);
+            int rx = n->r[nb].port0 + (d ^ 1), tx = n->r[r].port0 + d;
             L->tx_router = r;
             L->rx_router = nb;
-            n->port_out[n->r[r].port0 + d] = l;
-            n->port_in[rx] = l;
+            n->port[tx].link_out = l;
+            n->port[rx].link_in = l;
             L->rx_x0 = rx * n->vcs;
+            L->cr_x0 = ~(tx * n->vcs);
             make_link(n, l, n->link_cycles, c->link_rate ? c->link_rate[l] : 1.0, -1, 0);
-            n->port_speedup[rx] = L->speedup;
         }
     for (int e = 0; e < n->nends; e++) {
         flit_ep *ep = &n->e[e];
@@ -308,22 +319,27 @@ static int wire(flit_net *n, const flit_config *c)
         J->rx_router = ep->router;
         K->tx_router = ep->router;
         K->rx_end = e;
-        n->port_in[p] = ep->inj;
-        n->port_out[p] = ep->ej;
+        n->port[p].link_in = ep->inj;
+        n->port[p].link_out = ep->ej;
+        ep->vc0 = (n->nports + e) * n->vcs;
         J->rx_x0 = p * n->vcs;
+        J->cr_x0 = ~ep->vc0;
+        K->cr_x0 = ~(p * n->vcs);
         int b = make_link(n, ep->inj, 1, f->inject_rate, -1, ep->shared);
         make_link(n, ep->ej, 1, ep->shared ? f->inject_rate : f->eject_rate, ep->shared ? b : -1, 0);
-        n->port_speedup[p] = J->speedup;
     }
-    for (int r = 0; r < n->nrouters; r++)
-        for (int p = 0; p < n->r[r].nports; p++) {
-            int ip = n->r[r].port0 + p;
-            if (n->port_out[ip] >= 0) {
-                const flit_link *L = &n->l[n->port_out[ip]];
-                n->port_cap[ip] = L->bucket < 0 ? L->speedup : 0;
-            }
+    int rc = make_wheels(n);
+    for (int r = 0; r < n->nrouters; r++) {
+        flit_router *R = &n->r[r];
+        R->unit = 1;
+        for (int p = R->port0; p < R->port0 + R->nports; p++) {
+            flit_port *P = &n->port[p];
+            fill_port(n, P);
+            if ((P->link_out >= 0 && P->cap != 1) || (P->link_in >= 0 && P->speedup != 1))
+                R->unit = 0;
         }
-    return make_wheels(n);
+    }
+    return rc;
 }
 
 static int build(flit_net *n, const flit_config *c)
@@ -400,11 +416,8 @@ void flit_free(flit_net *n)
     if (!n)
         return;
     void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheel_ev, n->wheel_due, n->busy_r, n->busy_e,
-                      n->port_in, n->port_cap, n->iv_out, n->fresh, n->port_out,
-                      n->port_speedup, n->port_off, n->port_aptr, n->port_gptr,
-                      n->ivc, n->buf, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
-                      n->lane_pkt, n->lane_flit, n->lane_vc, n->lane_tent, n->port_elig, n->elig_po, n->reqmask, n->owner,
-                      n->nfree, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
+                      n->port, n->iv_out, n->fresh, n->ivc, n->buf, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
+                      n->lane_pkt, n->lane_flit, n->lane_vc, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
                       n->sa_accd, n->va_best, n->va_bestd, n->va_touched};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
@@ -738,9 +751,10 @@ void flit_link_stats(const flit_net *n, int link, long *flits, long *busy_cycles
     *flits = *busy_cycles = 0;
     if (link < 0 || link >= FLIT_DIRS * n->nrouters || n->l[link].rx_router < 0)
         return;
-    *flits = n->l[link].flits;
+    const flit_port *P = &n->port[n->r[link / FLIT_DIRS].port0 + link % FLIT_DIRS];
+    *flits = P->flits;
     /* a link of one flit a cycle is busy the cycles it carries one */
-    *busy_cycles = n->l[link].speedup > 1 ? n->l[link].busy : n->l[link].flits;
+    *busy_cycles = P->speedup_out > 1 ? P->busy : P->flits;
 }
 
 void flit_port_stats(const flit_net *n, int end, long *inject_flits, long *eject_flits)

@@ -106,7 +106,7 @@ typedef struct {
 
 /* An arrival on a wheel: a flit W for input VC X (global, port * vcs +
    vc; at an interface, its ejection VC), or, X < 0, a credit for the
-   sender's link VC ~X (global, link * vcs + vc). */
+   sender's VC ~X (an index of flit_net.occ). */
 typedef struct {
     uint32_t w;
     int x;
@@ -126,25 +126,46 @@ typedef struct {
     int id;                 /* its router, or nrouters + its endpoint */
 } flit_wheel;
 
-/* The fields a flit's push uses come first, a credit's next. */
+/* A directed channel: its ends and rate. A router's output port copies
+   what its moves use (flit_port). */
 typedef struct {
     flit_wheel *rx;         /* the receiver's wheel */
     int rx_x0;              /* flit_ev.x of a flit there, less its VC */
     int lat;                /* channel latency */
-    long flits;             /* flits carried */
     int speedup;            /* flits a cycle at most: ceil(rate) */
     int rx_router, rx_end;  /* receiver: a router, or -1 and an interface (ejection) */
     flit_wheel *tx;         /* the sender's wheel, for credits */
     int cr_x0;              /* flit_ev.x of a credit there, plus its VC */
     int tx_router, tx_end;  /* sender: a router, or -1 and an interface (injection) */
     int bucket;             /* index in flit_net.buckets, -1: an integral rate */
-    long busy, busy_at;     /* cycles it carried flits, when speedup > 1 */
 } flit_link;
+
+/* A router's port, both ways, as its cycles use it: the output side first,
+   then the input side. */
+typedef struct {
+    uint64_t req;           /* fast: the router's inputs bidding for this output */
+    flit_wheel *rx;         /* as its link's */
+    int rx_x0;
+    int delay;              /* cycles from a flit's switch allocation to its arrival there */
+    int gptr;               /* SA grant pointer */
+    int cap;                /* flits a cycle when no bucket limits it, else 0 */
+    int nfree;              /* VCs of its link not taken */
+    int bucket;             /* its link's bucket, -1 none */
+    int ej;                 /* the endpoint it ejects to, -1 none */
+    int speedup_out;        /* its link's speedup */
+    long flits, busy, busy_at; /* carried: flits, cycles (kept when speedup_out > 1) */
+    flit_wheel *tx;         /* the input link's sender, for credits */
+    int cr_x0;
+    int cr_delay;           /* cycles a credit takes */
+    int speedup;            /* flits the input may send a cycle */
+    int off, aptr;          /* SA: round-robin VC offset, accept pointer */
+    int link_in, link_out;  /* -1 none */
+} flit_port;
 
 typedef struct {
     int state;              /* VC_* */
     int out;                /* output port (router-local) of its front packet */
-    int olink;              /* that output's link */
+    int op;                 /* that output, global */
     int ovc;                /* VC of that output, once allocated */
     int head, count;        /* its flits in flit_net.buf */
     int ip, v;              /* its global input port and VC there */
@@ -155,6 +176,7 @@ typedef struct {
     flit_wheel in;          /* flits and credits on their way to it */
     uint64_t outmask;       /* fast: outputs some input VC may bid for */
     int nfull;              /* input VCs holding flits */
+    int unit;               /* its ports move one flit a cycle at most, no bucket limits them */
     int nva;                /* input VCs waiting for VA: flit_net.va[port0*vcs ..] */
     long va_next;           /* no VA can succeed before this cycle */
     int nports;             /* 4 + its endpoints, each way */
@@ -167,6 +189,7 @@ typedef struct {
     int shared;
     int stuck;              /* its last try injected nothing for want of a VC or credit */
     int inj, ej;            /* links into and out of the router */
+    int vc0;                /* its injection VCs in flit_net.occ, inuse */
     int lanes, lane0;       /* packets in progress at once, from flit_net.lane_* */
     int busy_lanes;         /* lanes holding a packet */
     int lane_rr;
@@ -220,11 +243,7 @@ struct flit_net {
     flit_ev *wheel_ev;        /* every wheel's slots */
     uint64_t *wheel_due;      /* every wheel's due bits */
 
-    int *port_in, *port_out;  /* per global port: its incoming / outgoing link, -1 none */
-    int *port_cap;            /* output side: flits a cycle when no bucket limits it, else 0 */
-    int *port_speedup;        /* input side: flits it may send a cycle */
-    int *port_off;            /* SA: round-robin VC offset of the input */
-    int *port_aptr, *port_gptr; /* iSLIP pointers: accept (input), grant (output) */
+    flit_port *port;          /* per global port */
     flit_ivc *ivc;            /* per input VC */
     int *iv_out;              /* per input VC: its output port, as flit_ivc.out, packed */
     int *fresh, nfresh;       /* VCs that won VA this cycle, to bid for the switch from the next */
@@ -233,14 +252,14 @@ struct flit_net {
     flit_bits *port_elig;     /* per input port, its ACTIVE VCs with a flit and a credit (not fast) */
     int maxp;                 /* most ports of a router */
     uint64_t *elig_po;        /* fast: per input port ip and output o, [ip * maxp + o], those VCs bound for o */
-    uint64_t *reqmask;        /* fast: per output port, the inputs with such VCs for it */
-    int *owner;               /* per link VC taken by a router's input VC: that VC */
-    int *nfree;               /* per link: VCs not taken */
+    /* per VC of a sender: router output port * vcs + vc, then an endpoint's
+       injection VCs from flit_ep.vc0 */
+    int *owner;               /* a router's: the input VC that took it */
     int *va_aptr;             /* per input VC */
     int *va_gptr;             /* per output VC: global port * vcs + vc */
     int *va;                  /* per router, its input VCs (port-local p*vcs + v) in WAIT_VA */
-    int *occ;                 /* per link VC: flits in the receiver's buffer, by the sender's count */
-    unsigned char *inuse;     /* per link VC: taken by a packet */
+    int *occ;                 /* flits in the receiver's buffer, by the sender's count */
+    unsigned char *inuse;     /* taken by a packet */
 
     int *lane_pkt, *lane_flit, *lane_vc;
     int *lane_tent;           /* VCs a dry run of injection has taken */
@@ -311,20 +330,14 @@ FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *k)
     return slot + 1;
 }
 
-/* Puts flit W for VC on link L at cycle T, EXTRA cycles before it is on
-   the channel: the receiver sees it at T + EXTRA + lat + 1. */
-FLIT_HOT void flit_push_flit(flit_net *n, flit_link *L, long t, int extra, int vc, uint32_t w)
+/* An interface puts flit W for VC on its injection link L at cycle T. */
+FLIT_HOT void flit_push_flit(flit_net *n, const flit_link *L, long t, int vc, uint32_t w)
 {
-    flit_push(n, L->rx, t + extra + L->lat + 1, w, L->rx_x0 + vc);
-    L->flits++;
-    if (L->speedup > 1 && L->busy_at != t) {
-        L->busy_at = t;
-        L->busy++;
-    }
+    flit_push(n, L->rx, t + L->lat + 1, w, L->rx_x0 + vc);
 }
 
-/* Returns a credit for VC on link L at cycle T. */
-FLIT_HOT void flit_push_credit(flit_net *n, flit_link *L, long t, int vc)
+/* An interface returns a credit for VC on its ejection link L at cycle T. */
+FLIT_HOT void flit_push_credit(flit_net *n, const flit_link *L, long t, int vc)
 {
     flit_push(n, L->tx, t + L->lat + 1, 0, L->cr_x0 - vc);
 }

@@ -75,14 +75,14 @@ static void send_flit(flit_net *n, int e, int ln, int vc, long t)
     int pk = n->lane_pkt[ln], fl = n->lane_flit[ln];
     const flit_pkt *P = &n->pkt[pk];
     uint32_t w = (uint32_t)pk << 2 | (fl == 0 ? FW_HEAD : 0) | (fl == P->size - 1 ? FW_TAIL : 0);
-    long b = (long)E->inj * n->vcs + vc;
+    long b = E->vc0 + vc;
     if (w & FW_HEAD) {
         n->inuse[b] = 1;
         n->lane_vc[ln] = vc;
         E->last_vc = vc;
     }
     n->occ[b]++;
-    flit_push_flit(n, &n->l[E->inj], t, 0, vc, w);
+    flit_push_flit(n, &n->l[E->inj], t, vc, w);
     E->inj_flits++;
     if (++n->msg[P->msg].sent == n->msg[P->msg].flits)
         flit_msg_sent(n, P->msg, t);
@@ -109,7 +109,7 @@ static int inject(flit_net *n, int e, long t, int limit, int commit)
     flit_ep *E = &n->e[e];
     const int vcs = n->vcs, vcbuf = n->vcbuf, lanes = E->lanes;
     int sent = 0, last = -1, lastvc = E->last_vc, ntent = 0;
-    long taken = 0, base = (long)E->inj * vcs;
+    long taken = 0, base = E->vc0;
     unsigned char *use = n->inuse + base;
     const int *occ = n->occ + base;
     for (int i = 0, k = E->lane_rr; i < lanes && sent < limit; i++, k = k + 1 == lanes ? 0 : k + 1) {

@@ -51,7 +51,7 @@ FLIT_HOT void set_elig(flit_net *n, flit_router *R, int ip, int v, int o, int on
         return;
     }
     uint64_t *e = &n->elig_po[(long)ip * n->maxp + o], b = 1ULL << v;
-    uint64_t *rq = &n->reqmask[R->port0 + o], pb = 1ULL << (ip - R->port0);
+    uint64_t *rq = &n->port[R->port0 + o].req, pb = 1ULL << (ip - R->port0);
     if (on) {
         if (!*e) {
             if (!*rq)
@@ -70,7 +70,7 @@ static void update_elig(flit_net *n, flit_router *R, int iv)
 {
     const flit_ivc *c = &n->ivc[iv];
     set_elig(n, R, c->ip, c->v, c->out,
-             c->state == VC_ACTIVE && c->count && n->occ[(long)c->olink * n->vcs + c->ovc] < n->vcbuf);
+             c->state == VC_ACTIVE && c->count && n->occ[(long)c->op * n->vcs + c->ovc] < n->vcbuf);
 }
 
 /* The head at the front of input VC (IP, V) since cycle FRONT. */
@@ -83,7 +83,7 @@ static void start_head(flit_net *n, int r, int ip, int v, long front)
     assert(w & FW_HEAD);
     c->state = VC_WAIT_VA;
     c->out = n->iv_out[iv] = route(n, r, FW_PKT(w));
-    c->olink = n->port_out[R->port0 + c->out];
+    c->op = R->port0 + c->out;
     c->ready = front + n->d_rc;
     if (c->ready < R->va_next)
         R->va_next = c->ready;
@@ -100,14 +100,14 @@ FLIT_HOT void vc_push(flit_net *n, flit_router *R, int r, int iv, uint32_t w, lo
     n->buf[(long)iv * vcbuf + (slot >= vcbuf ? slot - vcbuf : slot)] = w;
     if (c->count++ == 0) {
         R->nfull++;
-        if (c->state == VC_ACTIVE && n->occ[(long)c->olink * n->vcs + c->ovc] < vcbuf)
+        if (c->state == VC_ACTIVE && n->occ[(long)c->op * n->vcs + c->ovc] < vcbuf)
             set_elig(n, R, c->ip, c->v, c->out, 1);
     }
     if (c->state == VC_IDLE)
         start_head(n, r, c->ip, c->v, t);
 }
 
-/* A credit for link VC K: the owner of a VC with no credit left may bid
+/* A credit for output VC K: the owner of a VC with no credit left may bid
    again, if it holds a flit. */
 FLIT_HOT void credit_in(flit_net *n, flit_router *R, long k)
 {
@@ -153,12 +153,11 @@ static void va(flit_net *n, int r, long t)
                 R->va_next = c->ready;
             continue;
         }
-        if (!n->nfree[c->olink])
+        if (!n->port[c->op].nfree)
             continue;
         R->va_next = t + 1;
-        int op = R->port0 + c->out;
-        const unsigned char *use = n->inuse + (long)c->olink * vcs;
-        const int *gp = n->va_gptr + (long)op * vcs;
+        const unsigned char *use = n->inuse + (long)c->op * vcs;
+        const int *gp = n->va_gptr + (long)c->op * vcs;
         for (int ov = 0; ov < vcs; ov++) {
             if (use[ov])
                 continue;
@@ -179,7 +178,7 @@ static void va(flit_net *n, int r, long t)
     for (int i = 0; i < R->nva;) {
         int lv = list[i], pick = -1, pd = 0;
         flit_ivc *c = &n->ivc[base + lv];
-        if (c->ready <= t && n->nfree[c->olink]) {
+        if (c->ready <= t && n->port[c->op].nfree) {
             int ap = n->va_aptr[base + lv];
             for (int k = c->out * vcs; k < (c->out + 1) * vcs; k++) {
                 if (best[k] != lv)
@@ -197,12 +196,12 @@ static void va(flit_net *n, int r, long t)
             i++;
             continue;
         }
-        int op = R->port0 + c->out, ov = pick - c->out * vcs;
-        long k = (long)c->olink * vcs + ov;
+        int ov = pick - c->out * vcs;
+        long k = (long)c->op * vcs + ov;
         n->inuse[k] = 1;
         n->owner[k] = (int)(base + lv);
-        n->nfree[c->olink]--;
-        n->va_gptr[(long)op * vcs + ov] = lv + 1 == nv ? 0 : lv + 1;
+        n->port[c->op].nfree--;
+        n->va_gptr[k] = lv + 1 == nv ? 0 : lv + 1;
         n->va_aptr[base + lv] = pick + 1 == nv ? 0 : pick + 1;
         c->state = VC_ACTIVE;
         c->ovc = ov;
@@ -218,57 +217,62 @@ static void va(flit_net *n, int r, long t)
         best[n->va_touched[k]] = -1;
 }
 
-/* Flits output O may move this cycle: its speedup, or what its bucket
+/* Flits output P may move this cycle: its speedup, or what its bucket
    holds; into a shared endpoint, less what the interface claims when its
    injection spent the bucket less recently. */
-static int out_cap(flit_net *n, int r, int o, long t)
+static int out_cap(flit_net *n, const flit_port *P, long t)
 {
-    const flit_link *L = &n->l[n->port_out[n->r[r].port0 + o]];
-    if (L->bucket < 0)
-        return L->speedup;
-    int tok = flit_bucket_tokens(&n->buckets[L->bucket], t);
-    if (L->rx_end >= 0 && n->e[L->rx_end].shared) {
-        const flit_ep *E = &n->e[L->rx_end];
+    if (P->bucket < 0)
+        return P->speedup_out;
+    int tok = flit_bucket_tokens(&n->buckets[P->bucket], t);
+    if (P->ej >= 0 && n->e[P->ej].shared) {
+        const flit_ep *E = &n->e[P->ej];
         if (E->inj_at <= E->ej_at && tok > 0) {
-            int w = flit_ni_wants(n, L->rx_end, t);
+            int w = flit_ni_wants(n, P->ej, t);
             tok -= w < tok ? w : tok;
         }
     }
-    int c = tok < L->speedup ? tok : L->speedup;
+    int c = tok < P->speedup_out ? tok : P->speedup_out;
     if (c <= 0)
         n->dirty = 1; /* a flit waits for the bucket, which fills by the cycle */
     return c;
 }
 
-/* Input port IP's VC V crosses to its output. */
+/* Input port IP's VC V crosses to its output: its credit goes upstream now
+   and the flit is on the channel d_st cycles later. */
 FLIT_HOT void move(flit_net *n, flit_router *R, int r, int ip, int v, long t)
 {
     const int vcs = n->vcs, vcbuf = n->vcbuf;
     long iv = (long)ip * vcs + v;
     flit_ivc *c = &n->ivc[iv];
-    const int l = c->olink, ovc = c->ovc, o = c->out;
-    flit_link *L = &n->l[l];
+    flit_port *I = &n->port[ip], *P = &n->port[c->op];
+    const int ovc = c->ovc, o = c->out;
     uint32_t w = n->buf[iv * vcbuf + c->head];
     c->head = c->head + 1 == vcbuf ? 0 : c->head + 1;
     int left = --c->count;
     if (!left)
         R->nfull--;
-    flit_push_credit(n, &n->l[n->port_in[ip]], t, v);
-    flit_push_flit(n, L, t, n->d_st, ovc, w);
-    long k = (long)l * vcs + ovc;
-    int held = ++n->occ[k];
-    if (L->bucket >= 0) {
-        flit_bucket_spend(&n->buckets[L->bucket], t, 1);
-        if (L->rx_end >= 0)
-            n->e[L->rx_end].ej_at = t;
+    flit_push(n, I->tx, t + I->cr_delay, 0, I->cr_x0 - v);
+    flit_push(n, P->rx, t + P->delay, w, P->rx_x0 + ovc);
+    P->flits++;
+    if (P->speedup_out > 1 && P->busy_at != t) {
+        P->busy_at = t;
+        P->busy++;
     }
-    n->port_off[ip] = v + 1 == vcs ? 0 : v + 1;
+    long k = (long)c->op * vcs + ovc;
+    int held = ++n->occ[k];
+    if (P->bucket >= 0) {
+        flit_bucket_spend(&n->buckets[P->bucket], t, 1);
+        if (P->ej >= 0)
+            n->e[P->ej].ej_at = t;
+    }
+    I->off = v + 1 == vcs ? 0 : v + 1;
     /* it was eligible: it stays so unless its packet, its flits or its credits ended */
     if (w & FW_TAIL || !left || held == vcbuf)
         set_elig(n, R, ip, v, o, 0);
     if (w & FW_TAIL) {
         n->inuse[k] = 0;
-        n->nfree[l]++;
+        P->nfree++;
         if (R->va_next > t + 1)
             R->va_next = t + 1;
         if (left)
@@ -304,16 +308,17 @@ static void sa_fast(flit_net *n, int r, long t)
 {
     flit_router *R = &n->r[r];
     const int np = R->nports, p0 = R->port0, maxp = n->maxp;
+    flit_port *P = n->port + p0;
     uint64_t outs = R->outmask, grm[64], ins = 0, part[2];
     int accp[64], accd[64], *win = n->sa_req, nwin = 0;
     /* grants: each output to the requesting inputs nearest after its pointer */
     for (uint64_t ob = outs; ob; ob &= ob - 1) {
-        int o = __builtin_ctzll(ob), c = n->port_cap[p0 + o];
+        int o = __builtin_ctzll(ob), c = P[o].cap;
         accp[o] = -1;
-        if (!c && !(c = out_cap(n, r, o, t)))
+        if (!c && !(c = out_cap(n, &P[o], t)))
             continue;
         if (c == 1) {
-            int p = rr_first(n->reqmask[p0 + o], n->port_gptr[p0 + o]);
+            int p = rr_first(P[o].req, P[o].gptr);
             if (!(ins >> p & 1)) {
                 ins |= 1ULL << p;
                 grm[p] = 0;
@@ -321,7 +326,7 @@ static void sa_fast(flit_net *n, int r, long t)
             grm[p] |= 1ULL << o;
             continue;
         }
-        rr_split(n->reqmask[p0 + o], n->port_gptr[p0 + o], part);
+        rr_split(P[o].req, P[o].gptr, part);
         for (int h = 0; h < 2 && c; h++)
             for (uint64_t b = part[h]; b && c; b &= b - 1, c--) {
                 int p = __builtin_ctzll(b);
@@ -335,14 +340,14 @@ static void sa_fast(flit_net *n, int r, long t)
     /* accepts: each input takes the grants nearest after its pointer, each
        with its VC for that output nearest after its offset */
     for (uint64_t ib = ins; ib; ib &= ib - 1) {
-        int p = __builtin_ctzll(ib), ip = p0 + p, c = n->port_speedup[ip], last = 0;
-        int off = n->port_off[ip];
+        int p = __builtin_ctzll(ib), ip = p0 + p, c = P[p].speedup, last = 0;
+        int off = P[p].off;
         const uint64_t *elig = n->elig_po + (long)ip * maxp;
         if (c == 1) {
-            int o = last = rr_first(grm[p], n->port_aptr[ip]);
+            int o = last = rr_first(grm[p], P[p].aptr);
             win[nwin++] = ip;
             win[nwin++] = rr_first(elig[o], off);
-            int d = p - n->port_gptr[p0 + o];
+            int d = p - P[o].gptr;
             if (d < 0)
                 d += np;
             if (accp[o] < 0 || d > accd[o]) {
@@ -350,14 +355,14 @@ static void sa_fast(flit_net *n, int r, long t)
                 accd[o] = d;
             }
         } else {
-            rr_split(grm[p], n->port_aptr[ip], part);
+            rr_split(grm[p], P[p].aptr, part);
             for (int h = 0; h < 2 && c; h++)
                 for (uint64_t b = part[h]; b && c; b &= b - 1, c--) {
                     int o = last = __builtin_ctzll(b);
                     win[nwin++] = ip;
                     win[nwin++] = rr_first(elig[o], off);
                     /* the output's pointer goes past the furthest input it served */
-                    int d = p - n->port_gptr[p0 + o];
+                    int d = p - P[o].gptr;
                     if (d < 0)
                         d += np;
                     if (accp[o] < 0 || d > accd[o]) {
@@ -366,15 +371,39 @@ static void sa_fast(flit_net *n, int r, long t)
                     }
                 }
         }
-        n->port_aptr[ip] = last + 1 == np ? 0 : last + 1;
+        P[p].aptr = last + 1 == np ? 0 : last + 1;
     }
     for (uint64_t ob = outs; ob; ob &= ob - 1) {
         int o = __builtin_ctzll(ob);
         if (accp[o] >= 0)
-            n->port_gptr[p0 + o] = accp[o] + 1 == np ? 0 : accp[o] + 1;
+            P[o].gptr = accp[o] + 1 == np ? 0 : accp[o] + 1;
     }
     for (int i = 0; i < nwin; i += 2)
         move(n, R, r, win[i], win[i + 1], t);
+}
+
+/* sa_fast where every port moves one flit a cycle at most and no bucket
+   limits an output (flit_router.unit): an output grants one input, which
+   accepts one output, so each accept sets both pointers and moves its flit
+   at once (a move changes only its own input's and output's state). */
+static void sa_unit(flit_net *n, flit_router *R, int r, long t)
+{
+    const int np = R->nports, maxp = n->maxp;
+    flit_port *P = n->port + R->port0;
+    uint64_t grm[64], ins = 0;
+    for (uint64_t ob = R->outmask; ob; ob &= ob - 1) {
+        int o = __builtin_ctzll(ob), p = rr_first(P[o].req, P[o].gptr);
+        uint64_t bit = 1ULL << p;
+        grm[p] = (ins & bit ? grm[p] : 0) | 1ULL << o;
+        ins |= bit;
+    }
+    const uint64_t *elig = n->elig_po + (long)R->port0 * maxp;
+    for (; ins; ins &= ins - 1) {
+        int p = __builtin_ctzll(ins), o = rr_first(grm[p], P[p].aptr);
+        P[p].aptr = o + 1 == np ? 0 : o + 1;
+        P[o].gptr = p + 1 == np ? 0 : p + 1;
+        move(n, R, r, R->port0 + p, rr_first(elig[p * maxp + o], P[p].off), t);
+    }
 }
 
 /* Switch allocation on sets of several words, as sa_fast. */
@@ -386,14 +415,14 @@ static void sa_words(flit_net *n, int r, long t)
     for (int p = 0; p < np; p++) {
         int ip = R->port0 + p;
         const flit_bits *m = n->port_elig + (long)ip * wv;
-        int k = fb_empty(m, wv) ? 0 : fb_list(m, wv, n->port_off[ip], vcs, list);
+        int k = fb_empty(m, wv) ? 0 : fb_list(m, wv, n->port[ip].off, vcs, list);
         for (int i = 0; i < k; i++) {
             int o = n->iv_out[(long)ip * vcs + list[i]];
             flit_bits *rq = n->sa_reqm + (long)o * wp;
             if (fb_get(rq, p))
                 continue;
             if (cap[o] < 0) {
-                cap[o] = out_cap(n, r, o, t);
+                cap[o] = out_cap(n, &n->port[R->port0 + o], t);
                 n->sa_outs[nouts++] = o;
             }
             if (cap[o]) {
@@ -407,7 +436,7 @@ static void sa_words(flit_net *n, int r, long t)
         n->sa_accp[o] = -1;
         if (!cap[o])
             continue;
-        int k = fb_list(n->sa_reqm + (long)o * wp, wp, n->port_gptr[R->port0 + o], cap[o], list);
+        int k = fb_list(n->sa_reqm + (long)o * wp, wp, n->port[R->port0 + o].gptr, cap[o], list);
         for (int j = 0; j < k; j++) {
             flit_bits *g = n->sa_grm + (long)list[j] * wp;
             if (fb_empty(g, wp))
@@ -418,11 +447,11 @@ static void sa_words(flit_net *n, int r, long t)
     for (int i = 0; i < nins; i++) {
         int p = n->sa_ins[i], ip = R->port0 + p;
         flit_bits *g = n->sa_grm + (long)p * wp;
-        int k = fb_list(g, wp, n->port_aptr[ip], n->port_speedup[ip], list);
+        int k = fb_list(g, wp, n->port[ip].aptr, n->port[ip].speedup, list);
         for (int j = 0; j < k; j++) {
             int o = list[j];
             move(n, R, r, ip, req[p * np + o], t);
-            int d = p - n->port_gptr[R->port0 + o];
+            int d = p - n->port[R->port0 + o].gptr;
             if (d < 0)
                 d += np;
             if (n->sa_accp[o] < 0 || d > n->sa_accd[o]) {
@@ -430,13 +459,13 @@ static void sa_words(flit_net *n, int r, long t)
                 n->sa_accd[o] = d;
             }
         }
-        n->port_aptr[ip] = list[k - 1] + 1 == np ? 0 : list[k - 1] + 1;
+        n->port[ip].aptr = list[k - 1] + 1 == np ? 0 : list[k - 1] + 1;
         fb_clear(g, wp);
     }
     for (int i = 0; i < nouts; i++) {
         int o = n->sa_outs[i];
         if (n->sa_accp[o] >= 0)
-            n->port_gptr[R->port0 + o] = n->sa_accp[o] + 1 == np ? 0 : n->sa_accp[o] + 1;
+            n->port[R->port0 + o].gptr = n->sa_accp[o] + 1 == np ? 0 : n->sa_accp[o] + 1;
         fb_clear(n->sa_reqm + (long)o * wp, wp);
         cap[o] = -1;
     }
@@ -450,11 +479,14 @@ void flit_router_step(flit_net *n, int r, long t)
     n->nfresh = 0;
     if (R->nva && R->va_next <= t)
         va(n, r, t);
-    if (n->fast ? R->outmask != 0 : R->nfull != 0) {
-        if (n->fast)
-            sa_fast(n, r, t);
-        else
+    if (!n->fast) {
+        if (R->nfull)
             sa_words(n, r, t);
+    } else if (R->outmask) {
+        if (R->unit)
+            sa_unit(n, R, r, t);
+        else
+            sa_fast(n, r, t);
     }
     for (int i = 0; i < n->nfresh; i++)
         update_elig(n, R, n->fresh[i]);
