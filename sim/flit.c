@@ -174,6 +174,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->maxp = maxp;
     n->fast = maxp <= 64 && vcs <= 64;
     n->port = calloc(P, sizeof *n->port);
+    n->plink = calloc(P, sizeof *n->plink);
     n->ivc = calloc(V, sizeof *n->ivc);
     n->iv_out = calloc(V, sizeof *n->iv_out);
     n->fresh = malloc(V * sizeof *n->fresh);
@@ -202,7 +203,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->va_best = malloc(MV * sizeof *n->va_best);
     n->va_bestd = malloc(MV * sizeof *n->va_bestd);
     n->va_touched = malloc(MV * sizeof *n->va_touched);
-    void *all[] = {n->port, n->ivc, n->iv_out, n->fresh, n->buf,
+    void *all[] = {n->port, n->plink, n->ivc, n->iv_out, n->fresh, n->buf,
                    n->va_aptr, n->va_gptr, n->va, n->port_elig, n->elig_po, n->occ,
                    n->inuse, n->owner, n->lane_pkt, n->lane_flit, n->lane_vc,
                    n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
@@ -218,7 +219,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     for (int i = 0; i < lanes; i++)
         n->lane_pkt[i] = n->lane_vc[i] = -1;
     for (size_t i = 0; i < P; i++) {
-        n->port[i].link_in = n->port[i].link_out = -1;
+        n->plink[i].link_in = n->plink[i].link_out = -1;
         for (int v = 0; v < vcs; v++) {
             n->ivc[i * (size_t)vcs + (size_t)v].ip = (int)i;
             n->ivc[i * (size_t)vcs + (size_t)v].v = v;
@@ -245,44 +246,41 @@ static int make_wheels(flit_net *n)
         L->rx->stride += L->speedup;
         L->tx->stride += L->speedup;
     }
-    long total = 0, words = FB_WORDS(slots);
+    long total = 0;
     for (int i = 0; i < nw; i++) {
         flit_wheel *W = i < R ? &n->r[i].in : &n->e[i - R].in;
         W->stride++;
         W->id = i;
         total += W->stride;
     }
-    n->wheel_ev = calloc((size_t)(total * slots), sizeof *n->wheel_ev);
-    n->wheel_due = calloc((size_t)(words * nw), sizeof *n->wheel_due);
-    if (!n->wheel_ev || !n->wheel_due)
+    if (!(n->wheel_ev = calloc((size_t)(total * slots), sizeof *n->wheel_ev)))
         return ERR_INTERNAL;
     total = 0;
     for (int i = 0; i < nw; i++) {
         flit_wheel *W = i < R ? &n->r[i].in : &n->e[i - R].in;
         W->ev = n->wheel_ev + total * slots;
-        W->due = n->wheel_due + words * i;
         total += W->stride;
     }
     return ERR_OK;
 }
 
 /* A router port's copy of its links. */
-static void fill_port(flit_net *n, flit_port *P)
+static void fill_port(flit_net *n, flit_port *P, flit_plink *Q)
 {
-    if (P->link_out >= 0) {
-        const flit_link *L = &n->l[P->link_out];
+    if (Q->link_out >= 0) {
+        const flit_link *L = &n->l[Q->link_out];
         P->rx = L->rx;
         P->rx_x0 = L->rx_x0;
         P->delay = n->d_st + L->lat + 1;
         P->cap = L->bucket < 0 ? L->speedup : 0;
         P->nfree = n->vcs;
-        P->bucket = L->bucket;
-        P->ej = L->rx_end;
-        P->speedup_out = L->speedup;
-        P->busy_at = -1;
+        Q->bucket = L->bucket;
+        Q->ej = L->rx_end;
+        Q->speedup_out = L->speedup;
+        Q->busy_at = -1;
     }
-    if (P->link_in >= 0) {
-        const flit_link *L = &n->l[P->link_in];
+    if (Q->link_in >= 0) {
+        const flit_link *L = &n->l[Q->link_in];
         P->tx = L->tx;
         P->cr_x0 = L->cr_x0;
         P->cr_delay = L->lat + 1;
@@ -304,8 +302,8 @@ static int wire(flit_net *n, const flit_config *c)
             int rx = n->r[nb].port0 + (d ^ 1), tx = n->r[r].port0 + d;
             L->tx_router = r;
             L->rx_router = nb;
-            n->port[tx].link_out = l;
-            n->port[rx].link_in = l;
+            n->plink[tx].link_out = l;
+            n->plink[rx].link_in = l;
             L->rx_x0 = rx * n->vcs;
             L->cr_x0 = ~(tx * n->vcs);
             make_link(n, l, n->link_cycles, c->link_rate ? c->link_rate[l] : 1.0, -1, 0);
@@ -319,8 +317,8 @@ static int wire(flit_net *n, const flit_config *c)
         J->rx_router = ep->router;
         K->tx_router = ep->router;
         K->rx_end = e;
-        n->port[p].link_in = ep->inj;
-        n->port[p].link_out = ep->ej;
+        n->plink[p].link_in = ep->inj;
+        n->plink[p].link_out = ep->ej;
         ep->vc0 = (n->nports + e) * n->vcs;
         J->rx_x0 = p * n->vcs;
         J->cr_x0 = ~ep->vc0;
@@ -334,8 +332,9 @@ static int wire(flit_net *n, const flit_config *c)
         R->unit = 1;
         for (int p = R->port0; p < R->port0 + R->nports; p++) {
             flit_port *P = &n->port[p];
-            fill_port(n, P);
-            if ((P->link_out >= 0 && P->cap != 1) || (P->link_in >= 0 && P->speedup != 1))
+            flit_plink *Q = &n->plink[p];
+            fill_port(n, P, Q);
+            if ((Q->link_out >= 0 && P->cap != 1) || (Q->link_in >= 0 && P->speedup != 1))
                 R->unit = 0;
         }
     }
@@ -415,8 +414,8 @@ void flit_free(flit_net *n)
 {
     if (!n)
         return;
-    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheel_ev, n->wheel_due, n->busy_r, n->busy_e,
-                      n->port, n->iv_out, n->fresh, n->ivc, n->buf, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
+    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheel_ev, n->busy_r, n->busy_e,
+                      n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->buf, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
                       n->lane_pkt, n->lane_flit, n->lane_vc, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
                       n->sa_accd, n->va_best, n->va_bestd, n->va_touched};
@@ -606,9 +605,15 @@ long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t)
 {
     if (!W->pending)
         return LONG_MAX;
-    int s0 = (int)(t & n->wmask), s = s0;
-    fb_list(W->due, FB_WORDS(n->wmask + 1), s0, 1, &s);
-    return t + ((s - s0) & n->wmask);
+    int s0 = (int)(t & n->wmask);
+    if (n->wmask < 64) {
+        uint64_t up = W->due & (~0ULL << s0);
+        return t + ((__builtin_ctzll(up ? up : W->due) - s0) & n->wmask);
+    }
+    /* a wheel past 64 slots: its due bits are ambiguous, its slots tell */
+    for (int d = 0;; d++)
+        if (W->ev[(long)((s0 + d) & n->wmask) * W->stride].x)
+            return t + d;
 }
 
 /* The first cycle from T at which something may happen, LONG_MAX never. */
@@ -751,10 +756,10 @@ void flit_link_stats(const flit_net *n, int link, long *flits, long *busy_cycles
     *flits = *busy_cycles = 0;
     if (link < 0 || link >= FLIT_DIRS * n->nrouters || n->l[link].rx_router < 0)
         return;
-    const flit_port *P = &n->port[n->r[link / FLIT_DIRS].port0 + link % FLIT_DIRS];
-    *flits = P->flits;
+    const flit_plink *Q = &n->plink[n->r[link / FLIT_DIRS].port0 + link % FLIT_DIRS];
+    *flits = Q->flits;
     /* a link of one flit a cycle is busy the cycles it carries one */
-    *busy_cycles = P->speedup_out > 1 ? P->busy : P->flits;
+    *busy_cycles = Q->speedup_out > 1 ? Q->busy : Q->flits;
 }
 
 void flit_port_stats(const flit_net *n, int end, long *inject_flits, long *eject_flits)

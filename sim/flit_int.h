@@ -119,7 +119,7 @@ typedef struct {
    just what reaches it this cycle, whatever port it comes by. */
 typedef struct {
     flit_ev *ev;
-    uint64_t *due;          /* per slot, a bit: it holds something */
+    uint64_t due;           /* bit (slot & 63): that slot holds something; exact for 64 slots or fewer */
     int stride;             /* 1 + the most that can arrive in a cycle */
     int pending;            /* entries held */
     int busy;               /* on flit_net.busy_r or busy_e */
@@ -140,27 +140,30 @@ typedef struct {
     int bucket;             /* index in flit_net.buckets, -1: an integral rate */
 } flit_link;
 
-/* A router's port, both ways, as its cycles use it: the output side first,
-   then the input side. */
+/* A router's port, both ways, as its cycles use it, in a cache line. */
 typedef struct {
     uint64_t req;           /* fast: the router's inputs bidding for this output */
-    flit_wheel *rx;         /* as its link's */
-    int rx_x0;
-    int delay;              /* cycles from a flit's switch allocation to its arrival there */
-    int gptr;               /* SA grant pointer */
-    int cap;                /* flits a cycle when no bucket limits it, else 0 */
-    int nfree;              /* VCs of its link not taken */
-    int bucket;             /* its link's bucket, -1 none */
-    int ej;                 /* the endpoint it ejects to, -1 none */
-    int speedup_out;        /* its link's speedup */
-    long flits, busy, busy_at; /* carried: flits, cycles (kept when speedup_out > 1) */
+    flit_wheel *rx;         /* the output link's receiver, as flit_link */
     flit_wheel *tx;         /* the input link's sender, for credits */
-    int cr_x0;
-    int cr_delay;           /* cycles a credit takes */
+    int rx_x0, cr_x0;       /* as flit_link */
+    int delay;              /* cycles from a flit's switch allocation to its arrival */
+    int cr_delay;           /* cycles from a move to its credit's arrival */
+    int gptr;               /* SA grant pointer (output) */
+    int aptr, off;          /* SA accept pointer, round-robin VC offset (input) */
+    int cap;                /* flits the output moves a cycle when no bucket limits it, else 0 */
+    int nfree;              /* VCs of the output link not taken */
     int speedup;            /* flits the input may send a cycle */
-    int off, aptr;          /* SA: round-robin VC offset, accept pointer */
-    int link_in, link_out;  /* -1 none */
 } flit_port;
+
+/* The rest of a port: what only a router with a bucket or a speedup above
+   1 looks at (flit_router.unit), and the output link's stats. */
+typedef struct {
+    int bucket;             /* the output link's bucket, -1 none */
+    int ej;                 /* the endpoint it ejects to, -1 none */
+    int speedup_out;        /* the output link's speedup */
+    int link_in, link_out;  /* -1 none */
+    long flits, busy, busy_at; /* carried: flits, cycles (kept when speedup_out > 1) */
+} flit_plink;
 
 typedef struct {
     int state;              /* VC_* */
@@ -241,9 +244,9 @@ struct flit_net {
     flit_bucket *buckets;
     int wmask;                /* wheels: slots less 1, a power of 2 less 1 */
     flit_ev *wheel_ev;        /* every wheel's slots */
-    uint64_t *wheel_due;      /* every wheel's due bits */
 
     flit_port *port;          /* per global port */
+    flit_plink *plink;        /* per global port */
     flit_ivc *ivc;            /* per input VC */
     int *iv_out;              /* per input VC: its output port, as flit_ivc.out, packed */
     int *fresh, nfresh;       /* VCs that won VA this cycle, to bid for the switch from the next */
@@ -306,11 +309,11 @@ static inline void flit_wake(flit_net *n, flit_wheel *W)
    its wheel holds something, so it is on its busy list when that comes. */
 FLIT_HOT void flit_push(flit_net *n, flit_wheel *W, long at, uint32_t w, int x)
 {
+    /* the stride holds all that can arrive in a cycle */
     int s = (int)(at & n->wmask);
     flit_ev *slot = W->ev + (long)s * W->stride;
-    assert(slot->x + 1 < W->stride);
     slot[++slot->x] = (flit_ev){w, x};
-    W->due[s >> 6] |= 1ULL << (s & 63);
+    W->due |= 1ULL << (s & 63);
     W->pending++;
     if (!W->busy)
         flit_wake(n, W);
@@ -326,7 +329,7 @@ FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *k)
         return NULL;
     slot->x = 0;
     W->pending -= *k;
-    W->due[s >> 6] &= ~(1ULL << (s & 63));
+    W->due &= ~(1ULL << (s & 63));
     return slot + 1;
 }
 

@@ -43,10 +43,11 @@ static int route(const flit_net *n, int r, int pkt)
 }
 
 /* Input VC (IP, V) of router R, bound for output O, may (ON) or may no
-   longer bid for the switch. */
-FLIT_HOT void set_elig(flit_net *n, flit_router *R, int ip, int v, int o, int on)
+   longer bid for the switch; FAST is flit_net.fast, a constant where the
+   caller knows it. */
+FLIT_HOT void set_elig(flit_net *n, flit_router *R, int ip, int v, int o, int on, const int fast)
 {
-    if (!n->fast) {
+    if (!fast) {
         fb_put(n->port_elig + (long)ip * n->wv, v, on);
         return;
     }
@@ -70,7 +71,7 @@ static void update_elig(flit_net *n, flit_router *R, int iv)
 {
     const flit_ivc *c = &n->ivc[iv];
     set_elig(n, R, c->ip, c->v, c->out,
-             c->state == VC_ACTIVE && c->count && n->occ[(long)c->op * n->vcs + c->ovc] < n->vcbuf);
+             c->state == VC_ACTIVE && c->count && n->occ[(long)c->op * n->vcs + c->ovc] < n->vcbuf, n->fast);
 }
 
 /* The head at the front of input VC (IP, V) since cycle FRONT. */
@@ -91,7 +92,7 @@ static void start_head(flit_net *n, int r, int ip, int v, long front)
 }
 
 /* A flit for input VC IV, there from T. */
-FLIT_HOT void vc_push(flit_net *n, flit_router *R, int r, int iv, uint32_t w, long t)
+FLIT_HOT void vc_push(flit_net *n, flit_router *R, int r, int iv, uint32_t w, long t, const int fast)
 {
     const int vcbuf = n->vcbuf;
     flit_ivc *c = &n->ivc[iv];
@@ -101,7 +102,7 @@ FLIT_HOT void vc_push(flit_net *n, flit_router *R, int r, int iv, uint32_t w, lo
     if (c->count++ == 0) {
         R->nfull++;
         if (c->state == VC_ACTIVE && n->occ[(long)c->op * n->vcs + c->ovc] < vcbuf)
-            set_elig(n, R, c->ip, c->v, c->out, 1);
+            set_elig(n, R, c->ip, c->v, c->out, 1, fast);
     }
     if (c->state == VC_IDLE)
         start_head(n, r, c->ip, c->v, t);
@@ -109,17 +110,17 @@ FLIT_HOT void vc_push(flit_net *n, flit_router *R, int r, int iv, uint32_t w, lo
 
 /* A credit for output VC K: the owner of a VC with no credit left may bid
    again, if it holds a flit. */
-FLIT_HOT void credit_in(flit_net *n, flit_router *R, long k)
+FLIT_HOT void credit_in(flit_net *n, flit_router *R, long k, const int fast)
 {
     if (n->occ[k]-- == n->vcbuf && n->inuse[k]) {
         const flit_ivc *c = &n->ivc[n->owner[k]];
         if (c->count)
-            set_elig(n, R, c->ip, c->v, c->out, 1);
+            set_elig(n, R, c->ip, c->v, c->out, 1, fast);
     }
 }
 
 /* The flits and credits that arrive at T. */
-static void arrivals(flit_net *n, flit_router *R, int r, long t)
+FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, const int fast)
 {
     int k;
     const flit_ev *ev = flit_take(n, &R->in, t, &k);
@@ -128,9 +129,9 @@ static void arrivals(flit_net *n, flit_router *R, int r, long t)
     n->dirty = 1;
     for (int i = 0; i < k; i++) {
         if (ev[i].x >= 0)
-            vc_push(n, R, r, ev[i].x, ev[i].w, t);
+            vc_push(n, R, r, ev[i].x, ev[i].w, t, fast);
         else
-            credit_in(n, R, ~ev[i].x);
+            credit_in(n, R, ~ev[i].x, fast);
     }
 }
 
@@ -220,27 +221,28 @@ static void va(flit_net *n, int r, long t)
 /* Flits output P may move this cycle: its speedup, or what its bucket
    holds; into a shared endpoint, less what the interface claims when its
    injection spent the bucket less recently. */
-static int out_cap(flit_net *n, const flit_port *P, long t)
+static int out_cap(flit_net *n, const flit_plink *Q, long t)
 {
-    if (P->bucket < 0)
-        return P->speedup_out;
-    int tok = flit_bucket_tokens(&n->buckets[P->bucket], t);
-    if (P->ej >= 0 && n->e[P->ej].shared) {
-        const flit_ep *E = &n->e[P->ej];
+    if (Q->bucket < 0)
+        return Q->speedup_out;
+    int tok = flit_bucket_tokens(&n->buckets[Q->bucket], t);
+    if (Q->ej >= 0 && n->e[Q->ej].shared) {
+        const flit_ep *E = &n->e[Q->ej];
         if (E->inj_at <= E->ej_at && tok > 0) {
-            int w = flit_ni_wants(n, P->ej, t);
+            int w = flit_ni_wants(n, Q->ej, t);
             tok -= w < tok ? w : tok;
         }
     }
-    int c = tok < P->speedup_out ? tok : P->speedup_out;
+    int c = tok < Q->speedup_out ? tok : Q->speedup_out;
     if (c <= 0)
         n->dirty = 1; /* a flit waits for the bucket, which fills by the cycle */
     return c;
 }
 
 /* Input port IP's VC V crosses to its output: its credit goes upstream now
-   and the flit is on the channel d_st cycles later. */
-FLIT_HOT void move(flit_net *n, flit_router *R, int r, int ip, int v, long t)
+   and the flit is on the channel d_st cycles later. UNIT and FAST are
+   flit_router.unit and flit_net.fast, constants in each caller. */
+FLIT_HOT void move(flit_net *n, flit_router *R, int r, int ip, int v, long t, const int unit, const int fast)
 {
     const int vcs = n->vcs, vcbuf = n->vcbuf;
     long iv = (long)ip * vcs + v;
@@ -254,22 +256,23 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, int ip, int v, long t)
         R->nfull--;
     flit_push(n, I->tx, t + I->cr_delay, 0, I->cr_x0 - v);
     flit_push(n, P->rx, t + P->delay, w, P->rx_x0 + ovc);
-    P->flits++;
-    if (P->speedup_out > 1 && P->busy_at != t) {
-        P->busy_at = t;
-        P->busy++;
+    flit_plink *Q = &n->plink[c->op];
+    Q->flits++;
+    if (!unit && Q->speedup_out > 1 && Q->busy_at != t) {
+        Q->busy_at = t;
+        Q->busy++;
     }
     long k = (long)c->op * vcs + ovc;
     int held = ++n->occ[k];
-    if (P->bucket >= 0) {
-        flit_bucket_spend(&n->buckets[P->bucket], t, 1);
-        if (P->ej >= 0)
-            n->e[P->ej].ej_at = t;
+    if (!unit && Q->bucket >= 0) {
+        flit_bucket_spend(&n->buckets[Q->bucket], t, 1);
+        if (Q->ej >= 0)
+            n->e[Q->ej].ej_at = t;
     }
     I->off = v + 1 == vcs ? 0 : v + 1;
     /* it was eligible: it stays so unless its packet, its flits or its credits ended */
     if (w & FW_TAIL || !left || held == vcbuf)
-        set_elig(n, R, ip, v, o, 0);
+        set_elig(n, R, ip, v, o, 0, fast);
     if (w & FW_TAIL) {
         n->inuse[k] = 0;
         P->nfree++;
@@ -315,7 +318,7 @@ static void sa_fast(flit_net *n, int r, long t)
     for (uint64_t ob = outs; ob; ob &= ob - 1) {
         int o = __builtin_ctzll(ob), c = P[o].cap;
         accp[o] = -1;
-        if (!c && !(c = out_cap(n, &P[o], t)))
+        if (!c && !(c = out_cap(n, &n->plink[p0 + o], t)))
             continue;
         if (c == 1) {
             int p = rr_first(P[o].req, P[o].gptr);
@@ -379,7 +382,7 @@ static void sa_fast(flit_net *n, int r, long t)
             P[o].gptr = accp[o] + 1 == np ? 0 : accp[o] + 1;
     }
     for (int i = 0; i < nwin; i += 2)
-        move(n, R, r, win[i], win[i + 1], t);
+        move(n, R, r, win[i], win[i + 1], t, 0, 1);
 }
 
 /* sa_fast where every port moves one flit a cycle at most and no bucket
@@ -402,7 +405,7 @@ static void sa_unit(flit_net *n, flit_router *R, int r, long t)
         int p = __builtin_ctzll(ins), o = rr_first(grm[p], P[p].aptr);
         P[p].aptr = o + 1 == np ? 0 : o + 1;
         P[o].gptr = p + 1 == np ? 0 : p + 1;
-        move(n, R, r, R->port0 + p, rr_first(elig[p * maxp + o], P[p].off), t);
+        move(n, R, r, R->port0 + p, rr_first(elig[p * maxp + o], P[p].off), t, 1, 1);
     }
 }
 
@@ -422,7 +425,7 @@ static void sa_words(flit_net *n, int r, long t)
             if (fb_get(rq, p))
                 continue;
             if (cap[o] < 0) {
-                cap[o] = out_cap(n, &n->port[R->port0 + o], t);
+                cap[o] = out_cap(n, &n->plink[R->port0 + o], t);
                 n->sa_outs[nouts++] = o;
             }
             if (cap[o]) {
@@ -450,7 +453,7 @@ static void sa_words(flit_net *n, int r, long t)
         int k = fb_list(g, wp, n->port[ip].aptr, n->port[ip].speedup, list);
         for (int j = 0; j < k; j++) {
             int o = list[j];
-            move(n, R, r, ip, req[p * np + o], t);
+            move(n, R, r, ip, req[p * np + o], t, 0, 0);
             int d = p - n->port[R->port0 + o].gptr;
             if (d < 0)
                 d += np;
@@ -474,8 +477,12 @@ static void sa_words(flit_net *n, int r, long t)
 void flit_router_step(flit_net *n, int r, long t)
 {
     flit_router *R = &n->r[r];
-    if (R->in.pending)
-        arrivals(n, R, r, t);
+    if (R->in.pending) {
+        if (n->fast)
+            arrivals(n, R, r, t, 1);
+        else
+            arrivals(n, R, r, t, 0);
+    }
     n->nfresh = 0;
     if (R->nva && R->va_next <= t)
         va(n, r, t);
