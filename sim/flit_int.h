@@ -180,6 +180,7 @@ typedef struct {
     uint64_t outmask;       /* fast: outputs some input VC may bid for */
     int nfull;              /* input VCs holding flits */
     int unit;               /* its ports move one flit a cycle at most, no bucket limits them */
+    int coupled;            /* it has a shared endpoint */
     int nva;                /* input VCs waiting for VA: flit_net.va[port0*vcs ..] */
     long va_next;           /* no VA can succeed before this cycle */
     int nports;             /* 4 + its endpoints, each way */
