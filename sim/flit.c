@@ -218,12 +218,29 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
         n->va_best[i] = -1;
     for (int i = 0; i < lanes; i++)
         n->lane_pkt[i] = n->lane_vc[i] = -1;
-    for (size_t i = 0; i < P; i++) {
+    for (size_t i = 0; i < P; i++)
         n->plink[i].link_in = n->plink[i].link_out = n->plink[i].bucket = n->plink[i].ej = -1;
-        for (int v = 0; v < vcs; v++) {
-            n->ivc[i * (size_t)vcs + (size_t)v].ip = (int)i;
-            n->ivc[i * (size_t)vcs + (size_t)v].v = v;
-        }
+    for (int r = 0; r < n->nrouters; r++) {
+        flit_router *R = &n->r[r];
+        size_t p0 = (size_t)R->port0, v0 = p0 * (size_t)vcs;
+        R->port = n->port + p0;
+        R->plink = n->plink + p0;
+        R->ivc = n->ivc + v0;
+        R->buf = n->buf + v0 * (size_t)n->vcbuf;
+        R->elig = n->elig_po + p0 * MP;
+        R->pelig = n->port_elig + p0 * (size_t)n->wv;
+        R->iv_out = n->iv_out + v0;
+        R->va = n->va + v0;
+        R->va_aptr = n->va_aptr + v0;
+        R->occ = n->occ + v0;
+        R->owner = n->owner + v0;
+        R->va_gptr = n->va_gptr + v0;
+        R->inuse = n->inuse + v0;
+        for (int p = 0; p < R->nports; p++)
+            for (int v = 0; v < vcs; v++) {
+                R->ivc[p * vcs + v].p = p;
+                R->ivc[p * vcs + v].v = v;
+            }
     }
     return ERR_OK;
 }
@@ -251,7 +268,7 @@ static int make_wheels(flit_net *n)
     long total = 0;
     for (int i = 0; i < nw; i++) {
         flit_wheel *W = i < R ? &n->r[i].in : &n->e[i - R].in;
-        W->stride++;
+        W->stride++; /* the count */
         W->id = i;
         total += W->stride;
     }
@@ -306,8 +323,8 @@ static int wire(flit_net *n, const flit_config *c)
             L->rx_router = nb;
             n->plink[tx].link_out = l;
             n->plink[rx].link_in = l;
-            L->rx_x0 = rx * n->vcs;
-            L->cr_x0 = ~(tx * n->vcs);
+            L->rx_x0 = (d ^ 1) * n->vcs;
+            L->cr_x0 = ~(d * n->vcs);
             make_link(n, l, n->link_cycles, c->link_rate ? c->link_rate[l] : 1.0, -1, 0);
         }
     for (int e = 0; e < n->nends; e++) {
@@ -322,9 +339,9 @@ static int wire(flit_net *n, const flit_config *c)
         n->plink[p].link_in = ep->inj;
         n->plink[p].link_out = ep->ej;
         ep->vc0 = (n->nports + e) * n->vcs;
-        J->rx_x0 = p * n->vcs;
-        J->cr_x0 = ~ep->vc0;
-        K->cr_x0 = ~(p * n->vcs);
+        J->rx_x0 = ep->port * n->vcs;
+        J->cr_x0 = ~0;
+        K->cr_x0 = ~(ep->port * n->vcs);
         int b = make_link(n, ep->inj, 1, f->inject_rate, -1, ep->shared);
         make_link(n, ep->ej, 1, ep->shared ? f->inject_rate : f->eject_rate, ep->shared ? b : -1, 0);
     }

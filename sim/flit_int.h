@@ -104,9 +104,9 @@ typedef struct {
     long at;
 } flit_bucket;
 
-/* An arrival on a wheel: a flit W for input VC X (global, port * vcs +
-   vc; at an interface, its ejection VC), or, X < 0, a credit for the
-   sender's VC ~X (an index of flit_net.occ). */
+/* An arrival on a wheel: a flit W for input VC X, or, X < 0, a credit for
+   the sender's VC ~X, as the receiver numbers them (a router: port * vcs +
+   vc, flit_router's bases; an interface: the VC of its link). */
 typedef struct {
     uint32_t w;
     int x;
@@ -167,21 +167,34 @@ typedef struct {
 
 typedef struct {
     int state;              /* VC_* */
-    int out;                /* output port (router-local) of its front packet */
-    int op;                 /* that output, global */
+    int out;                /* output port of its front packet */
     int ovc;                /* VC of that output, once allocated */
-    int head, count;        /* its flits in flit_net.buf */
-    int ip, v;              /* its global input port and VC there */
+    int head, count;        /* its flits in flit_router.buf */
+    int p, v;               /* its input port and VC there */
     long ready;             /* WAIT_VA: the first cycle it may bid for VA */
 } flit_ivc;
 
+/* A router. Its ports, input VCs and output VCs are numbered from 0 in
+   each (port p, input VC p * vcs + v, output VC o * vcs + v); the bases
+   point into flit_net's arrays, which hold every router's in turn. */
 typedef struct {
     flit_wheel in;          /* flits and credits on their way to it */
+    flit_port *port;
+    flit_plink *plink;
+    flit_ivc *ivc;
+    uint32_t *buf;          /* vcbuf flits an input VC */
+    uint64_t *elig;         /* fast: [p * maxp + o] input p's VCs bound for output o that may bid */
+    flit_bits *pelig;       /* else: wv words an input port, its VCs that may bid */
+    int *iv_out;            /* per input VC: flit_ivc.out, packed */
+    int *va;                /* its input VCs waiting for VA, nva of them */
+    int *va_aptr;           /* per input VC */
+    int *occ, *owner, *va_gptr; /* per output VC: as flit_net.occ, the input VC that took it, VA pointer */
+    unsigned char *inuse;   /* per output VC: taken by a packet */
     uint64_t outmask;       /* fast: outputs some input VC may bid for */
     int nfull;              /* input VCs holding flits */
     int unit;               /* its ports move one flit a cycle at most, no bucket limits them */
     int coupled;            /* it has a shared endpoint */
-    int nva;                /* input VCs waiting for VA: flit_net.va[port0*vcs ..] */
+    int nva;
     long va_next;           /* no VA can succeed before this cycle */
     int nports;             /* 4 + its endpoints, each way */
     int port0;              /* its first global port */
@@ -193,7 +206,7 @@ typedef struct {
     int shared;
     int stuck;              /* its last try injected nothing for want of a VC or credit */
     int inj, ej;            /* links into and out of the router */
-    int vc0;                /* its injection VCs in flit_net.occ, inuse */
+    int vc0;                /* its injection VCs in flit_net.occ, inuse: vc0 + vc */
     int lanes, lane0;       /* packets in progress at once, from flit_net.lane_* */
     int busy_lanes;         /* lanes holding a packet */
     int lane_rr;
@@ -246,24 +259,22 @@ struct flit_net {
     int wmask;                /* wheels: slots less 1, a power of 2 less 1 */
     flit_ev *wheel_ev;        /* every wheel's slots */
 
-    flit_port *port;          /* per global port */
-    flit_plink *plink;        /* per global port */
-    flit_ivc *ivc;            /* per input VC */
-    int *iv_out;              /* per input VC: its output port, as flit_ivc.out, packed */
-    int *fresh, nfresh;       /* VCs that won VA this cycle, to bid for the switch from the next */
-    uint32_t *buf;            /* vcbuf flits per input VC */
+    /* the arrays the routers' bases point into (flit_router) */
+    flit_port *port;          /* per port: every router's in turn */
+    flit_plink *plink;
+    flit_ivc *ivc;            /* per input VC: port * vcs + vc, every router's in turn */
+    int *iv_out, *va, *va_aptr;
+    uint32_t *buf;
+    int *fresh, nfresh;       /* a router's VCs that won VA this cycle, to bid for the switch from the next */
     int wv, wp;               /* words of a bit set of a port's VCs, of a router's ports */
-    flit_bits *port_elig;     /* per input port, its ACTIVE VCs with a flit and a credit (not fast) */
+    flit_bits *port_elig;     /* not fast: wv words per port */
     int maxp;                 /* most ports of a router */
-    uint64_t *elig_po;        /* fast: per input port ip and output o, [ip * maxp + o], those VCs bound for o */
-    /* per VC of a sender: router output port * vcs + vc, then an endpoint's
-       injection VCs from flit_ep.vc0 */
-    int *owner;               /* a router's: the input VC that took it */
-    int *va_aptr;             /* per input VC */
-    int *va_gptr;             /* per output VC: global port * vcs + vc */
-    int *va;                  /* per router, its input VCs (port-local p*vcs + v) in WAIT_VA */
+    uint64_t *elig_po;        /* fast: maxp words per port */
+    /* per VC of a sender: every router's output VCs in turn (port * vcs +
+       vc), then from flit_ep.vc0 each endpoint's injection VCs */
     int *occ;                 /* flits in the receiver's buffer, by the sender's count */
     unsigned char *inuse;     /* taken by a packet */
+    int *owner, *va_gptr;     /* a router's */
 
     int *lane_pkt, *lane_flit, *lane_vc;
     int *lane_tent;           /* VCs a dry run of injection has taken */

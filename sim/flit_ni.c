@@ -169,7 +169,7 @@ static void take_credits(flit_net *n, flit_ep *E, const flit_ev *ev, int k)
     for (int i = 0; i < k; i++)
         if (ev[i].x < 0) {
             E->stuck = 0;
-            n->occ[~ev[i].x]--;
+            n->occ[E->vc0 + ~ev[i].x]--;
             n->dirty = 1;
         }
 }

@@ -31,28 +31,31 @@
 #include <limits.h>
 #include "flit_int.h"
 
-static int route(const flit_net *n, int r, int pkt)
+/* Indices are the router's own (flit_router's bases): input VC p * vcs + v
+   of input port p, output VC o * vcs + ovc of output port o. */
+
+static int route(const flit_net *n, const flit_router *R, int r, int pkt)
 {
     const flit_pkt *p = &n->pkt[pkt];
     if (p->dst_router == r)
         return p->dst_port;
-    int dx = p->dst_router % n->width - n->r[r].x;
+    int dx = p->dst_router % n->width - R->x;
     if (dx)
         return dx > 0 ? 0 : 1;
-    return p->dst_router / n->width > n->r[r].y ? 2 : 3;
+    return p->dst_router / n->width > R->y ? 2 : 3;
 }
 
-/* Input VC (IP, V) of router R, bound for output O, may (ON) or may no
+/* Input VC (P, V) of router R, bound for output O, may (ON) or may no
    longer bid for the switch; FAST is flit_net.fast, a constant where the
    caller knows it. */
-FLIT_HOT void set_elig(flit_net *n, flit_router *R, int ip, int v, int o, int on, const int fast)
+FLIT_HOT void set_elig(const flit_net *n, flit_router *R, long p, int v, long o, int on, const int fast)
 {
     if (!fast) {
-        fb_put(n->port_elig + (long)ip * n->wv, v, on);
+        fb_put(R->pelig + p * n->wv, v, on);
         return;
     }
-    uint64_t *e = &n->elig_po[(long)ip * n->maxp + o], b = 1ULL << v;
-    uint64_t *rq = &n->port[R->port0 + o].req, pb = 1ULL << (ip - R->port0);
+    uint64_t *e = &R->elig[p * n->maxp + o], b = 1ULL << v;
+    uint64_t *rq = &R->port[o].req, pb = 1ULL << p;
     if (on) {
         if (!*e) {
             if (!*rq)
@@ -65,57 +68,52 @@ FLIT_HOT void set_elig(flit_net *n, flit_router *R, int ip, int v, int o, int on
     }
 }
 
-/* Whether input VC IV may bid for the switch: it owns an output VC,
-   holds a flit, and has a credit for it. */
-static void update_elig(flit_net *n, flit_router *R, int iv)
+/* Whether input VC C may bid for the switch: it owns an output VC, holds a
+   flit, and has a credit for it. */
+static void update_elig(const flit_net *n, flit_router *R, const flit_ivc *c)
 {
-    const flit_ivc *c = &n->ivc[iv];
-    set_elig(n, R, c->ip, c->v, c->out,
-             c->state == VC_ACTIVE && c->count && n->occ[(long)c->op * n->vcs + c->ovc] < n->vcbuf, n->fast);
+    set_elig(n, R, c->p, c->v, c->out,
+             c->state == VC_ACTIVE && c->count && R->occ[(long)c->out * n->vcs + c->ovc] < n->vcbuf, n->fast);
 }
 
-/* The head at the front of input VC (IP, V) since cycle FRONT. */
-static void start_head(flit_net *n, int r, int ip, int v, long front)
+/* The head at the front of input VC LV since cycle FRONT. */
+static void start_head(const flit_net *n, flit_router *R, int r, long lv, long front)
 {
-    flit_router *R = &n->r[r];
-    long iv = (long)ip * n->vcs + v;
-    flit_ivc *c = &n->ivc[iv];
-    uint32_t w = n->buf[iv * n->vcbuf + c->head];
+    flit_ivc *c = &R->ivc[lv];
+    uint32_t w = R->buf[lv * n->vcbuf + c->head];
     assert(w & FW_HEAD);
     c->state = VC_WAIT_VA;
-    c->out = n->iv_out[iv] = route(n, r, FW_PKT(w));
-    c->op = R->port0 + c->out;
+    c->out = R->iv_out[lv] = route(n, R, r, FW_PKT(w));
     c->ready = front + n->d_rc;
     if (c->ready < R->va_next)
         R->va_next = c->ready;
-    n->va[(long)R->port0 * n->vcs + R->nva++] = (ip - R->port0) * n->vcs + v;
+    R->va[R->nva++] = (int)lv;
 }
 
-/* A flit for input VC IV, there from T. */
-FLIT_HOT void vc_push(flit_net *n, flit_router *R, int r, int iv, uint32_t w, long t, const int fast)
+/* A flit for input VC LV, there from T. */
+FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_t w, long t, const int fast)
 {
     const int vcbuf = n->vcbuf;
-    flit_ivc *c = &n->ivc[iv];
-    assert(c->count < vcbuf);
+    flit_ivc *c = &R->ivc[lv];
     int slot = c->head + c->count;
-    n->buf[(long)iv * vcbuf + (slot >= vcbuf ? slot - vcbuf : slot)] = w;
+    R->buf[lv * vcbuf + (slot >= vcbuf ? slot - vcbuf : slot)] = w;
     if (c->count++ == 0) {
         R->nfull++;
-        if (c->state == VC_ACTIVE && n->occ[(long)c->op * n->vcs + c->ovc] < vcbuf)
-            set_elig(n, R, c->ip, c->v, c->out, 1, fast);
+        if (c->state == VC_ACTIVE && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
+            set_elig(n, R, c->p, c->v, c->out, 1, fast);
     }
     if (c->state == VC_IDLE)
-        start_head(n, r, c->ip, c->v, t);
+        start_head(n, R, r, lv, t);
 }
 
 /* A credit for output VC K: the owner of a VC with no credit left may bid
    again, if it holds a flit. */
-FLIT_HOT void credit_in(flit_net *n, flit_router *R, long k, const int fast)
+FLIT_HOT void credit_in(const flit_net *n, flit_router *R, long k, const int fast)
 {
-    if (n->occ[k]-- == n->vcbuf && n->inuse[k]) {
-        const flit_ivc *c = &n->ivc[n->owner[k]];
+    if (R->occ[k]-- == n->vcbuf && R->inuse[k]) {
+        const flit_ivc *c = &R->ivc[R->owner[k]];
         if (c->count)
-            set_elig(n, R, c->ip, c->v, c->out, 1, fast);
+            set_elig(n, R, c->p, c->v, c->out, 1, fast);
     }
 }
 
@@ -135,12 +133,10 @@ FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, const int fas
     }
 }
 
-static void va(flit_net *n, int r, long t)
+static void va(flit_net *n, flit_router *R, long t)
 {
-    flit_router *R = &n->r[r];
     int vcs = n->vcs, nv = R->nports * vcs, nt = 0;
-    long base = (long)R->port0 * vcs;
-    int *list = n->va + base, *best = n->va_best, *bestd = n->va_bestd;
+    int *list = R->va, *best = n->va_best, *bestd = n->va_bestd;
     /* the next VA: at the next cycle if a head bids now, else when the
        first still in route computation leaves it; a head that finds no
        free VC waits for a tail to free one (move) */
@@ -148,17 +144,17 @@ static void va(flit_net *n, int r, long t)
     /* grants: each free output VC to its requester nearest after its pointer */
     for (int i = 0; i < R->nva; i++) {
         int lv = list[i];
-        const flit_ivc *c = &n->ivc[base + lv];
+        const flit_ivc *c = &R->ivc[lv];
         if (c->ready > t) {
             if (c->ready < R->va_next)
                 R->va_next = c->ready;
             continue;
         }
-        if (!n->port[c->op].nfree)
+        if (!R->port[c->out].nfree)
             continue;
         R->va_next = t + 1;
-        const unsigned char *use = n->inuse + (long)c->op * vcs;
-        const int *gp = n->va_gptr + (long)c->op * vcs;
+        const unsigned char *use = R->inuse + (long)c->out * vcs;
+        const int *gp = R->va_gptr + (long)c->out * vcs;
         for (int ov = 0; ov < vcs; ov++) {
             if (use[ov])
                 continue;
@@ -178,9 +174,9 @@ static void va(flit_net *n, int r, long t)
     /* accepts: each input VC takes its grant nearest after its pointer */
     for (int i = 0; i < R->nva;) {
         int lv = list[i], pick = -1, pd = 0;
-        flit_ivc *c = &n->ivc[base + lv];
-        if (c->ready <= t && n->port[c->op].nfree) {
-            int ap = n->va_aptr[base + lv];
+        flit_ivc *c = &R->ivc[lv];
+        if (c->ready <= t && R->port[c->out].nfree) {
+            int ap = R->va_aptr[lv];
             for (int k = c->out * vcs; k < (c->out + 1) * vcs; k++) {
                 if (best[k] != lv)
                     continue;
@@ -197,20 +193,18 @@ static void va(flit_net *n, int r, long t)
             i++;
             continue;
         }
-        int ov = pick - c->out * vcs;
-        long k = (long)c->op * vcs + ov;
-        n->inuse[k] = 1;
-        n->owner[k] = (int)(base + lv);
-        n->port[c->op].nfree--;
-        n->va_gptr[k] = lv + 1 == nv ? 0 : lv + 1;
-        n->va_aptr[base + lv] = pick + 1 == nv ? 0 : pick + 1;
+        R->inuse[pick] = 1;
+        R->owner[pick] = lv;
+        R->port[c->out].nfree--;
+        R->va_gptr[pick] = lv + 1 == nv ? 0 : lv + 1;
+        R->va_aptr[lv] = pick + 1 == nv ? 0 : pick + 1;
         c->state = VC_ACTIVE;
-        c->ovc = ov;
+        c->ovc = pick - c->out * vcs;
         /* it bids for the switch d_va cycles on: now, or after this cycle's SA */
         if (n->d_va)
-            n->fresh[n->nfresh++] = (int)(base + lv);
+            n->fresh[n->nfresh++] = lv;
         else
-            update_elig(n, R, (int)(base + lv));
+            update_elig(n, R, c);
         list[i] = list[--R->nva];
         n->dirty = 1;
     }
@@ -218,7 +212,7 @@ static void va(flit_net *n, int r, long t)
         best[n->va_touched[k]] = -1;
 }
 
-/* Flits output P may move this cycle: its speedup, or what its bucket
+/* Flits output Q may move this cycle: its speedup, or what its bucket
    holds; into a shared endpoint, less what the interface claims when its
    injection spent the bucket less recently. */
 static int out_cap(flit_net *n, const flit_plink *Q, long t)
@@ -239,31 +233,29 @@ static int out_cap(flit_net *n, const flit_plink *Q, long t)
     return c;
 }
 
-/* Input port IP's VC V crosses to its output: its credit goes upstream now
+/* Input port P's VC V crosses to its output: its credit goes upstream now
    and the flit is on the channel d_st cycles later. UNIT and FAST are
    flit_router.unit and flit_net.fast, constants in each caller. */
-FLIT_HOT void move(flit_net *n, flit_router *R, int r, int ip, int v, long t, const int unit, const int fast)
+FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long t, const int unit, const int fast)
 {
-    const int vcs = n->vcs, vcbuf = n->vcbuf;
-    long iv = (long)ip * vcs + v;
-    flit_ivc *c = &n->ivc[iv];
-    flit_port *I = &n->port[ip], *P = &n->port[c->op];
-    const int ovc = c->ovc, o = c->out;
-    uint32_t w = n->buf[iv * vcbuf + c->head];
+    const long vcs = n->vcs, vcbuf = n->vcbuf, lv = p * vcs + v;
+    flit_ivc *c = &R->ivc[lv];
+    const long o = c->out, k = o * vcs + c->ovc;
+    flit_port *I = &R->port[p], *O = &R->port[o];
+    uint32_t w = R->buf[lv * vcbuf + c->head];
     c->head = c->head + 1 == vcbuf ? 0 : c->head + 1;
     int left = --c->count;
     if (!left)
         R->nfull--;
     flit_push(n, I->tx, t + I->cr_delay, 0, I->cr_x0 - v);
-    flit_push(n, P->rx, t + P->delay, w, P->rx_x0 + ovc);
-    flit_plink *Q = &n->plink[c->op];
+    flit_push(n, O->rx, t + O->delay, w, O->rx_x0 + c->ovc);
+    flit_plink *Q = &R->plink[o];
     Q->flits++;
     if (!unit && Q->speedup_out > 1 && Q->busy_at != t) {
         Q->busy_at = t;
         Q->busy++;
     }
-    long k = (long)c->op * vcs + ovc;
-    int held = ++n->occ[k];
+    int held = ++R->occ[k];
     if (!unit && Q->bucket >= 0) {
         flit_bucket_spend(&n->buckets[Q->bucket], t, 1);
         if (Q->ej >= 0)
@@ -272,14 +264,14 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, int ip, int v, long t, co
     I->off = v + 1 == vcs ? 0 : v + 1;
     /* it was eligible: it stays so unless its packet, its flits or its credits ended */
     if (w & FW_TAIL || !left || held == vcbuf)
-        set_elig(n, R, ip, v, o, 0, fast);
+        set_elig(n, R, p, v, o, 0, fast);
     if (w & FW_TAIL) {
-        n->inuse[k] = 0;
-        P->nfree++;
+        R->inuse[k] = 0;
+        O->nfree++;
         if (R->va_next > t + 1)
             R->va_next = t + 1;
         if (left)
-            start_head(n, r, ip, v, t + 1);
+            start_head(n, R, r, lv, t + 1);
         else
             c->state = VC_IDLE;
     }
@@ -307,18 +299,17 @@ FLIT_HOT void rr_split(uint64_t m, int from, uint64_t part[2])
    input p requests output o when one of its VCs bound for o is eligible,
    with the one nearest after its offset. The winners are listed first and
    moved after, so that no move changes what allocation sees. */
-static void sa_fast(flit_net *n, int r, long t)
+static void sa_fast(flit_net *n, flit_router *R, int r, long t)
 {
-    flit_router *R = &n->r[r];
-    const int np = R->nports, p0 = R->port0, maxp = n->maxp;
-    flit_port *P = n->port + p0;
+    const int np = R->nports, maxp = n->maxp;
+    flit_port *P = R->port;
     uint64_t outs = R->outmask, grm[64], ins = 0, part[2];
     int accp[64], accd[64], *win = n->sa_req, nwin = 0;
     /* grants: each output to the requesting inputs nearest after its pointer */
     for (uint64_t ob = outs; ob; ob &= ob - 1) {
         int o = __builtin_ctzll(ob), c = P[o].cap;
         accp[o] = -1;
-        if (!c && !(c = out_cap(n, &n->plink[p0 + o], t)))
+        if (!c && !(c = out_cap(n, &R->plink[o], t)))
             continue;
         if (c == 1) {
             int p = rr_first(P[o].req, P[o].gptr);
@@ -343,12 +334,12 @@ static void sa_fast(flit_net *n, int r, long t)
     /* accepts: each input takes the grants nearest after its pointer, each
        with its VC for that output nearest after its offset */
     for (uint64_t ib = ins; ib; ib &= ib - 1) {
-        int p = __builtin_ctzll(ib), ip = p0 + p, c = P[p].speedup, last = 0;
+        int p = __builtin_ctzll(ib), c = P[p].speedup, last = 0;
         int off = P[p].off;
-        const uint64_t *elig = n->elig_po + (long)ip * maxp;
+        const uint64_t *elig = R->elig + (long)p * maxp;
         if (c == 1) {
             int o = last = rr_first(grm[p], P[p].aptr);
-            win[nwin++] = ip;
+            win[nwin++] = p;
             win[nwin++] = rr_first(elig[o], off);
             int d = p - P[o].gptr;
             if (d < 0)
@@ -362,7 +353,7 @@ static void sa_fast(flit_net *n, int r, long t)
             for (int h = 0; h < 2 && c; h++)
                 for (uint64_t b = part[h]; b && c; b &= b - 1, c--) {
                     int o = last = __builtin_ctzll(b);
-                    win[nwin++] = ip;
+                    win[nwin++] = p;
                     win[nwin++] = rr_first(elig[o], off);
                     /* the output's pointer goes past the furthest input it served */
                     int d = p - P[o].gptr;
@@ -392,7 +383,7 @@ static void sa_fast(flit_net *n, int r, long t)
 static void sa_unit(flit_net *n, flit_router *R, int r, long t)
 {
     const int np = R->nports, maxp = n->maxp;
-    flit_port *P = n->port + R->port0;
+    flit_port *P = R->port;
     uint64_t grm[64], ins = 0;
     for (uint64_t ob = R->outmask; ob; ob &= ob - 1) {
         int o = __builtin_ctzll(ob), p = rr_first(P[o].req, P[o].gptr);
@@ -400,32 +391,30 @@ static void sa_unit(flit_net *n, flit_router *R, int r, long t)
         grm[p] = (ins & bit ? grm[p] : 0) | 1ULL << o;
         ins |= bit;
     }
-    const uint64_t *elig = n->elig_po + (long)R->port0 * maxp;
+    const uint64_t *elig = R->elig;
     for (; ins; ins &= ins - 1) {
         int p = __builtin_ctzll(ins), o = rr_first(grm[p], P[p].aptr);
         P[p].aptr = o + 1 == np ? 0 : o + 1;
         P[o].gptr = p + 1 == np ? 0 : p + 1;
-        move(n, R, r, R->port0 + p, rr_first(elig[p * maxp + o], P[p].off), t, 1, 1);
+        move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), t, 1, 1);
     }
 }
 
 /* Switch allocation on sets of several words, as sa_fast. */
-static void sa_words(flit_net *n, int r, long t)
+static void sa_words(flit_net *n, flit_router *R, int r, long t)
 {
-    flit_router *R = &n->r[r];
     int vcs = n->vcs, np = R->nports, wv = n->wv, wp = n->wp, nouts = 0, nins = 0;
     int *req = n->sa_req, *cap = n->sa_cap, *list = n->sa_list;
     for (int p = 0; p < np; p++) {
-        int ip = R->port0 + p;
-        const flit_bits *m = n->port_elig + (long)ip * wv;
-        int k = fb_empty(m, wv) ? 0 : fb_list(m, wv, n->port[ip].off, vcs, list);
+        const flit_bits *m = R->pelig + (long)p * wv;
+        int k = fb_empty(m, wv) ? 0 : fb_list(m, wv, R->port[p].off, vcs, list);
         for (int i = 0; i < k; i++) {
-            int o = n->iv_out[(long)ip * vcs + list[i]];
+            int o = R->iv_out[(long)p * vcs + list[i]];
             flit_bits *rq = n->sa_reqm + (long)o * wp;
             if (fb_get(rq, p))
                 continue;
             if (cap[o] < 0) {
-                cap[o] = out_cap(n, &n->plink[R->port0 + o], t);
+                cap[o] = out_cap(n, &R->plink[o], t);
                 n->sa_outs[nouts++] = o;
             }
             if (cap[o]) {
@@ -439,7 +428,7 @@ static void sa_words(flit_net *n, int r, long t)
         n->sa_accp[o] = -1;
         if (!cap[o])
             continue;
-        int k = fb_list(n->sa_reqm + (long)o * wp, wp, n->port[R->port0 + o].gptr, cap[o], list);
+        int k = fb_list(n->sa_reqm + (long)o * wp, wp, R->port[o].gptr, cap[o], list);
         for (int j = 0; j < k; j++) {
             flit_bits *g = n->sa_grm + (long)list[j] * wp;
             if (fb_empty(g, wp))
@@ -448,13 +437,13 @@ static void sa_words(flit_net *n, int r, long t)
         }
     }
     for (int i = 0; i < nins; i++) {
-        int p = n->sa_ins[i], ip = R->port0 + p;
+        int p = n->sa_ins[i];
         flit_bits *g = n->sa_grm + (long)p * wp;
-        int k = fb_list(g, wp, n->port[ip].aptr, n->port[ip].speedup, list);
+        int k = fb_list(g, wp, R->port[p].aptr, R->port[p].speedup, list);
         for (int j = 0; j < k; j++) {
             int o = list[j];
-            move(n, R, r, ip, req[p * np + o], t, 0, 0);
-            int d = p - n->port[R->port0 + o].gptr;
+            move(n, R, r, p, req[p * np + o], t, 0, 0);
+            int d = p - R->port[o].gptr;
             if (d < 0)
                 d += np;
             if (n->sa_accp[o] < 0 || d > n->sa_accd[o]) {
@@ -462,13 +451,13 @@ static void sa_words(flit_net *n, int r, long t)
                 n->sa_accd[o] = d;
             }
         }
-        n->port[ip].aptr = list[k - 1] + 1 == np ? 0 : list[k - 1] + 1;
+        R->port[p].aptr = list[k - 1] + 1 == np ? 0 : list[k - 1] + 1;
         fb_clear(g, wp);
     }
     for (int i = 0; i < nouts; i++) {
         int o = n->sa_outs[i];
         if (n->sa_accp[o] >= 0)
-            n->port[R->port0 + o].gptr = n->sa_accp[o] + 1 == np ? 0 : n->sa_accp[o] + 1;
+            R->port[o].gptr = n->sa_accp[o] + 1 == np ? 0 : n->sa_accp[o] + 1;
         fb_clear(n->sa_reqm + (long)o * wp, wp);
         cap[o] = -1;
     }
@@ -485,18 +474,18 @@ void flit_router_step(flit_net *n, int r, long t)
     }
     n->nfresh = 0;
     if (R->nva && R->va_next <= t)
-        va(n, r, t);
+        va(n, R, t);
     if (!n->fast) {
         if (R->nfull)
-            sa_words(n, r, t);
+            sa_words(n, R, r, t);
     } else if (R->outmask) {
         if (R->unit)
             sa_unit(n, R, r, t);
         else
-            sa_fast(n, r, t);
+            sa_fast(n, R, r, t);
     }
     for (int i = 0; i < n->nfresh; i++)
-        update_elig(n, R, n->fresh[i]);
+        update_elig(n, R, &R->ivc[n->fresh[i]]);
 }
 
 long flit_router_next(const flit_net *n, int r, long t)
@@ -504,9 +493,8 @@ long flit_router_next(const flit_net *n, int r, long t)
     const flit_router *R = &n->r[r];
     long nx = flit_wheel_next(n, &R->in, t);
     /* heads still in route computation; those past it wait on a tail here */
-    const int *list = n->va + (long)R->port0 * n->vcs;
     for (int i = 0; i < R->nva; i++) {
-        long ready = n->ivc[(long)R->port0 * n->vcs + list[i]].ready;
+        long ready = R->ivc[R->va[i]].ready;
         if (ready >= t && ready < nx)
             nx = ready;
     }
