@@ -324,7 +324,7 @@ static int wire(flit_net *n, const flit_config *c)
             n->plink[tx].link_out = l;
             n->plink[rx].link_in = l;
             L->rx_x0 = (d ^ 1) * n->vcs;
-            L->cr_x0 = ~(d * n->vcs);
+            L->cr_x0 = d * n->vcs;
             make_link(n, l, n->link_cycles, c->link_rate ? c->link_rate[l] : 1.0, -1, 0);
         }
     for (int e = 0; e < n->nends; e++) {
@@ -340,8 +340,7 @@ static int wire(flit_net *n, const flit_config *c)
         n->plink[p].link_out = ep->ej;
         ep->vc0 = (n->nports + e) * n->vcs;
         J->rx_x0 = ep->port * n->vcs;
-        J->cr_x0 = ~0;
-        K->cr_x0 = ~(ep->port * n->vcs);
+        K->cr_x0 = ep->port * n->vcs;
         int b = make_link(n, ep->inj, 1, f->inject_rate, -1, ep->shared);
         make_link(n, ep->ej, 1, ep->shared ? f->inject_rate : f->eject_rate, ep->shared ? b : -1, 0);
     }
@@ -681,9 +680,11 @@ long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t)
         return t + ((__builtin_ctzll(up ? up : W->due) - s0) & n->wmask);
     }
     /* a wheel past 64 slots: its due bits are ambiguous, its slots tell */
-    for (int d = 0;; d++)
-        if (W->ev[(long)((s0 + d) & n->wmask) * W->stride].x)
+    for (int d = 0;; d++) {
+        const flit_ev *slot = &W->ev[(long)((s0 + d) & n->wmask) * W->stride];
+        if (slot->x || slot->w)
             return t + d;
+    }
 }
 
 /* The first cycle from T at which something may happen, LONG_MAX never. */

@@ -104,9 +104,9 @@ typedef struct {
     long at;
 } flit_bucket;
 
-/* An arrival on a wheel: a flit W for input VC X, or, X < 0, a credit for
-   the sender's VC ~X, as the receiver numbers them (a router: port * vcs +
-   vc, flit_router's bases; an interface: the VC of its link). */
+/* An arrival on a wheel: a flit W for input VC X, or a credit for the
+   sender's VC X, as the receiver numbers them (a router: port * vcs + vc,
+   flit_router's bases; an interface: the VC of its link). */
 typedef struct {
     uint32_t w;
     int x;
@@ -135,7 +135,7 @@ typedef struct {
     int speedup;            /* flits a cycle at most: ceil(rate) */
     int rx_router, rx_end;  /* receiver: a router, or -1 and an interface (ejection) */
     flit_wheel *tx;         /* the sender's wheel, for credits */
-    int cr_x0;              /* flit_ev.x of a credit there, plus its VC */
+    int cr_x0;              /* flit_ev.x of a credit there, less its VC */
     int tx_router, tx_end;  /* sender: a router, or -1 and an interface (injection) */
     int bucket;             /* index in flit_net.buckets, -1: an integral rate */
 } flit_link;
@@ -317,44 +317,64 @@ static inline void flit_wake(flit_net *n, flit_wheel *W)
     }
 }
 
-/* Puts (W, X) on wheel W for cycle AT: a router or interface is busy while
-   its wheel holds something, so it is on its busy list when that comes. */
-FLIT_HOT void flit_push(flit_net *n, flit_wheel *W, long at, uint32_t w, int x)
+/* The slot of wheel W for cycle AT, marked as holding one more: a router
+   or interface is busy while its wheel holds something, so it is on its
+   busy list when that comes. */
+FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, long at)
 {
-    /* the stride holds all that can arrive in a cycle */
     int s = (int)(at & n->wmask);
-    flit_ev *slot = W->ev + (long)s * W->stride;
-    slot[++slot->x] = (flit_ev){w, x};
     W->due |= 1ULL << (s & 63);
     W->pending++;
     if (!W->busy)
         flit_wake(n, W);
+    return W->ev + (long)s * W->stride;
 }
 
-/* The slot of what W receives at T, its count zeroed (nothing is put there
-   before T has passed); NULL when nothing comes then. */
-FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *k)
+/* Puts flit W for VC X on wheel WH for cycle AT. A slot's flits follow its
+   first entry, which counts them (x) and its credits (w), and its credits
+   fill it from the end, so that each kind is read in a loop of its own;
+   the stride holds both. */
+FLIT_HOT void flit_put_flit(flit_net *n, flit_wheel *Wh, long at, uint32_t w, int x)
+{
+    flit_ev *slot = flit_slot(n, Wh, at);
+    slot[++slot->x] = (flit_ev){w, x};
+}
+
+/* Puts a credit for VC X on wheel WH for cycle AT. */
+FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, long at, int x)
+{
+    flit_ev *slot = flit_slot(n, Wh, at);
+    slot[Wh->stride - 1 - (int)slot->w++].x = x;
+}
+
+/* The slot of what W receives at T, NULL when nothing comes then: *NF
+   flits from slot[1] on and *NC credits from slot[stride - 1] down. Its
+   counts are zeroed: nothing is put there before T has passed. */
+FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *nf, int *nc)
 {
     int s = (int)(t & n->wmask);
     flit_ev *slot = W->ev + (long)s * W->stride;
-    if (!(*k = slot->x))
+    *nf = slot->x;
+    *nc = (int)slot->w;
+    if (!(*nf | *nc))
         return NULL;
     slot->x = 0;
-    W->pending -= *k;
+    slot->w = 0;
+    W->pending -= *nf + *nc;
     W->due &= ~(1ULL << (s & 63));
-    return slot + 1;
+    return slot;
 }
 
 /* An interface puts flit W for VC on its injection link L at cycle T. */
 FLIT_HOT void flit_push_flit(flit_net *n, const flit_link *L, long t, int vc, uint32_t w)
 {
-    flit_push(n, L->rx, t + L->lat + 1, w, L->rx_x0 + vc);
+    flit_put_flit(n, L->rx, t + L->lat + 1, w, L->rx_x0 + vc);
 }
 
 /* An interface returns a credit for VC on its ejection link L at cycle T. */
 FLIT_HOT void flit_push_credit(flit_net *n, const flit_link *L, long t, int vc)
 {
-    flit_push(n, L->tx, t + L->lat + 1, 0, L->cr_x0 - vc);
+    flit_put_credit(n, L->tx, t + L->lat + 1, L->cr_x0 + vc);
 }
 
 /* flit.c */

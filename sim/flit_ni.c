@@ -163,15 +163,15 @@ int flit_ni_wants(flit_net *n, int e, long t)
     return inject(n, e, t, n->e[e].lanes, 0);
 }
 
-/* The credits of the K arrivals EV. */
-static void take_credits(flit_net *n, flit_ep *E, const flit_ev *ev, int k)
+/* The NC credits of SLOT. */
+static void take_credits(flit_net *n, flit_ep *E, const flit_ev *slot, int nc)
 {
-    for (int i = 0; i < k; i++)
-        if (ev[i].x < 0) {
-            E->stuck = 0;
-            n->occ[E->vc0 + ~ev[i].x]--;
-            n->dirty = 1;
-        }
+    if (nc) {
+        E->stuck = 0;
+        n->dirty = 1;
+    }
+    for (int i = E->in.stride - 1; i >= E->in.stride - nc; i--)
+        n->occ[E->vc0 + slot[i].x]--;
 }
 
 /* A shared endpoint's credits come before its router's cycle, for the
@@ -179,8 +179,8 @@ static void take_credits(flit_net *n, flit_ep *E, const flit_ev *ev, int k)
 void flit_ni_credits(flit_net *n, int e, long t)
 {
     flit_ep *E = &n->e[e];
-    flit_ev *slot = E->in.ev + (t & n->wmask) * E->in.stride;
-    take_credits(n, E, slot + 1, slot->x);
+    const flit_ev *slot = E->in.ev + (t & n->wmask) * E->in.stride;
+    take_credits(n, E, slot, (int)slot->w);
 }
 
 static void eject(flit_net *n, int e, uint32_t w, long t)
@@ -196,17 +196,18 @@ static void eject(flit_net *n, int e, uint32_t w, long t)
 void flit_ni_step(flit_net *n, int e, long t)
 {
     flit_ep *E = &n->e[e];
-    int k;
-    const flit_ev *ev = E->in.pending ? flit_take(n, &E->in, t, &k) : NULL;
-    if (ev) {
+    int nf, nc;
+    const flit_ev *slot = E->in.pending ? flit_take(n, &E->in, t, &nf, &nc) : NULL;
+    if (slot) {
         if (!E->shared)
-            take_credits(n, E, ev, k);
-        for (int i = 0; i < k; i++)
-            if (ev[i].x >= 0) {
-                eject(n, e, ev[i].w, t);
-                flit_push_credit(n, &n->l[E->ej], t, ev[i].x);
-                n->dirty = 1;
-            }
+            take_credits(n, E, slot, nc);
+        const flit_link *K = &n->l[E->ej];
+        for (int i = 1; i <= nf; i++) {
+            eject(n, e, slot[i].w, t);
+            flit_push_credit(n, K, t, slot[i].x);
+        }
+        if (nf)
+            n->dirty = 1;
     }
     /* nothing to send, or nothing changed since it could not */
     if ((!E->busy_lanes && E->ring < 0) || E->stuck)

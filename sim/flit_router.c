@@ -120,17 +120,15 @@ FLIT_HOT void credit_in(const flit_net *n, flit_router *R, long k, const int fas
 /* The flits and credits that arrive at T. */
 FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, const int fast)
 {
-    int k;
-    const flit_ev *ev = flit_take(n, &R->in, t, &k);
-    if (!ev)
+    int nf, nc;
+    const flit_ev *slot = flit_take(n, &R->in, t, &nf, &nc);
+    if (!slot)
         return;
     n->dirty = 1;
-    for (int i = 0; i < k; i++) {
-        if (ev[i].x >= 0)
-            vc_push(n, R, r, ev[i].x, ev[i].w, t, fast);
-        else
-            credit_in(n, R, ~ev[i].x, fast);
-    }
+    for (int i = 1; i <= nf; i++)
+        vc_push(n, R, r, slot[i].x, slot[i].w, t, fast);
+    for (int i = R->in.stride - 1; i >= R->in.stride - nc; i--)
+        credit_in(n, R, slot[i].x, fast);
 }
 
 static void va(flit_net *n, flit_router *R, long t)
@@ -247,8 +245,8 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long t, co
     int left = --c->count;
     if (!left)
         R->nfull--;
-    flit_push(n, I->tx, t + I->cr_delay, 0, I->cr_x0 - v);
-    flit_push(n, O->rx, t + O->delay, w, O->rx_x0 + c->ovc);
+    flit_put_credit(n, I->tx, t + I->cr_delay, I->cr_x0 + v);
+    flit_put_flit(n, O->rx, t + O->delay, w, O->rx_x0 + c->ovc);
     flit_plink *Q = &R->plink[o];
     Q->flits++;
     if (!unit && Q->speedup_out > 1 && Q->busy_at != t) {
