@@ -187,9 +187,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->occ = calloc(SV, sizeof *n->occ);
     n->inuse = calloc(SV, 1);
     n->owner = malloc(SV * sizeof *n->owner);
-    n->lane_pkt = malloc((size_t)lanes * sizeof *n->lane_pkt);
-    n->lane_flit = calloc((size_t)lanes, sizeof *n->lane_flit);
-    n->lane_vc = malloc((size_t)lanes * sizeof *n->lane_vc);
+    n->lane = malloc((size_t)lanes * sizeof *n->lane);
     n->lane_tent = malloc((size_t)lanes * sizeof *n->lane_tent);
     n->sa_req = malloc(MP * MP * sizeof *n->sa_req);
     n->sa_reqm = calloc(MP * (size_t)n->wp, sizeof *n->sa_reqm);
@@ -205,8 +203,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->va_touched = malloc(MV * sizeof *n->va_touched);
     void *all[] = {n->port, n->plink, n->ivc, n->iv_out, n->fresh, n->buf,
                    n->va_aptr, n->va_gptr, n->va, n->port_elig, n->elig_po, n->occ,
-                   n->inuse, n->owner, n->lane_pkt, n->lane_flit, n->lane_vc,
-                   n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
+                   n->inuse, n->owner, n->lane, n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
                    n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd, n->va_best, n->va_bestd,
                    n->va_touched};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
@@ -217,7 +214,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     for (size_t i = 0; i < MV; i++)
         n->va_best[i] = -1;
     for (int i = 0; i < lanes; i++)
-        n->lane_pkt[i] = n->lane_vc[i] = -1;
+        n->lane[i] = (flit_lane){-1, 0, 0, -1, -1};
     for (size_t i = 0; i < P; i++)
         n->plink[i].link_in = n->plink[i].link_out = n->plink[i].bucket = n->plink[i].ej = -1;
     for (int r = 0; r < n->nrouters; r++) {
@@ -436,7 +433,7 @@ void flit_free(flit_net *n)
         return;
     void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheel_ev, n->busy_r, n->busy_e,
                       n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->buf, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
-                      n->lane_pkt, n->lane_flit, n->lane_vc, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
+                      n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
                       n->sa_accd, n->va_best, n->va_bestd, n->va_touched};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
@@ -600,9 +597,7 @@ static void admit(flit_net *n, long t)
 /* The interfaces' part of cycle T, and the cycle's notices in order. */
 static void interfaces(flit_net *n, long t, long done0, long sent0)
 {
-    int ne = n->nbusy_e;
-    for (int i = 0; i < ne; i++)
-        flit_ni_step(n, n->busy_e[i], t);
+    flit_nis(n, n->nbusy_e, t);
     sort_by_tag(n->done, done0, n->done_n);
     sort_by_tag(n->sent, sent0, n->sent_n);
 }
@@ -635,9 +630,7 @@ static void step(flit_net *n, long t)
     n->dirty = 0;
     long done0 = n->done_n, sent0 = n->sent_n;
     admit(n, t);
-    int nr = n->nbusy_r;
-    for (int i = 0; i < nr; i++)
-        flit_router_step(n, n->busy_r[i], t);
+    flit_routers(n, n->nbusy_r, t, 0);
     interfaces(n, t, done0, sent0);
     compact(n);
 }
@@ -655,17 +648,12 @@ static void step_pair(flit_net *n, long t)
     long done0 = n->done_n, sent0 = n->sent_n;
     admit(n, t);
     int nr = n->nbusy_r;
-    for (int i = 0; i < nr; i++) {
-        flit_router_step(n, n->busy_r[i], t);
-        if (!n->r[n->busy_r[i]].coupled)
-            flit_router_step(n, n->busy_r[i], t + 1);
-    }
+    flit_routers(n, nr, t, 1);
     interfaces(n, t, done0, sent0);
     done0 = n->done_n, sent0 = n->sent_n;
     admit(n, t + 1);
-    for (int i = 0; n->shared && i < nr; i++)
-        if (n->r[n->busy_r[i]].coupled)
-            flit_router_step(n, n->busy_r[i], t + 1);
+    if (n->shared)
+        flit_routers_coupled(n, nr, t + 1);
     interfaces(n, t + 1, done0, sent0);
     compact(n);
 }

@@ -207,7 +207,7 @@ typedef struct {
     int stuck;              /* its last try injected nothing for want of a VC or credit */
     int inj, ej;            /* links into and out of the router */
     int vc0;                /* its injection VCs in flit_net.occ, inuse: vc0 + vc */
-    int lanes, lane0;       /* packets in progress at once, from flit_net.lane_* */
+    int lanes, lane0;       /* packets in progress at once, from flit_net.lane[lane0] */
     int busy_lanes;         /* lanes holding a packet */
     int lane_rr;
     int last_vc;            /* VC of its last head, -1 before the first */
@@ -241,6 +241,15 @@ typedef struct {
 typedef struct {
     long tag, cycle;
 } flit_done;
+
+/* A packet an interface is injecting. */
+typedef struct {
+    int pkt;                /* -1: none */
+    int flit;               /* the next flit's index */
+    int size;               /* its flits */
+    int vc;                 /* -1 until its head has one */
+    int msg;
+} flit_lane;
 
 struct flit_net {
     int width, height, nrouters, nends, vcs, vcbuf, link_cycles;
@@ -276,7 +285,7 @@ struct flit_net {
     unsigned char *inuse;     /* taken by a packet */
     int *owner, *va_gptr;     /* a router's */
 
-    int *lane_pkt, *lane_flit, *lane_vc;
+    flit_lane *lane;
     int *lane_tent;           /* VCs a dry run of injection has taken */
 
     int *busy_r, nbusy_r, *busy_e, nbusy_e;
@@ -392,14 +401,19 @@ long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t);
 void flit_set_words(flit_net *n);
 
 /* flit_router.c */
-void flit_router_step(flit_net *n, int r, long t);
+/* The first NR busy routers' cycle T, and with PAIR their cycle T + 1
+   too, but for coupled ones (flit_router.coupled), which
+   flit_routers_coupled runs later. */
+void flit_routers(flit_net *n, int nr, long t, int pair);
+void flit_routers_coupled(flit_net *n, int nr, long t);
 long flit_router_next(const flit_net *n, int r, long t);
 
 /* flit_ni.c */
 /* Makes message M, whose cycle has come, active at its interface. */
 void flit_ni_enqueue(flit_net *n, int m);
 void flit_ni_credits(flit_net *n, int e, long t);
-void flit_ni_step(flit_net *n, int e, long t);
+/* The first NE busy interfaces' cycle T. */
+void flit_nis(flit_net *n, int ne, long t);
 /* Flits the interface of E would inject at T were its bucket no limit. */
 int flit_ni_wants(flit_net *n, int e, long t);
 

@@ -33,11 +33,11 @@ void flit_ni_enqueue(flit_net *n, int m)
     n->dirty = 1;
 }
 
-/* The next packet of the ring's current message, passing over messages
-   with a packet in progress; the ring moves on past it. -1 out of memory. */
-static int take_packet(flit_net *n, int e)
+/* Lane L's next packet: the ring's current message's, passing over
+   messages with a packet in progress; the ring moves on past it. 0, or -1
+   out of memory. */
+static int take_packet(flit_net *n, flit_ep *E, flit_lane *L)
 {
-    flit_ep *E = &n->e[e];
     if (!n->npkt_free && flit_grow_packets(n)) {
         n->oom = 1;
         return -1;
@@ -54,6 +54,7 @@ static int take_packet(flit_net *n, int e)
     int id = n->pkt_free[--n->npkt_free];
     const flit_ep *D = &n->e[M->dst];
     n->pkt[id] = (flit_pkt){m, size, size, D->router, D->port};
+    *L = (flit_lane){id, 0, size, -1, m};
     if (M->made < M->flits) {
         E->ring = M->next;
     } else {
@@ -66,64 +67,61 @@ static int take_packet(flit_net *n, int e)
         }
         E->queued--;
     }
-    return id;
+    return 0;
 }
 
-static void send_flit(flit_net *n, int e, int ln, int vc, long t)
+FLIT_HOT void send_flit(flit_net *n, flit_ep *E, flit_lane *L, int vc, long t)
 {
-    flit_ep *E = &n->e[e];
-    int pk = n->lane_pkt[ln], fl = n->lane_flit[ln];
-    const flit_pkt *P = &n->pkt[pk];
-    uint32_t w = (uint32_t)pk << 2 | (fl == 0 ? FW_HEAD : 0) | (fl == P->size - 1 ? FW_TAIL : 0);
+    int fl = L->flit;
+    uint32_t w = (uint32_t)L->pkt << 2 | (fl == 0 ? FW_HEAD : 0) | (fl == L->size - 1 ? FW_TAIL : 0);
     long b = E->vc0 + vc;
-    if (w & FW_HEAD) {
+    if (fl == 0) {
         n->inuse[b] = 1;
-        n->lane_vc[ln] = vc;
+        L->vc = vc;
         E->last_vc = vc;
     }
     n->occ[b]++;
     flit_push_flit(n, &n->l[E->inj], t, vc, w);
     E->inj_flits++;
-    if (++n->msg[P->msg].sent == n->msg[P->msg].flits)
-        flit_msg_sent(n, P->msg, t);
+    flit_msg *M = &n->msg[L->msg];
+    if (++M->sent == M->flits)
+        flit_msg_sent(n, L->msg, t);
     if (w & FW_TAIL) {
-        flit_msg *M = &n->msg[P->msg];
         n->inuse[b] = 0;
-        n->lane_pkt[ln] = -1;
+        L->pkt = -1;
         E->busy_lanes--;
         M->in_lane = 0;
         if (M->made < M->flits)
             E->free_msgs++;
     } else {
-        n->lane_flit[ln] = fl + 1;
+        L->flit = fl + 1;
     }
     n->dirty = 1;
 }
 
-/* Flits the interface injects at T, at most LIMIT; with COMMIT 0 a dry run
-   that changes nothing. A dry run holds a VC its head takes for the cycle,
-   even when that head is also a tail, so it can fall short of the real run
-   for an interface of several packets at once and one-flit packets. */
-static int inject(flit_net *n, int e, long t, int limit, int commit)
+/* Flits the interface injects at T, at most LIMIT; with COMMIT 0 (a
+   constant in each caller) a dry run that changes nothing. A dry run holds
+   a VC its head takes for the cycle, even when that head is also a tail,
+   so it can fall short of the real run for an interface of several
+   packets at once and one-flit packets. */
+FLIT_HOT int inject(flit_net *n, flit_ep *E, long t, int limit, const int commit)
 {
-    flit_ep *E = &n->e[e];
     const int vcs = n->vcs, vcbuf = n->vcbuf, lanes = E->lanes;
     int sent = 0, last = -1, lastvc = E->last_vc, ntent = 0;
     long taken = 0, base = E->vc0;
     unsigned char *use = n->inuse + base;
     const int *occ = n->occ + base;
     for (int i = 0, k = E->lane_rr; i < lanes && sent < limit; i++, k = k + 1 == lanes ? 0 : k + 1) {
-        int ln = E->lane0 + k, vc = n->lane_vc[ln];
-        if (n->lane_pkt[ln] < 0) {
+        flit_lane *L = &n->lane[E->lane0 + k];
+        int vc = L->vc;
+        if (L->pkt < 0) {
             if (taken >= E->free_msgs)
                 continue;
             taken++;
             vc = -1;
             if (commit) {
-                if ((n->lane_pkt[ln] = take_packet(n, e)) < 0)
+                if (take_packet(n, E, L))
                     return sent;
-                n->lane_flit[ln] = 0;
-                n->lane_vc[ln] = -1;
                 E->busy_lanes++;
                 n->dirty = 1;
             }
@@ -149,7 +147,7 @@ static int inject(flit_net *n, int e, long t, int limit, int commit)
         sent++;
         last = k;
         if (commit)
-            send_flit(n, e, ln, vc, t);
+            send_flit(n, E, L, vc, t);
     }
     for (int i = 0; i < ntent; i++)
         use[n->lane_tent[E->lane0 + i]] = 0;
@@ -160,7 +158,7 @@ static int inject(flit_net *n, int e, long t, int limit, int commit)
 
 int flit_ni_wants(flit_net *n, int e, long t)
 {
-    return inject(n, e, t, n->e[e].lanes, 0);
+    return inject(n, &n->e[e], t, n->e[e].lanes, 0);
 }
 
 /* The NC credits of SLOT. */
@@ -183,9 +181,9 @@ void flit_ni_credits(flit_net *n, int e, long t)
     take_credits(n, E, slot, (int)slot->w);
 }
 
-static void eject(flit_net *n, int e, uint32_t w, long t)
+FLIT_HOT void eject(flit_net *n, flit_ep *E, uint32_t w, long t)
 {
-    n->e[e].ej_flits++;
+    E->ej_flits++;
     int pk = FW_PKT(w), m = n->pkt[pk].msg;
     if (--n->pkt[pk].left == 0)
         n->pkt_free[n->npkt_free++] = pk;
@@ -193,9 +191,8 @@ static void eject(flit_net *n, int e, uint32_t w, long t)
         flit_msg_done(n, m, t);
 }
 
-void flit_ni_step(flit_net *n, int e, long t)
+FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t)
 {
-    flit_ep *E = &n->e[e];
     int nf, nc;
     const flit_ev *slot = E->in.pending ? flit_take(n, &E->in, t, &nf, &nc) : NULL;
     if (slot) {
@@ -203,7 +200,7 @@ void flit_ni_step(flit_net *n, int e, long t)
             take_credits(n, E, slot, nc);
         const flit_link *K = &n->l[E->ej];
         for (int i = 1; i <= nf; i++) {
-            eject(n, e, slot[i].w, t);
+            eject(n, E, slot[i].w, t);
             flit_push_credit(n, K, t, slot[i].x);
         }
         if (nf)
@@ -219,15 +216,21 @@ void flit_ni_step(flit_net *n, int e, long t)
         if (tok < limit)
             limit = tok;
         if (!limit) {
-            if (inject(n, e, t, E->lanes, 0))
+            if (inject(n, E, t, E->lanes, 0))
                 n->dirty = 1; /* held back by the bucket alone */
             return;
         }
     }
-    int sent = inject(n, e, t, limit, 1);
+    int sent = inject(n, E, t, limit, 1);
     E->stuck = !sent;
     if (sent && J->bucket >= 0) {
         flit_bucket_spend(&n->buckets[J->bucket], t, sent);
         E->inj_at = t;
     }
+}
+
+void flit_nis(flit_net *n, int ne, long t)
+{
+    for (int i = 0; i < ne; i++)
+        ni_step(n, &n->e[n->busy_e[i]], t);
 }

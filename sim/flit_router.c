@@ -461,9 +461,8 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t)
     }
 }
 
-void flit_router_step(flit_net *n, int r, long t)
+FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
 {
-    flit_router *R = &n->r[r];
     if (R->in.pending) {
         if (n->fast)
             arrivals(n, R, r, t, 1);
@@ -484,6 +483,26 @@ void flit_router_step(flit_net *n, int r, long t)
     }
     for (int i = 0; i < n->nfresh; i++)
         update_elig(n, R, &R->ivc[n->fresh[i]]);
+}
+
+void flit_routers(flit_net *n, int nr, long t, int pair)
+{
+    for (int i = 0; i < nr; i++) {
+        int r = n->busy_r[i];
+        flit_router *R = &n->r[r];
+        router_step(n, R, r, t);
+        if (pair && !R->coupled)
+            router_step(n, R, r, t + 1);
+    }
+}
+
+void flit_routers_coupled(flit_net *n, int nr, long t)
+{
+    for (int i = 0; i < nr; i++) {
+        int r = n->busy_r[i];
+        if (n->r[r].coupled)
+            router_step(n, &n->r[r], r, t);
+    }
 }
 
 long flit_router_next(const flit_net *n, int r, long t)
