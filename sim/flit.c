@@ -288,7 +288,7 @@ static void fill_port(flit_net *n, flit_port *P, flit_plink *Q)
         P->rx = L->rx;
         P->rx_x0 = L->rx_x0;
         P->delay = n->d_st + L->lat + 1;
-        P->cap = L->bucket < 0 ? L->speedup : 0;
+        Q->cap = L->bucket < 0 ? L->speedup : 0;
         P->nfree = n->vcs;
         Q->bucket = L->bucket;
         Q->ej = L->rx_end;
@@ -300,7 +300,7 @@ static void fill_port(flit_net *n, flit_port *P, flit_plink *Q)
         P->tx = L->tx;
         P->cr_x0 = L->cr_x0;
         P->cr_delay = L->lat + 1;
-        P->speedup = L->speedup;
+        Q->speedup = L->speedup;
     }
 }
 
@@ -349,7 +349,7 @@ static int wire(flit_net *n, const flit_config *c)
             flit_port *P = &n->port[p];
             flit_plink *Q = &n->plink[p];
             fill_port(n, P, Q);
-            if ((Q->link_out >= 0 && P->cap != 1) || (Q->link_in >= 0 && P->speedup != 1))
+            if ((Q->link_out >= 0 && Q->cap != 1) || (Q->link_in >= 0 && Q->speedup != 1))
                 R->unit = 0;
             if (Q->ej >= 0 && n->e[Q->ej].shared)
                 R->coupled = 1;

@@ -150,14 +150,16 @@ typedef struct {
     int cr_delay;           /* cycles from a move to its credit's arrival */
     int gptr;               /* SA grant pointer (output) */
     int aptr, off;          /* SA accept pointer, round-robin VC offset (input) */
-    int cap;                /* flits the output moves a cycle when no bucket limits it, else 0 */
     int nfree;              /* VCs of the output link not taken */
-    int speedup;            /* flits the input may send a cycle */
+    int nwait;              /* heads waiting for VA for this output */
+    int pad[2];             /* to a cache line */
 } flit_port;
 
 /* The rest of a port: what only a router with a bucket or a speedup above
    1 looks at (flit_router.unit), and the output link's stats. */
 typedef struct {
+    int cap;                /* flits the output moves a cycle when no bucket limits it, else 0 */
+    int speedup;            /* flits the input may send a cycle */
     int bucket;             /* the output link's bucket, -1 none */
     int ej;                 /* the endpoint it ejects to, -1 none */
     int speedup_out;        /* the output link's speedup */

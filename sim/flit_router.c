@@ -85,7 +85,11 @@ static void start_head(const flit_net *n, flit_router *R, int r, long lv, long f
     c->state = VC_WAIT_VA;
     c->out = R->iv_out[lv] = route(n, R, r, FW_PKT(w));
     c->ready = front + n->d_rc;
-    if (c->ready < R->va_next)
+    /* VA wakes when it may win: once ready if a VC of its output is free,
+       else when a tail frees one (move) */
+    flit_port *O = &R->port[c->out];
+    O->nwait++;
+    if (O->nfree && c->ready < R->va_next)
         R->va_next = c->ready;
     R->va[R->nva++] = (int)lv;
 }
@@ -135,22 +139,21 @@ static void va(flit_net *n, flit_router *R, long t)
 {
     int vcs = n->vcs, nv = R->nports * vcs, nt = 0;
     int *list = R->va, *best = n->va_best, *bestd = n->va_bestd;
-    /* the next VA: at the next cycle if a head bids now, else when the
-       first still in route computation leaves it; a head that finds no
+    /* the next VA: when the first head with a free VC that has not won
+       leaves route computation, or at once; a head whose output has no
        free VC waits for a tail to free one (move) */
     R->va_next = LONG_MAX;
     /* grants: each free output VC to its requester nearest after its pointer */
     for (int i = 0; i < R->nva; i++) {
         int lv = list[i];
         const flit_ivc *c = &R->ivc[lv];
+        if (!R->port[c->out].nfree)
+            continue;
         if (c->ready > t) {
             if (c->ready < R->va_next)
                 R->va_next = c->ready;
             continue;
         }
-        if (!R->port[c->out].nfree)
-            continue;
-        R->va_next = t + 1;
         const unsigned char *use = R->inuse + (long)c->out * vcs;
         const int *gp = R->va_gptr + (long)c->out * vcs;
         for (int ov = 0; ov < vcs; ov++) {
@@ -169,6 +172,7 @@ static void va(flit_net *n, flit_router *R, long t)
     }
     if (!nt)
         return;
+    R->va_next = LONG_MAX;
     /* accepts: each input VC takes its grant nearest after its pointer */
     for (int i = 0; i < R->nva;) {
         int lv = list[i], pick = -1, pd = 0;
@@ -188,12 +192,15 @@ static void va(flit_net *n, flit_router *R, long t)
             }
         }
         if (pick < 0) {
+            if (R->port[c->out].nfree && R->va_next > (c->ready > t ? c->ready : t + 1))
+                R->va_next = c->ready > t ? c->ready : t + 1;
             i++;
             continue;
         }
         R->inuse[pick] = 1;
         R->owner[pick] = lv;
         R->port[c->out].nfree--;
+        R->port[c->out].nwait--;
         R->va_gptr[pick] = lv + 1 == nv ? 0 : lv + 1;
         R->va_aptr[lv] = pick + 1 == nv ? 0 : pick + 1;
         c->state = VC_ACTIVE;
@@ -266,7 +273,7 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long t, co
     if (w & FW_TAIL) {
         R->inuse[k] = 0;
         O->nfree++;
-        if (R->va_next > t + 1)
+        if (O->nwait && R->va_next > t + 1)
             R->va_next = t + 1;
         if (left)
             start_head(n, R, r, lv, t + 1);
@@ -305,7 +312,7 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t)
     int accp[64], accd[64], *win = n->sa_req, nwin = 0;
     /* grants: each output to the requesting inputs nearest after its pointer */
     for (uint64_t ob = outs; ob; ob &= ob - 1) {
-        int o = __builtin_ctzll(ob), c = P[o].cap;
+        int o = __builtin_ctzll(ob), c = R->plink[o].cap;
         accp[o] = -1;
         if (!c && !(c = out_cap(n, &R->plink[o], t)))
             continue;
@@ -332,7 +339,7 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t)
     /* accepts: each input takes the grants nearest after its pointer, each
        with its VC for that output nearest after its offset */
     for (uint64_t ib = ins; ib; ib &= ib - 1) {
-        int p = __builtin_ctzll(ib), c = P[p].speedup, last = 0;
+        int p = __builtin_ctzll(ib), c = R->plink[p].speedup, last = 0;
         int off = P[p].off;
         const uint64_t *elig = R->elig + (long)p * maxp;
         if (c == 1) {
@@ -437,7 +444,7 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t)
     for (int i = 0; i < nins; i++) {
         int p = n->sa_ins[i];
         flit_bits *g = n->sa_grm + (long)p * wp;
-        int k = fb_list(g, wp, R->port[p].aptr, R->port[p].speedup, list);
+        int k = fb_list(g, wp, R->port[p].aptr, R->plink[p].speedup, list);
         for (int j = 0; j < k; j++) {
             int o = list[j];
             move(n, R, r, p, req[p * np + o], t, 0, 0);
