@@ -189,7 +189,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->owner = malloc(SV * sizeof *n->owner);
     n->lane = malloc((size_t)lanes * sizeof *n->lane);
     n->lane_tent = malloc((size_t)lanes * sizeof *n->lane_tent);
-    n->sa_req = malloc(MP * MP * sizeof *n->sa_req);
+    n->sa_req = malloc(3 * MP * MP * sizeof *n->sa_req); /* sa_fast: input, VC, output a winner */
     n->sa_reqm = calloc(MP * (size_t)n->wp, sizeof *n->sa_reqm);
     n->sa_grm = calloc(MP * (size_t)n->wp, sizeof *n->sa_grm);
     n->sa_cap = malloc(MP * sizeof *n->sa_cap);
@@ -662,12 +662,9 @@ long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t)
 {
     if (!W->pending)
         return LONG_MAX;
+    /* asked only when a cycle did nothing: a look at each slot costs less
+       than keeping a note of them at every arrival */
     int s0 = (int)(t & n->wmask);
-    if (n->wmask < 64) {
-        uint64_t up = W->due & (~0ULL << s0);
-        return t + ((__builtin_ctzll(up ? up : W->due) - s0) & n->wmask);
-    }
-    /* a wheel past 64 slots: its due bits are ambiguous, its slots tell */
     for (int d = 0;; d++) {
         const flit_ev *slot = &W->ev[(long)((s0 + d) & n->wmask) * W->stride];
         if (slot->x || slot->w)

@@ -119,7 +119,6 @@ typedef struct {
    just what reaches it this cycle, whatever port it comes by. */
 typedef struct {
     flit_ev *ev;
-    uint64_t due;           /* bit (slot & 63): that slot holds something; exact for 64 slots or fewer */
     int stride;             /* 1 + the most that can arrive in a cycle */
     int pending;            /* entries held */
     int busy;               /* on flit_net.busy_r or busy_e */
@@ -152,7 +151,7 @@ typedef struct {
     int aptr, off;          /* SA accept pointer, round-robin VC offset (input) */
     int nfree;              /* VCs of the output link not taken */
     int nwait;              /* heads waiting for VA for this output */
-    int pad[2];             /* to a cache line */
+    int pad;                /* to a cache line */
 } flit_port;
 
 /* The rest of a port: what only a router with a bucket or a speedup above
@@ -334,7 +333,6 @@ static inline void flit_wake(flit_net *n, flit_wheel *W)
 FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, long at)
 {
     int s = (int)(at & n->wmask);
-    W->due |= 1ULL << (s & 63);
     W->pending++;
     if (!W->busy)
         flit_wake(n, W);
@@ -372,7 +370,6 @@ FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *nf, i
     slot->x = 0;
     slot->w = 0;
     W->pending -= *nf + *nc;
-    W->due &= ~(1ULL << (s & 63));
     return slot;
 }
 

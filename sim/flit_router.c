@@ -238,14 +238,16 @@ static int out_cap(flit_net *n, const flit_plink *Q, long t)
     return c;
 }
 
-/* Input port P's VC V crosses to its output: its credit goes upstream now
-   and the flit is on the channel d_st cycles later. UNIT and FAST are
-   flit_router.unit and flit_net.fast, constants in each caller. */
-FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long t, const int unit, const int fast)
+/* Input port P's VC V crosses to its output O: its credit goes upstream
+   now and the flit is on the channel d_st cycles later. UNIT and FAST are
+   flit_router.unit and flit_net.fast, constants in each caller, which
+   marks the cycle dirty. */
+FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, long t, const int unit,
+                   const int fast)
 {
     const long vcs = n->vcs, vcbuf = n->vcbuf, lv = p * vcs + v;
     flit_ivc *c = &R->ivc[lv];
-    const long o = c->out, k = o * vcs + c->ovc;
+    const long k = o * vcs + c->ovc;
     flit_port *I = &R->port[p], *O = &R->port[o];
     uint32_t w = R->buf[lv * vcbuf + c->head];
     c->head = c->head + 1 == vcbuf ? 0 : c->head + 1;
@@ -280,7 +282,6 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long t, co
         else
             c->state = VC_IDLE;
     }
-    n->dirty = 1;
 }
 
 /* The first member of non-empty M at or after bit FROM, wrapping round. */
@@ -346,6 +347,7 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t)
             int o = last = rr_first(grm[p], P[p].aptr);
             win[nwin++] = p;
             win[nwin++] = rr_first(elig[o], off);
+            win[nwin++] = o;
             int d = p - P[o].gptr;
             if (d < 0)
                 d += np;
@@ -360,6 +362,7 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t)
                     int o = last = __builtin_ctzll(b);
                     win[nwin++] = p;
                     win[nwin++] = rr_first(elig[o], off);
+                    win[nwin++] = o;
                     /* the output's pointer goes past the furthest input it served */
                     int d = p - P[o].gptr;
                     if (d < 0)
@@ -377,8 +380,10 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t)
         if (accp[o] >= 0)
             P[o].gptr = accp[o] + 1 == np ? 0 : accp[o] + 1;
     }
-    for (int i = 0; i < nwin; i += 2)
-        move(n, R, r, win[i], win[i + 1], t, 0, 1);
+    for (int i = 0; i < nwin; i += 3)
+        move(n, R, r, win[i], win[i + 1], win[i + 2], t, 0, 1);
+    if (nwin)
+        n->dirty = 1;
 }
 
 /* sa_fast where every port moves one flit a cycle at most and no bucket
@@ -397,11 +402,12 @@ static void sa_unit(flit_net *n, flit_router *R, int r, long t)
         ins |= bit;
     }
     const uint64_t *elig = R->elig;
+    n->dirty = 1;
     for (; ins; ins &= ins - 1) {
         int p = __builtin_ctzll(ins), o = rr_first(grm[p], P[p].aptr);
         P[p].aptr = o + 1 == np ? 0 : o + 1;
         P[o].gptr = p + 1 == np ? 0 : p + 1;
-        move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), t, 1, 1);
+        move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), o, t, 1, 1);
     }
 }
 
@@ -447,7 +453,8 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t)
         int k = fb_list(g, wp, R->port[p].aptr, R->plink[p].speedup, list);
         for (int j = 0; j < k; j++) {
             int o = list[j];
-            move(n, R, r, p, req[p * np + o], t, 0, 0);
+            move(n, R, r, p, req[p * np + o], o, t, 0, 0);
+            n->dirty = 1;
             int d = p - R->port[o].gptr;
             if (d < 0)
                 d += np;
