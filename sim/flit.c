@@ -178,7 +178,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->ivc = calloc(V, sizeof *n->ivc);
     n->iv_out = calloc(V, sizeof *n->iv_out);
     n->fresh = malloc(V * sizeof *n->fresh);
-    n->buf = malloc(V * (size_t)n->vcbuf * sizeof *n->buf);
+    n->pq = malloc(V * (size_t)n->vcbuf * sizeof *n->pq);
     n->va_aptr = calloc(V, sizeof *n->va_aptr);
     n->va_gptr = calloc(V, sizeof *n->va_gptr);
     n->va = malloc(V * sizeof *n->va);
@@ -201,7 +201,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->va_best = malloc(MV * sizeof *n->va_best);
     n->va_bestd = malloc(MV * sizeof *n->va_bestd);
     n->va_touched = malloc(MV * sizeof *n->va_touched);
-    void *all[] = {n->port, n->plink, n->ivc, n->iv_out, n->fresh, n->buf,
+    void *all[] = {n->port, n->plink, n->ivc, n->iv_out, n->fresh, n->pq,
                    n->va_aptr, n->va_gptr, n->va, n->port_elig, n->elig_po, n->occ,
                    n->inuse, n->owner, n->lane, n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
                    n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd, n->va_best, n->va_bestd,
@@ -223,7 +223,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
         R->port = n->port + p0;
         R->plink = n->plink + p0;
         R->ivc = n->ivc + v0;
-        R->buf = n->buf + v0 * (size_t)n->vcbuf;
+        R->pq = n->pq + v0 * (size_t)n->vcbuf;
         R->elig = n->elig_po + p0 * MP;
         R->pelig = n->port_elig + p0 * (size_t)n->wv;
         R->iv_out = n->iv_out + v0;
@@ -432,7 +432,7 @@ void flit_free(flit_net *n)
     if (!n)
         return;
     void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheel_ev, n->busy_r, n->busy_e,
-                      n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->buf, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
+                      n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->pq, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
                       n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
                       n->sa_accd, n->va_best, n->va_bestd, n->va_touched};

@@ -166,13 +166,19 @@ typedef struct {
     long flits, busy, busy_at; /* carried: flits, cycles (kept when speedup_out > 1) */
 } flit_plink;
 
+/* An input VC. Flits of a packet are contiguous in a VC and alike but for
+   the head and the tail, so it holds a count of flits and its packets'
+   ids, each taken at its head's arrival; the front packet's flits yet to
+   leave tell which of them does. */
 typedef struct {
+    long ready;             /* WAIT_VA: the first cycle it may bid for VA */
     int state;              /* VC_* */
     int out;                /* output port of its front packet */
     int ovc;                /* VC of that output, once allocated */
-    int head, count;        /* its flits in flit_router.buf */
+    int count;              /* flits it holds */
+    int head, npk;          /* its packets, in flit_router.pq from head on, the front one first */
+    int pkt, size, left;    /* the front packet, its flits, those yet to leave */
     int p, v;               /* its input port and VC there */
-    long ready;             /* WAIT_VA: the first cycle it may bid for VA */
 } flit_ivc;
 
 /* A router. Its ports, input VCs and output VCs are numbered from 0 in
@@ -183,7 +189,7 @@ typedef struct {
     flit_port *port;
     flit_plink *plink;
     flit_ivc *ivc;
-    uint32_t *buf;          /* vcbuf flits an input VC */
+    int *pq;                /* vcbuf packets an input VC (a VC holds as many flits) */
     uint64_t *elig;         /* fast: [p * maxp + o] input p's VCs bound for output o that may bid */
     flit_bits *pelig;       /* else: wv words an input port, its VCs that may bid */
     int *iv_out;            /* per input VC: flit_ivc.out, packed */
@@ -274,7 +280,7 @@ struct flit_net {
     flit_plink *plink;
     flit_ivc *ivc;            /* per input VC: port * vcs + vc, every router's in turn */
     int *iv_out, *va, *va_aptr;
-    uint32_t *buf;
+    int *pq;
     int *fresh, nfresh;       /* a router's VCs that won VA this cycle, to bid for the switch from the next */
     int wv, wp;               /* words of a bit set of a port's VCs, of a router's ports */
     flit_bits *port_elig;     /* not fast: wv words per port */

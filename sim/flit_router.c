@@ -80,10 +80,11 @@ static void update_elig(const flit_net *n, flit_router *R, const flit_ivc *c)
 static void start_head(const flit_net *n, flit_router *R, int r, long lv, long front)
 {
     flit_ivc *c = &R->ivc[lv];
-    uint32_t w = R->buf[lv * n->vcbuf + c->head];
-    assert(w & FW_HEAD);
+    assert(c->npk > 0);
+    c->pkt = R->pq[lv * n->vcbuf + c->head];
+    c->size = c->left = n->pkt[c->pkt].size;
     c->state = VC_WAIT_VA;
-    c->out = R->iv_out[lv] = route(n, R, r, FW_PKT(w));
+    c->out = R->iv_out[lv] = route(n, R, r, c->pkt);
     c->ready = front + n->d_rc;
     /* VA wakes when it may win: once ready if a VC of its output is free,
        else when a tail frees one (move) */
@@ -99,8 +100,10 @@ FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_
 {
     const int vcbuf = n->vcbuf;
     flit_ivc *c = &R->ivc[lv];
-    int slot = c->head + c->count;
-    R->buf[lv * vcbuf + (slot >= vcbuf ? slot - vcbuf : slot)] = w;
+    if (w & FW_HEAD) {
+        int slot = c->head + c->npk++;
+        R->pq[lv * vcbuf + (slot >= vcbuf ? slot - vcbuf : slot)] = FW_PKT(w);
+    }
     if (c->count++ == 0) {
         R->nfull++;
         if (c->state == VC_ACTIVE && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
@@ -249,8 +252,8 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     flit_ivc *c = &R->ivc[lv];
     const long k = o * vcs + c->ovc;
     flit_port *I = &R->port[p], *O = &R->port[o];
-    uint32_t w = R->buf[lv * vcbuf + c->head];
-    c->head = c->head + 1 == vcbuf ? 0 : c->head + 1;
+    uint32_t w = (uint32_t)c->pkt << 2 | (c->left == c->size ? FW_HEAD : 0) | (c->left == 1 ? FW_TAIL : 0);
+    c->left--;
     int left = --c->count;
     if (!left)
         R->nfull--;
@@ -273,6 +276,8 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     if (w & FW_TAIL || !left || held == vcbuf)
         set_elig(n, R, p, v, o, 0, fast);
     if (w & FW_TAIL) {
+        c->head = c->head + 1 == vcbuf ? 0 : c->head + 1;
+        c->npk--;
         R->inuse[k] = 0;
         O->nfree++;
         if (O->nwait && R->va_next > t + 1)
