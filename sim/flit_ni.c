@@ -104,9 +104,54 @@ FLIT_HOT void send_flit(flit_net *n, flit_ep *E, flit_lane *L, int vc, long t)
    a VC its head takes for the cycle, even when that head is also a tail,
    so it can fall short of the real run for an interface of several
    packets at once and one-flit packets. */
+/* The first VC, round-robin after LASTVC (VC 0 alone before the first
+   head, as BookSim), that is free and has room; -1 none. */
+FLIT_HOT int pick_vc(const flit_net *n, const unsigned char *use, const int *occ, int lastvc)
+{
+    if (lastvc < 0)
+        return !use[0] && occ[0] < n->vcbuf ? 0 : -1;
+    for (int j = 0, v = lastvc; j < n->vcs; j++) {
+        v = v + 1 == n->vcs ? 0 : v + 1;
+        if (!use[v] && occ[v] < n->vcbuf)
+            return v;
+    }
+    return -1;
+}
+
+/* inject for an interface of one lane: no round robin over lanes, and a
+   dry run need not hold the VC it finds. */
+FLIT_HOT int inject1(flit_net *n, flit_ep *E, long t, const int commit)
+{
+    flit_lane *L = &n->lane[E->lane0];
+    const int *occ = n->occ + E->vc0;
+    int vc = L->vc;
+    if (L->pkt < 0) {
+        if (!E->free_msgs)
+            return 0;
+        vc = -1;
+        if (commit) {
+            if (take_packet(n, E, L))
+                return 0;
+            E->busy_lanes++;
+            n->dirty = 1;
+        }
+    }
+    if (vc < 0) {
+        if ((vc = pick_vc(n, n->inuse + E->vc0, occ, E->last_vc)) < 0)
+            return 0;
+    } else if (occ[vc] >= n->vcbuf) {
+        return 0;
+    }
+    if (commit)
+        send_flit(n, E, L, vc, t);
+    return 1;
+}
+
 FLIT_HOT int inject(flit_net *n, flit_ep *E, long t, int limit, const int commit)
 {
-    const int vcs = n->vcs, vcbuf = n->vcbuf, lanes = E->lanes;
+    if (E->lanes == 1)
+        return inject1(n, E, t, commit);
+    const int vcbuf = n->vcbuf, lanes = E->lanes;
     int sent = 0, last = -1, lastvc = E->last_vc, ntent = 0;
     long taken = 0, base = E->vc0;
     unsigned char *use = n->inuse + base;
@@ -127,14 +172,7 @@ FLIT_HOT int inject(flit_net *n, flit_ep *E, long t, int limit, const int commit
             }
         }
         if (vc < 0) {
-            /* round-robin after the last head's VC; VC 0 alone before the first */
-            for (int j = 0, v = lastvc < 0 ? 0 : lastvc; j < vcs && vc < 0; j++) {
-                if (lastvc >= 0)
-                    v = v + 1 == vcs ? 0 : v + 1;
-                if (!use[v] && occ[v] < vcbuf)
-                    vc = v;
-            }
-            if (vc < 0)
+            if ((vc = pick_vc(n, use, occ, lastvc)) < 0)
                 continue;
             lastvc = vc;
             if (!commit) {
