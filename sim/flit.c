@@ -7,13 +7,13 @@
  * and hands shared endpoints' interfaces their credits (their router asks
  * them what they would inject), then runs the routers, then the
  * interfaces. When a cycle changes nothing, nothing can change before the
- * next arrival on a ring, the next head's end of route computation or the
+ * next arrival on a wheel, the next head's end of route computation or the
  * next message's cycle, so the clock jumps there; a flit held back only by
  * a token bucket counts as a change, as the bucket fills by the cycle.
  *
- * Everything a cycle needs is allocated by flit_new and flit_send (rings
- * are sized for the most a channel can hold), but for the packet pool,
- * which doubles, rarely, until it holds what the network can. */
+ * Everything a cycle needs is allocated by flit_new and flit_send (wheels
+ * are sized for the most that can arrive in a cycle), but for the packet
+ * pool, which doubles, rarely, until it holds what the network can. */
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -106,16 +106,14 @@ static int check_config(const flit_config *c)
     return ERR_OK;
 }
 
-/* Sets up link L: latency, rate (BUCKET: an index to reuse, or -1), and
-   rings sized for what it can hold (EXTRA: cycles a flit waits before it
-   goes on the channel). Returns the bucket it uses; -2 out of memory. */
-static int make_link(flit_net *n, int l, int lat, double rate, int bucket, int force_bucket, int extra)
+/* Sets up link L: latency and rate (BUCKET: an index to reuse, or -1).
+   Returns the bucket it uses. */
+static int make_link(flit_net *n, int l, int lat, double rate, int bucket, int force_bucket)
 {
     flit_link *L = &n->l[l];
     long fixed;
     rate_of(rate, &L->speedup, &fixed);
     L->lat = lat;
-    L->busy_at = -1;
     L->bucket = -1;
     if (bucket >= 0) {
         L->bucket = bucket;
@@ -124,14 +122,6 @@ static int make_link(flit_net *n, int l, int lat, double rate, int bucket, int f
         n->buckets[bucket] = (flit_bucket){fixed ? fixed : (long)L->speedup * FLIT_ONE, 0, 0};
         n->buckets[bucket].level = FLIT_ONE + n->buckets[bucket].rate;
     }
-    int fcap = pow2_at_least((long)L->speedup * (extra + lat + 3));
-    int ccap = pow2_at_least((long)L->speedup * (lat + 3));
-    L->fr.s = malloc((size_t)fcap * sizeof *L->fr.s);
-    L->cr.s = malloc((size_t)ccap * sizeof *L->cr.s);
-    if (!L->fr.s || !L->cr.s)
-        return -2;
-    L->fr.mask = fcap - 1;
-    L->cr.mask = ccap - 1;
     return bucket;
 }
 
@@ -177,40 +167,29 @@ static void number_ports(flit_net *n, const flit_config *c, int *maxp, int *lane
 static int alloc_state(flit_net *n, int maxp, int lanes)
 {
     int vcs = n->vcs;
-    size_t P = (size_t)n->nports, V = P * (size_t)vcs, LV = (size_t)n->nlinks * (size_t)vcs;
+    size_t P = (size_t)n->nports, V = P * (size_t)vcs, SV = (P + (size_t)n->nends) * (size_t)vcs;
     size_t MP = (size_t)maxp, MV = MP * (size_t)vcs;
     n->wv = FB_WORDS(vcs);
     n->wp = FB_WORDS(maxp);
     n->maxp = maxp;
     n->fast = maxp <= 64 && vcs <= 64;
-    n->port_in = malloc(P * sizeof *n->port_in);
-    n->port_out = malloc(P * sizeof *n->port_out);
-    n->port_fr = calloc(P, sizeof *n->port_fr);
-    n->port_cr = calloc(P, sizeof *n->port_cr);
-    n->port_cap = calloc(P, sizeof *n->port_cap);
-    n->port_speedup = calloc(P, sizeof *n->port_speedup);
-    n->port_off = calloc(P, sizeof *n->port_off);
-    n->port_aptr = calloc(P, sizeof *n->port_aptr);
-    n->port_gptr = calloc(P, sizeof *n->port_gptr);
+    n->port = calloc(P, sizeof *n->port);
+    n->plink = calloc(P, sizeof *n->plink);
     n->ivc = calloc(V, sizeof *n->ivc);
     n->iv_out = calloc(V, sizeof *n->iv_out);
     n->fresh = malloc(V * sizeof *n->fresh);
-    n->buf = malloc(V * (size_t)n->vcbuf * sizeof *n->buf);
+    n->pq = malloc(V * (size_t)n->vcbuf * sizeof *n->pq);
     n->va_aptr = calloc(V, sizeof *n->va_aptr);
     n->va_gptr = calloc(V, sizeof *n->va_gptr);
     n->va = malloc(V * sizeof *n->va);
     n->port_elig = calloc(P * (size_t)n->wv, sizeof *n->port_elig);
     n->elig_po = calloc(P * MP, sizeof *n->elig_po);
-    n->reqmask = calloc(P, sizeof *n->reqmask);
-    n->occ = calloc(LV, sizeof *n->occ);
-    n->inuse = calloc(LV, 1);
-    n->owner = malloc(LV * sizeof *n->owner);
-    n->nfree = malloc((size_t)n->nlinks * sizeof *n->nfree);
-    n->lane_pkt = malloc((size_t)lanes * sizeof *n->lane_pkt);
-    n->lane_flit = calloc((size_t)lanes, sizeof *n->lane_flit);
-    n->lane_vc = malloc((size_t)lanes * sizeof *n->lane_vc);
+    n->occ = calloc(SV, sizeof *n->occ);
+    n->inuse = calloc(SV, 1);
+    n->owner = malloc(SV * sizeof *n->owner);
+    n->lane = malloc((size_t)lanes * sizeof *n->lane);
     n->lane_tent = malloc((size_t)lanes * sizeof *n->lane_tent);
-    n->sa_req = malloc(MP * MP * sizeof *n->sa_req);
+    n->sa_req = malloc(3 * MP * MP * sizeof *n->sa_req); /* sa_fast: input, VC, output a winner */
     n->sa_reqm = calloc(MP * (size_t)n->wp, sizeof *n->sa_reqm);
     n->sa_grm = calloc(MP * (size_t)n->wp, sizeof *n->sa_grm);
     n->sa_cap = malloc(MP * sizeof *n->sa_cap);
@@ -222,27 +201,107 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->va_best = malloc(MV * sizeof *n->va_best);
     n->va_bestd = malloc(MV * sizeof *n->va_bestd);
     n->va_touched = malloc(MV * sizeof *n->va_touched);
-    void *all[] = {n->port_in, n->port_out, n->port_fr, n->port_cr, n->port_cap, n->port_speedup,
-                   n->port_off, n->port_aptr, n->port_gptr, n->ivc, n->iv_out, n->fresh, n->buf,
-                   n->va_aptr, n->va_gptr, n->va, n->port_elig, n->elig_po, n->reqmask, n->occ,
-                   n->inuse, n->owner, n->nfree, n->lane_pkt, n->lane_flit, n->lane_vc,
-                   n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
+    void *all[] = {n->port, n->plink, n->ivc, n->iv_out, n->fresh, n->pq,
+                   n->va_aptr, n->va_gptr, n->va, n->port_elig, n->elig_po, n->occ,
+                   n->inuse, n->owner, n->lane, n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
                    n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd, n->va_best, n->va_bestd,
                    n->va_touched};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         if (!all[i])
             return ERR_INTERNAL;
-    for (int l = 0; l < n->nlinks; l++)
-        n->nfree[l] = vcs;
     for (size_t i = 0; i < MP; i++)
         n->sa_cap[i] = -1;
     for (size_t i = 0; i < MV; i++)
         n->va_best[i] = -1;
     for (int i = 0; i < lanes; i++)
-        n->lane_pkt[i] = n->lane_vc[i] = -1;
+        n->lane[i] = (flit_lane){-1, 0, 0, -1, -1};
     for (size_t i = 0; i < P; i++)
-        n->port_in[i] = n->port_out[i] = -1;
+        n->plink[i].link_in = n->plink[i].link_out = n->plink[i].bucket = n->plink[i].ej = -1;
+    for (int r = 0; r < n->nrouters; r++) {
+        flit_router *R = &n->r[r];
+        size_t p0 = (size_t)R->port0, v0 = p0 * (size_t)vcs;
+        R->port = n->port + p0;
+        R->plink = n->plink + p0;
+        R->ivc = n->ivc + v0;
+        R->pq = n->pq + v0 * (size_t)n->vcbuf;
+        R->elig = n->elig_po + p0 * MP;
+        R->pelig = n->port_elig + p0 * (size_t)n->wv;
+        R->iv_out = n->iv_out + v0;
+        R->va = n->va + v0;
+        R->va_aptr = n->va_aptr + v0;
+        R->occ = n->occ + v0;
+        R->owner = n->owner + v0;
+        R->va_gptr = n->va_gptr + v0;
+        R->inuse = n->inuse + v0;
+        for (int p = 0; p < R->nports; p++)
+            for (int v = 0; v < vcs; v++) {
+                R->ivc[p * vcs + v].p = p;
+                R->ivc[p * vcs + v].v = v;
+            }
+    }
     return ERR_OK;
+}
+
+/* Each router's and interface's wheel, of slots for what can arrive in a
+   cycle: a flit per flit its incoming links carry and a credit per flit
+   its outgoing links carry. */
+static int make_wheels(flit_net *n)
+{
+    int R = n->nrouters, nw = R + n->nends;
+    /* the longest way, a flit's, and two: a router that runs two cycles
+       at once (step_pair) puts things on a wheel whose owner has not yet
+       run the first */
+    long slots = pow2_at_least(n->d_st + n->link_cycles + 3);
+    n->wmask = (int)(slots - 1);
+    for (int l = 0; l < n->nlinks; l++) {
+        flit_link *L = &n->l[l];
+        if (L->rx_router < 0 && L->rx_end < 0)
+            continue; /* no neighbour there */
+        L->rx = L->rx_router >= 0 ? &n->r[L->rx_router].in : &n->e[L->rx_end].in;
+        L->tx = L->tx_router >= 0 ? &n->r[L->tx_router].in : &n->e[L->tx_end].in;
+        L->rx->stride += L->speedup;
+        L->tx->stride += L->speedup;
+    }
+    long total = 0;
+    for (int i = 0; i < nw; i++) {
+        flit_wheel *W = i < R ? &n->r[i].in : &n->e[i - R].in;
+        W->stride++; /* the count */
+        W->id = i;
+        total += W->stride;
+    }
+    if (!(n->wheel_ev = calloc((size_t)(total * slots), sizeof *n->wheel_ev)))
+        return ERR_INTERNAL;
+    total = 0;
+    for (int i = 0; i < nw; i++) {
+        flit_wheel *W = i < R ? &n->r[i].in : &n->e[i - R].in;
+        W->ev = n->wheel_ev + total * slots;
+        total += W->stride;
+    }
+    return ERR_OK;
+}
+
+/* A router port's copy of its links. */
+static void fill_port(flit_net *n, flit_port *P, flit_plink *Q)
+{
+    if (Q->link_out >= 0) {
+        const flit_link *L = &n->l[Q->link_out];
+        P->rx = L->rx;
+        P->rx_x0 = L->rx_x0;
+        P->delay = n->d_st + L->lat + 1;
+        Q->cap = L->bucket < 0 ? L->speedup : 0;
+        P->nfree = n->vcs;
+        Q->bucket = L->bucket;
+        Q->ej = L->rx_end;
+        Q->speedup_out = L->speedup;
+        Q->busy_at = -1;
+    }
+    if (Q->link_in >= 0) {
+        const flit_link *L = &n->l[Q->link_in];
+        P->tx = L->tx;
+        P->cr_x0 = L->cr_x0;
+        P->cr_delay = L->lat + 1;
+        Q->speedup = L->speedup;
+    }
 }
 
 /* The links: mesh channels where a neighbour is, each endpoint's pair. */
@@ -256,14 +315,14 @@ static int wire(flit_net *n, const flit_config *c)
             if (nb < 0)
                 continue;
             flit_link *L = &n->l[l];
-            int rx = n->r[nb].port0 + (d ^ 1);
+            int rx = n->r[nb].port0 + (d ^ 1), tx = n->r[r].port0 + d;
             L->tx_router = r;
             L->rx_router = nb;
-            n->port_out[n->r[r].port0 + d] = l;
-            n->port_in[rx] = l;
-            if (make_link(n, l, n->link_cycles, c->link_rate ? c->link_rate[l] : 1.0, -1, 0, n->d_st) < -1)
-                return ERR_INTERNAL;
-            n->port_speedup[rx] = L->speedup;
+            n->plink[tx].link_out = l;
+            n->plink[rx].link_in = l;
+            L->rx_x0 = (d ^ 1) * n->vcs;
+            L->cr_x0 = d * n->vcs;
+            make_link(n, l, n->link_cycles, c->link_rate ? c->link_rate[l] : 1.0, -1, 0);
         }
     for (int e = 0; e < n->nends; e++) {
         flit_ep *ep = &n->e[e];
@@ -274,30 +333,29 @@ static int wire(flit_net *n, const flit_config *c)
         J->rx_router = ep->router;
         K->tx_router = ep->router;
         K->rx_end = e;
-        n->port_in[p] = ep->inj;
-        n->port_out[p] = ep->ej;
-        int b = make_link(n, ep->inj, 1, f->inject_rate, -1, ep->shared, 0);
-        if (b < -1 || make_link(n, ep->ej, 1, ep->shared ? f->inject_rate : f->eject_rate,
-                                ep->shared ? b : -1, 0, n->d_st) < -1)
-            return ERR_INTERNAL;
-        n->port_speedup[p] = J->speedup;
+        n->plink[p].link_in = ep->inj;
+        n->plink[p].link_out = ep->ej;
+        ep->vc0 = (n->nports + e) * n->vcs;
+        J->rx_x0 = ep->port * n->vcs;
+        K->cr_x0 = ep->port * n->vcs;
+        int b = make_link(n, ep->inj, 1, f->inject_rate, -1, ep->shared);
+        make_link(n, ep->ej, 1, ep->shared ? f->inject_rate : f->eject_rate, ep->shared ? b : -1, 0);
     }
-    for (int r = 0; r < n->nrouters; r++)
-        for (int p = 0; p < n->r[r].nports; p++) {
-            int ip = n->r[r].port0 + p;
-            uint64_t bit = n->fast ? 1ULL << p : 0;
-            if (n->port_in[ip] >= 0) {
-                n->port_fr[ip] = &n->l[n->port_in[ip]].fr;
-                n->l[n->port_in[ip]].rx_bit = bit;
-            }
-            if (n->port_out[ip] >= 0) {
-                flit_link *L = &n->l[n->port_out[ip]];
-                n->port_cr[ip] = &L->cr;
-                n->port_cap[ip] = L->bucket < 0 ? L->speedup : 0;
-                L->tx_bit = bit;
-            }
+    int rc = make_wheels(n);
+    for (int r = 0; r < n->nrouters; r++) {
+        flit_router *R = &n->r[r];
+        R->unit = 1;
+        for (int p = R->port0; p < R->port0 + R->nports; p++) {
+            flit_port *P = &n->port[p];
+            flit_plink *Q = &n->plink[p];
+            fill_port(n, P, Q);
+            if ((Q->link_out >= 0 && Q->cap != 1) || (Q->link_in >= 0 && Q->speedup != 1))
+                R->unit = 0;
+            if (Q->ej >= 0 && n->e[Q->ej].shared)
+                R->coupled = 1;
         }
-    return ERR_OK;
+    }
+    return rc;
 }
 
 static int build(flit_net *n, const flit_config *c)
@@ -361,8 +419,6 @@ int flit_new(const flit_config *cfg, flit_net **out)
     n->d_rc = R > 3 ? R - 3 : 0;
     n->d_va = R > 2;
     n->d_st = R > 1;
-    /* the longest wait on a ring: a flit's switch traversal and channel */
-    n->poll = n->d_st + n->link_cycles + 2 >= 64;
     if ((rc = build(n, cfg))) {
         flit_free(n);
         return rc;
@@ -375,17 +431,9 @@ void flit_free(flit_net *n)
 {
     if (!n)
         return;
-    if (n->l)
-        for (int l = 0; l < n->nlinks; l++) {
-            free(n->l[l].fr.s);
-            free(n->l[l].cr.s);
-        }
-    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->busy_r, n->busy_e, n->port_in, n->port_fr,
-                      n->port_cr, n->port_cap, n->iv_out, n->fresh, n->port_out,
-                      n->port_speedup, n->port_off, n->port_aptr, n->port_gptr,
-                      n->ivc, n->buf, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
-                      n->lane_pkt, n->lane_flit, n->lane_vc, n->lane_tent, n->port_elig, n->elig_po, n->reqmask, n->owner,
-                      n->nfree, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
+    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheel_ev, n->busy_r, n->busy_e,
+                      n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->pq, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
+                      n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
                       n->sa_accd, n->va_best, n->va_bestd, n->va_touched};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
@@ -519,7 +567,7 @@ void flit_msg_done(flit_net *n, int m, long t)
 static int end_idle(const flit_net *n, int e)
 {
     const flit_ep *ep = &n->e[e];
-    return !ep->pending && ep->ring < 0 && !ep->busy_lanes;
+    return !ep->in.pending && ep->ring < 0 && !ep->busy_lanes;
 }
 
 /* The notices Q[FROM .. TO - 1] of one cycle, by tag. */
@@ -534,29 +582,36 @@ static void sort_by_tag(flit_done *q, long from, long to)
     }
 }
 
-static void step(flit_net *n, long t)
+/* What comes first in cycle T: the messages whose cycle has come, and
+   shared endpoints' credits (their router asks them what they would
+   inject). */
+static void admit(flit_net *n, long t)
 {
-    n->dirty = 0;
-    long done0 = n->done_n, sent0 = n->sent_n;
     while (n->nwait && n->wait[0].at <= t)
         flit_ni_enqueue(n, wait_pop(n).msg);
-    int ne = n->nbusy_e, nr = n->nbusy_r;
-    for (int i = 0; n->shared && i < ne; i++)
+    for (int i = 0; n->shared && i < n->nbusy_e; i++)
         if (n->e[n->busy_e[i]].shared)
             flit_ni_credits(n, n->busy_e[i], t);
-    for (int i = 0; i < nr; i++)
-        flit_router_step(n, n->busy_r[i], t);
-    for (int i = 0; i < ne; i++)
-        flit_ni_step(n, n->busy_e[i], t);
+}
+
+/* The interfaces' part of cycle T, and the cycle's notices in order. */
+static void interfaces(flit_net *n, long t, long done0, long sent0)
+{
+    flit_nis(n, n->nbusy_e, t);
     sort_by_tag(n->done, done0, n->done_n);
     sort_by_tag(n->sent, sent0, n->sent_n);
+}
+
+/* Drops the routers and interfaces that have gone idle from the busy lists. */
+static void compact(flit_net *n)
+{
     int k = 0;
     for (int i = 0; i < n->nbusy_r; i++) {
         int r = n->busy_r[i];
-        if (n->r[r].pending || n->r[r].nfull)
+        if (n->r[r].in.pending || n->r[r].nfull)
             n->busy_r[k++] = r;
         else
-            n->r[r].busy = 0;
+            n->r[r].in.busy = 0;
     }
     n->nbusy_r = k;
     k = 0;
@@ -565,9 +620,56 @@ static void step(flit_net *n, long t)
         if (!end_idle(n, e))
             n->busy_e[k++] = e;
         else
-            n->e[e].busy = 0;
+            n->e[e].in.busy = 0;
     }
     n->nbusy_e = k;
+}
+
+static void step(flit_net *n, long t)
+{
+    n->dirty = 0;
+    long done0 = n->done_n, sent0 = n->sent_n;
+    admit(n, t);
+    flit_routers(n, n->nbusy_r, t, 0);
+    interfaces(n, t, done0, sent0);
+    compact(n);
+}
+
+/* Cycles T and T + 1 at once, to the same end as one after the other: a
+   router runs both before the interfaces run the first, as whatever one
+   puts on another's wheel at T arrives at T + 2 or later. Only a router
+   with a shared endpoint (flit_router.coupled), whose cycle looks at its
+   interface's, waits for the interfaces to run T before it runs T + 1. The
+   routers that something wakes meanwhile have nothing before T + 2. A
+   cycle run in vain (nothing was to happen at T + 1) changes nothing. */
+static void step_pair(flit_net *n, long t)
+{
+    n->dirty = 0;
+    long done0 = n->done_n, sent0 = n->sent_n;
+    admit(n, t);
+    int nr = n->nbusy_r;
+    flit_routers(n, nr, t, 1);
+    interfaces(n, t, done0, sent0);
+    done0 = n->done_n, sent0 = n->sent_n;
+    admit(n, t + 1);
+    if (n->shared)
+        flit_routers_coupled(n, nr, t + 1);
+    interfaces(n, t + 1, done0, sent0);
+    compact(n);
+}
+
+long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t)
+{
+    if (!W->pending)
+        return LONG_MAX;
+    /* asked only when a cycle did nothing: a look at each slot costs less
+       than keeping a note of them at every arrival */
+    int s0 = (int)(t & n->wmask);
+    for (int d = 0;; d++) {
+        const flit_ev *slot = &W->ev[(long)((s0 + d) & n->wmask) * W->stride];
+        if (slot->x || slot->w)
+            return t + d;
+    }
 }
 
 /* The first cycle from T at which something may happen, LONG_MAX never. */
@@ -580,7 +682,7 @@ static long next_event(const flit_net *n, long t)
             nx = v;
     }
     for (int i = 0; i < n->nbusy_e; i++) {
-        long v = flit_ni_next(n, n->busy_e[i]);
+        long v = flit_wheel_next(n, &n->e[n->busy_e[i]].in, t);
         if (v < nx)
             nx = v;
     }
@@ -600,10 +702,15 @@ int flit_run(flit_net *n, long until)
             }
             n->now = nx;
         }
-        step(n, n->now);
+        if (n->now + 1 < until) {
+            step_pair(n, n->now);
+            n->now += 2;
+        } else {
+            step(n, n->now);
+            n->now++;
+        }
         if (n->oom)
             return ERR_INTERNAL;
-        n->now++;
     }
     return ERR_OK;
 }
@@ -710,9 +817,10 @@ void flit_link_stats(const flit_net *n, int link, long *flits, long *busy_cycles
     *flits = *busy_cycles = 0;
     if (link < 0 || link >= FLIT_DIRS * n->nrouters || n->l[link].rx_router < 0)
         return;
-    *flits = n->l[link].flits;
+    const flit_plink *Q = &n->plink[n->r[link / FLIT_DIRS].port0 + link % FLIT_DIRS];
+    *flits = Q->flits;
     /* a link of one flit a cycle is busy the cycles it carries one */
-    *busy_cycles = n->l[link].speedup > 1 ? n->l[link].busy : n->l[link].flits;
+    *busy_cycles = Q->speedup_out > 1 ? Q->busy : Q->flits;
 }
 
 void flit_port_stats(const flit_net *n, int end, long *inject_flits, long *eject_flits)

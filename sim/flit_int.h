@@ -1,12 +1,12 @@
 /* flit_int.h - private to the flit engine (flit*.c): its state and the
  * helpers its files share.
  *
- * Everything that moves is a link: a directed channel with a ring of flits
- * on their way to its receiver and a ring of credits on their way back to
- * its sender, and the sender's view of the receiver's VC buffers (flits
- * held, VC taken). Links are numbered as the API numbers mesh links,
- * router*4 + dir, then one ejection link per endpoint (its router to its
- * interface), then one injection link per endpoint.
+ * Everything that moves is a link: a directed channel whose flits go to
+ * its receiver's wheel and whose credits go back to its sender's, and the
+ * sender's view of the receiver's VC buffers (flits held, VC taken). Links
+ * are numbered as the API numbers mesh links, router*4 + dir, then one
+ * ejection link per endpoint (its router to its interface), then one
+ * injection link per endpoint.
  *
  * A router has 4 + E ports each way, E its endpoints: ports 0..3 are the
  * mesh directions in BookSim's order (input p comes from the neighbour in
@@ -14,9 +14,9 @@
  * one local port per endpoint in endpoint order. Ports are numbered
  * globally (a router's are port0 .. port0 + nports - 1) and an input VC is
  * port * vcs + vc. Within a cycle routers and interfaces reach each other
- * only through rings whose entries arrive two or more cycles later (and the
- * counts that say a ring holds something), so the order in which a cycle
- * visits them does not matter; the one exception, a shared endpoint's
+ * only through wheels whose entries arrive two or more cycles later (and
+ * the counts that say a wheel holds something), so the order in which a
+ * cycle visits them does not matter; the one exception, a shared endpoint's
  * router and interface, which spend one bucket, go in a fixed order. */
 #ifndef MCM_FLIT_INT_H
 #define MCM_FLIT_INT_H
@@ -31,7 +31,7 @@ enum { VC_IDLE, VC_WAIT_VA, VC_ACTIVE };
 /* Token buckets count in 2^-32 flits, so that refills add exactly. */
 #define FLIT_ONE (1L << 32)
 
-/* A flit in a ring or a buffer: its packet, and whether it heads or ends it. */
+/* A flit on a wheel or in a buffer: its packet, and whether it heads or ends it. */
 #define FW_TAIL 1u
 #define FW_HEAD 2u
 #define FW_PKT(w) ((int)((w) >> 2))
@@ -104,73 +104,117 @@ typedef struct {
     long at;
 } flit_bucket;
 
+/* An arrival on a wheel: a flit W for input VC X, or a credit for the
+   sender's VC X, as the receiver numbers them (a router: port * vcs + vc,
+   flit_router's bases; an interface: the VC of its link). */
 typedef struct {
-    long at;        /* the cycle the receiver sees it */
     uint32_t w;
-    int vc;
-} flit_slot;
+    int x;
+} flit_ev;
 
+/* What is on its way to a router or interface, by the cycle it arrives:
+   slot (cycle & flit_net.wmask) of STRIDE entries, the first counting
+   those that follow. Everything arrives 2 to wmask cycles after it is
+   sent, so a slot never holds two cycles' arrivals, and a receiver reads
+   just what reaches it this cycle, whatever port it comes by. */
 typedef struct {
-    long at;
-    int vc;
-} credit_slot;
+    flit_ev *ev;
+    int stride;             /* 1 + the most that can arrive in a cycle */
+    int pending;            /* entries held */
+    int busy;               /* on flit_net.busy_r or busy_e */
+    int id;                 /* its router, or nrouters + its endpoint */
+} flit_wheel;
 
+/* A directed channel: its ends and rate. A router's output port copies
+   what its moves use (flit_port). */
 typedef struct {
-    flit_slot *s;
-    int mask, head, n;
-} flit_ring;
-
-typedef struct {
-    credit_slot *s;
-    int mask, head, n;
-} credit_ring;
-
-/* The fields a flit's push and pop use come first, a credit's next: each
-   set within a cache line. */
-typedef struct {
-    flit_ring fr;           /* flits on their way to the receiver */
+    flit_wheel *rx;         /* the receiver's wheel */
+    int rx_x0;              /* flit_ev.x of a flit there, less its VC */
     int lat;                /* channel latency */
-    int rx_router, rx_end;  /* receiver: a router, or -1 and an interface (ejection) */
-    uint64_t rx_bit;        /* the receiving router port as a bit (fast), else 0 */
-    long flits;             /* flits carried */
     int speedup;            /* flits a cycle at most: ceil(rate) */
-    credit_ring cr;         /* credits on their way back to the sender */
+    int rx_router, rx_end;  /* receiver: a router, or -1 and an interface (ejection) */
+    flit_wheel *tx;         /* the sender's wheel, for credits */
+    int cr_x0;              /* flit_ev.x of a credit there, less its VC */
     int tx_router, tx_end;  /* sender: a router, or -1 and an interface (injection) */
-    uint64_t tx_bit;        /* the sending router port as a bit (fast), else 0 */
     int bucket;             /* index in flit_net.buckets, -1: an integral rate */
-    long busy, busy_at;     /* cycles it carried flits, when speedup > 1 */
 } flit_link;
 
+/* A router's port, both ways, as its cycles use it, in a cache line. */
 typedef struct {
-    int state;              /* VC_* */
-    int out;                /* output port (router-local) of its front packet */
-    int olink;              /* that output's link */
-    int ovc;                /* VC of that output, once allocated */
-    int head, count;        /* its flits in flit_net.buf */
+    uint64_t req;           /* fast: the router's inputs bidding for this output */
+    flit_wheel *rx;         /* the output link's receiver, as flit_link */
+    flit_wheel *tx;         /* the input link's sender, for credits */
+    int rx_x0, cr_x0;       /* as flit_link */
+    int delay;              /* cycles from a flit's switch allocation to its arrival */
+    int cr_delay;           /* cycles from a move to its credit's arrival */
+    int gptr;               /* SA grant pointer (output) */
+    int aptr, off;          /* SA accept pointer, round-robin VC offset (input) */
+    int nfree;              /* VCs of the output link not taken */
+    int nwait;              /* heads waiting for VA for this output */
+    int pad;                /* to a cache line */
+} flit_port;
+
+/* The rest of a port: what only a router with a bucket or a speedup above
+   1 looks at (flit_router.unit), and the output link's stats. */
+typedef struct {
+    int cap;                /* flits the output moves a cycle when no bucket limits it, else 0 */
+    int speedup;            /* flits the input may send a cycle */
+    int bucket;             /* the output link's bucket, -1 none */
+    int ej;                 /* the endpoint it ejects to, -1 none */
+    int speedup_out;        /* the output link's speedup */
+    int link_in, link_out;  /* -1 none */
+    long flits, busy, busy_at; /* carried: flits, cycles (kept when speedup_out > 1) */
+} flit_plink;
+
+/* An input VC. Flits of a packet are contiguous in a VC and alike but for
+   the head and the tail, so it holds a count of flits and its packets'
+   ids, each taken at its head's arrival; the front packet's flits yet to
+   leave tell which of them does. */
+typedef struct {
     long ready;             /* WAIT_VA: the first cycle it may bid for VA */
+    int state;              /* VC_* */
+    int out;                /* output port of its front packet */
+    int ovc;                /* VC of that output, once allocated */
+    int count;              /* flits it holds */
+    int head, npk;          /* its packets, in flit_router.pq from head on, the front one first */
+    int pkt, size, left;    /* the front packet, its flits, those yet to leave */
+    int p, v;               /* its input port and VC there */
 } flit_ivc;
 
+/* A router. Its ports, input VCs and output VCs are numbered from 0 in
+   each (port p, input VC p * vcs + v, output VC o * vcs + v); the bases
+   point into flit_net's arrays, which hold every router's in turn. */
 typedef struct {
-    uint64_t due;           /* bit (c & 63) set: something arrives at cycle c */
-    uint64_t ring_in, ring_cr; /* fast: ports whose incoming flits / returning credits wait on a ring */
+    flit_wheel in;          /* flits and credits on their way to it */
+    flit_port *port;
+    flit_plink *plink;
+    flit_ivc *ivc;
+    int *pq;                /* vcbuf packets an input VC (a VC holds as many flits) */
+    uint64_t *elig;         /* fast: [p * maxp + o] input p's VCs bound for output o that may bid */
+    flit_bits *pelig;       /* else: wv words an input port, its VCs that may bid */
+    int *iv_out;            /* per input VC: flit_ivc.out, packed */
+    int *va;                /* its input VCs waiting for VA, nva of them */
+    int *va_aptr;           /* per input VC */
+    int *occ, *owner, *va_gptr; /* per output VC: as flit_net.occ, the input VC that took it, VA pointer */
+    unsigned char *inuse;   /* per output VC: taken by a packet */
     uint64_t outmask;       /* fast: outputs some input VC may bid for */
-    int pending;            /* flits and credits on their way to it */
-    int busy;               /* on flit_net.busy_r */
     int nfull;              /* input VCs holding flits */
-    int nva;                /* input VCs waiting for VA: flit_net.va[port0*vcs ..] */
+    int unit;               /* its ports move one flit a cycle at most, no bucket limits them */
+    int coupled;            /* it has a shared endpoint */
+    int nva;
+    long va_next;           /* no VA can succeed before this cycle */
     int nports;             /* 4 + its endpoints, each way */
     int port0;              /* its first global port */
     int x, y;
 } flit_router;
 
 typedef struct {
-    uint64_t due;           /* as flit_router.due */
-    int pending;            /* ejected flits and credits on their way to it */
-    int busy;
+    flit_wheel in;          /* ejected flits and injection credits on their way to it */
     int shared;
     int stuck;              /* its last try injected nothing for want of a VC or credit */
     int inj, ej;            /* links into and out of the router */
-    int lanes, lane0;       /* packets in progress at once, from flit_net.lane_* */
+    int vc0;                /* its injection VCs in flit_net.occ, inuse: vc0 + vc */
+    int lanes, lane0;       /* packets in progress at once, from flit_net.lane[lane0] */
     int busy_lanes;         /* lanes holding a packet */
     int lane_rr;
     int last_vc;            /* VC of its last head, -1 before the first */
@@ -205,12 +249,20 @@ typedef struct {
     long tag, cycle;
 } flit_done;
 
+/* A packet an interface is injecting. */
+typedef struct {
+    int pkt;                /* -1: none */
+    int flit;               /* the next flit's index */
+    int size;               /* its flits */
+    int vc;                 /* -1 until its head has one */
+    int msg;
+} flit_lane;
+
 struct flit_net {
     int width, height, nrouters, nends, vcs, vcbuf, link_cycles;
     int d_rc, d_va, d_st;   /* pipeline: cycles of RC, VA (0: with SA), ST */
     long now;
     int dirty;              /* the last cycle did something: the next may too */
-    int poll;               /* delays reach 64 cycles: due bits cannot tell, look every cycle */
     int fast;               /* a router's ports and a port's VCs fit a 64-bit word */
     int shared;             /* some endpoint is shared */
     int oom;                /* the packet pool could not grow */
@@ -220,32 +272,27 @@ struct flit_net {
     flit_link *l;
     int nlinks, nports, nbuckets;
     flit_bucket *buckets;
+    int wmask;                /* wheels: slots less 1, a power of 2 less 1 */
+    flit_ev *wheel_ev;        /* every wheel's slots */
 
-    int *port_in, *port_out;  /* per global port: its incoming / outgoing link, -1 none */
-    flit_ring **port_fr;      /* per port: the ring of flits coming in, NULL none */
-    credit_ring **port_cr;    /* per port: the ring of credits coming back to its output */
-    int *port_cap;            /* output side: flits a cycle when no bucket limits it, else 0 */
-    int *port_speedup;        /* input side: flits it may send a cycle */
-    int *port_off;            /* SA: round-robin VC offset of the input */
-    int *port_aptr, *port_gptr; /* iSLIP pointers: accept (input), grant (output) */
-    flit_ivc *ivc;            /* per input VC */
-    int *iv_out;              /* per input VC: its output port, as flit_ivc.out, packed */
-    int *fresh, nfresh;       /* VCs that won VA this cycle, to bid for the switch from the next */
-    uint32_t *buf;            /* vcbuf flits per input VC */
+    /* the arrays the routers' bases point into (flit_router) */
+    flit_port *port;          /* per port: every router's in turn */
+    flit_plink *plink;
+    flit_ivc *ivc;            /* per input VC: port * vcs + vc, every router's in turn */
+    int *iv_out, *va, *va_aptr;
+    int *pq;
+    int *fresh, nfresh;       /* a router's VCs that won VA this cycle, to bid for the switch from the next */
     int wv, wp;               /* words of a bit set of a port's VCs, of a router's ports */
-    flit_bits *port_elig;     /* per input port, its ACTIVE VCs with a flit and a credit (not fast) */
+    flit_bits *port_elig;     /* not fast: wv words per port */
     int maxp;                 /* most ports of a router */
-    uint64_t *elig_po;        /* fast: per input port ip and output o, [ip * maxp + o], those VCs bound for o */
-    uint64_t *reqmask;        /* fast: per output port, the inputs with such VCs for it */
-    int *owner;               /* per link VC taken by a router's input VC: that VC */
-    int *nfree;               /* per link: VCs not taken */
-    int *va_aptr;             /* per input VC */
-    int *va_gptr;             /* per output VC: global port * vcs + vc */
-    int *va;                  /* per router, its input VCs (port-local p*vcs + v) in WAIT_VA */
-    int *occ;                 /* per link VC: flits in the receiver's buffer, by the sender's count */
-    unsigned char *inuse;     /* per link VC: taken by a packet */
+    uint64_t *elig_po;        /* fast: maxp words per port */
+    /* per VC of a sender: every router's output VCs in turn (port * vcs +
+       vc), then from flit_ep.vc0 each endpoint's injection VCs */
+    int *occ;                 /* flits in the receiver's buffer, by the sender's count */
+    unsigned char *inuse;     /* taken by a packet */
+    int *owner, *va_gptr;     /* a router's */
 
-    int *lane_pkt, *lane_flit, *lane_vc;
+    flit_lane *lane;
     int *lane_tent;           /* VCs a dry run of injection has taken */
 
     int *busy_r, nbusy_r, *busy_e, nbusy_e;
@@ -274,83 +321,74 @@ struct flit_net {
     int *va_best, *va_bestd, *va_touched;
 };
 
-static inline void flit_wake_router(flit_net *n, int r)
+/* Puts the router or interface of W on its busy list. */
+static inline void flit_wake(flit_net *n, flit_wheel *W)
 {
-    if (!n->r[r].busy) {
-        n->r[r].busy = 1;
-        n->busy_r[n->nbusy_r++] = r;
+    if (!W->busy) {
+        W->busy = 1;
+        if (W->id < n->nrouters)
+            n->busy_r[n->nbusy_r++] = W->id;
+        else
+            n->busy_e[n->nbusy_e++] = W->id - n->nrouters;
     }
 }
 
-static inline void flit_wake_end(flit_net *n, int e)
+/* The slot of wheel W for cycle AT, marked as holding one more: a router
+   or interface is busy while its wheel holds something, so it is on its
+   busy list when that comes. */
+FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, long at)
 {
-    if (!n->e[e].busy) {
-        n->e[e].busy = 1;
-        n->busy_e[n->nbusy_e++] = e;
-    }
+    int s = (int)(at & n->wmask);
+    W->pending++;
+    if (!W->busy)
+        flit_wake(n, W);
+    return W->ev + (long)s * W->stride;
 }
 
-/* Puts flit W for VC on link L at cycle T, EXTRA cycles before it is on
-   the channel: the receiver sees it at T + EXTRA + lat + 1. */
-FLIT_HOT void flit_push_flit(flit_net *n, flit_link *L, long t, int extra, int vc, uint32_t w)
+/* Puts flit W for VC X on wheel WH for cycle AT. A slot's flits follow its
+   first entry, which counts them (x) and its credits (w), and its credits
+   fill it from the end, so that each kind is read in a loop of its own;
+   the stride holds both. */
+FLIT_HOT void flit_put_flit(flit_net *n, flit_wheel *Wh, long at, uint32_t w, int x)
 {
-    flit_ring *q = &L->fr;
-    assert(q->n <= q->mask);
-    flit_slot *s = &q->s[(q->head + q->n++) & q->mask];
-    long at = t + extra + L->lat + 1;
-    s->at = at;
-    s->w = w;
-    s->vc = vc;
-    if (L->rx_router >= 0) {
-        flit_router *R = &n->r[L->rx_router];
-        R->pending++;
-        R->due |= 1ULL << (at & 63);
-        R->ring_in |= L->rx_bit;
-        if (!R->busy)
-            flit_wake_router(n, L->rx_router);
-    } else {
-        flit_ep *E = &n->e[L->rx_end];
-        E->pending++;
-        E->due |= 1ULL << (at & 63);
-        if (!E->busy)
-            flit_wake_end(n, L->rx_end);
-    }
-    L->flits++;
-    if (L->speedup > 1 && L->busy_at != t) {
-        L->busy_at = t;
-        L->busy++;
-    }
+    flit_ev *slot = flit_slot(n, Wh, at);
+    slot[++slot->x] = (flit_ev){w, x};
 }
 
-/* Returns a credit for VC on link L at cycle T. */
-FLIT_HOT void flit_push_credit(flit_net *n, flit_link *L, long t, int vc)
+/* Puts a credit for VC X on wheel WH for cycle AT. */
+FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, long at, int x)
 {
-    credit_ring *q = &L->cr;
-    assert(q->n <= q->mask);
-    credit_slot *s = &q->s[(q->head + q->n++) & q->mask];
-    long at = t + L->lat + 1;
-    s->at = at;
-    s->vc = vc;
-    if (L->tx_router >= 0) {
-        flit_router *R = &n->r[L->tx_router];
-        R->pending++;
-        R->due |= 1ULL << (at & 63);
-        R->ring_cr |= L->tx_bit;
-        if (!R->busy)
-            flit_wake_router(n, L->tx_router);
-    } else {
-        flit_ep *E = &n->e[L->tx_end];
-        E->pending++;
-        E->due |= 1ULL << (at & 63);
-        if (!E->busy)
-            flit_wake_end(n, L->tx_end);
-    }
+    flit_ev *slot = flit_slot(n, Wh, at);
+    slot[Wh->stride - 1 - (int)slot->w++].x = x;
 }
 
-/* Whether something may arrive at T for a router or interface of DUE bits. */
-static inline int flit_due(const flit_net *n, uint64_t due, long t)
+/* The slot of what W receives at T, NULL when nothing comes then: *NF
+   flits from slot[1] on and *NC credits from slot[stride - 1] down. Its
+   counts are zeroed: nothing is put there before T has passed. */
+FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *nf, int *nc)
 {
-    return n->poll || (due >> (t & 63) & 1);
+    int s = (int)(t & n->wmask);
+    flit_ev *slot = W->ev + (long)s * W->stride;
+    *nf = slot->x;
+    *nc = (int)slot->w;
+    if (!(*nf | *nc))
+        return NULL;
+    slot->x = 0;
+    slot->w = 0;
+    W->pending -= *nf + *nc;
+    return slot;
+}
+
+/* An interface puts flit W for VC on its injection link L at cycle T. */
+FLIT_HOT void flit_push_flit(flit_net *n, const flit_link *L, long t, int vc, uint32_t w)
+{
+    flit_put_flit(n, L->rx, t + L->lat + 1, w, L->rx_x0 + vc);
+}
+
+/* An interface returns a credit for VC on its ejection link L at cycle T. */
+FLIT_HOT void flit_push_credit(flit_net *n, const flit_link *L, long t, int vc)
+{
+    flit_put_credit(n, L->tx, t + L->lat + 1, L->cr_x0 + vc);
 }
 
 /* flit.c */
@@ -360,22 +398,28 @@ int flit_grow_packets(flit_net *n);
 long flit_bucket_level(const flit_bucket *b, long t);
 int flit_bucket_tokens(const flit_bucket *b, long t);
 void flit_bucket_spend(flit_bucket *b, long t, int k);
+/* The first cycle from T at which something arrives on W; LONG_MAX none. */
+long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t);
 
 /* Makes the routers allocate on several-word sets even where single words
    would do: the tests check that both give the same. */
 void flit_set_words(flit_net *n);
 
 /* flit_router.c */
-void flit_router_step(flit_net *n, int r, long t);
+/* The first NR busy routers' cycle T, and with PAIR their cycle T + 1
+   too, but for coupled ones (flit_router.coupled), which
+   flit_routers_coupled runs later. */
+void flit_routers(flit_net *n, int nr, long t, int pair);
+void flit_routers_coupled(flit_net *n, int nr, long t);
 long flit_router_next(const flit_net *n, int r, long t);
 
 /* flit_ni.c */
 /* Makes message M, whose cycle has come, active at its interface. */
 void flit_ni_enqueue(flit_net *n, int m);
 void flit_ni_credits(flit_net *n, int e, long t);
-void flit_ni_step(flit_net *n, int e, long t);
+/* The first NE busy interfaces' cycle T. */
+void flit_nis(flit_net *n, int ne, long t);
 /* Flits the interface of E would inject at T were its bucket no limit. */
 int flit_ni_wants(flit_net *n, int e, long t);
-long flit_ni_next(const flit_net *n, int e);
 
 #endif

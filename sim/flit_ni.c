@@ -29,15 +29,15 @@ void flit_ni_enqueue(flit_net *n, int m)
     }
     E->free_msgs++;
     E->stuck = 0;
-    flit_wake_end(n, M->src);
+    flit_wake(n, &E->in);
     n->dirty = 1;
 }
 
-/* The next packet of the ring's current message, passing over messages
-   with a packet in progress; the ring moves on past it. -1 out of memory. */
-static int take_packet(flit_net *n, int e)
+/* Lane L's next packet: the ring's current message's, passing over
+   messages with a packet in progress; the ring moves on past it. 0, or -1
+   out of memory. */
+static int take_packet(flit_net *n, flit_ep *E, flit_lane *L)
 {
-    flit_ep *E = &n->e[e];
     if (!n->npkt_free && flit_grow_packets(n)) {
         n->oom = 1;
         return -1;
@@ -54,6 +54,7 @@ static int take_packet(flit_net *n, int e)
     int id = n->pkt_free[--n->npkt_free];
     const flit_ep *D = &n->e[M->dst];
     n->pkt[id] = (flit_pkt){m, size, size, D->router, D->port};
+    *L = (flit_lane){id, 0, size, -1, m};
     if (M->made < M->flits) {
         E->ring = M->next;
     } else {
@@ -66,77 +67,112 @@ static int take_packet(flit_net *n, int e)
         }
         E->queued--;
     }
-    return id;
+    return 0;
 }
 
-static void send_flit(flit_net *n, int e, int ln, int vc, long t)
+FLIT_HOT void send_flit(flit_net *n, flit_ep *E, flit_lane *L, int vc, long t)
 {
-    flit_ep *E = &n->e[e];
-    int pk = n->lane_pkt[ln], fl = n->lane_flit[ln];
-    const flit_pkt *P = &n->pkt[pk];
-    uint32_t w = (uint32_t)pk << 2 | (fl == 0 ? FW_HEAD : 0) | (fl == P->size - 1 ? FW_TAIL : 0);
-    long b = (long)E->inj * n->vcs + vc;
-    if (w & FW_HEAD) {
+    int fl = L->flit;
+    uint32_t w = (uint32_t)L->pkt << 2 | (fl == 0 ? FW_HEAD : 0) | (fl == L->size - 1 ? FW_TAIL : 0);
+    long b = E->vc0 + vc;
+    if (fl == 0) {
         n->inuse[b] = 1;
-        n->lane_vc[ln] = vc;
+        L->vc = vc;
         E->last_vc = vc;
     }
     n->occ[b]++;
-    flit_push_flit(n, &n->l[E->inj], t, 0, vc, w);
+    flit_push_flit(n, &n->l[E->inj], t, vc, w);
     E->inj_flits++;
-    if (++n->msg[P->msg].sent == n->msg[P->msg].flits)
-        flit_msg_sent(n, P->msg, t);
+    flit_msg *M = &n->msg[L->msg];
+    if (++M->sent == M->flits)
+        flit_msg_sent(n, L->msg, t);
     if (w & FW_TAIL) {
-        flit_msg *M = &n->msg[P->msg];
         n->inuse[b] = 0;
-        n->lane_pkt[ln] = -1;
+        L->pkt = -1;
         E->busy_lanes--;
         M->in_lane = 0;
         if (M->made < M->flits)
             E->free_msgs++;
     } else {
-        n->lane_flit[ln] = fl + 1;
+        L->flit = fl + 1;
     }
     n->dirty = 1;
 }
 
-/* Flits the interface injects at T, at most LIMIT; with COMMIT 0 a dry run
-   that changes nothing. A dry run holds a VC its head takes for the cycle,
-   even when that head is also a tail, so it can fall short of the real run
-   for an interface of several packets at once and one-flit packets. */
-static int inject(flit_net *n, int e, long t, int limit, int commit)
+/* Flits the interface injects at T, at most LIMIT; with COMMIT 0 (a
+   constant in each caller) a dry run that changes nothing. A dry run holds
+   a VC its head takes for the cycle, even when that head is also a tail,
+   so it can fall short of the real run for an interface of several
+   packets at once and one-flit packets. */
+/* The first VC, round-robin after LASTVC (VC 0 alone before the first
+   head, as BookSim), that is free and has room; -1 none. */
+FLIT_HOT int pick_vc(const flit_net *n, const unsigned char *use, const int *occ, int lastvc)
 {
-    flit_ep *E = &n->e[e];
-    const int vcs = n->vcs, vcbuf = n->vcbuf, lanes = E->lanes;
+    if (lastvc < 0)
+        return !use[0] && occ[0] < n->vcbuf ? 0 : -1;
+    for (int j = 0, v = lastvc; j < n->vcs; j++) {
+        v = v + 1 == n->vcs ? 0 : v + 1;
+        if (!use[v] && occ[v] < n->vcbuf)
+            return v;
+    }
+    return -1;
+}
+
+/* inject for an interface of one lane: no round robin over lanes, and a
+   dry run need not hold the VC it finds. */
+FLIT_HOT int inject1(flit_net *n, flit_ep *E, long t, const int commit)
+{
+    flit_lane *L = &n->lane[E->lane0];
+    const int *occ = n->occ + E->vc0;
+    int vc = L->vc;
+    if (L->pkt < 0) {
+        if (!E->free_msgs)
+            return 0;
+        vc = -1;
+        if (commit) {
+            if (take_packet(n, E, L))
+                return 0;
+            E->busy_lanes++;
+            n->dirty = 1;
+        }
+    }
+    if (vc < 0) {
+        if ((vc = pick_vc(n, n->inuse + E->vc0, occ, E->last_vc)) < 0)
+            return 0;
+    } else if (occ[vc] >= n->vcbuf) {
+        return 0;
+    }
+    if (commit)
+        send_flit(n, E, L, vc, t);
+    return 1;
+}
+
+FLIT_HOT int inject(flit_net *n, flit_ep *E, long t, int limit, const int commit)
+{
+    if (E->lanes == 1)
+        return inject1(n, E, t, commit);
+    const int vcbuf = n->vcbuf, lanes = E->lanes;
     int sent = 0, last = -1, lastvc = E->last_vc, ntent = 0;
-    long taken = 0, base = (long)E->inj * vcs;
+    long taken = 0, base = E->vc0;
     unsigned char *use = n->inuse + base;
     const int *occ = n->occ + base;
     for (int i = 0, k = E->lane_rr; i < lanes && sent < limit; i++, k = k + 1 == lanes ? 0 : k + 1) {
-        int ln = E->lane0 + k, vc = n->lane_vc[ln];
-        if (n->lane_pkt[ln] < 0) {
+        flit_lane *L = &n->lane[E->lane0 + k];
+        int vc = L->vc;
+        if (L->pkt < 0) {
             if (taken >= E->free_msgs)
                 continue;
             taken++;
             vc = -1;
             if (commit) {
-                if ((n->lane_pkt[ln] = take_packet(n, e)) < 0)
+                if (take_packet(n, E, L))
                     return sent;
-                n->lane_flit[ln] = 0;
-                n->lane_vc[ln] = -1;
                 E->busy_lanes++;
                 n->dirty = 1;
             }
         }
         if (vc < 0) {
-            /* round-robin after the last head's VC; VC 0 alone before the first */
-            for (int j = 0, v = lastvc < 0 ? 0 : lastvc; j < vcs && vc < 0; j++) {
-                if (lastvc >= 0)
-                    v = v + 1 == vcs ? 0 : v + 1;
-                if (!use[v] && occ[v] < vcbuf)
-                    vc = v;
-            }
-            if (vc < 0)
+            if ((vc = pick_vc(n, use, occ, lastvc)) < 0)
                 continue;
             lastvc = vc;
             if (!commit) {
@@ -149,7 +185,7 @@ static int inject(flit_net *n, int e, long t, int limit, int commit)
         sent++;
         last = k;
         if (commit)
-            send_flit(n, e, ln, vc, t);
+            send_flit(n, E, L, vc, t);
     }
     for (int i = 0; i < ntent; i++)
         use[n->lane_tent[E->lane0 + i]] = 0;
@@ -160,33 +196,32 @@ static int inject(flit_net *n, int e, long t, int limit, int commit)
 
 int flit_ni_wants(flit_net *n, int e, long t)
 {
-    return inject(n, e, t, n->e[e].lanes, 0);
+    return inject(n, &n->e[e], t, n->e[e].lanes, 0);
 }
 
-static void take_credits(flit_net *n, flit_ep *E, long t)
+/* The NC credits of SLOT. */
+static void take_credits(flit_net *n, flit_ep *E, const flit_ev *slot, int nc)
 {
-    credit_ring *q = &n->l[E->inj].cr;
-    int *occ = n->occ + (long)E->inj * n->vcs;
-    while (q->n && q->s[q->head].at == t) {
+    if (nc) {
         E->stuck = 0;
-        occ[q->s[q->head].vc]--;
-        q->head = (q->head + 1) & q->mask;
-        q->n--;
-        E->pending--;
         n->dirty = 1;
     }
+    for (int i = E->in.stride - 1; i >= E->in.stride - nc; i--)
+        n->occ[E->vc0 + slot[i].x]--;
 }
 
+/* A shared endpoint's credits come before its router's cycle, for the
+   router to ask what its interface would inject; its flits after. */
 void flit_ni_credits(flit_net *n, int e, long t)
 {
     flit_ep *E = &n->e[e];
-    if (E->pending && flit_due(n, E->due, t))
-        take_credits(n, E, t);
+    const flit_ev *slot = E->in.ev + (t & n->wmask) * E->in.stride;
+    take_credits(n, E, slot, (int)slot->w);
 }
 
-static void eject(flit_net *n, int e, uint32_t w, long t)
+FLIT_HOT void eject(flit_net *n, flit_ep *E, uint32_t w, long t)
 {
-    n->e[e].ej_flits++;
+    E->ej_flits++;
     int pk = FW_PKT(w), m = n->pkt[pk].msg;
     if (--n->pkt[pk].left == 0)
         n->pkt_free[n->npkt_free++] = pk;
@@ -194,24 +229,20 @@ static void eject(flit_net *n, int e, uint32_t w, long t)
         flit_msg_done(n, m, t);
 }
 
-void flit_ni_step(flit_net *n, int e, long t)
+FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t)
 {
-    flit_ep *E = &n->e[e];
-    if (E->pending && flit_due(n, E->due, t)) {
-        E->due &= ~(1ULL << (t & 63));
-        /* a shared endpoint's credits came first, for its router to ask it */
+    int nf, nc;
+    const flit_ev *slot = E->in.pending ? flit_take(n, &E->in, t, &nf, &nc) : NULL;
+    if (slot) {
         if (!E->shared)
-            take_credits(n, E, t);
-        flit_ring *q = &n->l[E->ej].fr;
-        while (q->n && q->s[q->head].at == t) {
-            flit_slot s = q->s[q->head];
-            q->head = (q->head + 1) & q->mask;
-            q->n--;
-            E->pending--;
-            eject(n, e, s.w, t);
-            flit_push_credit(n, &n->l[E->ej], t, s.vc);
-            n->dirty = 1;
+            take_credits(n, E, slot, nc);
+        const flit_link *K = &n->l[E->ej];
+        for (int i = 1; i <= nf; i++) {
+            eject(n, E, slot[i].w, t);
+            flit_push_credit(n, K, t, slot[i].x);
         }
+        if (nf)
+            n->dirty = 1;
     }
     /* nothing to send, or nothing changed since it could not */
     if ((!E->busy_lanes && E->ring < 0) || E->stuck)
@@ -223,12 +254,12 @@ void flit_ni_step(flit_net *n, int e, long t)
         if (tok < limit)
             limit = tok;
         if (!limit) {
-            if (inject(n, e, t, E->lanes, 0))
+            if (inject(n, E, t, E->lanes, 0))
                 n->dirty = 1; /* held back by the bucket alone */
             return;
         }
     }
-    int sent = inject(n, e, t, limit, 1);
+    int sent = inject(n, E, t, limit, 1);
     E->stuck = !sent;
     if (sent && J->bucket >= 0) {
         flit_bucket_spend(&n->buckets[J->bucket], t, sent);
@@ -236,15 +267,8 @@ void flit_ni_step(flit_net *n, int e, long t)
     }
 }
 
-long flit_ni_next(const flit_net *n, int e)
+void flit_nis(flit_net *n, int ne, long t)
 {
-    const flit_ep *E = &n->e[e];
-    const credit_ring *c = &n->l[E->inj].cr;
-    const flit_ring *f = &n->l[E->ej].fr;
-    long nx = LONG_MAX;
-    if (c->n)
-        nx = c->s[c->head].at;
-    if (f->n && f->s[f->head].at < nx)
-        nx = f->s[f->head].at;
-    return nx;
+    for (int i = 0; i < ne; i++)
+        ni_step(n, &n->e[n->busy_e[i]], t);
 }

@@ -24,34 +24,38 @@
  * as those change, never searched for. When a router's ports and a port's
  * VCs each fit a 64-bit word (flit_net.fast), the bids are standing
  * requests - per input and output the VCs bound there, per output the
- * inputs, per router the outputs - and arrivals look only at the rings
- * that hold something; otherwise each input keeps a set of several words
- * of its bidding VCs, which allocation scans, to the same result. */
+ * inputs, per router the outputs; otherwise each input keeps a set of
+ * several words of its bidding VCs, which allocation scans, to the same
+ * result. */
 #include <assert.h>
 #include <limits.h>
 #include "flit_int.h"
 
-static int route(const flit_net *n, int r, int pkt)
+/* Indices are the router's own (flit_router's bases): input VC p * vcs + v
+   of input port p, output VC o * vcs + ovc of output port o. */
+
+static int route(const flit_net *n, const flit_router *R, int r, int pkt)
 {
     const flit_pkt *p = &n->pkt[pkt];
     if (p->dst_router == r)
         return p->dst_port;
-    int dx = p->dst_router % n->width - n->r[r].x;
+    int dx = p->dst_router % n->width - R->x;
     if (dx)
         return dx > 0 ? 0 : 1;
-    return p->dst_router / n->width > n->r[r].y ? 2 : 3;
+    return p->dst_router / n->width > R->y ? 2 : 3;
 }
 
-/* Input VC (IP, V) of router R, bound for output O, may (ON) or may no
-   longer bid for the switch. */
-FLIT_HOT void set_elig(flit_net *n, flit_router *R, int ip, int v, int o, int on)
+/* Input VC (P, V) of router R, bound for output O, may (ON) or may no
+   longer bid for the switch; FAST is flit_net.fast, a constant where the
+   caller knows it. */
+FLIT_HOT void set_elig(const flit_net *n, flit_router *R, long p, int v, long o, int on, const int fast)
 {
-    if (!n->fast) {
-        fb_put(n->port_elig + (long)ip * n->wv, v, on);
+    if (!fast) {
+        fb_put(R->pelig + p * n->wv, v, on);
         return;
     }
-    uint64_t *e = &n->elig_po[(long)ip * n->maxp + o], b = 1ULL << v;
-    uint64_t *rq = &n->reqmask[R->port0 + o], pb = 1ULL << (ip - R->port0);
+    uint64_t *e = &R->elig[p * n->maxp + o], b = 1ULL << v;
+    uint64_t *rq = &R->port[o].req, pb = 1ULL << p;
     if (on) {
         if (!*e) {
             if (!*rq)
@@ -64,137 +68,97 @@ FLIT_HOT void set_elig(flit_net *n, flit_router *R, int ip, int v, int o, int on
     }
 }
 
-/* Whether input VC (IP, V) may bid for the switch: it owns an output VC,
-   holds a flit, and has a credit for it. */
-static void update_elig(flit_net *n, flit_router *R, int ip, int v)
+/* Whether input VC C may bid for the switch: it owns an output VC, holds a
+   flit, and has a credit for it. */
+static void update_elig(const flit_net *n, flit_router *R, const flit_ivc *c)
 {
-    long iv = (long)ip * n->vcs + v;
-    const flit_ivc *c = &n->ivc[iv];
-    set_elig(n, R, ip, v, c->out,
-             c->state == VC_ACTIVE && c->count && n->occ[(long)c->olink * n->vcs + c->ovc] < n->vcbuf);
+    set_elig(n, R, c->p, c->v, c->out,
+             c->state == VC_ACTIVE && c->count && R->occ[(long)c->out * n->vcs + c->ovc] < n->vcbuf, n->fast);
 }
 
-/* The head at the front of input VC (IP, V) since cycle FRONT. */
-static void start_head(flit_net *n, int r, int ip, int v, long front)
+/* The head at the front of input VC LV since cycle FRONT. */
+static void start_head(const flit_net *n, flit_router *R, int r, long lv, long front)
 {
-    flit_router *R = &n->r[r];
-    long iv = (long)ip * n->vcs + v;
-    flit_ivc *c = &n->ivc[iv];
-    uint32_t w = n->buf[iv * n->vcbuf + c->head];
-    assert(w & FW_HEAD);
+    flit_ivc *c = &R->ivc[lv];
+    assert(c->npk > 0);
+    c->pkt = R->pq[lv * n->vcbuf + c->head];
+    c->size = c->left = n->pkt[c->pkt].size;
     c->state = VC_WAIT_VA;
-    c->out = n->iv_out[iv] = route(n, r, FW_PKT(w));
-    c->olink = n->port_out[R->port0 + c->out];
+    c->out = R->iv_out[lv] = route(n, R, r, c->pkt);
     c->ready = front + n->d_rc;
-    n->va[(long)R->port0 * n->vcs + R->nva++] = (ip - R->port0) * n->vcs + v;
+    /* VA wakes when it may win: once ready if a VC of its output is free,
+       else when a tail frees one (move) */
+    flit_port *O = &R->port[c->out];
+    O->nwait++;
+    if (O->nfree && c->ready < R->va_next)
+        R->va_next = c->ready;
+    R->va[R->nva++] = (int)lv;
 }
 
-FLIT_HOT void vc_push(flit_net *n, flit_router *R, int r, int ip, int v, uint32_t w, long t)
+/* A flit for input VC LV, there from T. */
+FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_t w, long t, const int fast)
 {
-    const int vcs = n->vcs, vcbuf = n->vcbuf;
-    long iv = (long)ip * vcs + v;
-    flit_ivc *c = &n->ivc[iv];
-    assert(c->count < vcbuf);
-    int slot = c->head + c->count;
-    n->buf[iv * vcbuf + (slot >= vcbuf ? slot - vcbuf : slot)] = w;
+    const int vcbuf = n->vcbuf;
+    flit_ivc *c = &R->ivc[lv];
+    if (w & FW_HEAD) {
+        int slot = c->head + c->npk++;
+        R->pq[lv * vcbuf + (slot >= vcbuf ? slot - vcbuf : slot)] = FW_PKT(w);
+    }
     if (c->count++ == 0) {
         R->nfull++;
-        if (c->state == VC_ACTIVE && n->occ[(long)c->olink * vcs + c->ovc] < vcbuf)
-            set_elig(n, R, ip, v, c->out, 1);
+        if (c->state == VC_ACTIVE && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
+            set_elig(n, R, c->p, c->v, c->out, 1, fast);
     }
     if (c->state == VC_IDLE)
-        start_head(n, r, ip, v, t);
+        start_head(n, R, r, lv, t);
 }
 
-/* Input port IP's flits arriving at T; 1 when its ring is then empty.
-   Ring state is copied to locals: stores into buffers would otherwise
-   reload it. */
-FLIT_HOT int flits_in(flit_net *n, flit_router *R, int r, int ip, long t)
+/* A credit for output VC K: the owner of a VC with no credit left may bid
+   again, if it holds a flit. */
+FLIT_HOT void credit_in(const flit_net *n, flit_router *R, long k, const int fast)
 {
-    flit_ring *q = n->port_fr[ip];
-    int head = q->head, k = q->n, mask = q->mask;
-    const flit_slot *s = q->s;
-    while (k && s[head].at == t) {
-        flit_slot f = s[head];
-        head = (head + 1) & mask;
-        k--;
-        R->pending--;
-        vc_push(n, R, r, ip, f.vc, f.w, t);
-        n->dirty = 1;
+    if (R->occ[k]-- == n->vcbuf && R->inuse[k]) {
+        const flit_ivc *c = &R->ivc[R->owner[k]];
+        if (c->count)
+            set_elig(n, R, c->p, c->v, c->out, 1, fast);
     }
-    q->head = head;
-    q->n = k;
-    return !k;
 }
 
-/* Credits arriving at T for output port IP; 1 when its ring is then empty. */
-FLIT_HOT int credits_in(flit_net *n, flit_router *R, int ip, long t)
+/* The flits and credits that arrive at T. */
+FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, const int fast)
 {
-    credit_ring *c = n->port_cr[ip];
-    int head = c->head, k = c->n, mask = c->mask;
-    const credit_slot *s = c->s;
-    if (!k || s[head].at != t)
-        return !k;
-    const int vcs = n->vcs, vcbuf = n->vcbuf;
-    long base = (long)n->port_out[ip] * vcs;
-    int *occ = n->occ + base;
-    const unsigned char *use = n->inuse + base;
-    const int *own = n->owner + base;
-    n->dirty = 1;
-    do {
-        int ov = s[head].vc;
-        head = (head + 1) & mask;
-        k--;
-        R->pending--;
-        /* the owner of a VC with no credit left may bid again, if it holds a flit */
-        if (occ[ov]-- == vcbuf && use[ov] && n->ivc[own[ov]].count)
-            set_elig(n, R, own[ov] / vcs, own[ov] % vcs, n->iv_out[own[ov]], 1);
-    } while (k && s[head].at == t);
-    c->head = head;
-    c->n = k;
-    return !k;
-}
-
-static void arrivals(flit_net *n, int r, long t)
-{
-    flit_router *R = &n->r[r];
-    if (!n->fast) {
-        for (int ip = R->port0; ip < R->port0 + R->nports; ip++) {
-            if (n->port_fr[ip] && n->port_fr[ip]->n)
-                flits_in(n, R, r, ip, t);
-            if (n->port_cr[ip])
-                credits_in(n, R, ip, t);
-        }
+    int nf, nc;
+    const flit_ev *slot = flit_take(n, &R->in, t, &nf, &nc);
+    if (!slot)
         return;
-    }
-    /* only the ports whose rings hold something */
-    for (uint64_t b = R->ring_in; b; b &= b - 1) {
-        int p = __builtin_ctzll(b);
-        if (flits_in(n, R, r, R->port0 + p, t))
-            R->ring_in &= ~(1ULL << p);
-    }
-    for (uint64_t b = R->ring_cr; b; b &= b - 1) {
-        int p = __builtin_ctzll(b);
-        if (credits_in(n, R, R->port0 + p, t))
-            R->ring_cr &= ~(1ULL << p);
-    }
+    n->dirty = 1;
+    for (int i = 1; i <= nf; i++)
+        vc_push(n, R, r, slot[i].x, slot[i].w, t, fast);
+    for (int i = R->in.stride - 1; i >= R->in.stride - nc; i--)
+        credit_in(n, R, slot[i].x, fast);
 }
 
-static void va(flit_net *n, int r, long t)
+static void va(flit_net *n, flit_router *R, long t)
 {
-    flit_router *R = &n->r[r];
     int vcs = n->vcs, nv = R->nports * vcs, nt = 0;
-    long base = (long)R->port0 * vcs;
-    int *list = n->va + base, *best = n->va_best, *bestd = n->va_bestd;
+    int *list = R->va, *best = n->va_best, *bestd = n->va_bestd;
+    /* the next VA: when the first head with a free VC that has not won
+       leaves route computation, or at once; a head whose output has no
+       free VC waits for a tail to free one (move) */
+    R->va_next = LONG_MAX;
     /* grants: each free output VC to its requester nearest after its pointer */
     for (int i = 0; i < R->nva; i++) {
         int lv = list[i];
-        const flit_ivc *c = &n->ivc[base + lv];
-        if (c->ready > t || !n->nfree[c->olink])
+        const flit_ivc *c = &R->ivc[lv];
+        if (!R->port[c->out].nfree)
             continue;
-        int op = R->port0 + c->out;
-        const unsigned char *use = n->inuse + (long)c->olink * vcs;
-        const int *gp = n->va_gptr + (long)op * vcs;
+        if (c->ready > t) {
+            if (c->ready < R->va_next)
+                R->va_next = c->ready;
+            continue;
+        }
+        const unsigned char *use = R->inuse + (long)c->out * vcs;
+        const int *gp = R->va_gptr + (long)c->out * vcs;
         for (int ov = 0; ov < vcs; ov++) {
             if (use[ov])
                 continue;
@@ -211,12 +175,13 @@ static void va(flit_net *n, int r, long t)
     }
     if (!nt)
         return;
+    R->va_next = LONG_MAX;
     /* accepts: each input VC takes its grant nearest after its pointer */
     for (int i = 0; i < R->nva;) {
         int lv = list[i], pick = -1, pd = 0;
-        flit_ivc *c = &n->ivc[base + lv];
-        if (c->ready <= t && n->nfree[c->olink]) {
-            int ap = n->va_aptr[base + lv];
+        flit_ivc *c = &R->ivc[lv];
+        if (c->ready <= t && R->port[c->out].nfree) {
+            int ap = R->va_aptr[lv];
             for (int k = c->out * vcs; k < (c->out + 1) * vcs; k++) {
                 if (best[k] != lv)
                     continue;
@@ -230,23 +195,24 @@ static void va(flit_net *n, int r, long t)
             }
         }
         if (pick < 0) {
+            if (R->port[c->out].nfree && R->va_next > (c->ready > t ? c->ready : t + 1))
+                R->va_next = c->ready > t ? c->ready : t + 1;
             i++;
             continue;
         }
-        int op = R->port0 + c->out, ov = pick - c->out * vcs;
-        long k = (long)c->olink * vcs + ov;
-        n->inuse[k] = 1;
-        n->owner[k] = (int)(base + lv);
-        n->nfree[c->olink]--;
-        n->va_gptr[(long)op * vcs + ov] = lv + 1 == nv ? 0 : lv + 1;
-        n->va_aptr[base + lv] = pick + 1 == nv ? 0 : pick + 1;
+        R->inuse[pick] = 1;
+        R->owner[pick] = lv;
+        R->port[c->out].nfree--;
+        R->port[c->out].nwait--;
+        R->va_gptr[pick] = lv + 1 == nv ? 0 : lv + 1;
+        R->va_aptr[lv] = pick + 1 == nv ? 0 : pick + 1;
         c->state = VC_ACTIVE;
-        c->ovc = ov;
+        c->ovc = pick - c->out * vcs;
         /* it bids for the switch d_va cycles on: now, or after this cycle's SA */
         if (n->d_va)
-            n->fresh[n->nfresh++] = (int)(base + lv);
+            n->fresh[n->nfresh++] = lv;
         else
-            update_elig(n, R, (int)((base + lv) / vcs), (int)((base + lv) % vcs));
+            update_elig(n, R, c);
         list[i] = list[--R->nva];
         n->dirty = 1;
     }
@@ -254,63 +220,73 @@ static void va(flit_net *n, int r, long t)
         best[n->va_touched[k]] = -1;
 }
 
-/* Flits output O may move this cycle: its speedup, or what its bucket
+/* Flits output Q may move this cycle: its speedup, or what its bucket
    holds; into a shared endpoint, less what the interface claims when its
    injection spent the bucket less recently. */
-static int out_cap(flit_net *n, int r, int o, long t)
+static int out_cap(flit_net *n, const flit_plink *Q, long t)
 {
-    const flit_link *L = &n->l[n->port_out[n->r[r].port0 + o]];
-    if (L->bucket < 0)
-        return L->speedup;
-    int tok = flit_bucket_tokens(&n->buckets[L->bucket], t);
-    if (L->rx_end >= 0 && n->e[L->rx_end].shared) {
-        const flit_ep *E = &n->e[L->rx_end];
+    if (Q->bucket < 0)
+        return Q->speedup_out;
+    int tok = flit_bucket_tokens(&n->buckets[Q->bucket], t);
+    if (Q->ej >= 0 && n->e[Q->ej].shared) {
+        const flit_ep *E = &n->e[Q->ej];
         if (E->inj_at <= E->ej_at && tok > 0) {
-            int w = flit_ni_wants(n, L->rx_end, t);
+            int w = flit_ni_wants(n, Q->ej, t);
             tok -= w < tok ? w : tok;
         }
     }
-    int c = tok < L->speedup ? tok : L->speedup;
+    int c = tok < Q->speedup_out ? tok : Q->speedup_out;
     if (c <= 0)
         n->dirty = 1; /* a flit waits for the bucket, which fills by the cycle */
     return c;
 }
 
-/* Input port IP's VC V crosses to its output. */
-FLIT_HOT void move(flit_net *n, flit_router *R, int r, int ip, int v, long t)
+/* Input port P's VC V crosses to its output O: its credit goes upstream
+   now and the flit is on the channel d_st cycles later. UNIT and FAST are
+   flit_router.unit and flit_net.fast, constants in each caller, which
+   marks the cycle dirty. */
+FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, long t, const int unit,
+                   const int fast)
 {
-    const int vcs = n->vcs, vcbuf = n->vcbuf;
-    long iv = (long)ip * vcs + v;
-    flit_ivc *c = &n->ivc[iv];
-    const int l = c->olink, ovc = c->ovc, o = c->out;
-    flit_link *L = &n->l[l];
-    uint32_t w = n->buf[iv * vcbuf + c->head];
-    c->head = c->head + 1 == vcbuf ? 0 : c->head + 1;
+    const long vcs = n->vcs, vcbuf = n->vcbuf, lv = p * vcs + v;
+    flit_ivc *c = &R->ivc[lv];
+    const long k = o * vcs + c->ovc;
+    flit_port *I = &R->port[p], *O = &R->port[o];
+    uint32_t w = (uint32_t)c->pkt << 2 | (c->left == c->size ? FW_HEAD : 0) | (c->left == 1 ? FW_TAIL : 0);
+    c->left--;
     int left = --c->count;
     if (!left)
         R->nfull--;
-    flit_push_credit(n, &n->l[n->port_in[ip]], t, v);
-    flit_push_flit(n, L, t, n->d_st, ovc, w);
-    long k = (long)l * vcs + ovc;
-    int held = ++n->occ[k];
-    if (L->bucket >= 0) {
-        flit_bucket_spend(&n->buckets[L->bucket], t, 1);
-        if (L->rx_end >= 0)
-            n->e[L->rx_end].ej_at = t;
+    flit_put_credit(n, I->tx, t + I->cr_delay, I->cr_x0 + v);
+    flit_put_flit(n, O->rx, t + O->delay, w, O->rx_x0 + c->ovc);
+    flit_plink *Q = &R->plink[o];
+    Q->flits++;
+    if (!unit && Q->speedup_out > 1 && Q->busy_at != t) {
+        Q->busy_at = t;
+        Q->busy++;
     }
-    n->port_off[ip] = v + 1 == vcs ? 0 : v + 1;
+    int held = ++R->occ[k];
+    if (!unit && Q->bucket >= 0) {
+        flit_bucket_spend(&n->buckets[Q->bucket], t, 1);
+        if (Q->ej >= 0)
+            n->e[Q->ej].ej_at = t;
+    }
+    I->off = v + 1 == vcs ? 0 : v + 1;
     /* it was eligible: it stays so unless its packet, its flits or its credits ended */
     if (w & FW_TAIL || !left || held == vcbuf)
-        set_elig(n, R, ip, v, o, 0);
+        set_elig(n, R, p, v, o, 0, fast);
     if (w & FW_TAIL) {
-        n->inuse[k] = 0;
-        n->nfree[l]++;
+        c->head = c->head + 1 == vcbuf ? 0 : c->head + 1;
+        c->npk--;
+        R->inuse[k] = 0;
+        O->nfree++;
+        if (O->nwait && R->va_next > t + 1)
+            R->va_next = t + 1;
         if (left)
-            start_head(n, r, ip, v, t + 1);
+            start_head(n, R, r, lv, t + 1);
         else
             c->state = VC_IDLE;
     }
-    n->dirty = 1;
 }
 
 /* The first member of non-empty M at or after bit FROM, wrapping round. */
@@ -334,20 +310,20 @@ FLIT_HOT void rr_split(uint64_t m, int from, uint64_t part[2])
    input p requests output o when one of its VCs bound for o is eligible,
    with the one nearest after its offset. The winners are listed first and
    moved after, so that no move changes what allocation sees. */
-static void sa_fast(flit_net *n, int r, long t)
+static void sa_fast(flit_net *n, flit_router *R, int r, long t)
 {
-    flit_router *R = &n->r[r];
-    const int np = R->nports, p0 = R->port0, maxp = n->maxp;
+    const int np = R->nports, maxp = n->maxp;
+    flit_port *P = R->port;
     uint64_t outs = R->outmask, grm[64], ins = 0, part[2];
     int accp[64], accd[64], *win = n->sa_req, nwin = 0;
     /* grants: each output to the requesting inputs nearest after its pointer */
     for (uint64_t ob = outs; ob; ob &= ob - 1) {
-        int o = __builtin_ctzll(ob), c = n->port_cap[p0 + o];
+        int o = __builtin_ctzll(ob), c = R->plink[o].cap;
         accp[o] = -1;
-        if (!c && !(c = out_cap(n, r, o, t)))
+        if (!c && !(c = out_cap(n, &R->plink[o], t)))
             continue;
         if (c == 1) {
-            int p = rr_first(n->reqmask[p0 + o], n->port_gptr[p0 + o]);
+            int p = rr_first(P[o].req, P[o].gptr);
             if (!(ins >> p & 1)) {
                 ins |= 1ULL << p;
                 grm[p] = 0;
@@ -355,7 +331,7 @@ static void sa_fast(flit_net *n, int r, long t)
             grm[p] |= 1ULL << o;
             continue;
         }
-        rr_split(n->reqmask[p0 + o], n->port_gptr[p0 + o], part);
+        rr_split(P[o].req, P[o].gptr, part);
         for (int h = 0; h < 2 && c; h++)
             for (uint64_t b = part[h]; b && c; b &= b - 1, c--) {
                 int p = __builtin_ctzll(b);
@@ -369,14 +345,15 @@ static void sa_fast(flit_net *n, int r, long t)
     /* accepts: each input takes the grants nearest after its pointer, each
        with its VC for that output nearest after its offset */
     for (uint64_t ib = ins; ib; ib &= ib - 1) {
-        int p = __builtin_ctzll(ib), ip = p0 + p, c = n->port_speedup[ip], last = 0;
-        int off = n->port_off[ip];
-        const uint64_t *elig = n->elig_po + (long)ip * maxp;
+        int p = __builtin_ctzll(ib), c = R->plink[p].speedup, last = 0;
+        int off = P[p].off;
+        const uint64_t *elig = R->elig + (long)p * maxp;
         if (c == 1) {
-            int o = last = rr_first(grm[p], n->port_aptr[ip]);
-            win[nwin++] = ip;
+            int o = last = rr_first(grm[p], P[p].aptr);
+            win[nwin++] = p;
             win[nwin++] = rr_first(elig[o], off);
-            int d = p - n->port_gptr[p0 + o];
+            win[nwin++] = o;
+            int d = p - P[o].gptr;
             if (d < 0)
                 d += np;
             if (accp[o] < 0 || d > accd[o]) {
@@ -384,14 +361,15 @@ static void sa_fast(flit_net *n, int r, long t)
                 accd[o] = d;
             }
         } else {
-            rr_split(grm[p], n->port_aptr[ip], part);
+            rr_split(grm[p], P[p].aptr, part);
             for (int h = 0; h < 2 && c; h++)
                 for (uint64_t b = part[h]; b && c; b &= b - 1, c--) {
                     int o = last = __builtin_ctzll(b);
-                    win[nwin++] = ip;
+                    win[nwin++] = p;
                     win[nwin++] = rr_first(elig[o], off);
+                    win[nwin++] = o;
                     /* the output's pointer goes past the furthest input it served */
-                    int d = p - n->port_gptr[p0 + o];
+                    int d = p - P[o].gptr;
                     if (d < 0)
                         d += np;
                     if (accp[o] < 0 || d > accd[o]) {
@@ -400,34 +378,59 @@ static void sa_fast(flit_net *n, int r, long t)
                     }
                 }
         }
-        n->port_aptr[ip] = last + 1 == np ? 0 : last + 1;
+        P[p].aptr = last + 1 == np ? 0 : last + 1;
     }
     for (uint64_t ob = outs; ob; ob &= ob - 1) {
         int o = __builtin_ctzll(ob);
         if (accp[o] >= 0)
-            n->port_gptr[p0 + o] = accp[o] + 1 == np ? 0 : accp[o] + 1;
+            P[o].gptr = accp[o] + 1 == np ? 0 : accp[o] + 1;
     }
-    for (int i = 0; i < nwin; i += 2)
-        move(n, R, r, win[i], win[i + 1], t);
+    for (int i = 0; i < nwin; i += 3)
+        move(n, R, r, win[i], win[i + 1], win[i + 2], t, 0, 1);
+    if (nwin)
+        n->dirty = 1;
+}
+
+/* sa_fast where every port moves one flit a cycle at most and no bucket
+   limits an output (flit_router.unit): an output grants one input, which
+   accepts one output, so each accept sets both pointers and moves its flit
+   at once (a move changes only its own input's and output's state). */
+static void sa_unit(flit_net *n, flit_router *R, int r, long t)
+{
+    const int np = R->nports, maxp = n->maxp;
+    flit_port *P = R->port;
+    uint64_t grm[64], ins = 0;
+    for (uint64_t ob = R->outmask; ob; ob &= ob - 1) {
+        int o = __builtin_ctzll(ob), p = rr_first(P[o].req, P[o].gptr);
+        uint64_t bit = 1ULL << p;
+        grm[p] = (ins & bit ? grm[p] : 0) | 1ULL << o;
+        ins |= bit;
+    }
+    const uint64_t *elig = R->elig;
+    n->dirty = 1;
+    for (; ins; ins &= ins - 1) {
+        int p = __builtin_ctzll(ins), o = rr_first(grm[p], P[p].aptr);
+        P[p].aptr = o + 1 == np ? 0 : o + 1;
+        P[o].gptr = p + 1 == np ? 0 : p + 1;
+        move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), o, t, 1, 1);
+    }
 }
 
 /* Switch allocation on sets of several words, as sa_fast. */
-static void sa_words(flit_net *n, int r, long t)
+static void sa_words(flit_net *n, flit_router *R, int r, long t)
 {
-    flit_router *R = &n->r[r];
     int vcs = n->vcs, np = R->nports, wv = n->wv, wp = n->wp, nouts = 0, nins = 0;
     int *req = n->sa_req, *cap = n->sa_cap, *list = n->sa_list;
     for (int p = 0; p < np; p++) {
-        int ip = R->port0 + p;
-        const flit_bits *m = n->port_elig + (long)ip * wv;
-        int k = fb_empty(m, wv) ? 0 : fb_list(m, wv, n->port_off[ip], vcs, list);
+        const flit_bits *m = R->pelig + (long)p * wv;
+        int k = fb_empty(m, wv) ? 0 : fb_list(m, wv, R->port[p].off, vcs, list);
         for (int i = 0; i < k; i++) {
-            int o = n->iv_out[(long)ip * vcs + list[i]];
+            int o = R->iv_out[(long)p * vcs + list[i]];
             flit_bits *rq = n->sa_reqm + (long)o * wp;
             if (fb_get(rq, p))
                 continue;
             if (cap[o] < 0) {
-                cap[o] = out_cap(n, r, o, t);
+                cap[o] = out_cap(n, &R->plink[o], t);
                 n->sa_outs[nouts++] = o;
             }
             if (cap[o]) {
@@ -441,7 +444,7 @@ static void sa_words(flit_net *n, int r, long t)
         n->sa_accp[o] = -1;
         if (!cap[o])
             continue;
-        int k = fb_list(n->sa_reqm + (long)o * wp, wp, n->port_gptr[R->port0 + o], cap[o], list);
+        int k = fb_list(n->sa_reqm + (long)o * wp, wp, R->port[o].gptr, cap[o], list);
         for (int j = 0; j < k; j++) {
             flit_bits *g = n->sa_grm + (long)list[j] * wp;
             if (fb_empty(g, wp))
@@ -450,13 +453,14 @@ static void sa_words(flit_net *n, int r, long t)
         }
     }
     for (int i = 0; i < nins; i++) {
-        int p = n->sa_ins[i], ip = R->port0 + p;
+        int p = n->sa_ins[i];
         flit_bits *g = n->sa_grm + (long)p * wp;
-        int k = fb_list(g, wp, n->port_aptr[ip], n->port_speedup[ip], list);
+        int k = fb_list(g, wp, R->port[p].aptr, R->plink[p].speedup, list);
         for (int j = 0; j < k; j++) {
             int o = list[j];
-            move(n, R, r, ip, req[p * np + o], t);
-            int d = p - n->port_gptr[R->port0 + o];
+            move(n, R, r, p, req[p * np + o], o, t, 0, 0);
+            n->dirty = 1;
+            int d = p - R->port[o].gptr;
             if (d < 0)
                 d += np;
             if (n->sa_accp[o] < 0 || d > n->sa_accd[o]) {
@@ -464,55 +468,69 @@ static void sa_words(flit_net *n, int r, long t)
                 n->sa_accd[o] = d;
             }
         }
-        n->port_aptr[ip] = list[k - 1] + 1 == np ? 0 : list[k - 1] + 1;
+        R->port[p].aptr = list[k - 1] + 1 == np ? 0 : list[k - 1] + 1;
         fb_clear(g, wp);
     }
     for (int i = 0; i < nouts; i++) {
         int o = n->sa_outs[i];
         if (n->sa_accp[o] >= 0)
-            n->port_gptr[R->port0 + o] = n->sa_accp[o] + 1 == np ? 0 : n->sa_accp[o] + 1;
+            R->port[o].gptr = n->sa_accp[o] + 1 == np ? 0 : n->sa_accp[o] + 1;
         fb_clear(n->sa_reqm + (long)o * wp, wp);
         cap[o] = -1;
     }
 }
 
-void flit_router_step(flit_net *n, int r, long t)
+FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
 {
-    flit_router *R = &n->r[r];
-    if (R->pending && flit_due(n, R->due, t)) {
-        R->due &= ~(1ULL << (t & 63));
-        arrivals(n, r, t);
+    if (R->in.pending) {
+        if (n->fast)
+            arrivals(n, R, r, t, 1);
+        else
+            arrivals(n, R, r, t, 0);
     }
     n->nfresh = 0;
-    if (R->nva)
-        va(n, r, t);
-    if (n->fast ? R->outmask != 0 : R->nfull != 0) {
-        if (n->fast)
-            sa_fast(n, r, t);
+    if (R->nva && R->va_next <= t)
+        va(n, R, t);
+    if (!n->fast) {
+        if (R->nfull)
+            sa_words(n, R, r, t);
+    } else if (R->outmask) {
+        if (R->unit)
+            sa_unit(n, R, r, t);
         else
-            sa_words(n, r, t);
+            sa_fast(n, R, r, t);
     }
     for (int i = 0; i < n->nfresh; i++)
-        update_elig(n, R, n->fresh[i] / n->vcs, n->fresh[i] % n->vcs);
+        update_elig(n, R, &R->ivc[n->fresh[i]]);
+}
+
+void flit_routers(flit_net *n, int nr, long t, int pair)
+{
+    for (int i = 0; i < nr; i++) {
+        int r = n->busy_r[i];
+        flit_router *R = &n->r[r];
+        router_step(n, R, r, t);
+        if (pair && !R->coupled)
+            router_step(n, R, r, t + 1);
+    }
+}
+
+void flit_routers_coupled(flit_net *n, int nr, long t)
+{
+    for (int i = 0; i < nr; i++) {
+        int r = n->busy_r[i];
+        if (n->r[r].coupled)
+            router_step(n, &n->r[r], r, t);
+    }
 }
 
 long flit_router_next(const flit_net *n, int r, long t)
 {
     const flit_router *R = &n->r[r];
-    long nx = LONG_MAX;
-    for (int p = 0; p < R->nports; p++) {
-        int ip = R->port0 + p;
-        const flit_ring *q = n->port_fr[ip];
-        const credit_ring *c = n->port_cr[ip];
-        if (q && q->n && q->s[q->head].at < nx)
-            nx = q->s[q->head].at;
-        if (c && c->n && c->s[c->head].at < nx)
-            nx = c->s[c->head].at;
-    }
+    long nx = flit_wheel_next(n, &R->in, t);
     /* heads still in route computation; those past it wait on a tail here */
-    const int *list = n->va + (long)R->port0 * n->vcs;
     for (int i = 0; i < R->nva; i++) {
-        long ready = n->ivc[(long)R->port0 * n->vcs + list[i]].ready;
+        long ready = R->ivc[R->va[i]].ready;
         if (ready >= t && ready < nx)
             nx = ready;
     }
