@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "anonfile.h"
 #include "des_int.h"
 #include "des_traffic.h"
 
@@ -60,32 +61,24 @@ static void write_xml(FILE *fp, const plat_t *p, const dtr_nodes *nd, const doub
     fprintf(fp, "</zone>\n</platform>\n");
 }
 
-static int write_platform(const plat_t *p, const dtr_nodes *nd, const double *volume, char *path,
-                          size_t size, err_t *e)
+/* The platform in an anonymous file (anonfile.h) that *FD keeps open and
+   PATH names. */
+static int write_platform(const plat_t *p, const dtr_nodes *nd, const double *volume, int *fd,
+                          char *path, size_t size, err_t *e)
 {
-    const char *dir = getenv("TMPDIR");
-    snprintf(path, size, "%s/mcmsim-XXXXXX.xml", dir && *dir ? dir : "/tmp");
-    int fd = mkstemps(path, 4);
-    if (fd < 0)
-        return err_internal(e, "cannot create the SimGrid platform file %s: %s", path,
-                            strerror(errno));
-    FILE *fp = fdopen(fd, "w");
+    FILE *fp;
+    int rc = anon_create("mcmsim-traffic.xml", fd, &fp, path, size, e);
+    if (rc)
+        return rc;
     int *route = malloc((size_t)nop_route_cap(p) * sizeof *route);
-    if (!fp || !route) {
-        if (fp)
-            fclose(fp);
-        else
-            close(fd);
-        free(route);
-        unlink(path);
-        return err_internal(e, "cannot write %s", path);
-    }
-    write_xml(fp, p, nd, volume, route);
+    if (route)
+        write_xml(fp, p, nd, volume, route);
     free(route);
-    int bad = ferror(fp);
+    int bad = !route || ferror(fp);
     if (fclose(fp) != 0 || bad) {
-        unlink(path);
-        return err_internal(e, "cannot write the SimGrid platform file %s", path);
+        close(*fd);
+        *fd = -1;
+        return err_internal(e, "cannot write the SimGrid platform file");
     }
     return ERR_OK;
 }
@@ -94,14 +87,14 @@ int des_traffic_flow(const plat_t *p, const dtr_nodes *nd, const double *volume,
                      double *finish, err_t *e)
 {
     int n = nd->n;
-    char path[4096];
-    int rc = write_platform(p, nd, volume, path, sizeof path, e);
+    char path[64];
+    int fd, rc = write_platform(p, nd, volume, &fd, path, sizeof path, e);
     if (rc)
         return rc;
     eval_opts o = {.verbose = verbose};
     des_engine_init(&o, &nop_level_flow);
     simgrid_load_platform(path);
-    unlink(path);
+    close(fd); /* the file goes with it */
     sg_host_t *hosts = malloc((size_t)n * sizeof *hosts);
     pair_job *jobs = malloc((size_t)n * (size_t)n * sizeof *jobs + 1);
     if (!hosts || !jobs) {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cfg.h"
 #include "platform.h"
+#include "text.h"
 
 static const struct {
     const char *name;
@@ -144,9 +145,11 @@ int plat_finish(plat_t *p, err_t *e)
             return err_at(e, where(p), 0, "chiplets %s and %s share position %d,%d",
                           p->chiplets[*cell].name, c->name, c->x, c->y);
         *cell = i;
-        if (c->pes < 1 || !(c->clock_hz > 0) || !(c->l2_bytes > 0) || !(c->l1_bytes > 0) ||
-            !(c->vector_per_cycle > 0) || !(c->l2_bw > 0) || !(c->iface_bw >= 0))
-            return err_at(e, where(p), 0, "chiplet %s: sizes and rates must be > 0", c->name);
+        if (c->pes < 1 || c->pes > PLAT_PES_MAX || !(c->clock_hz > 0) || !(c->l2_bytes > 0) ||
+            !(c->l1_bytes > 0) || !(c->vector_per_cycle > 0) || !(c->l2_bw > 0) ||
+            !(c->iface_bw >= 0))
+            return err_at(e, where(p), 0, "chiplet %s: sizes and rates must be > 0 (pes at most %ld)",
+                          c->name, PLAT_PES_MAX);
     }
     static const int step[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
     p->nlinks = 0;
@@ -245,7 +248,7 @@ static int read_chiplet_keys(cfg_file *f, const char *section, plat_chiplet *c, 
                           plat_dataflow_list());
         c->dataflow = (plat_dataflow)df;
     }
-    if ((en = cfg_get(f, section, "pes")) && (rc = cfg_long(f, en, 1, 1L << 30, &c->pes, e)))
+    if ((en = cfg_get(f, section, "pes")) && (rc = cfg_long(f, en, 1, PLAT_PES_MAX, &c->pes, e)))
         return rc;
     static const struct {
         const char *key;
@@ -319,7 +322,7 @@ static int read_nop(cfg_file *f, plat_nop *n, err_t *e)
         {"vc_buffer", 1, 1 << 16, offsetof(plat_nop, vc_buffer)},
         {"router_cycles", 1, 1 << 10, offsetof(plat_nop, router_cycles)},
         {"link_cycles", 1, 1 << 10, offsetof(plat_nop, link_cycles)},
-        {"packet_flits", 1, 1 << 20, offsetof(plat_nop, packet_flits)},
+        {"packet_flits", 1, PLAT_PACKET_FLITS_MAX, offsetof(plat_nop, packet_flits)},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         long v;
@@ -342,6 +345,9 @@ static int read_package(cfg_file *f, plat_t *p, err_t *e)
         return rc;
     if (strlen(en->value) >= sizeof p->name || !*en->value)
         return err_at(e, f->path, en->line, "name must be 1 to %zu characters", sizeof p->name - 1);
+    const char *bytes = text_problem(en->value);
+    if (bytes)
+        return err_at(e, f->path, en->line, "name '%s' %s", en->value, bytes);
     snprintf(p->name, sizeof p->name, "%s", en->value);
     if ((rc = cfg_need(f, "package", "mesh", &en, e)))
         return rc;
@@ -404,6 +410,9 @@ static int check_name(const cfg_file *f, int line, const char *name, err_t *e)
     if (!*name || strlen(name) >= PLAT_NAME_MAX)
         return err_at(e, f->path, line, "name '%s' must be 1 to %d characters", name,
                       PLAT_NAME_MAX - 1);
+    const char *bytes = text_problem(name);
+    if (bytes)
+        return err_at(e, f->path, line, "name '%s' %s", name, bytes);
     for (const char *s = name; *s; s++)
         if (*s == ' ' || *s == ',' || *s == '@' || *s == '"' || *s == '<' || *s == '>' || *s == '&')
             return err_at(e, f->path, line, "name '%s' may not contain spaces or , @ \" < > &", name);
@@ -467,9 +476,10 @@ static int load_sections(cfg_file *f, void *arg, err_t *e)
             } else if (pass == 0 && strcmp(sec, "package") != 0 && strcmp(sec, "defaults") != 0 &&
                        strcmp(sec, "nop") != 0 && strncmp(sec, "chiplet ", 8) != 0 &&
                        strncmp(sec, "dram ", 5) != 0) {
+                /* not quoted: the file may not be a platform at all */
                 return err_at(e, f->path, line,
-                              "unknown section [%s] (package, nop, defaults, chiplet NAME, dram NAME)",
-                              sec);
+                              "unknown section (expected [package], [nop], [defaults], "
+                              "[chiplet NAME] or [dram NAME])");
             }
         }
     if ((rc = cfg_check_used(f, NULL, e)))
