@@ -395,7 +395,9 @@ typedef struct {
 static int write_sched(FILE *fp, void *arg)
 {
     const sched_out *so = arg;
-    char *ref = cfg_relative_path(so->path, so->scn->path);
+    /* on standard output the file has no place to be relative to */
+    char *ref = strcmp(so->path, "-") == 0 ? realpath(so->scn->path, NULL)
+                                           : cfg_relative_path(so->path, so->scn->path);
     if (!ref)
         return ERR_INTERNAL;
     int rc = sched_write(fp, so->p, so->scn, so->s, ref);
