@@ -39,7 +39,7 @@ const char *plat_dataflow_list(void)
 {
     /* One literal ", nvdla, shidiannao, ...", less its first separator. */
 #define PLAT_DATAFLOW_ITEM(value, name, family, shapes, about) ", " name
-    return PLAT_DATAFLOW_TABLE(PLAT_DATAFLOW_ITEM) + 2;
+    return &(PLAT_DATAFLOW_TABLE(PLAT_DATAFLOW_ITEM))[2];
 #undef PLAT_DATAFLOW_ITEM
 }
 
