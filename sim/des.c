@@ -61,6 +61,8 @@ static int simulate(des_ctx *c, res_result *r, err_t *e)
     sg_actor_set_data(ctl, c);
     sg_actor_start(ctl, des_controller_main, 0, NULL);
     simgrid_run();
+    sg_sem_destroy(c->done); /* the engine does not own it: memcheck counts it lost */
+    c->done = NULL;
     if (!c->finished)
         return des_deadlock_error(c, e);
     return des_collect(c, r, e);

@@ -236,6 +236,15 @@ int plat_single(plat_dataflow df, long pes, plat_t *p, err_t *e)
 
 /* ---- loading ---- */
 
+/* The slowest rates a platform may give (bytes or cycles per second; bytes
+   or operations per cycle): a layer moves and computes at most 1e15 per
+   sample, at most 2^20 samples at once, so at these rates no transfer or
+   compute outlasts what a double holds. At 1e-300 B/s it did: the estimate
+   printed an infinite makespan, and the simulation, whose events never
+   came, a deadlock. */
+#define PLAT_MIN_RATE 1.0
+#define PLAT_MIN_PER_CYCLE 1e-3
+
 /* Reads one chiplet's keys from SECTION; absent keys keep what C holds. */
 static int read_chiplet_keys(cfg_file *f, const char *section, plat_chiplet *c, err_t *e)
 {
@@ -253,17 +262,18 @@ static int read_chiplet_keys(cfg_file *f, const char *section, plat_chiplet *c, 
     static const struct {
         const char *key;
         cfg_unit unit;
+        double lo;
         size_t off;
     } keys[] = {
-        {"l1", CFG_UNIT_BYTES, offsetof(plat_chiplet, l1_bytes)},
-        {"l2", CFG_UNIT_BYTES, offsetof(plat_chiplet, l2_bytes)},
-        {"clock", CFG_UNIT_FREQ, offsetof(plat_chiplet, clock_hz)},
-        {"vector_width", CFG_UNIT_NONE, offsetof(plat_chiplet, vector_per_cycle)},
-        {"l2_bandwidth", CFG_UNIT_NONE, offsetof(plat_chiplet, l2_bw)},
-        {"mac_energy", CFG_UNIT_ENERGY, offsetof(plat_chiplet, pj_mac)},
-        {"l1_energy", CFG_UNIT_ENERGY, offsetof(plat_chiplet, pj_l1)},
-        {"l2_energy", CFG_UNIT_ENERGY, offsetof(plat_chiplet, pj_l2)},
-        {"interface_bandwidth", CFG_UNIT_BW, offsetof(plat_chiplet, iface_bw)},
+        {"l1", CFG_UNIT_BYTES, 1, offsetof(plat_chiplet, l1_bytes)},
+        {"l2", CFG_UNIT_BYTES, 1, offsetof(plat_chiplet, l2_bytes)},
+        {"clock", CFG_UNIT_FREQ, PLAT_MIN_RATE, offsetof(plat_chiplet, clock_hz)},
+        {"vector_width", CFG_UNIT_NONE, PLAT_MIN_PER_CYCLE, offsetof(plat_chiplet, vector_per_cycle)},
+        {"l2_bandwidth", CFG_UNIT_NONE, PLAT_MIN_PER_CYCLE, offsetof(plat_chiplet, l2_bw)},
+        {"mac_energy", CFG_UNIT_ENERGY, 0, offsetof(plat_chiplet, pj_mac)},
+        {"l1_energy", CFG_UNIT_ENERGY, 0, offsetof(plat_chiplet, pj_l1)},
+        {"l2_energy", CFG_UNIT_ENERGY, 0, offsetof(plat_chiplet, pj_l2)},
+        {"interface_bandwidth", CFG_UNIT_BW, PLAT_MIN_RATE, offsetof(plat_chiplet, iface_bw)},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         if (!(en = cfg_get(f, section, keys[i].key)))
@@ -273,8 +283,7 @@ static int read_chiplet_keys(cfg_file *f, const char *section, plat_chiplet *c, 
             *dst = INFINITY;
             continue;
         }
-        int energy = keys[i].unit == CFG_UNIT_ENERGY;
-        if ((rc = cfg_quantity(f, en, keys[i].unit, energy ? 0 : 1e-300, 1e30, dst, e)))
+        if ((rc = cfg_quantity(f, en, keys[i].unit, keys[i].lo, 1e30, dst, e)))
             return rc;
     }
     return ERR_OK;
@@ -365,7 +374,7 @@ static int read_package(cfg_file *f, plat_t *p, err_t *e)
     p->width = (int)w;
     p->height = (int)h;
     if ((rc = cfg_need(f, "package", "link_bandwidth", &en, e)) ||
-        (rc = cfg_quantity(f, en, CFG_UNIT_BW, 1e-300, 1e30, &p->link_bw, e)))
+        (rc = cfg_quantity(f, en, CFG_UNIT_BW, PLAT_MIN_RATE, 1e30, &p->link_bw, e)))
         return rc;
     if ((rc = cfg_need(f, "package", "hop_latency", &en, e)) ||
         (rc = cfg_quantity(f, en, CFG_UNIT_TIME, 0, 1, &p->hop_latency_s, e)))
@@ -375,7 +384,7 @@ static int read_package(cfg_file *f, plat_t *p, err_t *e)
         return rc;
     p->iface_bw = p->link_bw;
     if ((en = cfg_get(f, "package", "interface_bandwidth")) &&
-        (rc = cfg_quantity(f, en, CFG_UNIT_BW, 1e-300, 1e30, &p->iface_bw, e)))
+        (rc = cfg_quantity(f, en, CFG_UNIT_BW, PLAT_MIN_RATE, 1e30, &p->iface_bw, e)))
         return rc;
     return read_nop(f, &p->nop, e);
 }
@@ -391,7 +400,7 @@ static int read_dram(cfg_file *f, const char *section, plat_t *p, plat_dram *d, 
         return err_at(e, f->path, en->line, "DRAM channel attaches to unknown chiplet '%s'",
                       en->value);
     if ((rc = cfg_need(f, section, "bandwidth", &en, e)) ||
-        (rc = cfg_quantity(f, en, CFG_UNIT_BW, 1e-300, 1e30, &d->bw, e)))
+        (rc = cfg_quantity(f, en, CFG_UNIT_BW, PLAT_MIN_RATE, 1e30, &d->bw, e)))
         return rc;
     if ((rc = cfg_need(f, section, "latency", &en, e)) ||
         (rc = cfg_quantity(f, en, CFG_UNIT_TIME, 0, 1, &d->latency_s, e)))
@@ -400,7 +409,7 @@ static int read_dram(cfg_file *f, const char *section, plat_t *p, plat_dram *d, 
         (rc = cfg_quantity(f, en, CFG_UNIT_ENERGY, 0, 1e12, &d->pj_per_bit, e)))
         return rc;
     if ((en = cfg_get(f, section, "interface_bandwidth")) &&
-        (rc = cfg_quantity(f, en, CFG_UNIT_BW, 1e-300, 1e30, &d->iface_bw, e)))
+        (rc = cfg_quantity(f, en, CFG_UNIT_BW, PLAT_MIN_RATE, 1e30, &d->iface_bw, e)))
         return rc;
     return ERR_OK;
 }

@@ -156,6 +156,13 @@ sed 's/^pes = 4096/pes = 99999999999999999999/' "$P" >"$T/pes.ini"
 expect 2 "$M" estimate -p "$T/pes.ini" -s "$S"
 expect_located "$T/pes.ini"
 has_err "out of range"
+# a rate so slow that a transfer outlasts a double: the estimate's makespan
+# was inf (and left the JSON), the simulation said "deadlock"
+sed 's/^link_bandwidth = .*/link_bandwidth = 1e-300B\/s/' "$P" >"$T/slowlink.ini"
+expect 2 "$M" estimate -p "$T/slowlink.ini" -s "$S" --json
+expect_located "$T/slowlink.ini"
+expect 2 "$M" simulate -p "$T/slowlink.ini" -s "$S"
+check '! grep -q deadlock "$T/err"' "a slow link is not a deadlock: $(cat "$T/err")"
 printf '[layers]\nbig = conv k=1000000000 c=1000000000 r=1000000000 h=1000000000 w=1000000000\n' >"$T/big.ini"
 expect 2 "$M" layers -w "$T/big.ini" --dataflow nvdla --pes 4096
 expect_located "$T/big.ini"
