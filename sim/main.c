@@ -590,6 +590,8 @@ int main(int argc, char **argv)
         rc = out_buf_flush(&report, &e);
     else
         out_buf_discard(&report);
+    if (!rc)
+        rc = out_stdout_close(&e);
     if (rc)
         fprintf(stderr, "%s\n", e.msg);
     return rc;

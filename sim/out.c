@@ -54,6 +54,14 @@ int out_stdout(const char *data, size_t n, err_t *e)
     return err_system(e, "cannot write the standard output: %s", strerror(errno));
 }
 
+int out_stdout_close(err_t *e)
+{
+    /* the last word of a file system that reports a write late (NFS) */
+    if (close(STDOUT_FILENO) != 0 && errno != EINTR && errno != EPIPE)
+        return err_system(e, "cannot write the standard output: %s", strerror(errno));
+    return ERR_OK;
+}
+
 int out_buf_open(out_buf *b)
 {
     b->data = NULL;

@@ -42,6 +42,10 @@ int out_write(const char *path, int (*write)(FILE *fp, void *arg), void *arg, er
    reader has gone (EPIPE). */
 int out_stdout(const char *data, size_t n, err_t *e);
 
+/* Closes standard output once everything is written, checking what the
+   close says. */
+int out_stdout_close(err_t *e);
+
 /* A report built in memory, so that standard output receives it whole or
    not at all, with the system's reason when it cannot. */
 typedef struct {
