@@ -15,7 +15,7 @@ static inline void fz_models(void)
     } files[] = {
         {"tiny.ini", "[model]\nname = tiny\n[layers]\nc1 = conv k=16 c=3 r=3 h=32 w=32 stride=2\n"
                      "p1 = maxpool c=16 h=16 w=16 r=2\nc2 = conv k=32 c=16 r=3 h=8 w=8\n"
-                     "a = add c=32 h=8 w=8 in=c2,c2x\nc2x = conv k=32 c=16 r=1 h=8 w=8 in=p1\n"
+                     "c2x = conv k=32 c=16 r=1 h=8 w=8 in=p1\na = add c=32 h=8 w=8 in=c2,c2x\n"
                      "fc = matmul m=1 k=2048 n=10 bias=1\n"},
         {"tiny2.ini", "[model]\nname = tiny2\n[layers]\nc1 = conv k=16 c=3 r=3 h=32 w=32\n"
                       "r1 = relu c=16 h=32 w=32\nc2 = conv k=8 c=16 r=1 h=32 w=32\n"
