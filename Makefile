@@ -25,7 +25,8 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC:= $(wildcard scripts/bench_*.c)
 BENCH_BIN:= $(BENCH_SRC:scripts/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps figures-deps figures run test check-unit check-e2e check-readme readme-golden asan bench clean
+.PHONY: all deps figures-deps figures run test check-unit check-e2e check-readme readme-golden asan \
+        bench clean fuzz fuzz-deps fuzz-bins valgrind
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/mcmsim
@@ -79,7 +80,7 @@ $(BUILD)/tests/%: tests/%.c tests/check_main.c tests/testutil.h $(BUILD)/libmcm.
 $(BUILD)/bench/%: scripts/%.c $(BUILD)/libmcm.a | $(BUILD)/bench
 	$(CC) $(ALL_CFLAGS) -Isim $< -o $@ $(BUILD)/libmcm.a $(LIBS)
 
-$(BUILD)/sim $(BUILD)/tests $(BUILD)/bench $(GEN):
+$(BUILD) $(BUILD)/sim $(BUILD)/tests $(BUILD)/bench $(GEN):
 	mkdir -p $@
 
 run: deps
@@ -95,6 +96,7 @@ test: deps
 
 check-e2e: $(BUILD)/mcmsim
 	MCMSIM=$(BUILD)/mcmsim sh tests/e2e.sh
+	MCMSIM=$(BUILD)/mcmsim sh tests/e2e_hardening.sh
 
 # Every README example but scripts/scar_repro.sh's table, which takes minutes.
 check-readme: $(BUILD)/mcmsim
@@ -135,6 +137,60 @@ FIGURES ?= docs/figures
 figures: deps figures-deps
 	@$(MAKE) --no-print-directory all
 	MCMSIM=$(BUILD)/mcmsim sh scripts/figures.sh $(FIGURES)
+
+# libFuzzer harnesses (tests/fuzz_*.c): clang builds the library again with
+# coverage, AddressSanitizer and UndefinedBehaviorSanitizer; each harness
+# runs FUZZ_SECONDS over its seeds (tests/fuzz_corpus/NAME) and the corpus
+# it grows in build/fuzz, and fails on any crash, leak, sanitizer report or
+# input slower than FUZZ_TIMEOUT seconds (a hang).
+FUZZ_SECONDS ?= 60
+FUZZ_TIMEOUT ?= 10
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build/fuzz
+FUZZ_SAN     := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC     := $(wildcard tests/fuzz_*.c)
+
+fuzz: deps fuzz-deps
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+	  CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" fuzz-bins
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) sh tests/fuzz.sh \
+	  $(FUZZ_SRC:tests/%.c=$(FUZZ_BUILD)/tests/%)
+
+fuzz-bins: $(FUZZ_SRC:tests/%.c=$(BUILD)/tests/%)
+
+# clang and its libFuzzer runtime (Debian: clang, libclang-rt-dev), when a
+# trivial harness does not link
+fuzz-deps: | $(BUILD)
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n; }' \
+	  >$(BUILD)/fuzz-probe.c; \
+	if ! $(FUZZ_CC) -fsanitize=fuzzer $(BUILD)/fuzz-probe.c -o $(BUILD)/fuzz-probe 2>/dev/null; then \
+	  echo "installing: clang libclang-rt-dev"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q clang libclang-rt-dev >/dev/null || exit 1; \
+	fi
+
+$(BUILD)/tests/fuzz_%: tests/fuzz_%.c $(wildcard tests/fuzz_*.h) sim/main.c $(BUILD)/libmcm.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Isim $< -o $@ $(BUILD)/libmcm.a $(LIBS)
+
+# The end-to-end tests with every process of mcmsim under valgrind's
+# memcheck (the forked workers too): any error or definite leak fails.
+VALGRIND_FLAGS := --trace-children=yes --error-exitcode=99 --leak-check=full \
+                  --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp
+
+valgrind: deps $(BUILD)/mcmsim
+	@command -v valgrind >/dev/null || { echo "valgrind is not installed (Debian: valgrind)"; exit 1; }
+	rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
+	printf '#!/bin/sh\nexec valgrind -q $(VALGRIND_FLAGS) --log-file=$(CURDIR)/$(BUILD)/valgrind/log.%%%%p $(CURDIR)/$(BUILD)/mcmsim "$$@"\n' \
+	  >$(BUILD)/valgrind/mcmsim && chmod +x $(BUILD)/valgrind/mcmsim
+	@fail=0; \
+	MCMSIM=$(BUILD)/valgrind/mcmsim sh tests/e2e.sh || fail=1; \
+	MCMSIM=$(BUILD)/valgrind/mcmsim sh tests/e2e_hardening.sh || fail=1; \
+	n=$$(ls $(BUILD)/valgrind | grep -c '^log\.'); \
+	bad=$$(grep -l . $(BUILD)/valgrind/log.* 2>/dev/null | wc -l); \
+	echo "valgrind: $$n processes checked, $$bad with a report"; \
+	for f in $$(grep -l . $(BUILD)/valgrind/log.* 2>/dev/null | head -3); do sed 's/^/  | /' $$f | head -30; done; \
+	[ $$fail -eq 0 ] && [ $$bad -eq 0 ]
 
 clean:
 	rm -rf $(BUILD) build

@@ -1,20 +1,27 @@
 /* cfg.c - strict INI reading on top of inih; see cfg.h. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "cfg.h"
+#include "num.h"
 
 typedef struct {
     FILE *fp;
     cfg_file *f;
     int line;          /* lines handed to inih so far: the line of the entry being parsed */
     int too_long;      /* line number of an over-long line, 0 if none */
+    int nul;           /* line number of a line with a NUL byte, 0 if none */
     int max;           /* longest line inih accepts */
     int oom;
+    int too_many;      /* line number of the entry past CFG_MAX_ENTRIES, 0 if none */
     int dup_line;      /* first duplicate key or section */
     char dup_what[400];
 } cfg_reader;
@@ -28,12 +35,85 @@ static char *xstrdup(const char *s)
     return d;
 }
 
+/* ---- the hash tables of a file: open addressing, slots hold index + 1 ---- */
+
+static unsigned long hash_str(unsigned long h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211UL; /* FNV-1a */
+    return (h ^ 0x1f) * 1099511628211UL;
+}
+
+static unsigned long entry_hash(const char *section, const char *key)
+{
+    return hash_str(hash_str(14695981039346656037UL, section), key);
+}
+
+/* The slot of (SECTION, KEY) in the table SLOTS (NSLOTS, a power of two)
+   over entries V: its entry's, or the empty one where it would go. */
+static int *find_slot(const cfg_entry *v, int *slots, int nslots, const char *section,
+                      const char *key)
+{
+    unsigned long mask = (unsigned long)nslots - 1;
+    for (unsigned long i = entry_hash(section, key) & mask;; i = (i + 1) & mask) {
+        int *sl = &slots[i];
+        if (!*sl || (strcmp(v[*sl - 1].section, section) == 0 && strcmp(v[*sl - 1].key, key) == 0))
+            return sl;
+    }
+}
+
+static int *entry_slot(const cfg_file *f, const char *section, const char *key)
+{
+    return find_slot(f->v, f->slots, f->nslots, section, key);
+}
+
+/* Makes room for one more of the N entries V in table *SLOTS (doubled and
+   rehashed when half full): -1 when out of memory. */
+static int grow_table(const cfg_entry *v, int n, int **slots, int *nslots)
+{
+    if (2 * (n + 1) <= *nslots)
+        return 0;
+    int ns = *nslots ? 2 * *nslots : 64;
+    int *sl = calloc((size_t)ns, sizeof *sl);
+    if (!sl)
+        return -1;
+    free(*slots);
+    *slots = sl;
+    *nslots = ns;
+    for (int i = 0; i < n; i++)
+        *find_slot(v, sl, ns, v[i].section, v[i].key) = i + 1;
+    return 0;
+}
+
+static int *sect_slot(const cfg_file *f, const char *name)
+{
+    unsigned long mask = (unsigned long)f->nsect_slots - 1;
+    for (unsigned long i = hash_str(14695981039346656037UL, name) & mask;; i = (i + 1) & mask) {
+        int *sl = &f->sect_slots[i];
+        if (!*sl || strcmp(f->sects[*sl - 1], name) == 0)
+            return sl;
+    }
+}
+
+static int grow_sects(cfg_file *f)
+{
+    if (2 * (f->nsects + 1) <= f->nsect_slots)
+        return 0;
+    int ns = f->nsect_slots ? 2 * f->nsect_slots : 16;
+    int *sl = calloc((size_t)ns, sizeof *sl);
+    if (!sl)
+        return -1;
+    free(f->sect_slots);
+    f->sect_slots = sl;
+    f->nsect_slots = ns;
+    for (int i = 0; i < f->nsects; i++)
+        *sect_slot(f, f->sects[i]) = i + 1;
+    return 0;
+}
+
 static int find_section(const cfg_file *f, const char *name)
 {
-    for (int i = 0; i < f->nsects; i++)
-        if (strcmp(f->sects[i], name) == 0)
-            return i;
-    return -1;
+    return f->nsect_slots ? *sect_slot(f, name) - 1 : -1;
 }
 
 /* Section headers are recorded here, from the raw line, because inih does
@@ -65,34 +145,60 @@ static void note_section(cfg_reader *r, const char *line)
     if (prev >= 0) {
         if (!r->dup_line) {
             r->dup_line = r->line;
-            snprintf(r->dup_what, sizeof r->dup_what, "duplicate section [%s] (first at line %d)", s,
+            /* the name is not quoted: this may not be the kind of file we
+               expected at all, and its content is not ours to echo */
+            snprintf(r->dup_what, sizeof r->dup_what, "duplicate section (first at line %d)",
                      f->sect_lines[prev]);
         }
+        return;
+    }
+    if (f->nsects + f->n >= CFG_MAX_ENTRIES) {
+        r->too_many = r->line;
+        return;
+    }
+    if (grow_sects(f)) {
+        r->oom = 1;
         return;
     }
     char **ns = realloc(f->sects, (size_t)(f->nsects + 1) * sizeof *ns);
     int *nl = ns ? realloc(f->sect_lines, (size_t)(f->nsects + 1) * sizeof *nl) : NULL;
     if (ns)
         f->sects = ns;
+    if (nl)
+        f->sect_lines = nl;
     if (!ns || !nl || !(f->sects[f->nsects] = xstrdup(s))) {
         r->oom = 1;
         return;
     }
-    f->sect_lines = nl;
     f->sect_lines[f->nsects++] = r->line;
+    *sect_slot(f, s) = f->nsects;
 }
 
+/* One line for inih, read byte by byte: fgets cannot tell a NUL byte from
+   the end of what it read, and would cut the line there. */
 static char *reader(char *str, int num, void *stream)
 {
     cfg_reader *r = stream;
-    if (r->too_long || r->oom)
+    if (r->too_long || r->nul || r->too_many || r->oom)
         return NULL;
-    if (!fgets(str, num, r->fp))
+    int n = 0, c = EOF;
+    while (n < num - 1 && (c = getc(r->fp)) != EOF) {
+        str[n++] = (char)c;
+        if (c == '\n')
+            break;
+    }
+    if (n == 0)
         return NULL;
+    str[n] = '\0';
     r->line++;
-    /* inih promises lines of num - 3 characters (room for \r, \n and \0) */
-    size_t n = strcspn(str, "\r\n");
-    if ((int)n > num - 3 || (str[n] == '\0' && !feof(r->fp))) {
+    if (memchr(str, '\0', (size_t)n)) {
+        r->nul = r->line;
+        return NULL;
+    }
+    /* inih promises lines of num - 3 characters (room for \r, \n and \0);
+       a line that filled the buffer without its newline goes on beyond it */
+    size_t len = strcspn(str, "\r\n");
+    if ((int)len > num - 3 || (str[n - 1] != '\n' && c != EOF)) {
         r->too_long = r->line;
         r->max = num - 3;
         return NULL;
@@ -105,15 +211,23 @@ static int handler(void *user, const char *section, const char *key, const char 
 {
     cfg_reader *r = user;
     cfg_file *f = r->f;
-    for (int i = 0; i < f->n; i++)
-        if (strcmp(f->v[i].section, section) == 0 && strcmp(f->v[i].key, key) == 0) {
-            if (!r->dup_line) {
-                r->dup_line = r->line;
-                snprintf(r->dup_what, sizeof r->dup_what, "duplicate key '%s' (first at line %d)",
-                         key, f->v[i].line);
-            }
-            return 1;
+    if (f->nsects + f->n >= CFG_MAX_ENTRIES) {
+        r->too_many = r->line;
+        return 0;
+    }
+    if (grow_table(f->v, f->n, &f->slots, &f->nslots)) {
+        r->oom = 1;
+        return 0;
+    }
+    int *slot = entry_slot(f, section, key);
+    if (*slot) {
+        if (!r->dup_line) {
+            r->dup_line = r->line;
+            snprintf(r->dup_what, sizeof r->dup_what, "duplicate key (first at line %d)",
+                     f->v[*slot - 1].line);
         }
+        return 1;
+    }
     if (f->n == f->cap) {
         int cap = f->cap ? 2 * f->cap : 32;
         cfg_entry *nv = realloc(f->v, (size_t)cap * sizeof *nv);
@@ -137,7 +251,7 @@ static int handler(void *user, const char *section, const char *key, const char 
         r->oom = 1;
         return 0;
     }
-    f->n++;
+    *slot = ++f->n;
     return 1;
 }
 
@@ -148,17 +262,22 @@ int cfg_load(const char *path, cfg_file *f, err_t *e)
     if (!f->path)
         return err_internal(e, "out of memory");
     cfg_reader r = {.f = f};
-    r.fp = fopen(path, "r");
-    if (!r.fp) {
-        int rc = err_at(e, path, 0, "cannot open: %s", strerror(errno));
+    int rc = cfg_open_input(path, &r.fp, e);
+    if (rc) {
         cfg_free(f);
         return rc;
     }
     int bad = ini_parse_stream(reader, &r, handler, &r);
+    int unread = ferror(r.fp) ? (errno ? errno : EIO) : 0;
     fclose(r.fp);
-    int rc = ERR_OK;
     if (r.oom)
         rc = err_internal(e, "out of memory reading %s", path);
+    else if (unread)
+        rc = err_system(e, "cannot read %s: %s", path, strerror(unread));
+    else if (r.nul && (bad == 0 || bad >= r.nul))
+        rc = err_at(e, path, r.nul, "a NUL byte (not a text file)");
+    else if (r.too_many && (bad == 0 || bad >= r.too_many))
+        rc = err_at(e, path, r.too_many, "more than %d keys and sections", CFG_MAX_ENTRIES);
     else if (r.too_long && (bad == 0 || bad >= r.too_long))
         rc = err_at(e, path, r.too_long, "line too long (more than %d characters)", r.max);
     else if (bad > 0 && (!r.dup_line || bad <= r.dup_line))
@@ -169,6 +288,34 @@ int cfg_load(const char *path, cfg_file *f, err_t *e)
         rc = err_internal(e, "inih failed on %s", path);
     if (rc)
         cfg_free(f);
+    return rc;
+}
+
+int cfg_open_input(const char *path, FILE **out, err_t *e)
+{
+    struct stat st;
+    *out = NULL;
+    /* stat first: a FIFO, a device or a directory is not even opened (a
+       FIFO without a writer would block the open, a device may act on it) */
+    if (stat(path, &st) != 0)
+        return err_at(e, path, 0, "cannot open: %s", strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return err_at(e, path, 0, "not a regular file");
+    /* and again on what was opened, without waiting, in case it changed */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return err_at(e, path, 0, "cannot open: %s", strerror(errno));
+    int rc = ERR_OK;
+    if (fstat(fd, &st) != 0)
+        rc = err_system(e, "cannot read %s: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        rc = err_at(e, path, 0, "not a regular file");
+    else if (st.st_size > CFG_MAX_FILE_BYTES)
+        rc = err_at(e, path, 0, "larger than %d MiB: not an input file", CFG_MAX_FILE_BYTES >> 20);
+    else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 || !(*out = fdopen(fd, "r")))
+        rc = err_system(e, "cannot read %s: %s", path, strerror(errno));
+    if (rc)
+        close(fd);
     return rc;
 }
 
@@ -205,19 +352,55 @@ void cfg_free(cfg_file *f)
         free(f->sects[i]);
     free(f->sects);
     free(f->sect_lines);
+    free(f->slots);
+    free(f->sect_slots);
+    for (int i = 0; i < f->nasked; i++) {
+        free(f->asked[i].section);
+        free(f->asked[i].key);
+    }
+    free(f->asked);
+    free(f->asked_slots);
     free(f->v);
     free(f->path);
     memset(f, 0, sizeof *f);
 }
 
+/* Notes that a loader knows KEY in SECTION, for the list of what was
+   expected that an unknown key's error gives (quoting the unknown key
+   itself would echo a file that may not be ours: /etc/shadow's first user).
+   Best effort: out of memory, the list is shorter. */
+static void note_asked(cfg_file *f, const char *section, const char *key)
+{
+    if (f->nasked_slots && *find_slot(f->asked, f->asked_slots, f->nasked_slots, section, key))
+        return;
+    if (f->nasked == f->cap_asked) {
+        int cap = f->cap_asked ? 2 * f->cap_asked : 32;
+        cfg_entry *na = realloc(f->asked, (size_t)cap * sizeof *na);
+        if (!na)
+            return;
+        f->asked = na;
+        f->cap_asked = cap;
+    }
+    if (grow_table(f->asked, f->nasked, &f->asked_slots, &f->nasked_slots))
+        return;
+    cfg_entry *a = &f->asked[f->nasked];
+    *a = (cfg_entry){.section = xstrdup(section), .key = xstrdup(key)};
+    if (!a->section || !a->key) {
+        free(a->section);
+        free(a->key);
+        return;
+    }
+    *find_slot(f->asked, f->asked_slots, f->nasked_slots, section, key) = ++f->nasked;
+}
+
 cfg_entry *cfg_get(cfg_file *f, const char *section, const char *key)
 {
-    for (int i = 0; i < f->n; i++)
-        if (strcmp(f->v[i].section, section) == 0 && strcmp(f->v[i].key, key) == 0) {
-            f->v[i].used = 1;
-            return &f->v[i];
-        }
-    return NULL;
+    note_asked(f, section, key);
+    int i = f->nslots ? *entry_slot(f, section, key) - 1 : -1;
+    if (i < 0)
+        return NULL;
+    f->v[i].used = 1;
+    return &f->v[i];
 }
 
 int cfg_section_line(const cfg_file *f, const char *section)
@@ -242,9 +425,20 @@ int cfg_check_used(const cfg_file *f, const char *section, err_t *e)
         const cfg_entry *en = &f->v[i];
         if (en->used || (section && strcmp(en->section, section) != 0))
             continue;
-        if (*en->section)
-            return err_at(e, f->path, en->line, "unknown key '%s' in [%s]", en->key, en->section);
-        return err_at(e, f->path, en->line, "unknown key '%s' (outside any section)", en->key);
+        /* what was found is not quoted: the file may not be one of ours */
+        if (!*en->section)
+            return err_at(e, f->path, en->line, "a key before any [section]");
+        char known[512];
+        size_t used = 0;
+        known[0] = '\0';
+        for (int k = 0; k < f->nasked && used < sizeof known; k++)
+            if (strcmp(f->asked[k].section, en->section) == 0)
+                used += (size_t)snprintf(known + used, sizeof known - used, "%s%s",
+                                         used ? ", " : "", f->asked[k].key);
+        if (!used)
+            return err_at(e, f->path, en->line, "unknown key in [%s]", en->section);
+        return err_at(e, f->path, en->line, "unknown key in [%s] (expected %s)", en->section,
+                      known);
     }
     return ERR_OK;
 }
@@ -300,24 +494,11 @@ static const char *unit_hint(cfg_unit u)
     return "";
 }
 
-/* strtod alone would take "inf", "nan", hex floats and leading blanks. */
-static int plain_number_start(const char *s)
-{
-    if (*s == '+' || *s == '-')
-        s++;
-    if (*s == '0' && (s[1] == 'x' || s[1] == 'X'))
-        return 0;
-    return isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1]));
-}
-
 int cfg_parse_quantity(const char *text, cfg_unit unit, double *out)
 {
-    if (!plain_number_start(text))
-        return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (errno || !isfinite(v))
+    double v;
+    const char *end;
+    if (num_real_prefix(text, &v, &end) != NUM_OK)
         return -1;
     while (*end == ' ')
         end++;
@@ -331,18 +512,7 @@ int cfg_parse_quantity(const char *text, cfg_unit unit, double *out)
 
 int cfg_parse_long(const char *text, long *out)
 {
-    const char *s = text;
-    if (*s == '+' || *s == '-')
-        s++;
-    if (!isdigit((unsigned char)*s))
-        return -1;
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = v;
-    return 0;
+    return num_long(text, LONG_MIN, LONG_MAX, out) == NUM_OK ? 0 : -1;
 }
 
 int cfg_quantity(const cfg_file *f, const cfg_entry *en, cfg_unit unit, double lo, double hi,
@@ -361,14 +531,16 @@ int cfg_quantity(const cfg_file *f, const cfg_entry *en, cfg_unit unit, double l
 
 int cfg_long(const cfg_file *f, const cfg_entry *en, long lo, long hi, long *out, err_t *e)
 {
-    long v;
-    if (cfg_parse_long(en->value, &v))
-        return err_at(e, f->path, en->line, "'%s': bad integer '%s'", en->key, en->value);
-    if (v < lo || v > hi)
-        return err_at(e, f->path, en->line, "'%s' = %ld is out of range [%ld, %ld]", en->key, v,
-                      lo, hi);
-    *out = v;
-    return ERR_OK;
+    switch (num_long(en->value, lo, hi, out)) {
+    case NUM_OK:
+        return ERR_OK;
+    case NUM_RANGE:
+        return err_at(e, f->path, en->line, "'%s' = %s is out of range [%ld, %ld]", en->key,
+                      en->value, lo, hi);
+    case NUM_SYNTAX:
+        break;
+    }
+    return err_at(e, f->path, en->line, "'%s': bad integer '%s'", en->key, en->value);
 }
 
 char *cfg_resolve_path(const char *base, const char *rel)

@@ -8,6 +8,7 @@
 #ifndef MCM_CFG_H
 #define MCM_CFG_H
 
+#include <stdio.h>
 #include "err.h"
 
 typedef struct {
@@ -25,9 +26,30 @@ typedef struct {
     int *sect_lines; /* line of each distinct section header, in file order */
     char **sects;
     int nsects;
+    int *slots;      /* hash of v by (section, key) and of sects by name: a */
+    int *sect_slots; /* file of many lines must not cost their square */
+    int nslots, nsect_slots;
+    cfg_entry *asked; /* the (section, key) pairs loaders asked for, present or */
+    int nasked, cap_asked; /* not: what an unknown key's error lists */
+    int *asked_slots;
+    int nasked_slots;
 } cfg_file;
 
-/* Reads and tokenises PATH; a syntax error or an over-long line is an input error. */
+/* The most entries (key lines) and sections an INI file may have: every
+   loader is at worst quadratic in the layers or channels a file holds, and
+   a model of 65536 layers is far beyond any real one. */
+#define CFG_MAX_ENTRIES 65536
+
+/* The largest input file read (a layer list of a million lines is 50 MB). */
+#define CFG_MAX_FILE_BYTES (64 << 20)
+
+/* Opens input PATH for reading: a regular file of at most CFG_MAX_FILE_BYTES.
+   A FIFO, a device or a directory is the input error "PATH: not a regular
+   file", without waiting on it. */
+int cfg_open_input(const char *path, FILE **fp, err_t *e);
+
+/* Reads and tokenises PATH; a syntax error, an over-long line or a NUL byte
+   is an input error at its line. */
 int cfg_load(const char *path, cfg_file *f, err_t *e);
 void cfg_free(cfg_file *f);
 /* cfg_load, then PARSE(f, ARG, e), then cfg_free: the shape of every loader. */

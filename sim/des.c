@@ -40,13 +40,13 @@ static int simulate(des_ctx *c, res_result *r, err_t *e)
     c->nhosts = c->p->nchiplets + c->p->ndrams;
     if (des_build_flows(c))
         return err_internal(e, "out of memory building the simulation");
-    char path[4096];
-    int rc = des_write_platform(c, path, sizeof path, e);
+    char path[64];
+    int fd, rc = des_write_platform(c, &fd, path, sizeof path, e);
     if (rc)
         return rc;
     des_engine_init(c->o, c->level);
     simgrid_load_platform(path);
-    unlink(path);
+    close(fd); /* the file goes with it */
     char name[32];
     for (int h = 0; h < c->nhosts; h++) {
         des_host_name(c, h, name, sizeof name);
@@ -61,6 +61,8 @@ static int simulate(des_ctx *c, res_result *r, err_t *e)
     sg_actor_set_data(ctl, c);
     sg_actor_start(ctl, des_controller_main, 0, NULL);
     simgrid_run();
+    sg_sem_destroy(c->done); /* the engine does not own it: memcheck counts it lost */
+    c->done = NULL;
     if (!c->finished)
         return des_deadlock_error(c, e);
     return des_collect(c, r, e);
@@ -105,8 +107,17 @@ int des_simulate(const plat_t *p, const scn_t *scn, const sched_t *s, const plan
         o = &defaults;
     if (!pl && !(rc = plan_build(p, scn, s, &own, e)))
         pl = &own;
-    if (rc)
+    long execs = 0, transfers = 0;
+    if (!rc && pl)
+        des_count(pl, &execs, &transfers);
+    if (!rc && execs + transfers > DES_MAX_EVENTS)
+        rc = err_at(e, s->path ? s->path : "<schedule>", 0,
+                    "the simulation would run %ld computes and %ld transfers, more than %ld "
+                    "(larger mini-batches or fewer segments)", execs, transfers, DES_MAX_EVENTS);
+    if (rc) {
+        plan_free(&own);
         return rc;
+    }
     if (res_init(r, p, scn, s)) {
         plan_free(&own);
         return err_internal(e, "out of memory");

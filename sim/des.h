@@ -25,6 +25,11 @@
 int des_simulate(const plat_t *p, const scn_t *scn, const sched_t *s, const plan_t *pl,
                  const eval_opts *o, res_result *r, err_t *e);
 
+/* The most computes and transfers a simulation runs (des_count): ten
+   million take about a minute and a GB of records; more is an input error
+   before the engine starts, not a run that seems to hang. */
+#define DES_MAX_EVENTS 10000000L
+
 /* The compute and transfer events simulating PL costs SimGrid (DRAM and
    chiplet-to-chiplet transfers; same-chiplet edges move no bytes), for
    measuring event rates against a plain SimGrid program. */

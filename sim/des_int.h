@@ -104,10 +104,10 @@ void des_engine_init(const eval_opts *o, const nop_level *level);
 int des_build_flows(des_ctx *c);
 void des_ctx_free(des_ctx *c);
 
-/* des_xml.c: host H's SimGrid name; the platform in a fresh temporary
-   file whose name PATH receives. */
+/* des_xml.c: host H's SimGrid name; the platform in an anonymous file
+   (anonfile.h) that *FD keeps open (close it once loaded) and PATH names. */
 void des_host_name(const des_ctx *c, int h, char *buf, size_t size);
-int des_write_platform(const des_ctx *c, char *path, size_t size, err_t *e);
+int des_write_platform(const des_ctx *c, int *fd, char *path, size_t size, err_t *e);
 
 /* des_actors.c: the actor that runs the windows one after another; the
    input error that says who waits for whom when a run did not finish. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "anonfile.h"
 #include "des_int.h"
 
 void des_host_name(const des_ctx *c, int h, char *buf, size_t size)
@@ -72,29 +73,23 @@ static int write_xml(const des_ctx *c, FILE *fp)
     return ERR_OK;
 }
 
-/* Writes the platform to a fresh temporary file; PATH receives its name. */
-int des_write_platform(const des_ctx *c, char *path, size_t size, err_t *e)
+/* Writes the platform to an anonymous file (anonfile.h) that *FD keeps
+   open and PATH names. */
+int des_write_platform(const des_ctx *c, int *fd, char *path, size_t size, err_t *e)
 {
-    const char *dir = getenv("TMPDIR");
-    snprintf(path, size, "%s/mcmsim-XXXXXX.xml", dir && *dir ? dir : "/tmp");
-    int fd = mkstemps(path, 4);
-    if (fd < 0)
-        return err_internal(e, "cannot create the SimGrid platform file %s: %s", path,
-                            strerror(errno));
-    FILE *fp = fdopen(fd, "w");
-    if (!fp) {
-        close(fd);
-        unlink(path);
-        return err_internal(e, "cannot write %s: %s", path, strerror(errno));
-    }
-    int rc = write_xml(c, fp);
+    FILE *fp;
+    int rc = anon_create("mcmsim-platform.xml", fd, &fp, path, size, e);
+    if (rc)
+        return rc;
+    rc = write_xml(c, fp);
     if (ferror(fp))
         rc = ERR_INTERNAL;
     if (fclose(fp) != 0)
         rc = ERR_INTERNAL;
     if (rc) {
-        unlink(path);
-        return err_internal(e, "cannot write the SimGrid platform file %s", path);
+        close(*fd);
+        *fd = -1;
+        return err_internal(e, "cannot write the SimGrid platform file");
     }
     return ERR_OK;
 }

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "err.h"
+#include "text.h"
 
 static int vset(err_t *e, int code, const char *prefix, const char *fmt, va_list ap)
 {
@@ -13,6 +14,9 @@ static int vset(err_t *e, int code, const char *prefix, const char *fmt, va_list
             return code;
     }
     vsnprintf(e->msg + n, sizeof e->msg - n, fmt, ap);
+    /* a message quotes what it found: never as control bytes (it is one
+       line on a terminal) or broken UTF-8 (it may go into JSON) */
+    text_sanitize(e->msg);
     return code;
 }
 
@@ -44,6 +48,15 @@ int err_internal(err_t *e, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     vset(e, ERR_INTERNAL, "mcmsim: internal error: ", fmt, ap);
+    va_end(ap);
+    return ERR_INTERNAL;
+}
+
+int err_system(err_t *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset(e, ERR_INTERNAL, "mcmsim: ", fmt, ap);
     va_end(ap);
     return ERR_INTERNAL;
 }

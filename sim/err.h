@@ -22,5 +22,8 @@ int err_at(err_t *e, const char *file, int line, const char *fmt, ...)
 int err_input(err_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Returns ERR_INTERNAL. */
 int err_internal(err_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A failure of the system rather than of mcmsim (a full disk, a closed
+   output): "mcmsim: message". Returns ERR_INTERNAL. */
+int err_system(err_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

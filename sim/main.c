@@ -4,11 +4,14 @@
  * the result to report. Exit status: 0 done, 2 bad input (one
  * "FILE:LINE: message" line on stderr, nothing written), 1 internal failure. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cfg.h"
+#include "num.h"
+#include "out.h"
 #include "report.h"
 #include "runner.h"
 #include "search.h"
@@ -116,14 +119,30 @@ static void usage(FILE *out, const char *cmd)
         fputs("\nmcmsim COMMAND --help for one command's options.\n", out);
 }
 
-static int parse_long_opt(const char *name, const char *text, long lo, long *out, err_t *e)
+/* The ranges of the numeric options: a file key's where one exists (--pes,
+   --batch, --packet-flits), otherwise a bound that keeps the run finite and
+   its arrays allocatable (--steps of 2^63 would anneal forever, --validate
+   of 2^32 would ask for that many candidates). */
+#define OPT_JOBS_MAX 1024L
+#define OPT_VALIDATE_MAX 1000L
+#define OPT_STEPS_MAX 1000000L
+#define OPT_PACKETS_MAX 1000000L
+#define OPT_HOTSPOT_MAX (64L * 64 - 1) /* the largest mesh's last node */
+/* traffic: flits sent in all (every node's packets x flits): 10^8 take the
+   packet level a few minutes */
+#define OPT_TRAFFIC_FLITS_MAX 1e8
+
+static int parse_long_opt(const char *name, const char *text, long lo, long hi, long *out, err_t *e)
 {
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (!*text || *end || v < lo)
-        return err_input(e, "--%s: expected an integer >= %ld, not '%s'", name, lo, text);
-    *out = v;
-    return ERR_OK;
+    switch (num_long(text, lo, hi, out)) {
+    case NUM_OK:
+        return ERR_OK;
+    case NUM_RANGE:
+        return err_input(e, "--%s: %s is out of range [%ld, %ld]", name, text, lo, hi);
+    case NUM_SYNTAX:
+        break;
+    }
+    return err_input(e, "--%s: expected an integer in [%ld, %ld], not '%s'", name, lo, hi, text);
 }
 
 static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
@@ -146,7 +165,10 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
     o->batch = 1;
     o->validate = 8;
     o->seed = 1;
-    optind = 1;
+    /* 0, not 1: glibc then also forgets where it was inside a cluster of
+       short options, which a second parse (the option fuzzer's) would
+       otherwise resume in an argv that is gone */
+    optind = 0;
     opterr = 0;
     int c, rc = ERR_OK;
     while (!rc && (c = getopt_long(argc, argv, ":p:s:w:m:o:j:", longs, NULL)) != -1) {
@@ -164,20 +186,25 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         case 'G': o->strategy = optarg; break;
         case 'N': o->nop = optarg; break;
         case 'R': o->pattern = optarg; break;
-        case 'K': rc = parse_long_opt("packets", optarg, 1, &o->packets, e); break;
-        case 'F': rc = parse_long_opt("packet-flits", optarg, 1, &o->packet_flits, e); break;
-        case 'H': rc = parse_long_opt("hotspot", optarg, 0, &o->hotspot, e); break;
+        case 'K': rc = parse_long_opt("packets", optarg, 1, OPT_PACKETS_MAX, &o->packets, e); break;
+        case 'F': rc = parse_long_opt("packet-flits", optarg, 1, PLAT_PACKET_FLITS_MAX,
+                                           &o->packet_flits, e); break;
+        case 'H': rc = parse_long_opt("hotspot", optarg, 0, OPT_HOTSPOT_MAX, &o->hotspot, e); break;
         case 'J': o->json = 1; break;
         case 'v': o->verbose = 1; break;
-        case 'j': rc = parse_long_opt("jobs", optarg, 1, &o->jobs, e); break;
-        case 'P': rc = parse_long_opt("pes", optarg, 1, &o->pes, e); break;
-        case 'B': rc = parse_long_opt("batch", optarg, 1, &o->batch, e); break;
-        case 'V': rc = parse_long_opt("validate", optarg, 1, &o->validate, e); break;
-        case 'S': rc = parse_long_opt("seed", optarg, 0, &o->seed, e); break;
-        case 'A': rc = parse_long_opt("steps", optarg, 1, &o->steps, e); break;
+        case 'j': rc = parse_long_opt("jobs", optarg, 1, OPT_JOBS_MAX, &o->jobs, e); break;
+        case 'P': rc = parse_long_opt("pes", optarg, 1, PLAT_PES_MAX, &o->pes, e); break;
+        case 'B': rc = parse_long_opt("batch", optarg, 1, SCN_BATCH_MAX, &o->batch, e); break;
+        case 'V': rc = parse_long_opt("validate", optarg, 1, OPT_VALIDATE_MAX, &o->validate, e); break;
+        case 'S': rc = parse_long_opt("seed", optarg, 0, LONG_MAX, &o->seed, e); break;
+        case 'A': rc = parse_long_opt("steps", optarg, 1, OPT_STEPS_MAX, &o->steps, e); break;
         case 'h': return -1;
         case ':': return err_input(e, "option %s needs a value", argv[optind - 1]);
-        default: return err_input(e, "unknown option '%s'", argv[optind - 1]);
+        default:
+            /* inside a cluster (-Jx) optind has not moved past the option yet */
+            if (optopt && optopt != '?')
+                return err_input(e, "unknown option '-%c'", optopt);
+            return err_input(e, "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (!rc && optind < argc)
@@ -190,6 +217,34 @@ static int need(const char *val, const char *what, err_t *e)
     return val ? ERR_OK : err_input(e, "missing %s", what);
 }
 
+/* A report that could not be built (it goes to memory first: out.h). */
+static int report_failed(err_t *e)
+{
+    return err_internal(e, "out of memory writing the report");
+}
+
+/* Before any work: output OPT PATH (when given) is not one of the files the
+   command read (P's, SCHED's, SCN's and its models'), nor a directory, and
+   can be created. */
+static int check_output(const char *opt, const char *path, const plat_t *p, const scn_t *scn,
+                        const char *sched, err_t *e)
+{
+    if (!path)
+        return ERR_OK;
+    const char **in = malloc(((size_t)scn->nmodels + 3) * sizeof *in);
+    if (!in)
+        return err_internal(e, "out of memory");
+    int n = 0;
+    in[n++] = p->path;
+    in[n++] = scn->path;
+    in[n++] = sched;
+    for (int i = 0; i < scn->nmodels; i++)
+        in[n++] = scn->models[i].model.path;
+    int rc = out_check(opt, path, in, n, e);
+    free(in);
+    return rc;
+}
+
 /* --nop NAME as a level; *OUT stays NULL (the platform's) without it. */
 static int nop_option(const opts_t *o, const nop_level **out, err_t *e)
 {
@@ -199,7 +254,7 @@ static int nop_option(const opts_t *o, const nop_level **out, err_t *e)
     return ERR_OK;
 }
 
-static int cmd_layers(const opts_t *o, err_t *e)
+static int cmd_layers(const opts_t *o, FILE *out, err_t *e)
 {
     int rc = need(o->workload, "-w WORKLOAD", e);
     if (rc)
@@ -220,9 +275,7 @@ static int cmd_layers(const opts_t *o, err_t *e)
     }
     int chip = o->dataflow ? 0 : plat_find_chiplet(&p, o->chiplet);
     long idx;
-    char *end;
-    if (chip < 0 && (idx = strtol(o->chiplet, &end, 10), !*end && *o->chiplet && idx >= 0 &&
-                                                         idx < p.nchiplets))
+    if (chip < 0 && num_long(o->chiplet, 0, p.nchiplets - 1, &idx) == NUM_OK)
         chip = (int)idx;
     if (chip < 0) {
         rc = err_input(e, "--chiplet: platform %s has no chiplet '%s'", p.name, o->chiplet);
@@ -234,8 +287,8 @@ static int cmd_layers(const opts_t *o, err_t *e)
         cost_table t;
         if (cost_model(&p.chiplets[chip], &m, o->batch, &t))
             rc = err_internal(e, "out of memory");
-        else
-            rc = rep_layers(stdout, &p.chiplets[chip], &m, o->batch, &t, o->json);
+        else if (rep_layers(out, &p.chiplets[chip], &m, o->batch, &t, o->json))
+            rc = report_failed(e);
         cost_table_free(&t);
         wl_free(&m);
     }
@@ -269,7 +322,7 @@ static void free_case(case_t *k)
     plat_free(&k->p);
 }
 
-static int cmd_eval(const char *cmd, const opts_t *o, err_t *e)
+static int cmd_eval(const char *cmd, const opts_t *o, FILE *out, err_t *e)
 {
     case_t k;
     int rc = load_case(o, &k, e);
@@ -279,7 +332,8 @@ static int cmd_eval(const char *cmd, const opts_t *o, err_t *e)
     const char *names[2] = {"estimate", "simulate"};
     int first = strcmp(cmd, "simulate") == 0, last = strcmp(cmd, "estimate") == 0 ? 1 : 2;
     eval_opts eo = {.verbose = o->verbose, .timeline = o->trace != NULL};
-    if ((rc = nop_option(o, &eo.nop, e))) {
+    if ((rc = nop_option(o, &eo.nop, e)) ||
+        (rc = check_output("--trace", o->trace, &k.p, &k.scn, k.s.path, e))) {
         free_case(&k);
         return rc;
     }
@@ -294,14 +348,12 @@ static int cmd_eval(const char *cmd, const opts_t *o, err_t *e)
     res_result *est = &jobs[0].r, *sim = &jobs[1].r;
     if (!rc && o->trace)
         rc = rep_trace(o->trace, &k.p, sim, e);
-    if (!rc) {
-        if (last - first == 2)
-            rc = rep_compare(stdout, &k.p, &k.scn, &k.s, est, sim, o->json);
-        else
-            rc = rep_result(stdout, &k.p, &k.scn, &k.s, first ? sim : est, o->json);
-        if (rc)
-            err_internal(e, "cannot write the report");
-    }
+    /* --trace - : the trace is standard output, the report stays out of it */
+    int report = !o->trace || strcmp(o->trace, "-") != 0;
+    if (!rc && report &&
+        (last - first == 2 ? rep_compare(out, &k.p, &k.scn, &k.s, est, sim, o->json)
+                           : rep_result(out, &k.p, &k.scn, &k.s, first ? sim : est, o->json)))
+        rc = report_failed(e);
     res_free(est);
     res_free(sim);
     free_case(&k);
@@ -345,7 +397,9 @@ typedef struct {
 static int write_sched(FILE *fp, void *arg)
 {
     const sched_out *so = arg;
-    char *ref = cfg_relative_path(so->path, so->scn->path);
+    /* on standard output the file has no place to be relative to */
+    char *ref = strcmp(so->path, "-") == 0 ? realpath(so->scn->path, NULL)
+                                           : cfg_relative_path(so->path, so->scn->path);
     if (!ref)
         return ERR_INTERNAL;
     int rc = sched_write(fp, so->p, so->scn, so->s, ref);
@@ -353,7 +407,7 @@ static int write_sched(FILE *fp, void *arg)
     return rc;
 }
 
-static int cmd_search(const opts_t *o, err_t *e)
+static int cmd_search(const opts_t *o, FILE *out, err_t *e)
 {
     int rc;
     if ((rc = need(o->platform, "-p PLATFORM", e)) || (rc = need(o->scenario, "-m SCENARIO", e)))
@@ -372,6 +426,11 @@ static int cmd_search(const opts_t *o, err_t *e)
         plat_free(&p);
         return rc;
     }
+    if ((rc = check_output("-o", o->output, &p, &scn, NULL, e))) {
+        scn_free(&scn);
+        plat_free(&p);
+        return rc;
+    }
     search_result r;
     memset(&r, 0, sizeof r);
     if (base >= 0) {
@@ -383,12 +442,15 @@ static int cmd_search(const opts_t *o, err_t *e)
         rc = search_run(&p, &scn, &so, &r, e);
     }
     if (!rc && o->output) {
-        sched_out out = {&p, &scn, &r.best, o->output};
-        rc = rep_write_atomic(o->output, write_sched, &out, e);
+        sched_out so_out = {&p, &scn, &r.best, o->output};
+        rc = out_write(o->output, write_sched, &so_out, e);
     }
-    if (!rc && (base >= 0 ? rep_result(stdout, &p, &scn, &r.best, &r.sim, o->json)
-                          : rep_search(stdout, &p, &scn, so.objective, so.seed, &r, o->json)))
-        rc = err_internal(e, "cannot write the report");
+    /* -o - : the schedule is standard output, the report stays out of it */
+    int report = !o->output || strcmp(o->output, "-") != 0;
+    if (!rc && report &&
+        (base >= 0 ? rep_result(out, &p, &scn, &r.best, &r.sim, o->json)
+                   : rep_search(out, &p, &scn, so.objective, so.seed, &r, o->json)))
+        rc = report_failed(e);
     search_result_free(&r);
     scn_free(&scn);
     plat_free(&p);
@@ -432,7 +494,7 @@ static int run_os_reading(plat_t *mono, int i, const scn_t *scn, const search_op
     return run_baseline(mono, scn, BASE_MONOLITHIC, so, sim, e);
 }
 
-static int cmd_run(const opts_t *o, err_t *e)
+static int cmd_run(const opts_t *o, FILE *out, err_t *e)
 {
     search_opts so;
     int rc = search_options(o, &so, e);
@@ -465,8 +527,8 @@ static int cmd_run(const opts_t *o, err_t *e)
             (rep_run_row){"mono-ws, monolithic best WS (ours)", "mono-ws", &base[NBASE - 1]};
         /* the paper's baseline, the reading the JSON's top-level ratios always had */
         int ref = 3 + NREADINGS - 1;
-        if (rep_run(stdout, rows, 1 + NBASE, ref, so.objective, &sr, &het, &scn, o->json))
-            rc = err_internal(e, "cannot write the report");
+        if (rep_run(out, rows, 1 + NBASE, ref, so.objective, &sr, &het, &scn, o->json))
+            rc = report_failed(e);
     }
     search_result_free(&sr);
     for (int i = 0; i < NBASE; i++)
@@ -478,7 +540,7 @@ static int cmd_run(const opts_t *o, err_t *e)
     return rc;
 }
 
-static int cmd_traffic(const opts_t *o, err_t *e)
+static int cmd_traffic(const opts_t *o, FILE *out, err_t *e)
 {
     int rc;
     if ((rc = need(o->platform, "-p PLATFORM", e)) || (rc = need(o->pattern, "--pattern P", e)))
@@ -493,24 +555,47 @@ static int cmd_traffic(const opts_t *o, err_t *e)
     plat_t p;
     if ((rc = plat_load(o->platform, &p, e)))
         return rc;
+    double flits = (double)p.width * p.height * (double)to.packets * to.packet_flits;
+    if (flits > OPT_TRAFFIC_FLITS_MAX) {
+        rc = err_input(e, "--packets: %ld packets of %d flits from each of %dx%d nodes is %.3g flits, "
+                          "more than %.0e", to.packets, to.packet_flits, p.width, p.height, flits,
+                       OPT_TRAFFIC_FLITS_MAX);
+        plat_free(&p);
+        return rc;
+    }
     trun_result r;
     if (!(rc = trun_run(&p, &to, &r, e))) {
-        if (rep_traffic(stdout, &p, o->pattern, &r, o->json))
-            rc = err_internal(e, "cannot write the report");
+        if (rep_traffic(out, &p, o->pattern, &r, o->json))
+            rc = report_failed(e);
         trun_free(&r);
     }
     plat_free(&p);
     return rc;
 }
 
+/* The command CMD's work, its report written to OUT. */
+static int dispatch(const char *cmd, const opts_t *o, FILE *out, err_t *e)
+{
+    if (strcmp(cmd, "layers") == 0)
+        return cmd_layers(o, out, e);
+    if (strcmp(cmd, "search") == 0)
+        return cmd_search(o, out, e);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(o, out, e);
+    if (strcmp(cmd, "traffic") == 0)
+        return cmd_traffic(o, out, e);
+    return cmd_eval(cmd, o, out, e);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(argc < 2 ? stderr : stdout, NULL);
-        return argc < 2 ? ERR_INPUT : 0;
+    out_init();
+    if (argc < 2) {
+        usage(stderr, NULL);
+        return ERR_INPUT;
     }
     const char *cmd = argv[1];
-    int known = 0;
+    int known = strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0;
     for (int i = 0; usage_text[i]; i += 2)
         known |= strcmp(cmd, usage_text[i]) == 0;
     if (!known) {
@@ -519,24 +604,27 @@ int main(int argc, char **argv)
         return ERR_INPUT;
     }
     err_t e = {{0}};
+    /* standard output gets the report whole, once it is complete (out.h) */
+    out_buf report;
+    if (out_buf_open(&report)) {
+        fprintf(stderr, "mcmsim: internal error: out of memory\n");
+        return ERR_INTERNAL;
+    }
     opts_t o;
-    int rc = parse_opts(argc - 1, argv + 1, &o, &e);
+    /* mcmsim --help, or COMMAND --help (parse_opts says -1) */
+    int rc = cmd[0] == '-' ? -1 : parse_opts(argc - 1, argv + 1, &o, &e);
     if (rc < 0) {
-        usage(stdout, cmd);
-        return 0;
+        usage(report.fp, cmd[0] == '-' ? NULL : cmd);
+        rc = ERR_OK;
+    } else if (!rc) {
+        rc = dispatch(cmd, &o, report.fp, &e);
     }
-    if (!rc) {
-        if (strcmp(cmd, "layers") == 0)
-            rc = cmd_layers(&o, &e);
-        else if (strcmp(cmd, "search") == 0)
-            rc = cmd_search(&o, &e);
-        else if (strcmp(cmd, "run") == 0)
-            rc = cmd_run(&o, &e);
-        else if (strcmp(cmd, "traffic") == 0)
-            rc = cmd_traffic(&o, &e);
-        else
-            rc = cmd_eval(cmd, &o, &e);
-    }
+    if (!rc)
+        rc = out_buf_flush(&report, &e);
+    else
+        out_buf_discard(&report);
+    if (!rc)
+        rc = out_stdout_close(&e);
     if (rc)
         fprintf(stderr, "%s\n", e.msg);
     return rc;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cfg.h"
 #include "platform.h"
+#include "text.h"
 
 static const struct {
     const char *name;
@@ -38,7 +39,7 @@ const char *plat_dataflow_list(void)
 {
     /* One literal ", nvdla, shidiannao, ...", less its first separator. */
 #define PLAT_DATAFLOW_ITEM(value, name, family, price, about) ", " name
-    return PLAT_DATAFLOW_TABLE(PLAT_DATAFLOW_ITEM) + 2;
+    return &(PLAT_DATAFLOW_TABLE(PLAT_DATAFLOW_ITEM))[2];
 #undef PLAT_DATAFLOW_ITEM
 }
 
@@ -173,9 +174,11 @@ int plat_finish(plat_t *p, err_t *e)
             return err_at(e, where(p), 0, "chiplets %s and %s share position %d,%d",
                           p->chiplets[*cell].name, c->name, c->x, c->y);
         *cell = i;
-        if (c->pes < 1 || !(c->clock_hz > 0) || !(c->l2_bytes > 0) || !(c->l1_bytes > 0) ||
-            !(c->vector_per_cycle > 0) || !(c->l2_bw > 0) || !(c->iface_bw >= 0))
-            return err_at(e, where(p), 0, "chiplet %s: sizes and rates must be > 0", c->name);
+        if (c->pes < 1 || c->pes > PLAT_PES_MAX || !(c->clock_hz > 0) || !(c->l2_bytes > 0) ||
+            !(c->l1_bytes > 0) || !(c->vector_per_cycle > 0) || !(c->l2_bw > 0) ||
+            !(c->iface_bw >= 0))
+            return err_at(e, where(p), 0, "chiplet %s: sizes and rates must be > 0 (pes at most %ld)",
+                          c->name, PLAT_PES_MAX);
         if (c->static_w < 0)
             c->static_w = (double)c->pes * PLAT_STATIC_W_PER_PE;
         if (!(c->static_w <= 1e6))
@@ -306,6 +309,15 @@ static int parse_array(cfg_file *f, const cfg_entry *en, plat_chiplet *c, err_t 
     return ERR_OK;
 }
 
+/* The slowest rates a platform may give (bytes or cycles per second; bytes
+   or operations per cycle): a layer moves and computes at most 1e15 per
+   sample, at most 2^20 samples at once, so at these rates no transfer or
+   compute outlasts what a double holds. At 1e-300 B/s it did: the estimate
+   printed an infinite makespan, and the simulation, whose events never
+   came, a deadlock. */
+#define PLAT_MIN_RATE 1.0
+#define PLAT_MIN_PER_CYCLE 1e-3
+
 /* Reads one chiplet's keys from SECTION; absent keys keep what C holds. */
 static int read_chiplet_keys(cfg_file *f, const char *section, plat_chiplet *c, err_t *e)
 {
@@ -318,25 +330,26 @@ static int read_chiplet_keys(cfg_file *f, const char *section, plat_chiplet *c, 
                           plat_dataflow_list());
         c->dataflow = (plat_dataflow)df;
     }
-    if ((en = cfg_get(f, section, "pes")) && (rc = cfg_long(f, en, 1, 1L << 30, &c->pes, e)))
+    if ((en = cfg_get(f, section, "pes")) && (rc = cfg_long(f, en, 1, PLAT_PES_MAX, &c->pes, e)))
         return rc;
     if ((en = cfg_get(f, section, "array")) && (rc = parse_array(f, en, c, e)))
         return rc;
     static const struct {
         const char *key;
         cfg_unit unit;
+        double lo;
         size_t off;
     } keys[] = {
-        {"l1", CFG_UNIT_BYTES, offsetof(plat_chiplet, l1_bytes)},
-        {"l2", CFG_UNIT_BYTES, offsetof(plat_chiplet, l2_bytes)},
-        {"clock", CFG_UNIT_FREQ, offsetof(plat_chiplet, clock_hz)},
-        {"vector_width", CFG_UNIT_NONE, offsetof(plat_chiplet, vector_per_cycle)},
-        {"l2_bandwidth", CFG_UNIT_NONE, offsetof(plat_chiplet, l2_bw)},
-        {"mac_energy", CFG_UNIT_ENERGY, offsetof(plat_chiplet, pj_mac)},
-        {"l1_energy", CFG_UNIT_ENERGY, offsetof(plat_chiplet, pj_l1)},
-        {"l2_energy", CFG_UNIT_ENERGY, offsetof(plat_chiplet, pj_l2)},
-        {"interface_bandwidth", CFG_UNIT_BW, offsetof(plat_chiplet, iface_bw)},
-        {"static_power", CFG_UNIT_POWER, offsetof(plat_chiplet, static_w)},
+        {"l1", CFG_UNIT_BYTES, 1, offsetof(plat_chiplet, l1_bytes)},
+        {"l2", CFG_UNIT_BYTES, 1, offsetof(plat_chiplet, l2_bytes)},
+        {"clock", CFG_UNIT_FREQ, PLAT_MIN_RATE, offsetof(plat_chiplet, clock_hz)},
+        {"vector_width", CFG_UNIT_NONE, PLAT_MIN_PER_CYCLE, offsetof(plat_chiplet, vector_per_cycle)},
+        {"l2_bandwidth", CFG_UNIT_NONE, PLAT_MIN_PER_CYCLE, offsetof(plat_chiplet, l2_bw)},
+        {"mac_energy", CFG_UNIT_ENERGY, 0, offsetof(plat_chiplet, pj_mac)},
+        {"l1_energy", CFG_UNIT_ENERGY, 0, offsetof(plat_chiplet, pj_l1)},
+        {"l2_energy", CFG_UNIT_ENERGY, 0, offsetof(plat_chiplet, pj_l2)},
+        {"interface_bandwidth", CFG_UNIT_BW, PLAT_MIN_RATE, offsetof(plat_chiplet, iface_bw)},
+        {"static_power", CFG_UNIT_POWER, 0, offsetof(plat_chiplet, static_w)},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         if (!(en = cfg_get(f, section, keys[i].key)))
@@ -346,10 +359,9 @@ static int read_chiplet_keys(cfg_file *f, const char *section, plat_chiplet *c, 
             *dst = INFINITY;
             continue;
         }
-        /* energies and power may be 0 (a model without them), sizes and rates not */
-        int may_be_0 = keys[i].unit == CFG_UNIT_ENERGY || keys[i].unit == CFG_UNIT_POWER;
+        /* a power above 1 MW is a typo, not a chiplet */
         double hi = keys[i].unit == CFG_UNIT_POWER ? 1e6 : 1e30;
-        if ((rc = cfg_quantity(f, en, keys[i].unit, may_be_0 ? 0 : 1e-300, hi, dst, e)))
+        if ((rc = cfg_quantity(f, en, keys[i].unit, keys[i].lo, hi, dst, e)))
             return rc;
     }
     return ERR_OK;
@@ -397,7 +409,7 @@ static int read_nop(cfg_file *f, plat_nop *n, err_t *e)
         {"vc_buffer", 1, 1 << 16, offsetof(plat_nop, vc_buffer)},
         {"router_cycles", 1, 1 << 10, offsetof(plat_nop, router_cycles)},
         {"link_cycles", 1, 1 << 10, offsetof(plat_nop, link_cycles)},
-        {"packet_flits", 1, 1 << 20, offsetof(plat_nop, packet_flits)},
+        {"packet_flits", 1, PLAT_PACKET_FLITS_MAX, offsetof(plat_nop, packet_flits)},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         long v;
@@ -420,6 +432,9 @@ static int read_package(cfg_file *f, plat_t *p, err_t *e)
         return rc;
     if (strlen(en->value) >= sizeof p->name || !*en->value)
         return err_at(e, f->path, en->line, "name must be 1 to %zu characters", sizeof p->name - 1);
+    const char *bytes = text_problem(en->value);
+    if (bytes)
+        return err_at(e, f->path, en->line, "name '%s' %s", en->value, bytes);
     snprintf(p->name, sizeof p->name, "%s", en->value);
     if ((rc = cfg_need(f, "package", "mesh", &en, e)))
         return rc;
@@ -437,7 +452,7 @@ static int read_package(cfg_file *f, plat_t *p, err_t *e)
     p->width = (int)w;
     p->height = (int)h;
     if ((rc = cfg_need(f, "package", "link_bandwidth", &en, e)) ||
-        (rc = cfg_quantity(f, en, CFG_UNIT_BW, 1e-300, 1e30, &p->link_bw, e)))
+        (rc = cfg_quantity(f, en, CFG_UNIT_BW, PLAT_MIN_RATE, 1e30, &p->link_bw, e)))
         return rc;
     if ((rc = cfg_need(f, "package", "hop_latency", &en, e)) ||
         (rc = cfg_quantity(f, en, CFG_UNIT_TIME, 0, 1, &p->hop_latency_s, e)))
@@ -447,7 +462,7 @@ static int read_package(cfg_file *f, plat_t *p, err_t *e)
         return rc;
     p->iface_bw = p->link_bw;
     if ((en = cfg_get(f, "package", "interface_bandwidth")) &&
-        (rc = cfg_quantity(f, en, CFG_UNIT_BW, 1e-300, 1e30, &p->iface_bw, e)))
+        (rc = cfg_quantity(f, en, CFG_UNIT_BW, PLAT_MIN_RATE, 1e30, &p->iface_bw, e)))
         return rc;
     if ((en = cfg_get(f, "package", "power_gating"))) {
         if (strcmp(en->value, "yes") && strcmp(en->value, "no"))
@@ -469,7 +484,7 @@ static int read_dram(cfg_file *f, const char *section, plat_t *p, plat_dram *d, 
         return err_at(e, f->path, en->line, "DRAM channel attaches to unknown chiplet '%s'",
                       en->value);
     if ((rc = cfg_need(f, section, "bandwidth", &en, e)) ||
-        (rc = cfg_quantity(f, en, CFG_UNIT_BW, 1e-300, 1e30, &d->bw, e)))
+        (rc = cfg_quantity(f, en, CFG_UNIT_BW, PLAT_MIN_RATE, 1e30, &d->bw, e)))
         return rc;
     if ((rc = cfg_need(f, section, "latency", &en, e)) ||
         (rc = cfg_quantity(f, en, CFG_UNIT_TIME, 0, 1, &d->latency_s, e)))
@@ -478,7 +493,7 @@ static int read_dram(cfg_file *f, const char *section, plat_t *p, plat_dram *d, 
         (rc = cfg_quantity(f, en, CFG_UNIT_ENERGY, 0, 1e12, &d->pj_per_bit, e)))
         return rc;
     if ((en = cfg_get(f, section, "interface_bandwidth")) &&
-        (rc = cfg_quantity(f, en, CFG_UNIT_BW, 1e-300, 1e30, &d->iface_bw, e)))
+        (rc = cfg_quantity(f, en, CFG_UNIT_BW, PLAT_MIN_RATE, 1e30, &d->iface_bw, e)))
         return rc;
     return ERR_OK;
 }
@@ -488,6 +503,9 @@ static int check_name(const cfg_file *f, int line, const char *name, err_t *e)
     if (!*name || strlen(name) >= PLAT_NAME_MAX)
         return err_at(e, f->path, line, "name '%s' must be 1 to %d characters", name,
                       PLAT_NAME_MAX - 1);
+    const char *bytes = text_problem(name);
+    if (bytes)
+        return err_at(e, f->path, line, "name '%s' %s", name, bytes);
     for (const char *s = name; *s; s++)
         if (*s == ' ' || *s == ',' || *s == '@' || *s == '"' || *s == '<' || *s == '>' || *s == '&')
             return err_at(e, f->path, line, "name '%s' may not contain spaces or , @ \" < > &", name);
@@ -556,9 +574,10 @@ static int load_sections(cfg_file *f, void *arg, err_t *e)
             } else if (pass == 0 && strcmp(sec, "package") != 0 && strcmp(sec, "defaults") != 0 &&
                        strcmp(sec, "nop") != 0 && strncmp(sec, "chiplet ", 8) != 0 &&
                        strncmp(sec, "dram ", 5) != 0) {
+                /* not quoted: the file may not be a platform at all */
                 return err_at(e, f->path, line,
-                              "unknown section [%s] (package, nop, defaults, chiplet NAME, dram NAME)",
-                              sec);
+                              "unknown section (expected [package], [nop], [defaults], "
+                              "[chiplet NAME] or [dram NAME])");
             }
         }
     if ((rc = cfg_check_used(f, NULL, e)))

@@ -18,6 +18,10 @@
 #include "err.h"
 
 #define PLAT_NAME_MAX 32
+/* The largest `pes` a chiplet may have (the key's range, and --pes's). */
+#define PLAT_PES_MAX (1L << 30)
+/* The largest `packet_flits` (the [nop] key's range, and --packet-flits's). */
+#define PLAT_PACKET_FLITS_MAX (1L << 20)
 
 typedef enum {
     PLAT_NVDLA,

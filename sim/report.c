@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cost.h"
 #include "nop.h"
+#include "out.h"
 #include "report.h"
 
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(10))
@@ -20,39 +21,6 @@ int rep_print_json(FILE *out, json_t *j)
     json_decref(j);
     fputc('\n', out);
     return rc || ferror(out) ? ERR_INTERNAL : ERR_OK;
-}
-
-int rep_write_atomic(const char *path, int (*write)(FILE *fp, void *arg), void *arg, err_t *e)
-{
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return err_internal(e, "out of memory");
-    snprintf(tmp, n, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int rc = err_input(e, "%s: cannot write: %s", path, strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    /* mkstemp creates the file 0600; the user's umask decides, as for any new file */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    FILE *fp = fdopen(fd, "w");
-    int rc = fp ? write(fp, arg) : ERR_INTERNAL;
-    if (fp && fclose(fp) != 0)
-        rc = ERR_INTERNAL;
-    if (!fp)
-        close(fd);
-    if (!rc && rename(tmp, path) != 0)
-        rc = ERR_INTERNAL;
-    if (rc) {
-        unlink(tmp);
-        rc = err_input(e, "%s: cannot write: %s", path, strerror(errno ? errno : EIO));
-    }
-    free(tmp);
-    return rc;
 }
 
 /* ---- layers ---- */
@@ -593,5 +561,5 @@ static int write_trace(FILE *fp, void *arg)
 int rep_trace(const char *path, const plat_t *p, const res_result *r, err_t *e)
 {
     trace_arg ta = {p, r};
-    return rep_write_atomic(path, write_trace, &ta, e);
+    return out_write(path, write_trace, &ta, e);
 }

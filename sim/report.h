@@ -51,7 +51,8 @@ int rep_run(FILE *out, const rep_run_row *rows, int n, int ref, search_objective
 /* `traffic`: a pattern's drain time, sources and links (PATTERN as given). */
 int rep_traffic(FILE *out, const plat_t *p, const char *pattern, const trun_result *r, int json);
 
-/* Writes the Chrome trace of a simulated result to PATH (atomically). */
+/* Writes the Chrome trace of a simulated result to PATH (out.h: "-" is
+   standard output; a regular file is replaced whole or not at all). */
 int rep_trace(const char *path, const plat_t *p, const res_result *r, err_t *e);
 
 /* The result as a JSON object (new reference), for documents built elsewhere. */
@@ -61,9 +62,5 @@ json_t *rep_result_json(const plat_t *p, const scn_t *scn, const res_result *r);
 int rep_print_json(FILE *out, json_t *j);
 /* "mesh", "dram", "inject" or "eject": a link's `kind` in JSON. */
 const char *rep_link_kind(const plat_link *l);
-
-/* Writes the bytes produced by WRITE(fp, arg) to PATH through a temporary
-   file and a rename, so a failure leaves no half-written file. */
-int rep_write_atomic(const char *path, int (*write)(FILE *fp, void *arg), void *arg, err_t *e);
 
 #endif

@@ -4,6 +4,7 @@
  * that died half-way through writing is told apart from one that finished:
  * magic, status, message, [result], magic. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -13,6 +14,9 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/common_interface_defs.h>
+#endif
 #include "runner.h"
 #include "wire.h"
 
@@ -57,16 +61,40 @@ _Noreturn static void work(int fd, const run_job *j)
     _exit(w.failed || write_all(fd, w.b, w.n) ? 1 : 0);
 }
 
+static int verbose(const run_job *j)
+{
+    return j->opts && j->opts->verbose;
+}
+
+/* In the worker, unless --verbose: standard error goes nowhere. SimGrid
+   prints a backtrace of a dozen lines on its way down (out of memory, a
+   failed assertion), which the one error line the caller prints replaces;
+   the sanitizers' reports still reach the real standard error. */
+static void quiet_stderr(void)
+{
+    int null = open("/dev/null", O_WRONLY);
+    if (null < 0)
+        return;
+#ifdef __SANITIZE_ADDRESS__
+    int keep = dup(STDERR_FILENO);
+    if (keep >= 0)
+        __sanitizer_set_report_fd((void *)(intptr_t)keep);
+#endif
+    dup2(null, STDERR_FILENO);
+    close(null);
+}
+
 /* The worker's fate as an error, when it did not answer. */
 static int worker_failure(const run_job *j, int status, err_t *e)
 {
-    const char *what = j->ev->name;
+    const char *what = j->ev->name, *hint = verbose(j) ? "" : "; --verbose shows its messages";
     if (WIFSIGNALED(status))
-        return err_internal(e, "the %s worker crashed (signal %d: %s)", what, WTERMSIG(status),
-                            strsignal(WTERMSIG(status)));
+        return err_internal(e, "the %s worker crashed (signal %d: %s)%s", what, WTERMSIG(status),
+                            strsignal(WTERMSIG(status)), hint);
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-        return err_internal(e, "the %s worker exited with status %d", what, WEXITSTATUS(status));
-    return err_internal(e, "the %s worker ended without a complete answer", what);
+        return err_internal(e, "the %s worker exited with status %d%s", what, WEXITSTATUS(status),
+                            hint);
+    return err_internal(e, "the %s worker ended without a complete answer%s", what, hint);
 }
 
 /* Reads the answer in W into J: -1 when it is incomplete. */
@@ -116,6 +144,8 @@ static int start(worker *wk, int nwk, int slot, run_job *jobs, int job, err_t *e
         for (int i = 0; i < nwk; i++)
             if (wk[i].job >= 0)
                 close(wk[i].fd);
+        if (!verbose(&jobs[job]))
+            quiet_stderr();
         work(fds[1], &jobs[job]);
     }
     close(fds[1]);

@@ -47,7 +47,7 @@ static int load_models(cfg_file *f, void *arg, err_t *e)
         const char *sec = f->sects[i];
         int line = f->sect_lines[i];
         if (strncmp(sec, "model ", 6) != 0)
-            return err_at(e, f->path, line, "unknown section [%s] (expected [model NAME])", sec);
+            return err_at(e, f->path, line, "unknown section (expected [model NAME])");
         if ((rc = check_model_name(f, line, sec + 6, e)))
             return rc;
         if (scn_find(s, sec + 6) >= 0)
@@ -56,7 +56,7 @@ static int load_models(cfg_file *f, void *arg, err_t *e)
         snprintf(m->name, sizeof m->name, "%s", sec + 6);
         cfg_entry *en;
         if ((rc = cfg_need(f, sec, "batch", &en, e)) ||
-            (rc = cfg_long(f, en, 1, 1L << 20, &m->batch, e)))
+            (rc = cfg_long(f, en, 1, SCN_BATCH_MAX, &m->batch, e)))
             return rc;
         if ((rc = cfg_need(f, sec, "workload", &en, e)))
             return rc;

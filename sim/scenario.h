@@ -8,6 +8,9 @@
 
 #include "workload.h"
 
+/* The largest batch of a model (the key's range, and --batch's). */
+#define SCN_BATCH_MAX (1L << 20)
+
 typedef struct {
     char name[WL_NAME_MAX];      /* the scenario's name for it, used by schedules */
     wl_model model;

@@ -268,7 +268,7 @@ static int load_file(cfg_file *f, const plat_t *p, scn_t *scn, sched_t *s, err_t
         long num;
         if (strncmp(sec, "window ", 7) != 0 || cfg_parse_long(sec + 7, &num))
             return err_at(e, f->path, f->sect_lines[i],
-                          "unknown section [%s] (expected [schedule] or [window N])", sec);
+                          "unknown section (expected [schedule] or [window N])");
         if (num != s->nwindows + 1)
             return err_at(e, f->path, f->sect_lines[i],
                           "[%s]: windows are numbered 1, 2, ... in order (expected %d)", sec,

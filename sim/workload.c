@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "text.h"
 #include "workload_int.h"
 
 /* Large enough for any real layer, small enough that p, q arithmetic cannot
@@ -20,7 +21,6 @@
    below which a double holds them exactly. */
 #define SIZE_MAX_VALUE 1000000000000L
 #define ELEMS_MAX 1e15
-
 /* Vector-unit operations per element produced. GELU is the tanh
    approximation (about 8 multiply-adds); softmax subtracts the row maximum,
    exponentiates, sums and divides (~5); layernorm takes the mean and the
@@ -156,6 +156,9 @@ const char *wl_name_problem(const char *name, char *buf, size_t n)
 {
     if (!*name)
         return "empty";
+    const char *bytes = text_problem(name);
+    if (bytes)
+        return bytes;
     if (strlen(name) >= WL_NAME_MAX) {
         snprintf(buf, n, "longer than %d characters", WL_NAME_MAX - 1);
         return buf;
@@ -450,6 +453,24 @@ static int derive(const wl_model *m, wl_layer *l, err_t *e)
     }
 }
 
+/* The figures a layer's sizes multiply into, each held to ELEMS_MAX: a
+   conv of sizes 1e9 would otherwise claim 1e42 MACs, and every figure
+   derived from them (cycles, energy, bytes moved) would be as meaningless. */
+static int check_products(const wl_model *m, const wl_layer *l, err_t *e)
+{
+    const struct {
+        const char *what;
+        double v;
+    } figs[] = {{"MACs", l->macs},           {"vector operations", l->vec_ops},
+                {"parameters", l->params},   {"weight bytes", l->weight_bytes},
+                {"output bytes", l->out_bytes}, {"DRAM bytes", l->dram_bytes}};
+    for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++)
+        if (!(figs[i].v <= ELEMS_MAX))
+            return err_at(e, wl_model_file(m), l->line, "%s: %.3g %s per sample, more than %.0e",
+                          l->name, figs[i].v, figs[i].what, ELEMS_MAX);
+    return ERR_OK;
+}
+
 /* Bytes of the model input a layer reads when it reads the model input. */
 static double model_input_bytes(const wl_layer *l, double eb)
 {
@@ -477,7 +498,7 @@ int wl_finish(wl_model *m, err_t *e)
     for (int i = 0; i < m->nlayers; i++)
         if ((rc = check_kind(m, &m->layers[i], e)) || (rc = check_sizes(m, &m->layers[i], e)) ||
             (rc = check_inputs(m, i, e)) || (rc = derive(m, &m->layers[i], e)) ||
-            (rc = wl_check_shapes(m, i, e)))
+            (rc = check_products(m, &m->layers[i], e)) || (rc = wl_check_shapes(m, i, e)))
             return rc;
     m->input_bytes = 0;
     for (int i = 0; i < m->nlayers; i++)

@@ -84,16 +84,23 @@ int wl_csv_load(const char *path, wl_model *m, err_t *e)
 {
     if (!(m->path = strdup(path)))
         return err_internal(e, "out of memory");
-    FILE *fp = fopen(path, "r");
-    if (!fp)
-        return err_at(e, path, 0, "cannot open: %s", strerror(errno));
+    FILE *fp;
+    int rc = cfg_open_input(path, &fp, e);
+    if (rc)
+        return rc;
     wl_name_from_path(path, m->name, sizeof m->name);
     m->elem_bytes = 1;
     char *line = NULL;
     size_t size = 0;
-    int lineno = 0, gemm = -1, cap = 0, rc = ERR_OK;
-    while (!rc && getline(&line, &size, fp) != -1) {
+    int lineno = 0, gemm = -1, cap = 0;
+    ssize_t len;
+    while (!rc && (len = getline(&line, &size, fp)) != -1) {
         lineno++;
+        /* a NUL would end the row early, silently */
+        if (memchr(line, '\0', (size_t)len)) {
+            rc = err_at(e, path, lineno, "a NUL byte (not a text file)");
+            break;
+        }
         char *fld[CSV_MAX_FIELDS];
         char *row = cfg_trim(line);
         if (!*row)

@@ -23,8 +23,8 @@ static int check_sections(const cfg_file *f, err_t *e)
         const char *s = f->sects[i];
         if (strcmp(s, "model") && strcmp(s, "layers") && strcmp(s, "transformer"))
             return err_at(e, f->path, f->sect_lines[i],
-                          "unknown section [%s] (a workload has [model] and either [layers] or "
-                          "[transformer])", s);
+                          "unknown section (a workload has [model] and either [layers] or "
+                          "[transformer])");
         if (strcmp(s, "model") && ++bodies > 1)
             return err_at(e, f->path, f->sect_lines[i],
                           "a workload has either [layers] or [transformer], not both");

@@ -6,22 +6,6 @@
 M=${MCMSIM:-build/mcmsim}
 . tests/harness.sh
 
-# expect STATUS CMD...: runs CMD, output in $T/out and $T/err
-expect() {
-    want=$1
-    shift
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" -eq "$want" ]; then ok; else bad "exit $got (want $want): $*"; sed 's/^/  | /' "$T/err" | head -5; fi
-}
-# stderr must be one line "FILE:LINE: ..." naming FILE
-expect_located() {
-    file=$1
-    if grep -Eq "^$file:[0-9]+: " "$T/err" && [ "$(wc -l <"$T/err")" -eq 1 ]; then ok; else
-        bad "want one '$file:LINE: ...' line, got:"; sed 's/^/  | /' "$T/err" | head -5; fi
-}
-has() { if grep -q -- "$1" "$T/out"; then ok; else bad "output lacks '$1'"; fi; }
-
 P=platforms/het-2x2.ini
 S=workloads/schedules/het-2x2-gpt2-resnet50.ini
 
@@ -145,7 +129,6 @@ if grep -Eq "^/nonexistent.ini: cannot open" "$T/err"; then ok; else bad "missin
 
 # network levels and traffic
 expect 2 "$M" simulate -p "$P" -s "$S" --nop smoke-signals
-has_err() { if grep -q -- "$1" "$T/err"; then ok; else bad "stderr lacks '$1'"; fi; }
 has_err "not a network level"
 N4=platforms/noc-4x4.ini
 expect 0 "$M" traffic -p "$N4" --pattern transpose --packets 20 --json

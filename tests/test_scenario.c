@@ -55,11 +55,11 @@ START_TEST(bad_scenarios)
     snprintf(buf, sizeof buf, "[model r]\n%s", wl);
     expect_bad(buf, 1, "missing key 'batch'");
     snprintf(buf, sizeof buf, "[model r]\n%sbatch = 1\nbacth = 2\n", wl);
-    expect_bad(buf, 4, "unknown key 'bacth'");
+    expect_bad(buf, 4, "unknown key in [model r] (expected batch, workload)");
     snprintf(buf, sizeof buf, "[models r]\n%sbatch = 1\n", wl);
-    expect_bad(buf, 1, "unknown section [models r]");
+    expect_bad(buf, 1, "unknown section (expected [model NAME])");
     snprintf(buf, sizeof buf, "[model r]\n%sbatch = 1\n[model r ]\n%sbatch = 1\n", wl, wl);
-    expect_bad(buf, 4, "duplicate section [model r]");
+    expect_bad(buf, 4, "duplicate section (first at line 1)");
     snprintf(buf, sizeof buf, "[model r.x]\n%sbatch = 1\n", wl);
     expect_bad(buf, 1, "letters, digits");
     expect_bad("", 0, "no [model NAME] section");
