@@ -181,11 +181,11 @@ VALGRIND_FLAGS := --trace-children=yes --error-exitcode=99 --leak-check=full \
 valgrind: deps $(BUILD)/mcmsim
 	@command -v valgrind >/dev/null || { echo "valgrind is not installed (Debian: valgrind)"; exit 1; }
 	rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
-	printf '#!/bin/sh\nexec valgrind -q $(VALGRIND_FLAGS) --log-file=$(CURDIR)/$(BUILD)/valgrind/log.%%%%p $(CURDIR)/$(BUILD)/mcmsim "$$@"\n' \
+	printf '#!/bin/sh\nexec valgrind -q $(VALGRIND_FLAGS) --log-file=$(CURDIR)/$(BUILD)/valgrind/log.%%p $(CURDIR)/$(BUILD)/mcmsim "$$@"\n' \
 	  >$(BUILD)/valgrind/mcmsim && chmod +x $(BUILD)/valgrind/mcmsim
 	@fail=0; \
-	MCMSIM=$(BUILD)/valgrind/mcmsim sh tests/e2e.sh || fail=1; \
-	MCMSIM=$(BUILD)/valgrind/mcmsim sh tests/e2e_hardening.sh || fail=1; \
+	MCMSIM=$(BUILD)/valgrind/mcmsim VALGRIND=1 sh tests/e2e.sh || fail=1; \
+	MCMSIM=$(BUILD)/valgrind/mcmsim VALGRIND=1 sh tests/e2e_hardening.sh || fail=1; \
 	n=$$(ls $(BUILD)/valgrind | grep -c '^log\.'); \
 	bad=$$(grep -l . $(BUILD)/valgrind/log.* 2>/dev/null | wc -l); \
 	echo "valgrind: $$n processes checked, $$bad with a report"; \

@@ -125,9 +125,14 @@ for cmd in "estimate -p $P -s $S" "estimate -p $P -s $S --json" \
 done
 
 t write_stdout_closed
-"$M" estimate -p "$P" -s "$S" >&- 2>"$T/err"
-check '[ $? -eq 1 ]' "a closed stdout: want exit 1"
-has_err "^mcmsim: cannot write the standard output"
+if [ -n "$VALGRIND" ]; then
+    # valgrind opens its log on the lowest free descriptor: the closed stdout
+    echo "skip [$name]: under valgrind"
+else
+    "$M" estimate -p "$P" -s "$S" >&- 2>"$T/err"
+    check '[ $? -eq 1 ]' "a closed stdout: want exit 1"
+    has_err "^mcmsim: cannot write the standard output"
+fi
 
 t write_sigpipe_quiet
 { "$M" layers -w workloads/gpt2-xl.ini --dataflow nvdla --pes 4096 --json 2>"$T/err"; echo $? >"$T/status"; } |
