@@ -287,7 +287,6 @@ static void fill_port(flit_net *n, flit_port *P, flit_plink *Q)
         const flit_link *L = &n->l[Q->link_out];
         P->rx = L->rx;
         P->rx_x0 = L->rx_x0;
-        P->delay = n->d_st + L->lat + 1;
         Q->cap = L->bucket < 0 ? L->speedup : 0;
         P->nfree = n->vcs;
         Q->bucket = L->bucket;
@@ -299,7 +298,6 @@ static void fill_port(flit_net *n, flit_port *P, flit_plink *Q)
         const flit_link *L = &n->l[Q->link_in];
         P->tx = L->tx;
         P->cr_x0 = L->cr_x0;
-        P->cr_delay = L->lat + 1;
         Q->speedup = L->speedup;
     }
 }
@@ -419,6 +417,11 @@ int flit_new(const flit_config *cfg, flit_net **out)
     n->d_rc = R > 3 ? R - 3 : 0;
     n->d_va = R > 2;
     n->d_st = R > 1;
+    /* mesh channels are link_cycles long, an interface's 1 */
+    n->fdelay[0] = n->d_st + cfg->link_cycles + 1;
+    n->fdelay[1] = n->d_st + 2;
+    n->cdelay[0] = cfg->link_cycles + 1;
+    n->cdelay[1] = 2;
     if ((rc = build(n, cfg))) {
         flit_free(n);
         return rc;
@@ -818,9 +821,10 @@ void flit_link_stats(const flit_net *n, int link, long *flits, long *busy_cycles
     if (link < 0 || link >= FLIT_DIRS * n->nrouters || n->l[link].rx_router < 0)
         return;
     const flit_plink *Q = &n->plink[n->r[link / FLIT_DIRS].port0 + link % FLIT_DIRS];
-    *flits = Q->flits;
+    const flit_port *P = &n->port[n->r[link / FLIT_DIRS].port0 + link % FLIT_DIRS];
+    *flits = P->flits;
     /* a link of one flit a cycle is busy the cycles it carries one */
-    *busy_cycles = Q->speedup_out > 1 ? Q->busy : Q->flits;
+    *busy_cycles = Q->speedup_out > 1 ? Q->busy : P->flits;
 }
 
 void flit_port_stats(const flit_net *n, int end, long *inject_flits, long *eject_flits)

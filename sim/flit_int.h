@@ -145,13 +145,11 @@ typedef struct {
     flit_wheel *rx;         /* the output link's receiver, as flit_link */
     flit_wheel *tx;         /* the input link's sender, for credits */
     int rx_x0, cr_x0;       /* as flit_link */
-    int delay;              /* cycles from a flit's switch allocation to its arrival */
-    int cr_delay;           /* cycles from a move to its credit's arrival */
     int gptr;               /* SA grant pointer (output) */
     int aptr, off;          /* SA accept pointer, round-robin VC offset (input) */
     int nfree;              /* VCs of the output link not taken */
     int nwait;              /* heads waiting for VA for this output */
-    int pad;                /* to a cache line */
+    long flits;             /* the output link's, carried */
 } flit_port;
 
 /* The rest of a port: what only a router with a bucket or a speedup above
@@ -163,7 +161,7 @@ typedef struct {
     int ej;                 /* the endpoint it ejects to, -1 none */
     int speedup_out;        /* the output link's speedup */
     int link_in, link_out;  /* -1 none */
-    long flits, busy, busy_at; /* carried: flits, cycles (kept when speedup_out > 1) */
+    long busy, busy_at;     /* cycles the output link carried flits, when speedup_out > 1 */
 } flit_plink;
 
 /* An input VC. Flits of a packet are contiguous in a VC and alike but for
@@ -261,6 +259,9 @@ typedef struct {
 struct flit_net {
     int width, height, nrouters, nends, vcs, vcbuf, link_cycles;
     int d_rc, d_va, d_st;   /* pipeline: cycles of RC, VA (0: with SA), ST */
+    /* from a move at a mesh port [0] or a local one [1]: cycles to the
+       flit's arrival downstream, to the credit's upstream */
+    int fdelay[2], cdelay[2];
     long now;
     int dirty;              /* the last cycle did something: the next may too */
     int fast;               /* a router's ports and a port's VCs fit a 64-bit word */

@@ -54,17 +54,18 @@ FLIT_HOT void set_elig(const flit_net *n, flit_router *R, long p, int v, long o,
         fb_put(R->pelig + p * n->wv, v, on);
         return;
     }
-    uint64_t *e = &R->elig[p * n->maxp + o], b = 1ULL << v;
-    uint64_t *rq = &R->port[o].req, pb = 1ULL << p;
+    /* without branches, which the sets' bits would mispredict: a VC in E
+       puts P in RQ, an input in RQ puts O in outmask */
+    uint64_t *e = &R->elig[p * n->maxp + o], *rq = &R->port[o].req;
     if (on) {
-        if (!*e) {
-            if (!*rq)
-                R->outmask |= 1ULL << o;
-            *rq |= pb;
-        }
-        *e |= b;
-    } else if (*e & b && !(*e &= ~b) && !(*rq &= ~pb)) {
-        R->outmask &= ~(1ULL << o);
+        *e |= 1ULL << v;
+        *rq |= 1ULL << p;
+        R->outmask |= 1ULL << o;
+    } else {
+        uint64_t ev = *e & ~(1ULL << v), rv = *rq & ~((uint64_t)!ev << p);
+        *e = ev;
+        *rq = rv;
+        R->outmask &= ~((uint64_t)!rv << o);
     }
 }
 
@@ -257,19 +258,21 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     int left = --c->count;
     if (!left)
         R->nfull--;
-    flit_put_credit(n, I->tx, t + I->cr_delay, I->cr_x0 + v);
-    flit_put_flit(n, O->rx, t + O->delay, w, O->rx_x0 + c->ovc);
-    flit_plink *Q = &R->plink[o];
-    Q->flits++;
-    if (!unit && Q->speedup_out > 1 && Q->busy_at != t) {
-        Q->busy_at = t;
-        Q->busy++;
-    }
+    flit_put_credit(n, I->tx, t + n->cdelay[p >= FLIT_DIRS], I->cr_x0 + v);
+    flit_put_flit(n, O->rx, t + n->fdelay[o >= FLIT_DIRS], w, O->rx_x0 + c->ovc);
+    O->flits++;
     int held = ++R->occ[k];
-    if (!unit && Q->bucket >= 0) {
-        flit_bucket_spend(&n->buckets[Q->bucket], t, 1);
-        if (Q->ej >= 0)
-            n->e[Q->ej].ej_at = t;
+    if (!unit) {
+        flit_plink *Q = &R->plink[o];
+        if (Q->speedup_out > 1 && Q->busy_at != t) {
+            Q->busy_at = t;
+            Q->busy++;
+        }
+        if (Q->bucket >= 0) {
+            flit_bucket_spend(&n->buckets[Q->bucket], t, 1);
+            if (Q->ej >= 0)
+                n->e[Q->ej].ej_at = t;
+        }
     }
     I->off = v + 1 == vcs ? 0 : v + 1;
     /* it was eligible: it stays so unless its packet, its flits or its credits ended */
@@ -400,11 +403,12 @@ static void sa_unit(flit_net *n, flit_router *R, int r, long t)
     const int np = R->nports, maxp = n->maxp;
     flit_port *P = R->port;
     uint64_t grm[64], ins = 0;
+    for (int p = 0; p < np; p++)
+        grm[p] = 0;
     for (uint64_t ob = R->outmask; ob; ob &= ob - 1) {
         int o = __builtin_ctzll(ob), p = rr_first(P[o].req, P[o].gptr);
-        uint64_t bit = 1ULL << p;
-        grm[p] = (ins & bit ? grm[p] : 0) | 1ULL << o;
-        ins |= bit;
+        grm[p] |= 1ULL << o;
+        ins |= 1ULL << p;
     }
     const uint64_t *elig = R->elig;
     n->dirty = 1;
