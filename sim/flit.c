@@ -175,7 +175,10 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->fast = maxp <= 64 && vcs <= 64;
     n->port = calloc(P, sizeof *n->port);
     n->plink = calloc(P, sizeof *n->plink);
-    n->ivc = calloc(V, sizeof *n->ivc);
+    n->ivc = malloc(V * sizeof *n->ivc);
+    n->ready = calloc(V, sizeof *n->ready);
+    n->lv_p = malloc(MV * sizeof *n->lv_p);
+    n->lv_v = malloc(MV * sizeof *n->lv_v);
     n->iv_out = calloc(V, sizeof *n->iv_out);
     n->fresh = malloc(V * sizeof *n->fresh);
     n->pq = malloc(V * (size_t)n->vcbuf * sizeof *n->pq);
@@ -201,7 +204,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->va_best = malloc(MV * sizeof *n->va_best);
     n->va_bestd = malloc(MV * sizeof *n->va_bestd);
     n->va_touched = malloc(MV * sizeof *n->va_touched);
-    void *all[] = {n->port, n->plink, n->ivc, n->iv_out, n->fresh, n->pq,
+    void *all[] = {n->port, n->plink, n->ivc, n->ready, n->lv_p, n->lv_v, n->iv_out, n->fresh, n->pq,
                    n->va_aptr, n->va_gptr, n->va, n->port_elig, n->elig_po, n->occ,
                    n->inuse, n->owner, n->lane, n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
                    n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd, n->va_best, n->va_bestd,
@@ -223,6 +226,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
         R->port = n->port + p0;
         R->plink = n->plink + p0;
         R->ivc = n->ivc + v0;
+        R->ready = n->ready + v0;
         R->pq = n->pq + v0 * (size_t)n->vcbuf;
         R->elig = n->elig_po + p0 * MP;
         R->pelig = n->port_elig + p0 * (size_t)n->wv;
@@ -233,11 +237,12 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
         R->owner = n->owner + v0;
         R->va_gptr = n->va_gptr + v0;
         R->inuse = n->inuse + v0;
-        for (int p = 0; p < R->nports; p++)
-            for (int v = 0; v < vcs; v++) {
-                R->ivc[p * vcs + v].p = p;
-                R->ivc[p * vcs + v].v = v;
-            }
+    }
+    for (size_t i = 0; i < V; i++)
+        n->ivc[i] = (flit_ivc){.out = -1, .ovc = -1};
+    for (size_t i = 0; i < MV; i++) {
+        n->lv_p[i] = (int)(i / (size_t)vcs);
+        n->lv_v[i] = (int)(i % (size_t)vcs);
     }
     return ERR_OK;
 }
@@ -435,7 +440,7 @@ void flit_free(flit_net *n)
     if (!n)
         return;
     void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheel_ev, n->busy_r, n->busy_e,
-                      n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->pq, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
+                      n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->ready, n->lv_p, n->lv_v, n->pq, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
                       n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
                       n->sa_accd, n->va_best, n->va_bestd, n->va_touched};

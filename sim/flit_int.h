@@ -26,7 +26,6 @@
 #include "flit.h"
 
 enum { FLIT_DIRS = 4 };
-enum { VC_IDLE, VC_WAIT_VA, VC_ACTIVE };
 
 /* Token buckets count in 2^-32 flits, so that refills add exactly. */
 #define FLIT_ONE (1L << 32)
@@ -169,14 +168,11 @@ typedef struct {
    ids, each taken at its head's arrival; the front packet's flits yet to
    leave tell which of them does. */
 typedef struct {
-    long ready;             /* WAIT_VA: the first cycle it may bid for VA */
-    int state;              /* VC_* */
-    int out;                /* output port of its front packet */
-    int ovc;                /* VC of that output, once allocated */
+    int out;                /* output port of its front packet; -1: the VC is idle */
+    int ovc;                /* VC of that output; -1 while the packet waits for VA */
     int count;              /* flits it holds */
     int head, npk;          /* its packets, in flit_router.pq from head on, the front one first */
     int pkt, size, left;    /* the front packet, its flits, those yet to leave */
-    int p, v;               /* its input port and VC there */
 } flit_ivc;
 
 /* A router. Its ports, input VCs and output VCs are numbered from 0 in
@@ -187,6 +183,7 @@ typedef struct {
     flit_port *port;
     flit_plink *plink;
     flit_ivc *ivc;
+    long *ready;            /* per input VC waiting for VA: the first cycle it may bid */
     int *pq;                /* vcbuf packets an input VC (a VC holds as many flits) */
     uint64_t *elig;         /* fast: [p * maxp + o] input p's VCs bound for output o that may bid */
     flit_bits *pelig;       /* else: wv words an input port, its VCs that may bid */
@@ -280,6 +277,8 @@ struct flit_net {
     flit_port *port;          /* per port: every router's in turn */
     flit_plink *plink;
     flit_ivc *ivc;            /* per input VC: port * vcs + vc, every router's in turn */
+    long *ready;
+    int *lv_p, *lv_v;         /* a router's input VC port * vcs + vc: its port, its VC */
     int *iv_out, *va, *va_aptr;
     int *pq;
     int *fresh, nfresh;       /* a router's VCs that won VA this cycle, to bid for the switch from the next */

@@ -69,12 +69,13 @@ FLIT_HOT void set_elig(const flit_net *n, flit_router *R, long p, int v, long o,
     }
 }
 
-/* Whether input VC C may bid for the switch: it owns an output VC, holds a
-   flit, and has a credit for it. */
-static void update_elig(const flit_net *n, flit_router *R, const flit_ivc *c)
+/* Whether input VC LV may bid for the switch: it owns an output VC, holds
+   a flit, and has a credit for it. */
+static void update_elig(const flit_net *n, flit_router *R, long lv)
 {
-    set_elig(n, R, c->p, c->v, c->out,
-             c->state == VC_ACTIVE && c->count && R->occ[(long)c->out * n->vcs + c->ovc] < n->vcbuf, n->fast);
+    const flit_ivc *c = &R->ivc[lv];
+    set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out,
+             c->ovc >= 0 && c->count && R->occ[(long)c->out * n->vcs + c->ovc] < n->vcbuf, n->fast);
 }
 
 /* The head at the front of input VC LV since cycle FRONT. */
@@ -84,15 +85,15 @@ static void start_head(const flit_net *n, flit_router *R, int r, long lv, long f
     assert(c->npk > 0);
     c->pkt = R->pq[lv * n->vcbuf + c->head];
     c->size = c->left = n->pkt[c->pkt].size;
-    c->state = VC_WAIT_VA;
     c->out = R->iv_out[lv] = route(n, R, r, c->pkt);
-    c->ready = front + n->d_rc;
+    c->ovc = -1;
+    long ready = R->ready[lv] = front + n->d_rc;
     /* VA wakes when it may win: once ready if a VC of its output is free,
        else when a tail frees one (move) */
     flit_port *O = &R->port[c->out];
     O->nwait++;
-    if (O->nfree && c->ready < R->va_next)
-        R->va_next = c->ready;
+    if (O->nfree && ready < R->va_next)
+        R->va_next = ready;
     R->va[R->nva++] = (int)lv;
 }
 
@@ -107,10 +108,10 @@ FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_
     }
     if (c->count++ == 0) {
         R->nfull++;
-        if (c->state == VC_ACTIVE && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
-            set_elig(n, R, c->p, c->v, c->out, 1, fast);
+        if (c->ovc >= 0 && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
+            set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out, 1, fast);
     }
-    if (c->state == VC_IDLE)
+    if (c->out < 0)
         start_head(n, R, r, lv, t);
 }
 
@@ -119,9 +120,10 @@ FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_
 FLIT_HOT void credit_in(const flit_net *n, flit_router *R, long k, const int fast)
 {
     if (R->occ[k]-- == n->vcbuf && R->inuse[k]) {
-        const flit_ivc *c = &R->ivc[R->owner[k]];
+        int lv = R->owner[k];
+        const flit_ivc *c = &R->ivc[lv];
         if (c->count)
-            set_elig(n, R, c->p, c->v, c->out, 1, fast);
+            set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out, 1, fast);
     }
 }
 
@@ -153,9 +155,10 @@ static void va(flit_net *n, flit_router *R, long t)
         const flit_ivc *c = &R->ivc[lv];
         if (!R->port[c->out].nfree)
             continue;
-        if (c->ready > t) {
-            if (c->ready < R->va_next)
-                R->va_next = c->ready;
+        long ready = R->ready[lv];
+        if (ready > t) {
+            if (ready < R->va_next)
+                R->va_next = ready;
             continue;
         }
         const unsigned char *use = R->inuse + (long)c->out * vcs;
@@ -181,7 +184,8 @@ static void va(flit_net *n, flit_router *R, long t)
     for (int i = 0; i < R->nva;) {
         int lv = list[i], pick = -1, pd = 0;
         flit_ivc *c = &R->ivc[lv];
-        if (c->ready <= t && R->port[c->out].nfree) {
+        long ready = R->ready[lv];
+        if (ready <= t && R->port[c->out].nfree) {
             int ap = R->va_aptr[lv];
             for (int k = c->out * vcs; k < (c->out + 1) * vcs; k++) {
                 if (best[k] != lv)
@@ -196,8 +200,8 @@ static void va(flit_net *n, flit_router *R, long t)
             }
         }
         if (pick < 0) {
-            if (R->port[c->out].nfree && R->va_next > (c->ready > t ? c->ready : t + 1))
-                R->va_next = c->ready > t ? c->ready : t + 1;
+            if (R->port[c->out].nfree && R->va_next > (ready > t ? ready : t + 1))
+                R->va_next = ready > t ? ready : t + 1;
             i++;
             continue;
         }
@@ -207,13 +211,12 @@ static void va(flit_net *n, flit_router *R, long t)
         R->port[c->out].nwait--;
         R->va_gptr[pick] = lv + 1 == nv ? 0 : lv + 1;
         R->va_aptr[lv] = pick + 1 == nv ? 0 : pick + 1;
-        c->state = VC_ACTIVE;
         c->ovc = pick - c->out * vcs;
         /* it bids for the switch d_va cycles on: now, or after this cycle's SA */
         if (n->d_va)
             n->fresh[n->nfresh++] = lv;
         else
-            update_elig(n, R, c);
+            update_elig(n, R, lv);
         list[i] = list[--R->nva];
         n->dirty = 1;
     }
@@ -288,7 +291,7 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
         if (left)
             start_head(n, R, r, lv, t + 1);
         else
-            c->state = VC_IDLE;
+            c->out = c->ovc = -1;
     }
 }
 
@@ -505,7 +508,7 @@ FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
             sa_fast(n, R, r, t);
     }
     for (int i = 0; i < n->nfresh; i++)
-        update_elig(n, R, &R->ivc[n->fresh[i]]);
+        update_elig(n, R, n->fresh[i]);
 }
 
 void flit_routers(flit_net *n, int nr, long t, int pair)
@@ -534,7 +537,7 @@ long flit_router_next(const flit_net *n, int r, long t)
     long nx = flit_wheel_next(n, &R->in, t);
     /* heads still in route computation; those past it wait on a tail here */
     for (int i = 0; i < R->nva; i++) {
-        long ready = R->ivc[R->va[i]].ready;
+        long ready = R->ready[R->va[i]];
         if (ready >= t && ready < nx)
             nx = ready;
     }
