@@ -227,6 +227,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
         R->plink = n->plink + p0;
         R->ivc = n->ivc + v0;
         R->ready = n->ready + v0;
+        R->va_next = LONG_MAX;
         R->pq = n->pq + v0 * (size_t)n->vcbuf;
         R->elig = n->elig_po + p0 * MP;
         R->pelig = n->port_elig + p0 * (size_t)n->wv;

@@ -197,7 +197,7 @@ typedef struct {
     int unit;               /* its ports move one flit a cycle at most, no bucket limits them */
     int coupled;            /* it has a shared endpoint */
     int nva;
-    long va_next;           /* no VA can succeed before this cycle */
+    long va_next;           /* no VA can succeed before this cycle; LONG_MAX while nva is 0 */
     int nports;             /* 4 + its endpoints, each way */
     int port0;              /* its first global port */
     int x, y;
@@ -318,6 +318,7 @@ struct flit_net {
     /* scratch of one router's allocation, sized for the largest router */
     int *sa_req, *sa_cap, *sa_ins, *sa_outs, *sa_accp, *sa_accd, *sa_list;
     flit_bits *sa_reqm, *sa_grm; /* per output its requesting inputs, per input its grants */
+    uint64_t sa_grants[64];   /* sa_unit: per input, the outputs granting it */
     int *va_best, *va_bestd, *va_touched;
 };
 

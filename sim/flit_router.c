@@ -106,11 +106,10 @@ FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_
         int slot = c->head + c->npk++;
         R->pq[lv * vcbuf + (slot >= vcbuf ? slot - vcbuf : slot)] = FW_PKT(w);
     }
-    if (c->count++ == 0) {
-        R->nfull++;
-        if (c->ovc >= 0 && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
-            set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out, 1, fast);
-    }
+    int was = c->count++;
+    R->nfull += !was;
+    if (!was & (c->ovc >= 0) && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
+        set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out, 1, fast);
     if (c->out < 0)
         start_head(n, R, r, lv, t);
 }
@@ -119,7 +118,7 @@ FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_
    again, if it holds a flit. */
 FLIT_HOT void credit_in(const flit_net *n, flit_router *R, long k, const int fast)
 {
-    if (R->occ[k]-- == n->vcbuf && R->inuse[k]) {
+    if ((R->occ[k]-- == n->vcbuf) & R->inuse[k]) {
         int lv = R->owner[k];
         const flit_ivc *c = &R->ivc[lv];
         if (c->count)
@@ -259,8 +258,7 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     uint32_t w = (uint32_t)c->pkt << 2 | (c->left == c->size ? FW_HEAD : 0) | (c->left == 1 ? FW_TAIL : 0);
     c->left--;
     int left = --c->count;
-    if (!left)
-        R->nfull--;
+    R->nfull -= !left;
     flit_put_credit(n, I->tx, t + n->cdelay[p >= FLIT_DIRS], I->cr_x0 + v);
     flit_put_flit(n, O->rx, t + n->fdelay[o >= FLIT_DIRS], w, O->rx_x0 + c->ovc);
     O->flits++;
@@ -279,7 +277,7 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     }
     I->off = v + 1 == vcs ? 0 : v + 1;
     /* it was eligible: it stays so unless its packet, its flits or its credits ended */
-    if (w & FW_TAIL || !left || held == vcbuf)
+    if ((w & FW_TAIL) | !left | (held == vcbuf))
         set_elig(n, R, p, v, o, 0, fast);
     if (w & FW_TAIL) {
         c->head = c->head + 1 == vcbuf ? 0 : c->head + 1;
@@ -405,9 +403,7 @@ static void sa_unit(flit_net *n, flit_router *R, int r, long t)
 {
     const int np = R->nports, maxp = n->maxp;
     flit_port *P = R->port;
-    uint64_t grm[64], ins = 0;
-    for (int p = 0; p < np; p++)
-        grm[p] = 0;
+    uint64_t *grm = n->sa_grants, ins = 0; /* zero, and left so */
     for (uint64_t ob = R->outmask; ob; ob &= ob - 1) {
         int o = __builtin_ctzll(ob), p = rr_first(P[o].req, P[o].gptr);
         grm[p] |= 1ULL << o;
@@ -417,6 +413,7 @@ static void sa_unit(flit_net *n, flit_router *R, int r, long t)
     n->dirty = 1;
     for (; ins; ins &= ins - 1) {
         int p = __builtin_ctzll(ins), o = rr_first(grm[p], P[p].aptr);
+        grm[p] = 0;
         P[p].aptr = o + 1 == np ? 0 : o + 1;
         P[o].gptr = p + 1 == np ? 0 : p + 1;
         move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), o, t, 1, 1);
@@ -496,7 +493,7 @@ FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
             arrivals(n, R, r, t, 0);
     }
     n->nfresh = 0;
-    if (R->nva && R->va_next <= t)
+    if (R->va_next <= t) /* never while no head waits */
         va(n, R, t);
     if (!n->fast) {
         if (R->nfull)
