@@ -263,14 +263,14 @@ static int make_wheels(flit_net *n)
         flit_link *L = &n->l[l];
         if (L->rx_router < 0 && L->rx_end < 0)
             continue; /* no neighbour there */
-        L->rx = L->rx_router >= 0 ? &n->r[L->rx_router].in : &n->e[L->rx_end].in;
-        L->tx = L->tx_router >= 0 ? &n->r[L->tx_router].in : &n->e[L->tx_end].in;
+        L->rx = L->rx_router >= 0 ? n->r[L->rx_router].in : n->e[L->rx_end].in;
+        L->tx = L->tx_router >= 0 ? n->r[L->tx_router].in : n->e[L->tx_end].in;
         L->rx->stride += L->speedup;
         L->tx->stride += L->speedup;
     }
     long total = 0;
     for (int i = 0; i < nw; i++) {
-        flit_wheel *W = i < R ? &n->r[i].in : &n->e[i - R].in;
+        flit_wheel *W = &n->wheels[i];
         W->stride++; /* the count */
         W->id = i;
         total += W->stride;
@@ -279,7 +279,7 @@ static int make_wheels(flit_net *n)
         return ERR_INTERNAL;
     total = 0;
     for (int i = 0; i < nw; i++) {
-        flit_wheel *W = i < R ? &n->r[i].in : &n->e[i - R].in;
+        flit_wheel *W = &n->wheels[i];
         W->ev = n->wheel_ev + total * slots;
         total += W->stride;
     }
@@ -370,10 +370,13 @@ static int build(flit_net *n, const flit_config *c)
     n->nlinks = FLIT_DIRS * R + 2 * E;
     n->l = calloc((size_t)n->nlinks, sizeof *n->l);
     n->buckets = calloc((size_t)n->nlinks, sizeof *n->buckets);
+    n->wheels = calloc((size_t)(R + E), sizeof *n->wheels);
     n->busy_r = malloc((size_t)R * sizeof *n->busy_r);
     n->busy_e = malloc((size_t)E * sizeof *n->busy_e);
-    if (!n->r || !n->e || !n->l || !n->buckets || !n->busy_r || !n->busy_e)
+    if (!n->r || !n->e || !n->l || !n->buckets || !n->wheels || !n->busy_r || !n->busy_e)
         return ERR_INTERNAL;
+    for (int i = 0; i < R + E; i++)
+        *(i < R ? &n->r[i].in : &n->e[i - R].in) = &n->wheels[i];
     number_ports(n, c, &maxp, &lanes);
     if ((rc = alloc_state(n, maxp, lanes)) || (rc = wire(n, c)))
         return rc;
@@ -440,7 +443,7 @@ void flit_free(flit_net *n)
 {
     if (!n)
         return;
-    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheel_ev, n->busy_r, n->busy_e,
+    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->busy_r, n->busy_e,
                       n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->ready, n->lv_p, n->lv_v, n->pq, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
                       n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
@@ -576,7 +579,7 @@ void flit_msg_done(flit_net *n, int m, long t)
 static int end_idle(const flit_net *n, int e)
 {
     const flit_ep *ep = &n->e[e];
-    return !ep->in.pending && ep->ring < 0 && !ep->busy_lanes;
+    return !ep->in->pending && ep->ring < 0 && !ep->busy_lanes;
 }
 
 /* The notices Q[FROM .. TO - 1] of one cycle, by tag. */
@@ -617,10 +620,10 @@ static void compact(flit_net *n)
     int k = 0;
     for (int i = 0; i < n->nbusy_r; i++) {
         int r = n->busy_r[i];
-        if (n->r[r].in.pending || n->r[r].nfull)
+        if (n->r[r].in->pending || n->r[r].nfull)
             n->busy_r[k++] = r;
         else
-            n->r[r].in.busy = 0;
+            n->r[r].in->busy = 0;
     }
     n->nbusy_r = k;
     k = 0;
@@ -629,7 +632,7 @@ static void compact(flit_net *n)
         if (!end_idle(n, e))
             n->busy_e[k++] = e;
         else
-            n->e[e].in.busy = 0;
+            n->e[e].in->busy = 0;
     }
     n->nbusy_e = k;
 }
@@ -691,7 +694,7 @@ static long next_event(const flit_net *n, long t)
             nx = v;
     }
     for (int i = 0; i < n->nbusy_e; i++) {
-        long v = flit_wheel_next(n, &n->e[n->busy_e[i]].in, t);
+        long v = flit_wheel_next(n, n->e[n->busy_e[i]].in, t);
         if (v < nx)
             nx = v;
     }

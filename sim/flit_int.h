@@ -179,7 +179,7 @@ typedef struct {
    each (port p, input VC p * vcs + v, output VC o * vcs + v); the bases
    point into flit_net's arrays, which hold every router's in turn. */
 typedef struct {
-    flit_wheel in;          /* flits and credits on their way to it */
+    flit_wheel *in;         /* flits and credits on their way to it, in flit_net.wheels */
     flit_port *port;
     flit_plink *plink;
     flit_ivc *ivc;
@@ -204,7 +204,7 @@ typedef struct {
 } flit_router;
 
 typedef struct {
-    flit_wheel in;          /* ejected flits and injection credits on their way to it */
+    flit_wheel *in;         /* ejected flits and injection credits on their way to it */
     int shared;
     int stuck;              /* its last try injected nothing for want of a VC or credit */
     int inj, ej;            /* links into and out of the router */
@@ -271,6 +271,8 @@ struct flit_net {
     int nlinks, nports, nbuckets;
     flit_bucket *buckets;
     int wmask;                /* wheels: slots less 1, a power of 2 less 1 */
+    flit_wheel *wheels;       /* every router's, then every endpoint's: together, for a push
+                                 touches only its slot beyond them */
     flit_ev *wheel_ev;        /* every wheel's slots */
 
     /* the arrays the routers' bases point into (flit_router) */

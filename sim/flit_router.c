@@ -130,13 +130,13 @@ FLIT_HOT void credit_in(const flit_net *n, flit_router *R, long k, const int fas
 FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, const int fast)
 {
     int nf, nc;
-    const flit_ev *slot = flit_take(n, &R->in, t, &nf, &nc);
+    const flit_ev *slot = flit_take(n, R->in, t, &nf, &nc);
     if (!slot)
         return;
     n->dirty = 1;
     for (int i = 1; i <= nf; i++)
         vc_push(n, R, r, slot[i].x, slot[i].w, t, fast);
-    for (int i = R->in.stride - 1; i >= R->in.stride - nc; i--)
+    for (int i = R->in->stride - 1; i >= R->in->stride - nc; i--)
         credit_in(n, R, slot[i].x, fast);
 }
 
@@ -486,7 +486,7 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t)
 
 FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
 {
-    if (R->in.pending) {
+    if (R->in->pending) {
         if (n->fast)
             arrivals(n, R, r, t, 1);
         else
@@ -531,7 +531,7 @@ void flit_routers_coupled(flit_net *n, int nr, long t)
 long flit_router_next(const flit_net *n, int r, long t)
 {
     const flit_router *R = &n->r[r];
-    long nx = flit_wheel_next(n, &R->in, t);
+    long nx = flit_wheel_next(n, R->in, t);
     /* heads still in route computation; those past it wait on a tail here */
     for (int i = 0; i < R->nva; i++) {
         long ready = R->ready[R->va[i]];
