@@ -2,8 +2,9 @@
  *
  * A cycle visits busy routers and interfaces only: a router is busy while
  * flits or credits are on their way to it or its buffers hold flits, an
- * interface while it has messages to cut or flits and credits coming. A
- * cycle first lets the messages whose cycle has come into their interfaces
+ * interface while it has messages to cut or flits and credits coming (those
+ * gone idle leave the busy lists every few cycles: a cycle of an idle one
+ * does nothing). Cycles mostly go in pairs (step_pair). A cycle first lets the messages whose cycle has come into their interfaces
  * and hands shared endpoints' interfaces their credits (their router asks
  * them what they would inject), then runs the routers, then the
  * interfaces. When a cycle changes nothing, nothing can change before the
@@ -159,7 +160,8 @@ static void number_ports(flit_net *n, const flit_config *c, int *maxp, int *lane
         ep->last_vc = -1;
         ep->ring = -1;
         ep->shared = c->ends[e].shared != 0;
-        n->shared |= ep->shared;
+        if (ep->shared)
+            n->shared_e[n->shared++] = e;
         ep->inj_at = ep->ej_at = -1;
     }
 }
@@ -373,7 +375,8 @@ static int build(flit_net *n, const flit_config *c)
     n->wheels = calloc((size_t)(R + E), sizeof *n->wheels);
     n->busy_r = malloc((size_t)R * sizeof *n->busy_r);
     n->busy_e = malloc((size_t)E * sizeof *n->busy_e);
-    if (!n->r || !n->e || !n->l || !n->buckets || !n->wheels || !n->busy_r || !n->busy_e)
+    n->shared_e = malloc((size_t)E * sizeof *n->shared_e);
+    if (!n->r || !n->e || !n->l || !n->buckets || !n->wheels || !n->busy_r || !n->busy_e || !n->shared_e)
         return ERR_INTERNAL;
     for (int i = 0; i < R + E; i++)
         *(i < R ? &n->r[i].in : &n->e[i - R].in) = &n->wheels[i];
@@ -443,7 +446,7 @@ void flit_free(flit_net *n)
 {
     if (!n)
         return;
-    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->busy_r, n->busy_e,
+    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->busy_r, n->busy_e, n->shared_e,
                       n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->ready, n->lv_p, n->lv_v, n->pq, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
                       n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
@@ -583,7 +586,7 @@ static int end_idle(const flit_net *n, int e)
 }
 
 /* The notices Q[FROM .. TO - 1] of one cycle, by tag. */
-static void sort_by_tag(flit_done *q, long from, long to)
+static inline void sort_by_tag(flit_done *q, long from, long to)
 {
     for (long i = from + 1; i < to; i++) {
         flit_done d = q[i];
@@ -601,9 +604,9 @@ static void admit(flit_net *n, long t)
 {
     while (n->nwait && n->wait[0].at <= t)
         flit_ni_enqueue(n, wait_pop(n).msg);
-    for (int i = 0; n->shared && i < n->nbusy_e; i++)
-        if (n->e[n->busy_e[i]].shared)
-            flit_ni_credits(n, n->busy_e[i], t);
+    /* an interface with nothing on its way has no credits to take */
+    for (int i = 0; i < n->shared; i++)
+        flit_ni_credits(n, n->shared_e[i], t);
 }
 
 /* The interfaces' part of cycle T, and the cycle's notices in order. */
@@ -644,7 +647,6 @@ static void step(flit_net *n, long t)
     admit(n, t);
     flit_routers(n, n->nbusy_r, t, 0);
     interfaces(n, t, done0, sent0);
-    compact(n);
 }
 
 /* Cycles T and T + 1 at once, to the same end as one after the other: a
@@ -667,7 +669,6 @@ static void step_pair(flit_net *n, long t)
     if (n->shared)
         flit_routers_coupled(n, nr, t + 1);
     interfaces(n, t + 1, done0, sent0);
-    compact(n);
 }
 
 long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t)
@@ -706,6 +707,10 @@ int flit_run(flit_net *n, long until)
     if (!n || until < n->now)
         return ERR_INPUT;
     while (n->now < until) {
+        /* idle routers and interfaces cost a little in the lists, so they
+           leave them now and then, and before a jump */
+        if (!n->dirty || !(++n->steps & 3))
+            compact(n);
         if (!n->dirty) {
             long nx = next_event(n, n->now);
             if (nx >= until) {

@@ -261,8 +261,9 @@ struct flit_net {
     int fdelay[2], cdelay[2];
     long now;
     int dirty;              /* the last cycle did something: the next may too */
+    unsigned steps;         /* steps run, for compaction now and then */
     int fast;               /* a router's ports and a port's VCs fit a 64-bit word */
-    int shared;             /* some endpoint is shared */
+    int shared, *shared_e;  /* the shared endpoints, how many */
     int oom;                /* the packet pool could not grow */
 
     flit_router *r;
