@@ -2,8 +2,9 @@
  *
  * A cycle visits busy routers and interfaces only: a router is busy while
  * flits or credits are on their way to it or its buffers hold flits, an
- * interface while it has messages to cut or flits and credits coming. A
- * cycle first lets the messages whose cycle has come into their interfaces
+ * interface while it has messages to cut or flits and credits coming (those
+ * gone idle leave the busy lists every few cycles: a cycle of an idle one
+ * does nothing). Cycles mostly go in pairs (step_pair). A cycle first lets the messages whose cycle has come into their interfaces
  * and hands shared endpoints' interfaces their credits (their router asks
  * them what they would inject), then runs the routers, then the
  * interfaces. When a cycle changes nothing, nothing can change before the
@@ -159,7 +160,8 @@ static void number_ports(flit_net *n, const flit_config *c, int *maxp, int *lane
         ep->last_vc = -1;
         ep->ring = -1;
         ep->shared = c->ends[e].shared != 0;
-        n->shared |= ep->shared;
+        if (ep->shared)
+            n->shared_e[n->shared++] = e;
         ep->inj_at = ep->ej_at = -1;
     }
 }
@@ -175,7 +177,10 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->fast = maxp <= 64 && vcs <= 64;
     n->port = calloc(P, sizeof *n->port);
     n->plink = calloc(P, sizeof *n->plink);
-    n->ivc = calloc(V, sizeof *n->ivc);
+    n->ivc = malloc(V * sizeof *n->ivc);
+    n->ready = calloc(V, sizeof *n->ready);
+    n->lv_p = malloc(MV * sizeof *n->lv_p);
+    n->lv_v = malloc(MV * sizeof *n->lv_v);
     n->iv_out = calloc(V, sizeof *n->iv_out);
     n->fresh = malloc(V * sizeof *n->fresh);
     n->pq = malloc(V * (size_t)n->vcbuf * sizeof *n->pq);
@@ -201,7 +206,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->va_best = malloc(MV * sizeof *n->va_best);
     n->va_bestd = malloc(MV * sizeof *n->va_bestd);
     n->va_touched = malloc(MV * sizeof *n->va_touched);
-    void *all[] = {n->port, n->plink, n->ivc, n->iv_out, n->fresh, n->pq,
+    void *all[] = {n->port, n->plink, n->ivc, n->ready, n->lv_p, n->lv_v, n->iv_out, n->fresh, n->pq,
                    n->va_aptr, n->va_gptr, n->va, n->port_elig, n->elig_po, n->occ,
                    n->inuse, n->owner, n->lane, n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
                    n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd, n->va_best, n->va_bestd,
@@ -223,6 +228,8 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
         R->port = n->port + p0;
         R->plink = n->plink + p0;
         R->ivc = n->ivc + v0;
+        R->ready = n->ready + v0;
+        R->va_next = LONG_MAX;
         R->pq = n->pq + v0 * (size_t)n->vcbuf;
         R->elig = n->elig_po + p0 * MP;
         R->pelig = n->port_elig + p0 * (size_t)n->wv;
@@ -233,11 +240,12 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
         R->owner = n->owner + v0;
         R->va_gptr = n->va_gptr + v0;
         R->inuse = n->inuse + v0;
-        for (int p = 0; p < R->nports; p++)
-            for (int v = 0; v < vcs; v++) {
-                R->ivc[p * vcs + v].p = p;
-                R->ivc[p * vcs + v].v = v;
-            }
+    }
+    for (size_t i = 0; i < V; i++)
+        n->ivc[i] = (flit_ivc){.out = -1, .ovc = -1};
+    for (size_t i = 0; i < MV; i++) {
+        n->lv_p[i] = (int)(i / (size_t)vcs);
+        n->lv_v[i] = (int)(i % (size_t)vcs);
     }
     return ERR_OK;
 }
@@ -257,14 +265,14 @@ static int make_wheels(flit_net *n)
         flit_link *L = &n->l[l];
         if (L->rx_router < 0 && L->rx_end < 0)
             continue; /* no neighbour there */
-        L->rx = L->rx_router >= 0 ? &n->r[L->rx_router].in : &n->e[L->rx_end].in;
-        L->tx = L->tx_router >= 0 ? &n->r[L->tx_router].in : &n->e[L->tx_end].in;
+        L->rx = L->rx_router >= 0 ? n->r[L->rx_router].in : n->e[L->rx_end].in;
+        L->tx = L->tx_router >= 0 ? n->r[L->tx_router].in : n->e[L->tx_end].in;
         L->rx->stride += L->speedup;
         L->tx->stride += L->speedup;
     }
     long total = 0;
     for (int i = 0; i < nw; i++) {
-        flit_wheel *W = i < R ? &n->r[i].in : &n->e[i - R].in;
+        flit_wheel *W = &n->wheels[i];
         W->stride++; /* the count */
         W->id = i;
         total += W->stride;
@@ -273,7 +281,7 @@ static int make_wheels(flit_net *n)
         return ERR_INTERNAL;
     total = 0;
     for (int i = 0; i < nw; i++) {
-        flit_wheel *W = i < R ? &n->r[i].in : &n->e[i - R].in;
+        flit_wheel *W = &n->wheels[i];
         W->ev = n->wheel_ev + total * slots;
         total += W->stride;
     }
@@ -287,7 +295,6 @@ static void fill_port(flit_net *n, flit_port *P, flit_plink *Q)
         const flit_link *L = &n->l[Q->link_out];
         P->rx = L->rx;
         P->rx_x0 = L->rx_x0;
-        P->delay = n->d_st + L->lat + 1;
         Q->cap = L->bucket < 0 ? L->speedup : 0;
         P->nfree = n->vcs;
         Q->bucket = L->bucket;
@@ -299,7 +306,6 @@ static void fill_port(flit_net *n, flit_port *P, flit_plink *Q)
         const flit_link *L = &n->l[Q->link_in];
         P->tx = L->tx;
         P->cr_x0 = L->cr_x0;
-        P->cr_delay = L->lat + 1;
         Q->speedup = L->speedup;
     }
 }
@@ -366,10 +372,14 @@ static int build(flit_net *n, const flit_config *c)
     n->nlinks = FLIT_DIRS * R + 2 * E;
     n->l = calloc((size_t)n->nlinks, sizeof *n->l);
     n->buckets = calloc((size_t)n->nlinks, sizeof *n->buckets);
+    n->wheels = calloc((size_t)(R + E), sizeof *n->wheels);
     n->busy_r = malloc((size_t)R * sizeof *n->busy_r);
     n->busy_e = malloc((size_t)E * sizeof *n->busy_e);
-    if (!n->r || !n->e || !n->l || !n->buckets || !n->busy_r || !n->busy_e)
+    n->shared_e = malloc((size_t)E * sizeof *n->shared_e);
+    if (!n->r || !n->e || !n->l || !n->buckets || !n->wheels || !n->busy_r || !n->busy_e || !n->shared_e)
         return ERR_INTERNAL;
+    for (int i = 0; i < R + E; i++)
+        *(i < R ? &n->r[i].in : &n->e[i - R].in) = &n->wheels[i];
     number_ports(n, c, &maxp, &lanes);
     if ((rc = alloc_state(n, maxp, lanes)) || (rc = wire(n, c)))
         return rc;
@@ -419,6 +429,11 @@ int flit_new(const flit_config *cfg, flit_net **out)
     n->d_rc = R > 3 ? R - 3 : 0;
     n->d_va = R > 2;
     n->d_st = R > 1;
+    /* mesh channels are link_cycles long, an interface's 1 */
+    n->fdelay[0] = n->d_st + cfg->link_cycles + 1;
+    n->fdelay[1] = n->d_st + 2;
+    n->cdelay[0] = cfg->link_cycles + 1;
+    n->cdelay[1] = 2;
     if ((rc = build(n, cfg))) {
         flit_free(n);
         return rc;
@@ -431,8 +446,8 @@ void flit_free(flit_net *n)
 {
     if (!n)
         return;
-    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheel_ev, n->busy_r, n->busy_e,
-                      n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->pq, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
+    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->busy_r, n->busy_e, n->shared_e,
+                      n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->ready, n->lv_p, n->lv_v, n->pq, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
                       n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
                       n->sa_accd, n->va_best, n->va_bestd, n->va_touched};
@@ -567,11 +582,11 @@ void flit_msg_done(flit_net *n, int m, long t)
 static int end_idle(const flit_net *n, int e)
 {
     const flit_ep *ep = &n->e[e];
-    return !ep->in.pending && ep->ring < 0 && !ep->busy_lanes;
+    return !ep->in->pending && ep->ring < 0 && !ep->busy_lanes;
 }
 
 /* The notices Q[FROM .. TO - 1] of one cycle, by tag. */
-static void sort_by_tag(flit_done *q, long from, long to)
+static inline void sort_by_tag(flit_done *q, long from, long to)
 {
     for (long i = from + 1; i < to; i++) {
         flit_done d = q[i];
@@ -589,9 +604,9 @@ static void admit(flit_net *n, long t)
 {
     while (n->nwait && n->wait[0].at <= t)
         flit_ni_enqueue(n, wait_pop(n).msg);
-    for (int i = 0; n->shared && i < n->nbusy_e; i++)
-        if (n->e[n->busy_e[i]].shared)
-            flit_ni_credits(n, n->busy_e[i], t);
+    /* an interface with nothing on its way has no credits to take */
+    for (int i = 0; i < n->shared; i++)
+        flit_ni_credits(n, n->shared_e[i], t);
 }
 
 /* The interfaces' part of cycle T, and the cycle's notices in order. */
@@ -608,10 +623,10 @@ static void compact(flit_net *n)
     int k = 0;
     for (int i = 0; i < n->nbusy_r; i++) {
         int r = n->busy_r[i];
-        if (n->r[r].in.pending || n->r[r].nfull)
+        if (n->r[r].in->pending || n->r[r].nfull)
             n->busy_r[k++] = r;
         else
-            n->r[r].in.busy = 0;
+            n->r[r].in->busy = 0;
     }
     n->nbusy_r = k;
     k = 0;
@@ -620,7 +635,7 @@ static void compact(flit_net *n)
         if (!end_idle(n, e))
             n->busy_e[k++] = e;
         else
-            n->e[e].in.busy = 0;
+            n->e[e].in->busy = 0;
     }
     n->nbusy_e = k;
 }
@@ -632,7 +647,6 @@ static void step(flit_net *n, long t)
     admit(n, t);
     flit_routers(n, n->nbusy_r, t, 0);
     interfaces(n, t, done0, sent0);
-    compact(n);
 }
 
 /* Cycles T and T + 1 at once, to the same end as one after the other: a
@@ -655,7 +669,6 @@ static void step_pair(flit_net *n, long t)
     if (n->shared)
         flit_routers_coupled(n, nr, t + 1);
     interfaces(n, t + 1, done0, sent0);
-    compact(n);
 }
 
 long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t)
@@ -682,7 +695,7 @@ static long next_event(const flit_net *n, long t)
             nx = v;
     }
     for (int i = 0; i < n->nbusy_e; i++) {
-        long v = flit_wheel_next(n, &n->e[n->busy_e[i]].in, t);
+        long v = flit_wheel_next(n, n->e[n->busy_e[i]].in, t);
         if (v < nx)
             nx = v;
     }
@@ -694,6 +707,10 @@ int flit_run(flit_net *n, long until)
     if (!n || until < n->now)
         return ERR_INPUT;
     while (n->now < until) {
+        /* idle routers and interfaces cost a little in the lists, so they
+           leave them now and then, and before a jump */
+        if (!n->dirty || !(++n->steps & 3))
+            compact(n);
         if (!n->dirty) {
             long nx = next_event(n, n->now);
             if (nx >= until) {
@@ -818,9 +835,10 @@ void flit_link_stats(const flit_net *n, int link, long *flits, long *busy_cycles
     if (link < 0 || link >= FLIT_DIRS * n->nrouters || n->l[link].rx_router < 0)
         return;
     const flit_plink *Q = &n->plink[n->r[link / FLIT_DIRS].port0 + link % FLIT_DIRS];
-    *flits = Q->flits;
+    const flit_port *P = &n->port[n->r[link / FLIT_DIRS].port0 + link % FLIT_DIRS];
+    *flits = P->flits;
     /* a link of one flit a cycle is busy the cycles it carries one */
-    *busy_cycles = Q->speedup_out > 1 ? Q->busy : Q->flits;
+    *busy_cycles = Q->speedup_out > 1 ? Q->busy : P->flits;
 }
 
 void flit_port_stats(const flit_net *n, int end, long *inject_flits, long *eject_flits)

@@ -26,7 +26,6 @@
 #include "flit.h"
 
 enum { FLIT_DIRS = 4 };
-enum { VC_IDLE, VC_WAIT_VA, VC_ACTIVE };
 
 /* Token buckets count in 2^-32 flits, so that refills add exactly. */
 #define FLIT_ONE (1L << 32)
@@ -145,13 +144,11 @@ typedef struct {
     flit_wheel *rx;         /* the output link's receiver, as flit_link */
     flit_wheel *tx;         /* the input link's sender, for credits */
     int rx_x0, cr_x0;       /* as flit_link */
-    int delay;              /* cycles from a flit's switch allocation to its arrival */
-    int cr_delay;           /* cycles from a move to its credit's arrival */
     int gptr;               /* SA grant pointer (output) */
     int aptr, off;          /* SA accept pointer, round-robin VC offset (input) */
     int nfree;              /* VCs of the output link not taken */
     int nwait;              /* heads waiting for VA for this output */
-    int pad;                /* to a cache line */
+    long flits;             /* the output link's, carried */
 } flit_port;
 
 /* The rest of a port: what only a router with a bucket or a speedup above
@@ -163,7 +160,7 @@ typedef struct {
     int ej;                 /* the endpoint it ejects to, -1 none */
     int speedup_out;        /* the output link's speedup */
     int link_in, link_out;  /* -1 none */
-    long flits, busy, busy_at; /* carried: flits, cycles (kept when speedup_out > 1) */
+    long busy, busy_at;     /* cycles the output link carried flits, when speedup_out > 1 */
 } flit_plink;
 
 /* An input VC. Flits of a packet are contiguous in a VC and alike but for
@@ -171,24 +168,22 @@ typedef struct {
    ids, each taken at its head's arrival; the front packet's flits yet to
    leave tell which of them does. */
 typedef struct {
-    long ready;             /* WAIT_VA: the first cycle it may bid for VA */
-    int state;              /* VC_* */
-    int out;                /* output port of its front packet */
-    int ovc;                /* VC of that output, once allocated */
+    int out;                /* output port of its front packet; -1: the VC is idle */
+    int ovc;                /* VC of that output; -1 while the packet waits for VA */
     int count;              /* flits it holds */
     int head, npk;          /* its packets, in flit_router.pq from head on, the front one first */
     int pkt, size, left;    /* the front packet, its flits, those yet to leave */
-    int p, v;               /* its input port and VC there */
 } flit_ivc;
 
 /* A router. Its ports, input VCs and output VCs are numbered from 0 in
    each (port p, input VC p * vcs + v, output VC o * vcs + v); the bases
    point into flit_net's arrays, which hold every router's in turn. */
 typedef struct {
-    flit_wheel in;          /* flits and credits on their way to it */
+    flit_wheel *in;         /* flits and credits on their way to it, in flit_net.wheels */
     flit_port *port;
     flit_plink *plink;
     flit_ivc *ivc;
+    long *ready;            /* per input VC waiting for VA: the first cycle it may bid */
     int *pq;                /* vcbuf packets an input VC (a VC holds as many flits) */
     uint64_t *elig;         /* fast: [p * maxp + o] input p's VCs bound for output o that may bid */
     flit_bits *pelig;       /* else: wv words an input port, its VCs that may bid */
@@ -202,14 +197,14 @@ typedef struct {
     int unit;               /* its ports move one flit a cycle at most, no bucket limits them */
     int coupled;            /* it has a shared endpoint */
     int nva;
-    long va_next;           /* no VA can succeed before this cycle */
+    long va_next;           /* no VA can succeed before this cycle; LONG_MAX while nva is 0 */
     int nports;             /* 4 + its endpoints, each way */
     int port0;              /* its first global port */
     int x, y;
 } flit_router;
 
 typedef struct {
-    flit_wheel in;          /* ejected flits and injection credits on their way to it */
+    flit_wheel *in;         /* ejected flits and injection credits on their way to it */
     int shared;
     int stuck;              /* its last try injected nothing for want of a VC or credit */
     int inj, ej;            /* links into and out of the router */
@@ -261,10 +256,14 @@ typedef struct {
 struct flit_net {
     int width, height, nrouters, nends, vcs, vcbuf, link_cycles;
     int d_rc, d_va, d_st;   /* pipeline: cycles of RC, VA (0: with SA), ST */
+    /* from a move at a mesh port [0] or a local one [1]: cycles to the
+       flit's arrival downstream, to the credit's upstream */
+    int fdelay[2], cdelay[2];
     long now;
     int dirty;              /* the last cycle did something: the next may too */
+    unsigned steps;         /* steps run, for compaction now and then */
     int fast;               /* a router's ports and a port's VCs fit a 64-bit word */
-    int shared;             /* some endpoint is shared */
+    int shared, *shared_e;  /* the shared endpoints, how many */
     int oom;                /* the packet pool could not grow */
 
     flit_router *r;
@@ -273,12 +272,16 @@ struct flit_net {
     int nlinks, nports, nbuckets;
     flit_bucket *buckets;
     int wmask;                /* wheels: slots less 1, a power of 2 less 1 */
+    flit_wheel *wheels;       /* every router's, then every endpoint's: together, for a push
+                                 touches only its slot beyond them */
     flit_ev *wheel_ev;        /* every wheel's slots */
 
     /* the arrays the routers' bases point into (flit_router) */
     flit_port *port;          /* per port: every router's in turn */
     flit_plink *plink;
     flit_ivc *ivc;            /* per input VC: port * vcs + vc, every router's in turn */
+    long *ready;
+    int *lv_p, *lv_v;         /* a router's input VC port * vcs + vc: its port, its VC */
     int *iv_out, *va, *va_aptr;
     int *pq;
     int *fresh, nfresh;       /* a router's VCs that won VA this cycle, to bid for the switch from the next */
@@ -318,6 +321,7 @@ struct flit_net {
     /* scratch of one router's allocation, sized for the largest router */
     int *sa_req, *sa_cap, *sa_ins, *sa_outs, *sa_accp, *sa_accd, *sa_list;
     flit_bits *sa_reqm, *sa_grm; /* per output its requesting inputs, per input its grants */
+    uint64_t sa_grants[64];   /* sa_unit: per input, the outputs granting it */
     int *va_best, *va_bestd, *va_touched;
 };
 

@@ -29,7 +29,7 @@ void flit_ni_enqueue(flit_net *n, int m)
     }
     E->free_msgs++;
     E->stuck = 0;
-    flit_wake(n, &E->in);
+    flit_wake(n, E->in);
     n->dirty = 1;
 }
 
@@ -206,7 +206,7 @@ static void take_credits(flit_net *n, flit_ep *E, const flit_ev *slot, int nc)
         E->stuck = 0;
         n->dirty = 1;
     }
-    for (int i = E->in.stride - 1; i >= E->in.stride - nc; i--)
+    for (int i = E->in->stride - 1; i >= E->in->stride - nc; i--)
         n->occ[E->vc0 + slot[i].x]--;
 }
 
@@ -215,7 +215,7 @@ static void take_credits(flit_net *n, flit_ep *E, const flit_ev *slot, int nc)
 void flit_ni_credits(flit_net *n, int e, long t)
 {
     flit_ep *E = &n->e[e];
-    const flit_ev *slot = E->in.ev + (t & n->wmask) * E->in.stride;
+    const flit_ev *slot = E->in->ev + (t & n->wmask) * E->in->stride;
     take_credits(n, E, slot, (int)slot->w);
 }
 
@@ -232,7 +232,7 @@ FLIT_HOT void eject(flit_net *n, flit_ep *E, uint32_t w, long t)
 FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t)
 {
     int nf, nc;
-    const flit_ev *slot = E->in.pending ? flit_take(n, &E->in, t, &nf, &nc) : NULL;
+    const flit_ev *slot = E->in->pending ? flit_take(n, E->in, t, &nf, &nc) : NULL;
     if (slot) {
         if (!E->shared)
             take_credits(n, E, slot, nc);

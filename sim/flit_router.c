@@ -54,26 +54,28 @@ FLIT_HOT void set_elig(const flit_net *n, flit_router *R, long p, int v, long o,
         fb_put(R->pelig + p * n->wv, v, on);
         return;
     }
-    uint64_t *e = &R->elig[p * n->maxp + o], b = 1ULL << v;
-    uint64_t *rq = &R->port[o].req, pb = 1ULL << p;
+    /* without branches, which the sets' bits would mispredict: a VC in E
+       puts P in RQ, an input in RQ puts O in outmask */
+    uint64_t *e = &R->elig[p * n->maxp + o], *rq = &R->port[o].req;
     if (on) {
-        if (!*e) {
-            if (!*rq)
-                R->outmask |= 1ULL << o;
-            *rq |= pb;
-        }
-        *e |= b;
-    } else if (*e & b && !(*e &= ~b) && !(*rq &= ~pb)) {
-        R->outmask &= ~(1ULL << o);
+        *e |= 1ULL << v;
+        *rq |= 1ULL << p;
+        R->outmask |= 1ULL << o;
+    } else {
+        uint64_t ev = *e & ~(1ULL << v), rv = *rq & ~((uint64_t)!ev << p);
+        *e = ev;
+        *rq = rv;
+        R->outmask &= ~((uint64_t)!rv << o);
     }
 }
 
-/* Whether input VC C may bid for the switch: it owns an output VC, holds a
-   flit, and has a credit for it. */
-static void update_elig(const flit_net *n, flit_router *R, const flit_ivc *c)
+/* Whether input VC LV may bid for the switch: it owns an output VC, holds
+   a flit, and has a credit for it. */
+static void update_elig(const flit_net *n, flit_router *R, long lv)
 {
-    set_elig(n, R, c->p, c->v, c->out,
-             c->state == VC_ACTIVE && c->count && R->occ[(long)c->out * n->vcs + c->ovc] < n->vcbuf, n->fast);
+    const flit_ivc *c = &R->ivc[lv];
+    set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out,
+             c->ovc >= 0 && c->count && R->occ[(long)c->out * n->vcs + c->ovc] < n->vcbuf, n->fast);
 }
 
 /* The head at the front of input VC LV since cycle FRONT. */
@@ -83,15 +85,15 @@ static void start_head(const flit_net *n, flit_router *R, int r, long lv, long f
     assert(c->npk > 0);
     c->pkt = R->pq[lv * n->vcbuf + c->head];
     c->size = c->left = n->pkt[c->pkt].size;
-    c->state = VC_WAIT_VA;
     c->out = R->iv_out[lv] = route(n, R, r, c->pkt);
-    c->ready = front + n->d_rc;
+    c->ovc = -1;
+    long ready = R->ready[lv] = front + n->d_rc;
     /* VA wakes when it may win: once ready if a VC of its output is free,
        else when a tail frees one (move) */
     flit_port *O = &R->port[c->out];
     O->nwait++;
-    if (O->nfree && c->ready < R->va_next)
-        R->va_next = c->ready;
+    if (O->nfree && ready < R->va_next)
+        R->va_next = ready;
     R->va[R->nva++] = (int)lv;
 }
 
@@ -104,12 +106,11 @@ FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_
         int slot = c->head + c->npk++;
         R->pq[lv * vcbuf + (slot >= vcbuf ? slot - vcbuf : slot)] = FW_PKT(w);
     }
-    if (c->count++ == 0) {
-        R->nfull++;
-        if (c->state == VC_ACTIVE && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
-            set_elig(n, R, c->p, c->v, c->out, 1, fast);
-    }
-    if (c->state == VC_IDLE)
+    int was = c->count++;
+    R->nfull += !was;
+    if (!was & (c->ovc >= 0) && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
+        set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out, 1, fast);
+    if (c->out < 0)
         start_head(n, R, r, lv, t);
 }
 
@@ -117,10 +118,11 @@ FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_
    again, if it holds a flit. */
 FLIT_HOT void credit_in(const flit_net *n, flit_router *R, long k, const int fast)
 {
-    if (R->occ[k]-- == n->vcbuf && R->inuse[k]) {
-        const flit_ivc *c = &R->ivc[R->owner[k]];
+    if ((R->occ[k]-- == n->vcbuf) & R->inuse[k]) {
+        int lv = R->owner[k];
+        const flit_ivc *c = &R->ivc[lv];
         if (c->count)
-            set_elig(n, R, c->p, c->v, c->out, 1, fast);
+            set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out, 1, fast);
     }
 }
 
@@ -128,13 +130,13 @@ FLIT_HOT void credit_in(const flit_net *n, flit_router *R, long k, const int fas
 FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, const int fast)
 {
     int nf, nc;
-    const flit_ev *slot = flit_take(n, &R->in, t, &nf, &nc);
+    const flit_ev *slot = flit_take(n, R->in, t, &nf, &nc);
     if (!slot)
         return;
     n->dirty = 1;
     for (int i = 1; i <= nf; i++)
         vc_push(n, R, r, slot[i].x, slot[i].w, t, fast);
-    for (int i = R->in.stride - 1; i >= R->in.stride - nc; i--)
+    for (int i = R->in->stride - 1; i >= R->in->stride - nc; i--)
         credit_in(n, R, slot[i].x, fast);
 }
 
@@ -152,9 +154,10 @@ static void va(flit_net *n, flit_router *R, long t)
         const flit_ivc *c = &R->ivc[lv];
         if (!R->port[c->out].nfree)
             continue;
-        if (c->ready > t) {
-            if (c->ready < R->va_next)
-                R->va_next = c->ready;
+        long ready = R->ready[lv];
+        if (ready > t) {
+            if (ready < R->va_next)
+                R->va_next = ready;
             continue;
         }
         const unsigned char *use = R->inuse + (long)c->out * vcs;
@@ -180,7 +183,8 @@ static void va(flit_net *n, flit_router *R, long t)
     for (int i = 0; i < R->nva;) {
         int lv = list[i], pick = -1, pd = 0;
         flit_ivc *c = &R->ivc[lv];
-        if (c->ready <= t && R->port[c->out].nfree) {
+        long ready = R->ready[lv];
+        if (ready <= t && R->port[c->out].nfree) {
             int ap = R->va_aptr[lv];
             for (int k = c->out * vcs; k < (c->out + 1) * vcs; k++) {
                 if (best[k] != lv)
@@ -195,8 +199,8 @@ static void va(flit_net *n, flit_router *R, long t)
             }
         }
         if (pick < 0) {
-            if (R->port[c->out].nfree && R->va_next > (c->ready > t ? c->ready : t + 1))
-                R->va_next = c->ready > t ? c->ready : t + 1;
+            if (R->port[c->out].nfree && R->va_next > (ready > t ? ready : t + 1))
+                R->va_next = ready > t ? ready : t + 1;
             i++;
             continue;
         }
@@ -206,13 +210,12 @@ static void va(flit_net *n, flit_router *R, long t)
         R->port[c->out].nwait--;
         R->va_gptr[pick] = lv + 1 == nv ? 0 : lv + 1;
         R->va_aptr[lv] = pick + 1 == nv ? 0 : pick + 1;
-        c->state = VC_ACTIVE;
         c->ovc = pick - c->out * vcs;
         /* it bids for the switch d_va cycles on: now, or after this cycle's SA */
         if (n->d_va)
             n->fresh[n->nfresh++] = lv;
         else
-            update_elig(n, R, c);
+            update_elig(n, R, lv);
         list[i] = list[--R->nva];
         n->dirty = 1;
     }
@@ -255,25 +258,26 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     uint32_t w = (uint32_t)c->pkt << 2 | (c->left == c->size ? FW_HEAD : 0) | (c->left == 1 ? FW_TAIL : 0);
     c->left--;
     int left = --c->count;
-    if (!left)
-        R->nfull--;
-    flit_put_credit(n, I->tx, t + I->cr_delay, I->cr_x0 + v);
-    flit_put_flit(n, O->rx, t + O->delay, w, O->rx_x0 + c->ovc);
-    flit_plink *Q = &R->plink[o];
-    Q->flits++;
-    if (!unit && Q->speedup_out > 1 && Q->busy_at != t) {
-        Q->busy_at = t;
-        Q->busy++;
-    }
+    R->nfull -= !left;
+    flit_put_credit(n, I->tx, t + n->cdelay[p >= FLIT_DIRS], I->cr_x0 + v);
+    flit_put_flit(n, O->rx, t + n->fdelay[o >= FLIT_DIRS], w, O->rx_x0 + c->ovc);
+    O->flits++;
     int held = ++R->occ[k];
-    if (!unit && Q->bucket >= 0) {
-        flit_bucket_spend(&n->buckets[Q->bucket], t, 1);
-        if (Q->ej >= 0)
-            n->e[Q->ej].ej_at = t;
+    if (!unit) {
+        flit_plink *Q = &R->plink[o];
+        if (Q->speedup_out > 1 && Q->busy_at != t) {
+            Q->busy_at = t;
+            Q->busy++;
+        }
+        if (Q->bucket >= 0) {
+            flit_bucket_spend(&n->buckets[Q->bucket], t, 1);
+            if (Q->ej >= 0)
+                n->e[Q->ej].ej_at = t;
+        }
     }
     I->off = v + 1 == vcs ? 0 : v + 1;
     /* it was eligible: it stays so unless its packet, its flits or its credits ended */
-    if (w & FW_TAIL || !left || held == vcbuf)
+    if ((w & FW_TAIL) | !left | (held == vcbuf))
         set_elig(n, R, p, v, o, 0, fast);
     if (w & FW_TAIL) {
         c->head = c->head + 1 == vcbuf ? 0 : c->head + 1;
@@ -285,7 +289,7 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
         if (left)
             start_head(n, R, r, lv, t + 1);
         else
-            c->state = VC_IDLE;
+            c->out = c->ovc = -1;
     }
 }
 
@@ -399,17 +403,17 @@ static void sa_unit(flit_net *n, flit_router *R, int r, long t)
 {
     const int np = R->nports, maxp = n->maxp;
     flit_port *P = R->port;
-    uint64_t grm[64], ins = 0;
+    uint64_t *grm = n->sa_grants, ins = 0; /* zero, and left so */
     for (uint64_t ob = R->outmask; ob; ob &= ob - 1) {
         int o = __builtin_ctzll(ob), p = rr_first(P[o].req, P[o].gptr);
-        uint64_t bit = 1ULL << p;
-        grm[p] = (ins & bit ? grm[p] : 0) | 1ULL << o;
-        ins |= bit;
+        grm[p] |= 1ULL << o;
+        ins |= 1ULL << p;
     }
     const uint64_t *elig = R->elig;
     n->dirty = 1;
     for (; ins; ins &= ins - 1) {
         int p = __builtin_ctzll(ins), o = rr_first(grm[p], P[p].aptr);
+        grm[p] = 0;
         P[p].aptr = o + 1 == np ? 0 : o + 1;
         P[o].gptr = p + 1 == np ? 0 : p + 1;
         move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), o, t, 1, 1);
@@ -482,14 +486,14 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t)
 
 FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
 {
-    if (R->in.pending) {
+    if (R->in->pending) {
         if (n->fast)
             arrivals(n, R, r, t, 1);
         else
             arrivals(n, R, r, t, 0);
     }
     n->nfresh = 0;
-    if (R->nva && R->va_next <= t)
+    if (R->va_next <= t) /* never while no head waits */
         va(n, R, t);
     if (!n->fast) {
         if (R->nfull)
@@ -501,7 +505,7 @@ FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
             sa_fast(n, R, r, t);
     }
     for (int i = 0; i < n->nfresh; i++)
-        update_elig(n, R, &R->ivc[n->fresh[i]]);
+        update_elig(n, R, n->fresh[i]);
 }
 
 void flit_routers(flit_net *n, int nr, long t, int pair)
@@ -527,10 +531,10 @@ void flit_routers_coupled(flit_net *n, int nr, long t)
 long flit_router_next(const flit_net *n, int r, long t)
 {
     const flit_router *R = &n->r[r];
-    long nx = flit_wheel_next(n, &R->in, t);
+    long nx = flit_wheel_next(n, R->in, t);
     /* heads still in route computation; those past it wait on a tail here */
     for (int i = 0; i < R->nva; i++) {
-        long ready = R->ivc[R->va[i]].ready;
+        long ready = R->ready[R->va[i]];
         if (ready >= t && ready < nx)
             nx = ready;
     }
