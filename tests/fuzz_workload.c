@@ -24,15 +24,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (m.nlayers <= PRICED_LAYERS)
         for (int df = 0; df < PLAT_NDATAFLOW; df++) {
-            plat_chiplet c;
-            plat_chiplet_defaults(&c);
-            c.dataflow = (plat_dataflow)df;
-            c.pes = 1L << (data[0] >> 3); /* 1 .. 2^31, clipped to the key's range */
-            if (c.pes > PLAT_PES_MAX)
-                c.pes = PLAT_PES_MAX;
+            /* a chiplet as plat_finish accepts it, the cost model's contract
+               (a systolic array needs a square PE count or a shape) */
+            long pes = 1L << (data[0] >> 3); /* 1 .. 2^31, clipped to the key's range */
+            plat_t p;
+            if (plat_single((plat_dataflow)df, pes > PLAT_PES_MAX ? PLAT_PES_MAX : pes, &p, &e))
+                continue;
             cost_table t;
-            if (cost_model(&c, &m, 1 + (data[0] >> 1 & 3) * 7, &t) == 0)
+            if (cost_model(&p.chiplets[0], &m, 1 + (data[0] >> 1 & 3) * 7, &t) == 0)
                 cost_table_free(&t);
+            plat_free(&p);
         }
     wl_free(&m);
     return 0;
