@@ -144,6 +144,7 @@ figures: deps figures-deps
 # it grows in build/fuzz, and fails on any crash, leak, sanitizer report or
 # input slower than FUZZ_TIMEOUT seconds (a hang).
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?=
 FUZZ_TIMEOUT ?= 10
 FUZZ_CC      ?= clang
 FUZZ_BUILD   := build/fuzz
@@ -153,7 +154,7 @@ FUZZ_SRC     := $(wildcard tests/fuzz_*.c)
 fuzz: deps fuzz-deps
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
 	  CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" fuzz-bins
-	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) sh tests/fuzz.sh \
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) sh tests/fuzz.sh \
 	  $(FUZZ_SRC:tests/%.c=$(FUZZ_BUILD)/tests/%)
 
 fuzz-bins: $(FUZZ_SRC:tests/%.c=$(BUILD)/tests/%)
