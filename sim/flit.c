@@ -434,6 +434,7 @@ int flit_new(const flit_config *cfg, flit_net **out)
     n->fdelay[1] = n->d_st + 2;
     n->cdelay[0] = cfg->link_cycles + 1;
     n->cdelay[1] = 2;
+    n->ej_track = cfg->vc_buffer <= n->fdelay[1] + n->cdelay[1];
     if ((rc = build(n, cfg))) {
         flit_free(n);
         return rc;

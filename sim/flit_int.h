@@ -259,6 +259,11 @@ struct flit_net {
     /* from a move at a mesh port [0] or a local one [1]: cycles to the
        flit's arrival downstream, to the credit's upstream */
     int fdelay[2], cdelay[2];
+    /* an interface ejects a flit as it comes, so a VC of an ejection link
+       holds at most fdelay[1] + cdelay[1] flits by its router's count (a
+       flit a cycle): a buffer deeper than that never fills, and its
+       credits are not needed; ej_track 0 then */
+    int ej_track;
     long now;
     int dirty;              /* the last cycle did something: the next may too */
     unsigned steps;         /* steps run, for compaction now and then */

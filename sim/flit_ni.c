@@ -239,7 +239,8 @@ FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t)
         const flit_link *K = &n->l[E->ej];
         for (int i = 1; i <= nf; i++) {
             eject(n, E, slot[i].w, t);
-            flit_push_credit(n, K, t, slot[i].x);
+            if (n->ej_track)
+                flit_push_credit(n, K, t, slot[i].x);
         }
         if (nf)
             n->dirty = 1;

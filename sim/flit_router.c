@@ -262,7 +262,7 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     flit_put_credit(n, I->tx, t + n->cdelay[p >= FLIT_DIRS], I->cr_x0 + v);
     flit_put_flit(n, O->rx, t + n->fdelay[o >= FLIT_DIRS], w, O->rx_x0 + c->ovc);
     O->flits++;
-    int held = ++R->occ[k];
+    int held = R->occ[k] += (o < FLIT_DIRS) | n->ej_track;
     if (!unit) {
         flit_plink *Q = &R->plink[o];
         if (Q->speedup_out > 1 && Q->busy_at != t) {
