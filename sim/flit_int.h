@@ -166,13 +166,15 @@ typedef struct {
 /* An input VC. Flits of a packet are contiguous in a VC and alike but for
    the head and the tail, so it holds a count of flits and its packets'
    ids, each taken at its head's arrival; the front packet's flits yet to
-   leave tell which of them does. */
+   leave tell the word of the next to leave. */
 typedef struct {
     int out;                /* output port of its front packet; -1: the VC is idle */
     int ovc;                /* VC of that output; -1 while the packet waits for VA */
     int count;              /* flits it holds */
     int head, npk;          /* its packets, in flit_router.pq from head on, the front one first */
-    int pkt, size, left;    /* the front packet, its flits, those yet to leave */
+    uint32_t w;             /* the next flit to leave: the front packet's, FW_HEAD, FW_TAIL */
+    int left;               /* the front packet's flits yet to leave */
+    int pad;                /* to 32 bytes */
 } flit_ivc;
 
 /* A router. Its ports, input VCs and output VCs are numbered from 0 in

@@ -83,9 +83,10 @@ static void start_head(const flit_net *n, flit_router *R, int r, long lv, long f
 {
     flit_ivc *c = &R->ivc[lv];
     assert(c->npk > 0);
-    c->pkt = R->pq[lv * n->vcbuf + c->head];
-    c->size = c->left = n->pkt[c->pkt].size;
-    c->out = R->iv_out[lv] = route(n, R, r, c->pkt);
+    int pkt = R->pq[lv * n->vcbuf + c->head];
+    c->left = n->pkt[pkt].size;
+    c->w = (uint32_t)pkt << 2 | FW_HEAD | (c->left == 1 ? FW_TAIL : 0);
+    c->out = R->iv_out[lv] = route(n, R, r, pkt);
     c->ovc = -1;
     long ready = R->ready[lv] = front + n->d_rc;
     /* VA wakes when it may win: once ready if a VC of its output is free,
@@ -255,8 +256,8 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     flit_ivc *c = &R->ivc[lv];
     const long k = o * vcs + c->ovc;
     flit_port *I = &R->port[p], *O = &R->port[o];
-    uint32_t w = (uint32_t)c->pkt << 2 | (c->left == c->size ? FW_HEAD : 0) | (c->left == 1 ? FW_TAIL : 0);
-    c->left--;
+    uint32_t w = c->w;
+    c->w = (w & ~(FW_HEAD | FW_TAIL)) | (--c->left == 1 ? FW_TAIL : 0);
     int left = --c->count;
     R->nfull -= !left;
     flit_put_credit(n, I->tx, t + n->cdelay[p >= FLIT_DIRS], I->cr_x0 + v);
