@@ -277,9 +277,19 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
         }
     }
     I->off = v + 1 == vcs ? 0 : v + 1;
-    /* it was eligible: it stays so unless its packet, its flits or its credits ended */
-    if ((w & FW_TAIL) | !left | (held == vcbuf))
-        set_elig(n, R, p, v, o, 0, fast);
+    /* it was eligible: it stays so unless its packet, its flits or its credits
+       ended; in single words cleared without a branch, which the flits'
+       order would mispredict (clearing nothing changes nothing) */
+    uint64_t end = (w & FW_TAIL) | !left | (held == vcbuf);
+    if (fast) {
+        uint64_t *e = &R->elig[p * n->maxp + o], *rq = &O->req;
+        uint64_t ev = *e & ~(end << v), rv = *rq & ~((uint64_t)!ev << p);
+        *e = ev;
+        *rq = rv;
+        R->outmask &= ~((uint64_t)!rv << o);
+    } else if (end) {
+        set_elig(n, R, p, v, o, 0, 0);
+    }
     if (w & FW_TAIL) {
         c->head = c->head + 1 == vcbuf ? 0 : c->head + 1;
         c->npk--;
