@@ -410,7 +410,7 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t)
    limits an output (flit_router.unit): an output grants one input, which
    accepts one output, so each accept sets both pointers and moves its flit
    at once (a move changes only its own input's and output's state). */
-static void sa_unit(flit_net *n, flit_router *R, int r, long t)
+FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t)
 {
     const int np = R->nports, maxp = n->maxp;
     flit_port *P = R->port;
