@@ -186,7 +186,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->pq = malloc(V * (size_t)n->vcbuf * sizeof *n->pq);
     n->va_aptr = calloc(V, sizeof *n->va_aptr);
     n->va_gptr = calloc(V, sizeof *n->va_gptr);
-    n->va = malloc(V * sizeof *n->va);
+    n->vaq = malloc(P * MV * sizeof *n->vaq); /* a router's ports times its input VCs */
     n->port_elig = calloc(P * (size_t)n->wv, sizeof *n->port_elig);
     n->elig_po = calloc(P * MP, sizeof *n->elig_po);
     n->occ = calloc(SV, sizeof *n->occ);
@@ -205,19 +205,15 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->sa_accd = malloc(MP * sizeof *n->sa_accd);
     n->va_best = malloc(MV * sizeof *n->va_best);
     n->va_bestd = malloc(MV * sizeof *n->va_bestd);
-    n->va_touched = malloc(MV * sizeof *n->va_touched);
     void *all[] = {n->port, n->plink, n->ivc, n->ready, n->lv_p, n->lv_v, n->iv_out, n->fresh, n->pq,
-                   n->va_aptr, n->va_gptr, n->va, n->port_elig, n->elig_po, n->occ,
+                   n->va_aptr, n->va_gptr, n->vaq, n->port_elig, n->elig_po, n->occ,
                    n->inuse, n->owner, n->lane, n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
-                   n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd, n->va_best, n->va_bestd,
-                   n->va_touched};
+                   n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd, n->va_best, n->va_bestd};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         if (!all[i])
             return ERR_INTERNAL;
     for (size_t i = 0; i < MP; i++)
         n->sa_cap[i] = -1;
-    for (size_t i = 0; i < MV; i++)
-        n->va_best[i] = -1;
     for (int i = 0; i < lanes; i++)
         n->lane[i] = (flit_lane){-1, 0, 0, -1, -1};
     for (size_t i = 0; i < P; i++)
@@ -234,7 +230,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
         R->elig = n->elig_po + p0 * MP;
         R->pelig = n->port_elig + p0 * (size_t)n->wv;
         R->iv_out = n->iv_out + v0;
-        R->va = n->va + v0;
+        R->vaq = n->vaq + p0 * MV;
         R->va_aptr = n->va_aptr + v0;
         R->occ = n->occ + v0;
         R->owner = n->owner + v0;
@@ -448,10 +444,10 @@ void flit_free(flit_net *n)
     if (!n)
         return;
     void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->busy_r, n->busy_e, n->shared_e,
-                      n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->ready, n->lv_p, n->lv_v, n->pq, n->va_aptr, n->va_gptr, n->va, n->occ, n->inuse,
+                      n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->ready, n->lv_p, n->lv_v, n->pq, n->va_aptr, n->va_gptr, n->vaq, n->occ, n->inuse,
                       n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
-                      n->sa_accd, n->va_best, n->va_bestd, n->va_touched};
+                      n->sa_accd, n->va_best, n->va_bestd};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         free(arrays[i]);
     free(n);

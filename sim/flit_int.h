@@ -190,7 +190,8 @@ typedef struct {
     uint64_t *elig;         /* fast: [p * maxp + o] input p's VCs bound for output o that may bid */
     flit_bits *pelig;       /* else: wv words an input port, its VCs that may bid */
     int *iv_out;            /* per input VC: flit_ivc.out, packed */
-    int *va;                /* its input VCs waiting for VA, nva of them */
+    int *vaq;               /* per output o, from o * nports * vcs: its input VCs waiting for VA,
+                               flit_port.nwait of them */
     int *va_aptr;           /* per input VC */
     int *occ, *owner, *va_gptr; /* per output VC: as flit_net.occ, the input VC that took it, VA pointer */
     unsigned char *inuse;   /* per output VC: taken by a packet */
@@ -198,8 +199,7 @@ typedef struct {
     int nfull;              /* input VCs holding flits */
     int unit;               /* its ports move one flit a cycle at most, no bucket limits them */
     int coupled;            /* it has a shared endpoint */
-    int nva;
-    long va_next;           /* no VA can succeed before this cycle; LONG_MAX while nva is 0 */
+    long va_next;           /* no VA can succeed before this cycle; LONG_MAX while no head waits */
     int nports;             /* 4 + its endpoints, each way */
     int port0;              /* its first global port */
     int x, y;
@@ -289,7 +289,7 @@ struct flit_net {
     flit_ivc *ivc;            /* per input VC: port * vcs + vc, every router's in turn */
     long *ready;
     int *lv_p, *lv_v;         /* a router's input VC port * vcs + vc: its port, its VC */
-    int *iv_out, *va, *va_aptr;
+    int *iv_out, *vaq, *va_aptr;
     int *pq;
     int *fresh, nfresh;       /* a router's VCs that won VA this cycle, to bid for the switch from the next */
     int wv, wp;               /* words of a bit set of a port's VCs, of a router's ports */
@@ -329,7 +329,7 @@ struct flit_net {
     int *sa_req, *sa_cap, *sa_ins, *sa_outs, *sa_accp, *sa_accd, *sa_list;
     flit_bits *sa_reqm, *sa_grm; /* per output its requesting inputs, per input its grants */
     uint64_t sa_grants[64];   /* sa_unit: per input, the outputs granting it */
-    int *va_best, *va_bestd, *va_touched;
+    int *va_best, *va_bestd;  /* VA's grants of an output's VCs */
 };
 
 /* Puts the router or interface of W on its busy list. */

@@ -92,10 +92,9 @@ static void start_head(const flit_net *n, flit_router *R, int r, long lv, long f
     /* VA wakes when it may win: once ready if a VC of its output is free,
        else when a tail frees one (move) */
     flit_port *O = &R->port[c->out];
-    O->nwait++;
+    R->vaq[(long)c->out * R->nports * n->vcs + O->nwait++] = (int)lv;
     if (O->nfree && ready < R->va_next)
         R->va_next = ready;
-    R->va[R->nva++] = (int)lv;
 }
 
 /* A flit for input VC LV, there from T. */
@@ -141,87 +140,86 @@ FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, const int fas
         credit_in(n, R, slot[i].x, fast);
 }
 
+/* VA, output by output: a head requests only its output's VCs, so each
+   output's VCs grant, and its heads accept, among its heads alone. */
 static void va(flit_net *n, flit_router *R, long t)
 {
-    int vcs = n->vcs, nv = R->nports * vcs, nt = 0;
-    int *list = R->va, *best = n->va_best, *bestd = n->va_bestd;
-    /* the next VA: when the first head with a free VC that has not won
-       leaves route computation, or at once; a head whose output has no
-       free VC waits for a tail to free one (move) */
+    const int vcs = n->vcs, nv = R->nports * vcs, qn = nv;
+    int *best = n->va_best, *bestd = n->va_bestd;
+    /* the next VA: when the first head with a free VC leaves route
+       computation, or at once for those that lost while a VC is left; a
+       head whose output has no free VC waits for a tail to free one (move) */
     R->va_next = LONG_MAX;
-    /* grants: each free output VC to its requester nearest after its pointer */
-    for (int i = 0; i < R->nva; i++) {
-        int lv = list[i];
-        const flit_ivc *c = &R->ivc[lv];
-        if (!R->port[c->out].nfree)
+    for (int o = 0; o < R->nports; o++) {
+        flit_port *O = &R->port[o];
+        if (!O->nwait || !O->nfree)
             continue;
-        long ready = R->ready[lv];
-        if (ready > t) {
-            if (ready < R->va_next)
-                R->va_next = ready;
-            continue;
-        }
-        const unsigned char *use = R->inuse + (long)c->out * vcs;
-        const int *gp = R->va_gptr + (long)c->out * vcs;
-        for (int ov = 0; ov < vcs; ov++) {
-            if (use[ov])
+        int *q = R->vaq + (long)o * qn, bids = 0, lost = 0;
+        const unsigned char *use = R->inuse + (long)o * vcs;
+        const int *gp = R->va_gptr + (long)o * vcs;
+        /* grants: each free output VC to its requester nearest after its pointer */
+        for (int ov = 0; ov < vcs; ov++)
+            best[ov] = -1;
+        for (int i = 0; i < O->nwait; i++) {
+            int lv = q[i];
+            long ready = R->ready[lv];
+            if (ready > t) {
+                if (ready < R->va_next)
+                    R->va_next = ready;
                 continue;
-            int k = c->out * vcs + ov, d = lv - gp[ov];
-            if (d < 0)
-                d += nv;
-            if (best[k] < 0)
-                n->va_touched[nt++] = k;
-            else if (d >= bestd[k])
-                continue;
-            best[k] = lv;
-            bestd[k] = d;
-        }
-    }
-    if (!nt)
-        return;
-    R->va_next = LONG_MAX;
-    /* accepts: each input VC takes its grant nearest after its pointer */
-    for (int i = 0; i < R->nva;) {
-        int lv = list[i], pick = -1, pd = 0;
-        flit_ivc *c = &R->ivc[lv];
-        long ready = R->ready[lv];
-        if (ready <= t && R->port[c->out].nfree) {
-            int ap = R->va_aptr[lv];
-            for (int k = c->out * vcs; k < (c->out + 1) * vcs; k++) {
-                if (best[k] != lv)
+            }
+            bids = 1;
+            for (int ov = 0; ov < vcs; ov++) {
+                if (use[ov])
                     continue;
-                int d = k - ap;
+                int d = lv - gp[ov];
                 if (d < 0)
                     d += nv;
-                if (pick < 0 || d < pd) {
-                    pick = k;
-                    pd = d;
+                if (best[ov] < 0 || d < bestd[ov]) {
+                    best[ov] = lv;
+                    bestd[ov] = d;
                 }
             }
         }
-        if (pick < 0) {
-            if (R->port[c->out].nfree && R->va_next > (ready > t ? ready : t + 1))
-                R->va_next = ready > t ? ready : t + 1;
-            i++;
+        if (!bids)
             continue;
+        /* accepts: each input VC takes its grant nearest after its pointer */
+        for (int i = 0; i < O->nwait;) {
+            int lv = q[i], pick = -1, pd = 0, ap = R->va_aptr[lv];
+            for (int ov = 0; ov < vcs; ov++) {
+                if (best[ov] != lv)
+                    continue;
+                int d = o * vcs + ov - ap;
+                if (d < 0)
+                    d += nv;
+                if (pick < 0 || d < pd) {
+                    pick = ov;
+                    pd = d;
+                }
+            }
+            if (pick < 0) {
+                lost |= R->ready[lv] <= t;
+                i++;
+                continue;
+            }
+            int k = o * vcs + pick;
+            R->inuse[k] = 1;
+            R->owner[k] = lv;
+            O->nfree--;
+            R->va_gptr[k] = lv + 1 == nv ? 0 : lv + 1;
+            R->va_aptr[lv] = k + 1 == nv ? 0 : k + 1;
+            R->ivc[lv].ovc = pick;
+            /* it bids for the switch d_va cycles on: now, or after this cycle's SA */
+            if (n->d_va)
+                n->fresh[n->nfresh++] = lv;
+            else
+                update_elig(n, R, lv);
+            q[i] = q[--O->nwait];
+            n->dirty = 1;
         }
-        R->inuse[pick] = 1;
-        R->owner[pick] = lv;
-        R->port[c->out].nfree--;
-        R->port[c->out].nwait--;
-        R->va_gptr[pick] = lv + 1 == nv ? 0 : lv + 1;
-        R->va_aptr[lv] = pick + 1 == nv ? 0 : pick + 1;
-        c->ovc = pick - c->out * vcs;
-        /* it bids for the switch d_va cycles on: now, or after this cycle's SA */
-        if (n->d_va)
-            n->fresh[n->nfresh++] = lv;
-        else
-            update_elig(n, R, lv);
-        list[i] = list[--R->nva];
-        n->dirty = 1;
+        if (lost && O->nfree && R->va_next > t + 1)
+            R->va_next = t + 1;
     }
-    for (int k = 0; k < nt; k++)
-        best[n->va_touched[k]] = -1;
 }
 
 /* Flits output Q may move this cycle: its speedup, or what its bucket
@@ -544,10 +542,13 @@ long flit_router_next(const flit_net *n, int r, long t)
     const flit_router *R = &n->r[r];
     long nx = flit_wheel_next(n, R->in, t);
     /* heads still in route computation; those past it wait on a tail here */
-    for (int i = 0; i < R->nva; i++) {
-        long ready = R->ready[R->va[i]];
-        if (ready >= t && ready < nx)
-            nx = ready;
+    for (int o = 0; o < R->nports; o++) {
+        const int *q = R->vaq + (long)o * R->nports * n->vcs;
+        for (int i = 0; i < R->port[o].nwait; i++) {
+            long ready = R->ready[q[i]];
+            if (ready >= t && ready < nx)
+                nx = ready;
+        }
     }
     return nx;
 }
