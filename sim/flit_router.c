@@ -206,8 +206,9 @@ static void va(flit_net *n, flit_router *R, long t)
             R->inuse[k] = 1;
             R->owner[k] = lv;
             O->nfree--;
-            R->va_gptr[k] = lv + 1 == nv ? 0 : lv + 1;
-            R->va_aptr[lv] = k + 1 == nv ? 0 : k + 1;
+            /* VA compares cyclic distances, for which nv is as 0 */
+            R->va_gptr[k] = lv + 1;
+            R->va_aptr[lv] = k + 1;
             R->ivc[lv].ovc = pick;
             /* it bids for the switch d_va cycles on: now, or after this cycle's SA */
             if (n->d_va)
@@ -274,7 +275,7 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
                 n->e[Q->ej].ej_at = t;
         }
     }
-    I->off = v + 1 == vcs ? 0 : v + 1;
+    I->off = fast || v + 1 < vcs ? v + 1 : 0; /* several words need it wrapped */
     /* it was eligible: it stays so unless its packet, its flits or its credits
        ended; in single words cleared without a branch, which the flits'
        order would mispredict (clearing nothing changes nothing) */
@@ -302,10 +303,12 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     }
 }
 
-/* The first member of non-empty M at or after bit FROM, wrapping round. */
+/* The first member of non-empty M at or after bit FROM, wrapping round.
+   A pointer past the last of 64 members is 64: it means 0, as one past
+   fewer members does (single-word pointers are kept unwrapped). */
 FLIT_HOT int rr_first(uint64_t m, int from)
 {
-    uint64_t up = m & (~0ULL << from);
+    uint64_t up = m & (~0ULL << (from & 63));
     return __builtin_ctzll(up ? up : m);
 }
 
@@ -313,7 +316,7 @@ FLIT_HOT int rr_first(uint64_t m, int from)
    round-robin order are PART[0]'s then PART[1]'s. */
 FLIT_HOT void rr_split(uint64_t m, int from, uint64_t part[2])
 {
-    uint64_t up = ~0ULL << from;
+    uint64_t up = ~0ULL << (from & 63);
     part[0] = m & up;
     part[1] = m & ~up;
 }
@@ -410,7 +413,7 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t)
    at once (a move changes only its own input's and output's state). */
 FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t)
 {
-    const int np = R->nports, maxp = n->maxp;
+    const int maxp = n->maxp;
     flit_port *P = R->port;
     uint64_t *grm = n->sa_grants, ins = 0; /* zero, and left so */
     for (uint64_t ob = R->outmask; ob; ob &= ob - 1) {
@@ -423,8 +426,8 @@ FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t)
     for (; ins; ins &= ins - 1) {
         int p = __builtin_ctzll(ins), o = rr_first(grm[p], P[p].aptr);
         grm[p] = 0;
-        P[p].aptr = o + 1 == np ? 0 : o + 1;
-        P[o].gptr = p + 1 == np ? 0 : p + 1;
+        P[p].aptr = o + 1;
+        P[o].gptr = p + 1;
         move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), o, t, 1, 1);
     }
 }
