@@ -520,11 +520,23 @@ FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
         update_elig(n, R, n->fresh[i]);
 }
 
+/* The lines the next router's cycle starts on, its slot of arrivals and
+   its ports, fetched while this one runs. */
+FLIT_HOT void prefetch_router(const flit_net *n, const flit_router *R, long t)
+{
+    const flit_wheel *W = R->in;
+    __builtin_prefetch(W->ev + (t & n->wmask) * W->stride);
+    for (int p = 0; p < R->nports && p < 8; p++)
+        __builtin_prefetch(R->port + p);
+}
+
 void flit_routers(flit_net *n, int nr, long t, int pair)
 {
     for (int i = 0; i < nr; i++) {
         int r = n->busy_r[i];
         flit_router *R = &n->r[r];
+        if (i + 1 < nr)
+            prefetch_router(n, &n->r[n->busy_r[i + 1]], t);
         router_step(n, R, r, t);
         if (pair && !R->coupled)
             router_step(n, R, r, t + 1);
