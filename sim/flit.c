@@ -61,14 +61,6 @@ static int rate_of(double rate, int *speedup, long *fixed)
     return c != rate && *fixed <= 0 ? -1 : 0;
 }
 
-static int pow2_at_least(long need)
-{
-    int c = 1;
-    while (c < need)
-        c <<= 1;
-    return c;
-}
-
 static int neighbour(const flit_net *n, int r, int dir)
 {
     int x = r % n->width, y = r / n->width;
@@ -255,8 +247,10 @@ static int make_wheels(flit_net *n)
     /* the longest way, a flit's, and two: a router that runs two cycles
        at once (step_pair) puts things on a wheel whose owner has not yet
        run the first */
-    long slots = pow2_at_least(n->d_st + n->link_cycles + 3);
-    n->wmask = (int)(slots - 1);
+    long slots = n->d_st + n->link_cycles + 3;
+    n->wslots = (int)slots;
+    if (!(n->sof = malloc((size_t)(slots + 2) * sizeof *n->sof)))
+        return ERR_INTERNAL;
     for (int l = 0; l < n->nlinks; l++) {
         flit_link *L = &n->l[l];
         if (L->rx_router < 0 && L->rx_end < 0)
@@ -443,7 +437,7 @@ void flit_free(flit_net *n)
 {
     if (!n)
         return;
-    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->busy_r, n->busy_e, n->shared_e,
+    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->sof, n->busy_r, n->busy_e, n->shared_e,
                       n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->ready, n->lv_p, n->lv_v, n->pq, n->va_aptr, n->va_gptr, n->vaq, n->occ, n->inuse,
                       n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
@@ -637,8 +631,17 @@ static void compact(flit_net *n)
     n->nbusy_e = k;
 }
 
+/* The slots of the cycles a step starting at T reaches. */
+static void set_clock(flit_net *n, long t)
+{
+    n->t0 = t;
+    for (int i = 0, s = (int)(t % n->wslots); i < n->wslots + 2; i++, s = s + 1 == n->wslots ? 0 : s + 1)
+        n->sof[i] = s;
+}
+
 static void step(flit_net *n, long t)
 {
+    set_clock(n, t);
     n->dirty = 0;
     long done0 = n->done_n, sent0 = n->sent_n;
     admit(n, t);
@@ -655,6 +658,7 @@ static void step(flit_net *n, long t)
    cycle run in vain (nothing was to happen at T + 1) changes nothing. */
 static void step_pair(flit_net *n, long t)
 {
+    set_clock(n, t);
     n->dirty = 0;
     long done0 = n->done_n, sent0 = n->sent_n;
     admit(n, t);
@@ -674,9 +678,8 @@ long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t)
         return LONG_MAX;
     /* asked only when a cycle did nothing: a look at each slot costs less
        than keeping a note of them at every arrival */
-    int s0 = (int)(t & n->wmask);
-    for (int d = 0;; d++) {
-        const flit_ev *slot = &W->ev[(long)((s0 + d) & n->wmask) * W->stride];
+    for (int d = 0, s = (int)(t % n->wslots);; d++, s = s + 1 == n->wslots ? 0 : s + 1) {
+        const flit_ev *slot = &W->ev[(long)s * W->stride];
         if (slot->x || slot->w)
             return t + d;
     }

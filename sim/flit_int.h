@@ -112,10 +112,10 @@ typedef struct {
 } flit_ev;
 
 /* What is on its way to a router or interface, by the cycle it arrives:
-   slot (cycle & flit_net.wmask) of STRIDE entries, the first counting
-   those that follow. Everything arrives 2 to wmask cycles after it is
-   sent, so a slot never holds two cycles' arrivals, and a receiver reads
-   just what reaches it this cycle, whatever port it comes by. */
+   slot (cycle % flit_net.wslots) of STRIDE entries, the first counting
+   those that follow. Everything arrives 2 to wslots - 2 cycles after it
+   is sent, so a slot never holds two cycles' arrivals, and a receiver
+   reads just what reaches it this cycle, whatever port it comes by. */
 typedef struct {
     flit_ev *ev;
     int stride;             /* 1 + the most that can arrive in a cycle */
@@ -278,7 +278,9 @@ struct flit_net {
     flit_link *l;
     int nlinks, nports, nbuckets;
     flit_bucket *buckets;
-    int wmask;                /* wheels: slots less 1, a power of 2 less 1 */
+    int wslots;               /* a wheel's slots */
+    long t0;                  /* the cycle the step under way began with */
+    int *sof;                 /* the slot of cycle t0 + i, for i up to wslots + 1 */
     flit_wheel *wheels;       /* every router's, then every endpoint's: together, for a push
                                  touches only its slot beyond them */
     flit_ev *wheel_ev;        /* every wheel's slots */
@@ -349,7 +351,7 @@ static inline void flit_wake(flit_net *n, flit_wheel *W)
    busy list when that comes. */
 FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, long at)
 {
-    int s = (int)(at & n->wmask);
+    int s = n->sof[at - n->t0];
     W->pending++;
     if (!W->busy)
         flit_wake(n, W);
@@ -378,7 +380,7 @@ FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, long at, int x)
    counts are zeroed: nothing is put there before T has passed. */
 FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *nf, int *nc)
 {
-    int s = (int)(t & n->wmask);
+    int s = n->sof[t - n->t0];
     flit_ev *slot = W->ev + (long)s * W->stride;
     *nf = slot->x;
     *nc = (int)slot->w;

@@ -525,7 +525,7 @@ FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
 FLIT_HOT void prefetch_router(const flit_net *n, const flit_router *R, long t)
 {
     const flit_wheel *W = R->in;
-    __builtin_prefetch(W->ev + (t & n->wmask) * W->stride);
+    __builtin_prefetch(W->ev + n->sof[t - n->t0] * W->stride);
     for (int p = 0; p < R->nports && p < 8; p++)
         __builtin_prefetch(R->port + p);
 }
