@@ -249,8 +249,13 @@ static int make_wheels(flit_net *n)
        run the first */
     long slots = n->d_st + n->link_cycles + 3;
     n->wslots = (int)slots;
-    if (!(n->sof = malloc((size_t)(slots + 2) * sizeof *n->sof)))
+    /* 0 .. slots - 1 twice and two more: from any start, the slots of the
+       cycles a step reaches follow one another (set_clock) */
+    if (!(n->sring = malloc((size_t)(2 * slots + 2) * sizeof *n->sring)))
         return ERR_INTERNAL;
+    for (long i = 0; i < 2 * slots + 2; i++)
+        n->sring[i] = (int)(i % slots);
+    n->sof = n->sring;
     for (int l = 0; l < n->nlinks; l++) {
         flit_link *L = &n->l[l];
         if (L->rx_router < 0 && L->rx_end < 0)
@@ -345,8 +350,10 @@ static int wire(flit_net *n, const flit_config *c)
             flit_port *P = &n->port[p];
             flit_plink *Q = &n->plink[p];
             fill_port(n, P, Q);
-            if ((Q->link_out >= 0 && Q->cap != 1) || (Q->link_in >= 0 && Q->speedup != 1))
+            if ((Q->link_out >= 0 && Q->speedup_out != 1) || (Q->link_in >= 0 && Q->speedup != 1))
                 R->unit = 0;
+            if (n->fast && Q->bucket >= 0)
+                R->bucketed |= 1ULL << (p - R->port0);
             if (Q->ej >= 0 && n->e[Q->ej].shared)
                 R->coupled = 1;
         }
@@ -437,7 +444,7 @@ void flit_free(flit_net *n)
 {
     if (!n)
         return;
-    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->sof, n->busy_r, n->busy_e, n->shared_e,
+    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->sring, n->busy_r, n->busy_e, n->shared_e,
                       n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->ready, n->lv_p, n->lv_v, n->pq, n->va_aptr, n->va_gptr, n->vaq, n->occ, n->inuse,
                       n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
@@ -604,8 +611,10 @@ static void admit(flit_net *n, long t)
 static void interfaces(flit_net *n, long t, long done0, long sent0)
 {
     flit_nis(n, n->nbusy_e, t);
-    sort_by_tag(n->done, done0, n->done_n);
-    sort_by_tag(n->sent, sent0, n->sent_n);
+    if (n->done_n - done0 > 1)
+        sort_by_tag(n->done, done0, n->done_n);
+    if (n->sent_n - sent0 > 1)
+        sort_by_tag(n->sent, sent0, n->sent_n);
 }
 
 /* Drops the routers and interfaces that have gone idle from the busy lists. */
@@ -631,12 +640,17 @@ static void compact(flit_net *n)
     n->nbusy_e = k;
 }
 
-/* The slots of the cycles a step starting at T reaches. */
+/* The slots of the cycles a step starting at T reaches: from the last
+   step's, a pair on, without a division. */
 static void set_clock(flit_net *n, long t)
 {
+    long s = n->sof - n->sring + (t - n->t0);
+    if (t - n->t0 > 2 || t < n->t0)
+        s = t % n->wslots;
+    while (s >= n->wslots)
+        s -= n->wslots;
+    n->sof = n->sring + s;
     n->t0 = t;
-    for (int i = 0, s = (int)(t % n->wslots); i < n->wslots + 2; i++, s = s + 1 == n->wslots ? 0 : s + 1)
-        n->sof[i] = s;
 }
 
 static void step(flit_net *n, long t)

@@ -197,7 +197,8 @@ typedef struct {
     unsigned char *inuse;   /* per output VC: taken by a packet */
     uint64_t outmask;       /* fast: outputs some input VC may bid for */
     int nfull;              /* input VCs holding flits */
-    int unit;               /* its ports move one flit a cycle at most, no bucket limits them */
+    int unit;               /* its ports move one flit a cycle at most */
+    uint64_t bucketed;      /* fast: its outputs a bucket limits */
     int coupled;            /* it has a shared endpoint */
     long va_next;           /* no VA can succeed before this cycle; LONG_MAX while no head waits */
     int nports;             /* 4 + its endpoints, each way */
@@ -280,7 +281,8 @@ struct flit_net {
     flit_bucket *buckets;
     int wslots;               /* a wheel's slots */
     long t0;                  /* the cycle the step under way began with */
-    int *sof;                 /* the slot of cycle t0 + i, for i up to wslots + 1 */
+    int *sof;                 /* the slot of cycle t0 + i, for i up to wslots + 1: in sring */
+    int *sring;
     flit_wheel *wheels;       /* every router's, then every endpoint's: together, for a push
                                  touches only its slot beyond them */
     flit_ev *wheel_ev;        /* every wheel's slots */

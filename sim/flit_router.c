@@ -246,10 +246,10 @@ static int out_cap(flit_net *n, const flit_plink *Q, long t)
 
 /* Input port P's VC V crosses to its output O: its credit goes upstream
    now and the flit is on the channel d_st cycles later. UNIT and FAST are
-   flit_router.unit and flit_net.fast, constants in each caller, which
-   marks the cycle dirty. */
+   flit_router.unit and flit_net.fast, BK whether a bucket may limit the
+   output, constants in each caller, which marks the cycle dirty. */
 FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, long t, const int unit,
-                   const int fast)
+                   const int fast, const int bk)
 {
     const long vcs = n->vcs, vcbuf = n->vcbuf, lv = p * vcs + v;
     flit_ivc *c = &R->ivc[lv];
@@ -263,9 +263,9 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     flit_put_flit(n, O->rx, t + n->fdelay[o >= FLIT_DIRS], w, O->rx_x0 + c->ovc);
     O->flits++;
     int held = R->occ[k] += (o < FLIT_DIRS) | n->ej_track;
-    if (!unit) {
+    if (!unit || bk) {
         flit_plink *Q = &R->plink[o];
-        if (Q->speedup_out > 1 && Q->busy_at != t) {
+        if (!unit && Q->speedup_out > 1 && Q->busy_at != t) {
             Q->busy_at = t;
             Q->busy++;
         }
@@ -402,22 +402,26 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t)
             P[o].gptr = accp[o] + 1 == np ? 0 : accp[o] + 1;
     }
     for (int i = 0; i < nwin; i += 3)
-        move(n, R, r, win[i], win[i + 1], win[i + 2], t, 0, 1);
+        move(n, R, r, win[i], win[i + 1], win[i + 2], t, 0, 1, 1);
     if (nwin)
         n->dirty = 1;
 }
 
-/* sa_fast where every port moves one flit a cycle at most and no bucket
-   limits an output (flit_router.unit): an output grants one input, which
-   accepts one output, so each accept sets both pointers and moves its flit
-   at once (a move changes only its own input's and output's state). */
-FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t)
+/* sa_fast where every port moves one flit a cycle at most
+   (flit_router.unit): an output grants one input, or none when its bucket
+   is empty (BK: some output has one), which accepts one output, so each
+   accept sets both pointers and moves its flit at once (a move changes only
+   its own input's and output's state, and the buckets are read first). */
+FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t, const int bk)
 {
     const int maxp = n->maxp;
     flit_port *P = R->port;
     uint64_t *grm = n->sa_grants, ins = 0; /* zero, and left so */
     for (uint64_t ob = R->outmask; ob; ob &= ob - 1) {
-        int o = __builtin_ctzll(ob), p = rr_first(P[o].req, P[o].gptr);
+        int o = __builtin_ctzll(ob);
+        if (bk && (R->bucketed >> o & 1) && !out_cap(n, &R->plink[o], t))
+            continue;
+        int p = rr_first(P[o].req, P[o].gptr);
         grm[p] |= 1ULL << o;
         ins |= 1ULL << p;
     }
@@ -428,7 +432,7 @@ FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t)
         grm[p] = 0;
         P[p].aptr = o + 1;
         P[o].gptr = p + 1;
-        move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), o, t, 1, 1);
+        move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), o, t, 1, 1, bk);
     }
 }
 
@@ -474,7 +478,7 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t)
         int k = fb_list(g, wp, R->port[p].aptr, R->plink[p].speedup, list);
         for (int j = 0; j < k; j++) {
             int o = list[j];
-            move(n, R, r, p, req[p * np + o], o, t, 0, 0);
+            move(n, R, r, p, req[p * np + o], o, t, 0, 0, 1);
             n->dirty = 1;
             int d = p - R->port[o].gptr;
             if (d < 0)
@@ -511,8 +515,10 @@ FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
         if (R->nfull)
             sa_words(n, R, r, t);
     } else if (R->outmask) {
-        if (R->unit)
-            sa_unit(n, R, r, t);
+        if (R->unit && !R->bucketed)
+            sa_unit(n, R, r, t, 0);
+        else if (R->unit)
+            sa_unit(n, R, r, t, 1);
         else
             sa_fast(n, R, r, t);
     }
@@ -521,7 +527,9 @@ FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
 }
 
 /* The lines the next router's cycle starts on, its slot of arrivals and
-   its ports, fetched while this one runs. */
+   its ports, fetched while this one runs; where few routers are busy their
+   lines stay in the cache anyway. */
+enum { FLIT_PREFETCH_ROUTERS = 16 };
 FLIT_HOT void prefetch_router(const flit_net *n, const flit_router *R, long t)
 {
     const flit_wheel *W = R->in;
@@ -535,7 +543,7 @@ void flit_routers(flit_net *n, int nr, long t, int pair)
     for (int i = 0; i < nr; i++) {
         int r = n->busy_r[i];
         flit_router *R = &n->r[r];
-        if (i + 1 < nr)
+        if (i + 1 < nr && nr > FLIT_PREFETCH_ROUTERS)
             prefetch_router(n, &n->r[n->busy_r[i + 1]], t);
         router_step(n, R, r, t);
         if (pair && !R->coupled)
