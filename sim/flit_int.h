@@ -262,6 +262,7 @@ struct flit_net {
     /* from a move at a mesh port [0] or a local one [1]: cycles to the
        flit's arrival downstream, to the credit's upstream */
     int fdelay[2], cdelay[2];
+    int fslot[2], cslot[2];   /* their slots from the router cycle under way */
     /* an interface ejects a flit as it comes, so a VC of an ejection link
        holds at most fdelay[1] + cdelay[1] flits by its router's count (a
        flit a cycle): a buffer deeper than that never fills, and its
@@ -351,29 +352,28 @@ static inline void flit_wake(flit_net *n, flit_wheel *W)
 /* The slot of wheel W for cycle AT, marked as holding one more: a router
    or interface is busy while its wheel holds something, so it is on its
    busy list when that comes. */
-FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, long at)
+FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, int s)
 {
-    int s = n->sof[at - n->t0];
     W->pending++;
     if (!W->busy)
         flit_wake(n, W);
     return W->ev + (long)s * W->stride;
 }
 
-/* Puts flit W for VC X on wheel WH for cycle AT. A slot's flits follow its
-   first entry, which counts them (x) and its credits (w), and its credits
-   fill it from the end, so that each kind is read in a loop of its own;
-   the stride holds both. */
-FLIT_HOT void flit_put_flit(flit_net *n, flit_wheel *Wh, long at, uint32_t w, int x)
+/* Puts flit W for VC X in slot S of wheel WH (flit_net.sof: the slot of a
+   cycle). A slot's flits follow its first entry, which counts them (x) and
+   its credits (w), and its credits fill it from the end, so that each kind
+   is read in a loop of its own; the stride holds both. */
+FLIT_HOT void flit_put_flit(flit_net *n, flit_wheel *Wh, int s, uint32_t w, int x)
 {
-    flit_ev *slot = flit_slot(n, Wh, at);
+    flit_ev *slot = flit_slot(n, Wh, s);
     slot[++slot->x] = (flit_ev){w, x};
 }
 
-/* Puts a credit for VC X on wheel WH for cycle AT. */
-FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, long at, int x)
+/* Puts a credit for VC X in slot S of wheel WH. */
+FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, int s, int x)
 {
-    flit_ev *slot = flit_slot(n, Wh, at);
+    flit_ev *slot = flit_slot(n, Wh, s);
     slot[Wh->stride - 1 - (int)slot->w++].x = x;
 }
 
@@ -397,13 +397,13 @@ FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *nf, i
 /* An interface puts flit W for VC on its injection link L at cycle T. */
 FLIT_HOT void flit_push_flit(flit_net *n, const flit_link *L, long t, int vc, uint32_t w)
 {
-    flit_put_flit(n, L->rx, t + L->lat + 1, w, L->rx_x0 + vc);
+    flit_put_flit(n, L->rx, n->sof[t + L->lat + 1 - n->t0], w, L->rx_x0 + vc);
 }
 
 /* An interface returns a credit for VC on its ejection link L at cycle T. */
 FLIT_HOT void flit_push_credit(flit_net *n, const flit_link *L, long t, int vc)
 {
-    flit_put_credit(n, L->tx, t + L->lat + 1, L->cr_x0 + vc);
+    flit_put_credit(n, L->tx, n->sof[t + L->lat + 1 - n->t0], L->cr_x0 + vc);
 }
 
 /* flit.c */

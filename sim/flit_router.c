@@ -136,8 +136,8 @@ FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, const int fas
     n->dirty = 1;
     for (int i = 1; i <= nf; i++)
         vc_push(n, R, r, slot[i].x, slot[i].w, t, fast);
-    for (int i = R->in->stride - 1; i >= R->in->stride - nc; i--)
-        credit_in(n, R, slot[i].x, fast);
+    for (const flit_ev *c = slot + R->in->stride - 1, *end = c - nc; c > end; c--)
+        credit_in(n, R, c->x, fast);
 }
 
 /* VA, output by output: a head requests only its output's VCs, so each
@@ -259,8 +259,8 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     c->w = (w & ~(FW_HEAD | FW_TAIL)) | (--c->left == 1 ? FW_TAIL : 0);
     int left = --c->count;
     R->nfull -= !left;
-    flit_put_credit(n, I->tx, t + n->cdelay[p >= FLIT_DIRS], I->cr_x0 + v);
-    flit_put_flit(n, O->rx, t + n->fdelay[o >= FLIT_DIRS], w, O->rx_x0 + c->ovc);
+    flit_put_credit(n, I->tx, n->cslot[p >= FLIT_DIRS], I->cr_x0 + v);
+    flit_put_flit(n, O->rx, n->fslot[o >= FLIT_DIRS], w, O->rx_x0 + c->ovc);
     O->flits++;
     int held = R->occ[k] += (o < FLIT_DIRS) | n->ej_track;
     if (!unit || bk) {
@@ -502,6 +502,11 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t)
 
 FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
 {
+    const int *sof = n->sof + (t - n->t0);
+    n->fslot[0] = sof[n->fdelay[0]];
+    n->fslot[1] = sof[n->fdelay[1]];
+    n->cslot[0] = sof[n->cdelay[0]];
+    n->cslot[1] = sof[n->cdelay[1]];
     if (R->in->pending) {
         if (n->fast)
             arrivals(n, R, r, t, 1);
@@ -534,7 +539,7 @@ FLIT_HOT void prefetch_router(const flit_net *n, const flit_router *R, long t)
 {
     const flit_wheel *W = R->in;
     __builtin_prefetch(W->ev + n->sof[t - n->t0] * W->stride);
-    for (int p = 0; p < R->nports && p < 8; p++)
+    for (int p = 0, np = R->nports < 8 ? R->nports : 8; p < np; p++)
         __builtin_prefetch(R->port + p);
 }
 
