@@ -236,6 +236,7 @@ typedef struct {
 typedef struct {
     int msg, size, left;    /* flits, flits not yet ejected */
     int dst_router, dst_port;
+    int dst_x, dst_y;       /* that router's, for XY routing without a division */
 } flit_pkt;
 
 typedef struct {

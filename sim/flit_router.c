@@ -39,10 +39,9 @@ static int route(const flit_net *n, const flit_router *R, int r, int pkt)
     const flit_pkt *p = &n->pkt[pkt];
     if (p->dst_router == r)
         return p->dst_port;
-    int dx = p->dst_router % n->width - R->x;
-    if (dx)
-        return dx > 0 ? 0 : 1;
-    return p->dst_router / n->width > R->y ? 2 : 3;
+    if (p->dst_x != R->x)
+        return p->dst_x > R->x ? 0 : 1;
+    return p->dst_y > R->y ? 2 : 3;
 }
 
 /* Input VC (P, V) of router R, bound for output O, may (ON) or may no
