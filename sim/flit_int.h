@@ -410,13 +410,14 @@ FLIT_HOT void flit_push_credit(flit_net *n, const flit_link *L, long t, int vc)
 /* flit.c */
 void flit_msg_done(flit_net *n, int m, long t);
 void flit_msg_sent(flit_net *n, int m, long t);
-int flit_grow_packets(flit_net *n);
 long flit_bucket_level(const flit_bucket *b, long t);
 int flit_bucket_tokens(const flit_bucket *b, long t);
 void flit_bucket_spend(flit_bucket *b, long t, int k);
 /* The first cycle from T at which something arrives on W; LONG_MAX none. */
 long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t);
 
+/* flit_build.c */
+int flit_grow_packets(flit_net *n);
 /* Makes the routers allocate on several-word sets even where single words
    would do: the tests check that both give the same. */
 void flit_set_words(flit_net *n);
