@@ -12,12 +12,15 @@
  * mesh directions in BookSim's order (input p comes from the neighbour in
  * direction p, output o goes to direction o: 0 +x, 1 -x, 2 +y, 3 -y), then
  * one local port per endpoint in endpoint order. Ports are numbered
- * globally (a router's are port0 .. port0 + nports - 1) and an input VC is
- * port * vcs + vc. Within a cycle routers and interfaces reach each other
- * only through wheels whose entries arrive two or more cycles later (and
- * the counts that say a wheel holds something), so the order in which a
- * cycle visits them does not matter; the one exception, a shared endpoint's
- * router and interface, which spend one bucket, go in a fixed order. */
+ * globally (a router's are port0 .. port0 + nports - 1), but a router
+ * reaches its own through its bases, numbering ports and VCs from 0 (an
+ * input or output VC is port * vcs + vc), as do the entries on its wheel.
+ * Routers and interfaces reach each other only through wheels whose entries
+ * arrive two or more cycles later (and the counts that say a wheel holds
+ * something), so the order in which a cycle visits them does not matter,
+ * and a router may run two cycles before the others run the first; the one
+ * exception, a shared endpoint's router and interface, which spend one
+ * bucket, go in a fixed order. */
 #ifndef MCM_FLIT_INT_H
 #define MCM_FLIT_INT_H
 
@@ -30,7 +33,7 @@ enum { FLIT_DIRS = 4 };
 /* Token buckets count in 2^-32 flits, so that refills add exactly. */
 #define FLIT_ONE (1L << 32)
 
-/* A flit on a wheel or in a buffer: its packet, and whether it heads or ends it. */
+/* A flit's word: its packet, and whether it heads or ends it. */
 #define FW_TAIL 1u
 #define FW_HEAD 2u
 #define FW_PKT(w) ((int)((w) >> 2))
@@ -151,8 +154,9 @@ typedef struct {
     long flits;             /* the output link's, carried */
 } flit_port;
 
-/* The rest of a port: what only a router with a bucket or a speedup above
-   1 looks at (flit_router.unit), and the output link's stats. */
+/* The rest of a port: what only an output with a bucket or a port of a
+   speedup above 1 needs (flit_router.unit, bucketed), and the output
+   link's busy cycles. */
 typedef struct {
     int cap;                /* flits the output moves a cycle when no bucket limits it, else 0 */
     int speedup;            /* flits the input may send a cycle */

@@ -10,7 +10,8 @@
  * cycle, all of them together what the bucket allows. An interface that
  * could send nothing for want of a VC or credit tries again when a credit
  * or a message comes. Ejection takes every flit that arrives and returns
- * its credit at once; a message completes with its last flit. */
+ * its credit at once (none where the VC buffers are too deep to fill,
+ * flit_net.ej_track); a message completes with its last flit. */
 #include <limits.h>
 #include "flit_int.h"
 

@@ -26,7 +26,10 @@
  * requests - per input and output the VCs bound there, per output the
  * inputs, per router the outputs; otherwise each input keeps a set of
  * several words of its bidding VCs, which allocation scans, to the same
- * result. */
+ * result. VA runs only in cycles in which a head may win (flit_router.
+ * va_next), SA only while some VC may bid, and where every port moves a
+ * flit a cycle at most (flit_router.unit) each accept moves its flit at
+ * once (sa_unit). */
 #include <assert.h>
 #include <limits.h>
 #include "flit_int.h"
