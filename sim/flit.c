@@ -264,7 +264,7 @@ static void step_pair(flit_net *n, long t)
     done0 = n->done_n, sent0 = n->sent_n;
     admit(n, t + 1);
     if (n->shared)
-        flit_routers_coupled(n, nr, t + 1);
+        flit_routers_coupled(n, t + 1);
     interfaces(n, t + 1, done0, sent0);
 }
 

@@ -321,6 +321,8 @@ static int wire(flit_net *n, const flit_config *c)
             if (Q->ej >= 0 && n->e[Q->ej].shared)
                 R->coupled = 1;
         }
+        if (R->coupled)
+            n->coupled_r[n->ncoupled++] = r;
     }
     return rc;
 }
@@ -337,7 +339,9 @@ static int build(flit_net *n, const flit_config *c)
     n->busy_r = malloc((size_t)R * sizeof *n->busy_r);
     n->busy_e = malloc((size_t)E * sizeof *n->busy_e);
     n->shared_e = malloc((size_t)E * sizeof *n->shared_e);
-    if (!n->r || !n->e || !n->l || !n->buckets || !n->wheels || !n->busy_r || !n->busy_e || !n->shared_e)
+    n->coupled_r = malloc((size_t)R * sizeof *n->coupled_r);
+    if (!n->r || !n->e || !n->l || !n->buckets || !n->wheels || !n->busy_r || !n->busy_e || !n->shared_e ||
+        !n->coupled_r)
         return ERR_INTERNAL;
     for (int i = 0; i < R + E; i++)
         *(i < R ? &n->r[i].in : &n->e[i - R].in) = &n->wheels[i];
@@ -408,7 +412,7 @@ void flit_free(flit_net *n)
 {
     if (!n)
         return;
-    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->sring, n->busy_r, n->busy_e, n->shared_e,
+    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->sring, n->busy_r, n->busy_e, n->shared_e, n->coupled_r,
                       n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->ready, n->lv_p, n->lv_v, n->pq, n->va_aptr, n->va_gptr, n->vaq, n->occ, n->inuse,
                       n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
                       n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,

@@ -278,6 +278,7 @@ struct flit_net {
     unsigned steps;         /* steps run, for compaction now and then */
     int fast;               /* a router's ports and a port's VCs fit a 64-bit word */
     int shared, *shared_e;  /* the shared endpoints, how many */
+    int ncoupled, *coupled_r; /* the routers of shared endpoints */
     int oom;                /* the packet pool could not grow */
 
     flit_router *r;
@@ -431,7 +432,7 @@ void flit_set_words(flit_net *n);
    too, but for coupled ones (flit_router.coupled), which
    flit_routers_coupled runs later. */
 void flit_routers(flit_net *n, int nr, long t, int pair);
-void flit_routers_coupled(flit_net *n, int nr, long t);
+void flit_routers_coupled(flit_net *n, long t);
 long flit_router_next(const flit_net *n, int r, long t);
 
 /* flit_ni.c */

@@ -558,13 +558,11 @@ void flit_routers(flit_net *n, int nr, long t, int pair)
     }
 }
 
-void flit_routers_coupled(flit_net *n, int nr, long t)
+/* An idle one's cycle does nothing: they all run, busy or not. */
+void flit_routers_coupled(flit_net *n, long t)
 {
-    for (int i = 0; i < nr; i++) {
-        int r = n->busy_r[i];
-        if (n->r[r].coupled)
-            router_step(n, &n->r[r], r, t);
-    }
+    for (int i = 0; i < n->ncoupled; i++)
+        router_step(n, &n->r[n->coupled_r[i]], n->coupled_r[i], t);
 }
 
 long flit_router_next(const flit_net *n, int r, long t)
