@@ -162,8 +162,8 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->va_best = malloc(MV * sizeof *n->va_best);
     n->va_bestd = malloc(MV * sizeof *n->va_bestd);
     void *all[] = {n->port, n->plink, n->ivc, n->ready, n->lv_p, n->lv_v, n->iv_out, n->fresh, n->pq,
-                   n->va_aptr, n->va_gptr, n->vaq, n->port_elig, n->elig_po, n->occ,
-                   n->inuse, n->owner, n->lane, n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
+                   n->va_aptr, n->va_gptr, n->vaq, n->port_elig, n->elig_po, n->occ, n->inuse, n->owner,
+                   n->lane, n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
                    n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd, n->va_best, n->va_bestd};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         if (!all[i])
@@ -412,11 +412,13 @@ void flit_free(flit_net *n)
 {
     if (!n)
         return;
-    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->sring, n->busy_r, n->busy_e, n->shared_e, n->coupled_r,
-                      n->port, n->plink, n->iv_out, n->fresh, n->ivc, n->ready, n->lv_p, n->lv_v, n->pq, n->va_aptr, n->va_gptr, n->vaq, n->occ, n->inuse,
-                      n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg, n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req,
-                      n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp,
-                      n->sa_accd, n->va_best, n->va_bestd};
+    void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->sring, n->busy_r,
+                      n->busy_e, n->shared_e, n->coupled_r, n->port, n->plink, n->iv_out, n->fresh,
+                      n->ivc, n->ready, n->lv_p, n->lv_v, n->pq, n->va_aptr, n->va_gptr, n->vaq, n->occ,
+                      n->inuse, n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg,
+                      n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req, n->sa_reqm,
+                      n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd,
+                      n->va_best, n->va_bestd};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
         free(arrays[i]);
     free(n);

@@ -450,7 +450,8 @@ static uint64_t golden_run(int id)
     static const double rates[] = {0.5, 1, 2, 1.5};
     uint64_t z = 7919ULL * (uint64_t)id + 13, h = 14695981039346656037ULL;
 #define RND(m) ((z = z * 6364136223846793005ULL + 1442695040888963407ULL), (unsigned)(z >> 33) % (m))
-    int w = mesh[id % 6][0], ht = mesh[id % 6][1], R = w * ht, extra = RND(2) ? 0 : (int)RND(5), E = R + extra;
+    int w = mesh[id % 6][0], ht = mesh[id % 6][1], R = w * ht;
+    int extra = RND(2) ? 0 : (int)RND(5), E = R + extra;
     int nv = vcs[RND(4)], buf = bufs[RND(4)], rc = 1 + (int)RND(6), lc = RND(3) ? 1 : 1 + (int)RND(3);
     int pf = pfs[RND(4)], mode = id % 3;
     double rate = rates[RND(4)];
