@@ -108,12 +108,13 @@ FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_
         int slot = c->head + c->npk++;
         R->pq[lv * vcbuf + (slot >= vcbuf ? slot - vcbuf : slot)] = FW_PKT(w);
     }
-    int was = c->count++;
-    R->nfull += !was;
-    if (!was & (c->ovc >= 0) && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
-        set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out, 1, fast);
-    if (c->out < 0)
+    if (c->count++)
+        return; /* mostly: it held flits, so nothing else changes */
+    R->nfull++;
+    if (c->out < 0) /* idle: this is a head */
         start_head(n, R, r, lv, t);
+    else if (c->ovc >= 0 && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
+        set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out, 1, fast);
 }
 
 /* A credit for output VC K: the owner of a VC with no credit left may bid
