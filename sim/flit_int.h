@@ -12,12 +12,15 @@
  * mesh directions in BookSim's order (input p comes from the neighbour in
  * direction p, output o goes to direction o: 0 +x, 1 -x, 2 +y, 3 -y), then
  * one local port per endpoint in endpoint order. Ports are numbered
- * globally (a router's are port0 .. port0 + nports - 1) and an input VC is
- * port * vcs + vc. Within a cycle routers and interfaces reach each other
- * only through wheels whose entries arrive two or more cycles later (and
- * the counts that say a wheel holds something), so the order in which a
- * cycle visits them does not matter; the one exception, a shared endpoint's
- * router and interface, which spend one bucket, go in a fixed order. */
+ * globally (a router's are port0 .. port0 + nports - 1), but a router
+ * reaches its own through its bases, numbering ports and VCs from 0 (an
+ * input or output VC is port * vcs + vc), as do the entries on its wheel.
+ * Routers and interfaces reach each other only through wheels whose entries
+ * arrive two or more cycles later (and the counts that say a wheel holds
+ * something), so the order in which a cycle visits them does not matter,
+ * and a router may run two cycles before the others run the first; the one
+ * exception, a shared endpoint's router and interface, which spend one
+ * bucket, go in a fixed order. */
 #ifndef MCM_FLIT_INT_H
 #define MCM_FLIT_INT_H
 
@@ -30,7 +33,7 @@ enum { FLIT_DIRS = 4 };
 /* Token buckets count in 2^-32 flits, so that refills add exactly. */
 #define FLIT_ONE (1L << 32)
 
-/* A flit on a wheel or in a buffer: its packet, and whether it heads or ends it. */
+/* A flit's word: its packet, and whether it heads or ends it. */
 #define FW_TAIL 1u
 #define FW_HEAD 2u
 #define FW_PKT(w) ((int)((w) >> 2))
@@ -112,10 +115,10 @@ typedef struct {
 } flit_ev;
 
 /* What is on its way to a router or interface, by the cycle it arrives:
-   slot (cycle & flit_net.wmask) of STRIDE entries, the first counting
-   those that follow. Everything arrives 2 to wmask cycles after it is
-   sent, so a slot never holds two cycles' arrivals, and a receiver reads
-   just what reaches it this cycle, whatever port it comes by. */
+   slot (cycle % flit_net.wslots) of STRIDE entries, the first counting
+   those that follow. Everything arrives 2 to wslots - 2 cycles after it
+   is sent, so a slot never holds two cycles' arrivals, and a receiver
+   reads just what reaches it this cycle, whatever port it comes by. */
 typedef struct {
     flit_ev *ev;
     int stride;             /* 1 + the most that can arrive in a cycle */
@@ -151,8 +154,9 @@ typedef struct {
     long flits;             /* the output link's, carried */
 } flit_port;
 
-/* The rest of a port: what only a router with a bucket or a speedup above
-   1 looks at (flit_router.unit), and the output link's stats. */
+/* The rest of a port: what only an output with a bucket or a port of a
+   speedup above 1 needs (flit_router.unit, bucketed), and the output
+   link's busy cycles. */
 typedef struct {
     int cap;                /* flits the output moves a cycle when no bucket limits it, else 0 */
     int speedup;            /* flits the input may send a cycle */
@@ -166,13 +170,15 @@ typedef struct {
 /* An input VC. Flits of a packet are contiguous in a VC and alike but for
    the head and the tail, so it holds a count of flits and its packets'
    ids, each taken at its head's arrival; the front packet's flits yet to
-   leave tell which of them does. */
+   leave tell the word of the next to leave. */
 typedef struct {
     int out;                /* output port of its front packet; -1: the VC is idle */
     int ovc;                /* VC of that output; -1 while the packet waits for VA */
     int count;              /* flits it holds */
     int head, npk;          /* its packets, in flit_router.pq from head on, the front one first */
-    int pkt, size, left;    /* the front packet, its flits, those yet to leave */
+    uint32_t w;             /* the next flit to leave: the front packet's, FW_HEAD, FW_TAIL */
+    int left;               /* the front packet's flits yet to leave */
+    int pad;                /* to 32 bytes */
 } flit_ivc;
 
 /* A router. Its ports, input VCs and output VCs are numbered from 0 in
@@ -188,16 +194,17 @@ typedef struct {
     uint64_t *elig;         /* fast: [p * maxp + o] input p's VCs bound for output o that may bid */
     flit_bits *pelig;       /* else: wv words an input port, its VCs that may bid */
     int *iv_out;            /* per input VC: flit_ivc.out, packed */
-    int *va;                /* its input VCs waiting for VA, nva of them */
+    int *vaq;               /* per output o, from o * nports * vcs: its input VCs waiting for VA,
+                               flit_port.nwait of them */
     int *va_aptr;           /* per input VC */
     int *occ, *owner, *va_gptr; /* per output VC: as flit_net.occ, the input VC that took it, VA pointer */
     unsigned char *inuse;   /* per output VC: taken by a packet */
     uint64_t outmask;       /* fast: outputs some input VC may bid for */
     int nfull;              /* input VCs holding flits */
-    int unit;               /* its ports move one flit a cycle at most, no bucket limits them */
+    int unit;               /* its ports move one flit a cycle at most */
+    uint64_t bucketed;      /* fast: its outputs a bucket limits */
     int coupled;            /* it has a shared endpoint */
-    int nva;
-    long va_next;           /* no VA can succeed before this cycle; LONG_MAX while nva is 0 */
+    long va_next;           /* no VA can succeed before this cycle; LONG_MAX while no head waits */
     int nports;             /* 4 + its endpoints, each way */
     int port0;              /* its first global port */
     int x, y;
@@ -233,6 +240,7 @@ typedef struct {
 typedef struct {
     int msg, size, left;    /* flits, flits not yet ejected */
     int dst_router, dst_port;
+    int dst_x, dst_y;       /* that router's, for XY routing without a division */
 } flit_pkt;
 
 typedef struct {
@@ -259,11 +267,18 @@ struct flit_net {
     /* from a move at a mesh port [0] or a local one [1]: cycles to the
        flit's arrival downstream, to the credit's upstream */
     int fdelay[2], cdelay[2];
+    int fslot[2], cslot[2];   /* their slots from the router cycle under way */
+    /* an interface ejects a flit as it comes, so a VC of an ejection link
+       holds at most fdelay[1] + cdelay[1] flits by its router's count (a
+       flit a cycle): a buffer deeper than that never fills, and its
+       credits are not needed; ej_track 0 then */
+    int ej_track;
     long now;
     int dirty;              /* the last cycle did something: the next may too */
     unsigned steps;         /* steps run, for compaction now and then */
     int fast;               /* a router's ports and a port's VCs fit a 64-bit word */
     int shared, *shared_e;  /* the shared endpoints, how many */
+    int ncoupled, *coupled_r; /* the routers of shared endpoints */
     int oom;                /* the packet pool could not grow */
 
     flit_router *r;
@@ -271,7 +286,10 @@ struct flit_net {
     flit_link *l;
     int nlinks, nports, nbuckets;
     flit_bucket *buckets;
-    int wmask;                /* wheels: slots less 1, a power of 2 less 1 */
+    int wslots;               /* a wheel's slots */
+    long t0;                  /* the cycle the step under way began with */
+    int *sof;                 /* the slot of cycle t0 + i, for i up to wslots + 1: in sring */
+    int *sring;
     flit_wheel *wheels;       /* every router's, then every endpoint's: together, for a push
                                  touches only its slot beyond them */
     flit_ev *wheel_ev;        /* every wheel's slots */
@@ -282,7 +300,7 @@ struct flit_net {
     flit_ivc *ivc;            /* per input VC: port * vcs + vc, every router's in turn */
     long *ready;
     int *lv_p, *lv_v;         /* a router's input VC port * vcs + vc: its port, its VC */
-    int *iv_out, *va, *va_aptr;
+    int *iv_out, *vaq, *va_aptr;
     int *pq;
     int *fresh, nfresh;       /* a router's VCs that won VA this cycle, to bid for the switch from the next */
     int wv, wp;               /* words of a bit set of a port's VCs, of a router's ports */
@@ -322,7 +340,7 @@ struct flit_net {
     int *sa_req, *sa_cap, *sa_ins, *sa_outs, *sa_accp, *sa_accd, *sa_list;
     flit_bits *sa_reqm, *sa_grm; /* per output its requesting inputs, per input its grants */
     uint64_t sa_grants[64];   /* sa_unit: per input, the outputs granting it */
-    int *va_best, *va_bestd, *va_touched;
+    int *va_best, *va_bestd;  /* VA's grants of an output's VCs */
 };
 
 /* Puts the router or interface of W on its busy list. */
@@ -340,29 +358,28 @@ static inline void flit_wake(flit_net *n, flit_wheel *W)
 /* The slot of wheel W for cycle AT, marked as holding one more: a router
    or interface is busy while its wheel holds something, so it is on its
    busy list when that comes. */
-FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, long at)
+FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, int s)
 {
-    int s = (int)(at & n->wmask);
     W->pending++;
     if (!W->busy)
         flit_wake(n, W);
     return W->ev + (long)s * W->stride;
 }
 
-/* Puts flit W for VC X on wheel WH for cycle AT. A slot's flits follow its
-   first entry, which counts them (x) and its credits (w), and its credits
-   fill it from the end, so that each kind is read in a loop of its own;
-   the stride holds both. */
-FLIT_HOT void flit_put_flit(flit_net *n, flit_wheel *Wh, long at, uint32_t w, int x)
+/* Puts flit W for VC X in slot S of wheel WH (flit_net.sof: the slot of a
+   cycle). A slot's flits follow its first entry, which counts them (x) and
+   its credits (w), and its credits fill it from the end, so that each kind
+   is read in a loop of its own; the stride holds both. */
+FLIT_HOT void flit_put_flit(flit_net *n, flit_wheel *Wh, int s, uint32_t w, int x)
 {
-    flit_ev *slot = flit_slot(n, Wh, at);
+    flit_ev *slot = flit_slot(n, Wh, s);
     slot[++slot->x] = (flit_ev){w, x};
 }
 
-/* Puts a credit for VC X on wheel WH for cycle AT. */
-FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, long at, int x)
+/* Puts a credit for VC X in slot S of wheel WH. */
+FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, int s, int x)
 {
-    flit_ev *slot = flit_slot(n, Wh, at);
+    flit_ev *slot = flit_slot(n, Wh, s);
     slot[Wh->stride - 1 - (int)slot->w++].x = x;
 }
 
@@ -371,7 +388,7 @@ FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, long at, int x)
    counts are zeroed: nothing is put there before T has passed. */
 FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *nf, int *nc)
 {
-    int s = (int)(t & n->wmask);
+    int s = n->sof[t - n->t0];
     flit_ev *slot = W->ev + (long)s * W->stride;
     *nf = slot->x;
     *nc = (int)slot->w;
@@ -386,25 +403,26 @@ FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *nf, i
 /* An interface puts flit W for VC on its injection link L at cycle T. */
 FLIT_HOT void flit_push_flit(flit_net *n, const flit_link *L, long t, int vc, uint32_t w)
 {
-    flit_put_flit(n, L->rx, t + L->lat + 1, w, L->rx_x0 + vc);
+    flit_put_flit(n, L->rx, n->sof[t + L->lat + 1 - n->t0], w, L->rx_x0 + vc);
 }
 
 /* An interface returns a credit for VC on its ejection link L at cycle T. */
 FLIT_HOT void flit_push_credit(flit_net *n, const flit_link *L, long t, int vc)
 {
-    flit_put_credit(n, L->tx, t + L->lat + 1, L->cr_x0 + vc);
+    flit_put_credit(n, L->tx, n->sof[t + L->lat + 1 - n->t0], L->cr_x0 + vc);
 }
 
 /* flit.c */
 void flit_msg_done(flit_net *n, int m, long t);
 void flit_msg_sent(flit_net *n, int m, long t);
-int flit_grow_packets(flit_net *n);
 long flit_bucket_level(const flit_bucket *b, long t);
 int flit_bucket_tokens(const flit_bucket *b, long t);
 void flit_bucket_spend(flit_bucket *b, long t, int k);
 /* The first cycle from T at which something arrives on W; LONG_MAX none. */
 long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t);
 
+/* flit_build.c */
+int flit_grow_packets(flit_net *n);
 /* Makes the routers allocate on several-word sets even where single words
    would do: the tests check that both give the same. */
 void flit_set_words(flit_net *n);
@@ -414,7 +432,7 @@ void flit_set_words(flit_net *n);
    too, but for coupled ones (flit_router.coupled), which
    flit_routers_coupled runs later. */
 void flit_routers(flit_net *n, int nr, long t, int pair);
-void flit_routers_coupled(flit_net *n, int nr, long t);
+void flit_routers_coupled(flit_net *n, long t);
 long flit_router_next(const flit_net *n, int r, long t);
 
 /* flit_ni.c */

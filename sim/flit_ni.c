@@ -10,7 +10,8 @@
  * cycle, all of them together what the bucket allows. An interface that
  * could send nothing for want of a VC or credit tries again when a credit
  * or a message comes. Ejection takes every flit that arrives and returns
- * its credit at once; a message completes with its last flit. */
+ * its credit at once (none where the VC buffers are too deep to fill,
+ * flit_net.ej_track); a message completes with its last flit. */
 #include <limits.h>
 #include "flit_int.h"
 
@@ -53,7 +54,8 @@ static int take_packet(flit_net *n, flit_ep *E, flit_lane *L)
     E->free_msgs--;
     int id = n->pkt_free[--n->npkt_free];
     const flit_ep *D = &n->e[M->dst];
-    n->pkt[id] = (flit_pkt){m, size, size, D->router, D->port};
+    const flit_router *DR = &n->r[D->router];
+    n->pkt[id] = (flit_pkt){m, size, size, D->router, D->port, DR->x, DR->y};
     *L = (flit_lane){id, 0, size, -1, m};
     if (M->made < M->flits) {
         E->ring = M->next;
@@ -215,7 +217,7 @@ static void take_credits(flit_net *n, flit_ep *E, const flit_ev *slot, int nc)
 void flit_ni_credits(flit_net *n, int e, long t)
 {
     flit_ep *E = &n->e[e];
-    const flit_ev *slot = E->in->ev + (t & n->wmask) * E->in->stride;
+    const flit_ev *slot = E->in->ev + n->sof[t - n->t0] * E->in->stride;
     take_credits(n, E, slot, (int)slot->w);
 }
 
@@ -239,7 +241,8 @@ FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t)
         const flit_link *K = &n->l[E->ej];
         for (int i = 1; i <= nf; i++) {
             eject(n, E, slot[i].w, t);
-            flit_push_credit(n, K, t, slot[i].x);
+            if (n->ej_track)
+                flit_push_credit(n, K, t, slot[i].x);
         }
         if (nf)
             n->dirty = 1;

@@ -26,7 +26,10 @@
  * requests - per input and output the VCs bound there, per output the
  * inputs, per router the outputs; otherwise each input keeps a set of
  * several words of its bidding VCs, which allocation scans, to the same
- * result. */
+ * result. VA runs only in cycles in which a head may win (flit_router.
+ * va_next), SA only while some VC may bid, and where every port moves a
+ * flit a cycle at most (flit_router.unit) each accept moves its flit at
+ * once (sa_unit). */
 #include <assert.h>
 #include <limits.h>
 #include "flit_int.h"
@@ -39,10 +42,9 @@ static int route(const flit_net *n, const flit_router *R, int r, int pkt)
     const flit_pkt *p = &n->pkt[pkt];
     if (p->dst_router == r)
         return p->dst_port;
-    int dx = p->dst_router % n->width - R->x;
-    if (dx)
-        return dx > 0 ? 0 : 1;
-    return p->dst_router / n->width > R->y ? 2 : 3;
+    if (p->dst_x != R->x)
+        return p->dst_x > R->x ? 0 : 1;
+    return p->dst_y > R->y ? 2 : 3;
 }
 
 /* Input VC (P, V) of router R, bound for output O, may (ON) or may no
@@ -83,18 +85,18 @@ static void start_head(const flit_net *n, flit_router *R, int r, long lv, long f
 {
     flit_ivc *c = &R->ivc[lv];
     assert(c->npk > 0);
-    c->pkt = R->pq[lv * n->vcbuf + c->head];
-    c->size = c->left = n->pkt[c->pkt].size;
-    c->out = R->iv_out[lv] = route(n, R, r, c->pkt);
+    int pkt = R->pq[lv * n->vcbuf + c->head];
+    c->left = n->pkt[pkt].size;
+    c->w = (uint32_t)pkt << 2 | FW_HEAD | (c->left == 1 ? FW_TAIL : 0);
+    c->out = R->iv_out[lv] = route(n, R, r, pkt);
     c->ovc = -1;
     long ready = R->ready[lv] = front + n->d_rc;
     /* VA wakes when it may win: once ready if a VC of its output is free,
        else when a tail frees one (move) */
     flit_port *O = &R->port[c->out];
-    O->nwait++;
+    R->vaq[(long)c->out * R->nports * n->vcs + O->nwait++] = (int)lv;
     if (O->nfree && ready < R->va_next)
         R->va_next = ready;
-    R->va[R->nva++] = (int)lv;
 }
 
 /* A flit for input VC LV, there from T. */
@@ -106,12 +108,13 @@ FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_
         int slot = c->head + c->npk++;
         R->pq[lv * vcbuf + (slot >= vcbuf ? slot - vcbuf : slot)] = FW_PKT(w);
     }
-    int was = c->count++;
-    R->nfull += !was;
-    if (!was & (c->ovc >= 0) && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
-        set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out, 1, fast);
-    if (c->out < 0)
+    if (c->count++)
+        return; /* mostly: it held flits, so nothing else changes */
+    R->nfull++;
+    if (c->out < 0) /* idle: this is a head */
         start_head(n, R, r, lv, t);
+    else if (c->ovc >= 0 && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
+        set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out, 1, fast);
 }
 
 /* A credit for output VC K: the owner of a VC with no credit left may bid
@@ -136,91 +139,91 @@ FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, const int fas
     n->dirty = 1;
     for (int i = 1; i <= nf; i++)
         vc_push(n, R, r, slot[i].x, slot[i].w, t, fast);
-    for (int i = R->in->stride - 1; i >= R->in->stride - nc; i--)
-        credit_in(n, R, slot[i].x, fast);
+    for (const flit_ev *c = slot + R->in->stride - 1, *end = c - nc; c > end; c--)
+        credit_in(n, R, c->x, fast);
 }
 
+/* VA, output by output: a head requests only its output's VCs, so each
+   output's VCs grant, and its heads accept, among its heads alone. */
 static void va(flit_net *n, flit_router *R, long t)
 {
-    int vcs = n->vcs, nv = R->nports * vcs, nt = 0;
-    int *list = R->va, *best = n->va_best, *bestd = n->va_bestd;
-    /* the next VA: when the first head with a free VC that has not won
-       leaves route computation, or at once; a head whose output has no
-       free VC waits for a tail to free one (move) */
+    const int vcs = n->vcs, nv = R->nports * vcs, qn = nv;
+    int *best = n->va_best, *bestd = n->va_bestd;
+    /* the next VA: when the first head with a free VC leaves route
+       computation, or at once for those that lost while a VC is left; a
+       head whose output has no free VC waits for a tail to free one (move) */
     R->va_next = LONG_MAX;
-    /* grants: each free output VC to its requester nearest after its pointer */
-    for (int i = 0; i < R->nva; i++) {
-        int lv = list[i];
-        const flit_ivc *c = &R->ivc[lv];
-        if (!R->port[c->out].nfree)
+    for (int o = 0; o < R->nports; o++) {
+        flit_port *O = &R->port[o];
+        if (!O->nwait || !O->nfree)
             continue;
-        long ready = R->ready[lv];
-        if (ready > t) {
-            if (ready < R->va_next)
-                R->va_next = ready;
-            continue;
-        }
-        const unsigned char *use = R->inuse + (long)c->out * vcs;
-        const int *gp = R->va_gptr + (long)c->out * vcs;
-        for (int ov = 0; ov < vcs; ov++) {
-            if (use[ov])
+        int *q = R->vaq + (long)o * qn, bids = 0, lost = 0;
+        const unsigned char *use = R->inuse + (long)o * vcs;
+        const int *gp = R->va_gptr + (long)o * vcs;
+        /* grants: each free output VC to its requester nearest after its pointer */
+        for (int ov = 0; ov < vcs; ov++)
+            best[ov] = -1;
+        for (int i = 0; i < O->nwait; i++) {
+            int lv = q[i];
+            long ready = R->ready[lv];
+            if (ready > t) {
+                if (ready < R->va_next)
+                    R->va_next = ready;
                 continue;
-            int k = c->out * vcs + ov, d = lv - gp[ov];
-            if (d < 0)
-                d += nv;
-            if (best[k] < 0)
-                n->va_touched[nt++] = k;
-            else if (d >= bestd[k])
-                continue;
-            best[k] = lv;
-            bestd[k] = d;
-        }
-    }
-    if (!nt)
-        return;
-    R->va_next = LONG_MAX;
-    /* accepts: each input VC takes its grant nearest after its pointer */
-    for (int i = 0; i < R->nva;) {
-        int lv = list[i], pick = -1, pd = 0;
-        flit_ivc *c = &R->ivc[lv];
-        long ready = R->ready[lv];
-        if (ready <= t && R->port[c->out].nfree) {
-            int ap = R->va_aptr[lv];
-            for (int k = c->out * vcs; k < (c->out + 1) * vcs; k++) {
-                if (best[k] != lv)
+            }
+            bids = 1;
+            for (int ov = 0; ov < vcs; ov++) {
+                if (use[ov])
                     continue;
-                int d = k - ap;
+                int d = lv - gp[ov];
                 if (d < 0)
                     d += nv;
-                if (pick < 0 || d < pd) {
-                    pick = k;
-                    pd = d;
+                if (best[ov] < 0 || d < bestd[ov]) {
+                    best[ov] = lv;
+                    bestd[ov] = d;
                 }
             }
         }
-        if (pick < 0) {
-            if (R->port[c->out].nfree && R->va_next > (ready > t ? ready : t + 1))
-                R->va_next = ready > t ? ready : t + 1;
-            i++;
+        if (!bids)
             continue;
+        /* accepts: each input VC takes its grant nearest after its pointer */
+        for (int i = 0; i < O->nwait;) {
+            int lv = q[i], pick = -1, pd = 0, ap = R->va_aptr[lv];
+            for (int ov = 0; ov < vcs; ov++) {
+                if (best[ov] != lv)
+                    continue;
+                int d = o * vcs + ov - ap;
+                if (d < 0)
+                    d += nv;
+                if (pick < 0 || d < pd) {
+                    pick = ov;
+                    pd = d;
+                }
+            }
+            if (pick < 0) {
+                lost |= R->ready[lv] <= t;
+                i++;
+                continue;
+            }
+            int k = o * vcs + pick;
+            R->inuse[k] = 1;
+            R->owner[k] = lv;
+            O->nfree--;
+            /* VA compares cyclic distances, for which nv is as 0 */
+            R->va_gptr[k] = lv + 1;
+            R->va_aptr[lv] = k + 1;
+            R->ivc[lv].ovc = pick;
+            /* it bids for the switch d_va cycles on: now, or after this cycle's SA */
+            if (n->d_va)
+                n->fresh[n->nfresh++] = lv;
+            else
+                update_elig(n, R, lv);
+            q[i] = q[--O->nwait];
+            n->dirty = 1;
         }
-        R->inuse[pick] = 1;
-        R->owner[pick] = lv;
-        R->port[c->out].nfree--;
-        R->port[c->out].nwait--;
-        R->va_gptr[pick] = lv + 1 == nv ? 0 : lv + 1;
-        R->va_aptr[lv] = pick + 1 == nv ? 0 : pick + 1;
-        c->ovc = pick - c->out * vcs;
-        /* it bids for the switch d_va cycles on: now, or after this cycle's SA */
-        if (n->d_va)
-            n->fresh[n->nfresh++] = lv;
-        else
-            update_elig(n, R, lv);
-        list[i] = list[--R->nva];
-        n->dirty = 1;
+        if (lost && O->nfree && R->va_next > t + 1)
+            R->va_next = t + 1;
     }
-    for (int k = 0; k < nt; k++)
-        best[n->va_touched[k]] = -1;
 }
 
 /* Flits output Q may move this cycle: its speedup, or what its bucket
@@ -246,26 +249,26 @@ static int out_cap(flit_net *n, const flit_plink *Q, long t)
 
 /* Input port P's VC V crosses to its output O: its credit goes upstream
    now and the flit is on the channel d_st cycles later. UNIT and FAST are
-   flit_router.unit and flit_net.fast, constants in each caller, which
-   marks the cycle dirty. */
+   flit_router.unit and flit_net.fast, BK whether a bucket may limit the
+   output, constants in each caller, which marks the cycle dirty. */
 FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, long t, const int unit,
-                   const int fast)
+                   const int fast, const int bk)
 {
     const long vcs = n->vcs, vcbuf = n->vcbuf, lv = p * vcs + v;
     flit_ivc *c = &R->ivc[lv];
     const long k = o * vcs + c->ovc;
     flit_port *I = &R->port[p], *O = &R->port[o];
-    uint32_t w = (uint32_t)c->pkt << 2 | (c->left == c->size ? FW_HEAD : 0) | (c->left == 1 ? FW_TAIL : 0);
-    c->left--;
+    uint32_t w = c->w;
+    c->w = (w & ~(FW_HEAD | FW_TAIL)) | (--c->left == 1 ? FW_TAIL : 0);
     int left = --c->count;
     R->nfull -= !left;
-    flit_put_credit(n, I->tx, t + n->cdelay[p >= FLIT_DIRS], I->cr_x0 + v);
-    flit_put_flit(n, O->rx, t + n->fdelay[o >= FLIT_DIRS], w, O->rx_x0 + c->ovc);
+    flit_put_credit(n, I->tx, n->cslot[p >= FLIT_DIRS], I->cr_x0 + v);
+    flit_put_flit(n, O->rx, n->fslot[o >= FLIT_DIRS], w, O->rx_x0 + c->ovc);
     O->flits++;
-    int held = ++R->occ[k];
-    if (!unit) {
+    int held = R->occ[k] += (o < FLIT_DIRS) | n->ej_track;
+    if (!unit || bk) {
         flit_plink *Q = &R->plink[o];
-        if (Q->speedup_out > 1 && Q->busy_at != t) {
+        if (!unit && Q->speedup_out > 1 && Q->busy_at != t) {
             Q->busy_at = t;
             Q->busy++;
         }
@@ -275,10 +278,20 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
                 n->e[Q->ej].ej_at = t;
         }
     }
-    I->off = v + 1 == vcs ? 0 : v + 1;
-    /* it was eligible: it stays so unless its packet, its flits or its credits ended */
-    if ((w & FW_TAIL) | !left | (held == vcbuf))
-        set_elig(n, R, p, v, o, 0, fast);
+    I->off = fast || v + 1 < vcs ? v + 1 : 0; /* several words need it wrapped */
+    /* it was eligible: it stays so unless its packet, its flits or its credits
+       ended; in single words cleared without a branch, which the flits'
+       order would mispredict (clearing nothing changes nothing) */
+    uint64_t end = (w & FW_TAIL) | !left | (held == vcbuf);
+    if (fast) {
+        uint64_t *e = &R->elig[p * n->maxp + o], *rq = &O->req;
+        uint64_t ev = *e & ~(end << v), rv = *rq & ~((uint64_t)!ev << p);
+        *e = ev;
+        *rq = rv;
+        R->outmask &= ~((uint64_t)!rv << o);
+    } else if (end) {
+        set_elig(n, R, p, v, o, 0, 0);
+    }
     if (w & FW_TAIL) {
         c->head = c->head + 1 == vcbuf ? 0 : c->head + 1;
         c->npk--;
@@ -293,10 +306,12 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     }
 }
 
-/* The first member of non-empty M at or after bit FROM, wrapping round. */
+/* The first member of non-empty M at or after bit FROM, wrapping round.
+   A pointer past the last of 64 members is 64: it means 0, as one past
+   fewer members does (single-word pointers are kept unwrapped). */
 FLIT_HOT int rr_first(uint64_t m, int from)
 {
-    uint64_t up = m & (~0ULL << from);
+    uint64_t up = m & (~0ULL << (from & 63));
     return __builtin_ctzll(up ? up : m);
 }
 
@@ -304,7 +319,7 @@ FLIT_HOT int rr_first(uint64_t m, int from)
    round-robin order are PART[0]'s then PART[1]'s. */
 FLIT_HOT void rr_split(uint64_t m, int from, uint64_t part[2])
 {
-    uint64_t up = ~0ULL << from;
+    uint64_t up = ~0ULL << (from & 63);
     part[0] = m & up;
     part[1] = m & ~up;
 }
@@ -390,22 +405,26 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t)
             P[o].gptr = accp[o] + 1 == np ? 0 : accp[o] + 1;
     }
     for (int i = 0; i < nwin; i += 3)
-        move(n, R, r, win[i], win[i + 1], win[i + 2], t, 0, 1);
+        move(n, R, r, win[i], win[i + 1], win[i + 2], t, 0, 1, 1);
     if (nwin)
         n->dirty = 1;
 }
 
-/* sa_fast where every port moves one flit a cycle at most and no bucket
-   limits an output (flit_router.unit): an output grants one input, which
-   accepts one output, so each accept sets both pointers and moves its flit
-   at once (a move changes only its own input's and output's state). */
-static void sa_unit(flit_net *n, flit_router *R, int r, long t)
+/* sa_fast where every port moves one flit a cycle at most
+   (flit_router.unit): an output grants one input, or none when its bucket
+   is empty (BK: some output has one), which accepts one output, so each
+   accept sets both pointers and moves its flit at once (a move changes only
+   its own input's and output's state, and the buckets are read first). */
+FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t, const int bk)
 {
-    const int np = R->nports, maxp = n->maxp;
+    const int maxp = n->maxp;
     flit_port *P = R->port;
     uint64_t *grm = n->sa_grants, ins = 0; /* zero, and left so */
     for (uint64_t ob = R->outmask; ob; ob &= ob - 1) {
-        int o = __builtin_ctzll(ob), p = rr_first(P[o].req, P[o].gptr);
+        int o = __builtin_ctzll(ob);
+        if (bk && (R->bucketed >> o & 1) && !out_cap(n, &R->plink[o], t))
+            continue;
+        int p = rr_first(P[o].req, P[o].gptr);
         grm[p] |= 1ULL << o;
         ins |= 1ULL << p;
     }
@@ -414,9 +433,9 @@ static void sa_unit(flit_net *n, flit_router *R, int r, long t)
     for (; ins; ins &= ins - 1) {
         int p = __builtin_ctzll(ins), o = rr_first(grm[p], P[p].aptr);
         grm[p] = 0;
-        P[p].aptr = o + 1 == np ? 0 : o + 1;
-        P[o].gptr = p + 1 == np ? 0 : p + 1;
-        move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), o, t, 1, 1);
+        P[p].aptr = o + 1;
+        P[o].gptr = p + 1;
+        move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), o, t, 1, 1, bk);
     }
 }
 
@@ -462,7 +481,7 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t)
         int k = fb_list(g, wp, R->port[p].aptr, R->plink[p].speedup, list);
         for (int j = 0; j < k; j++) {
             int o = list[j];
-            move(n, R, r, p, req[p * np + o], o, t, 0, 0);
+            move(n, R, r, p, req[p * np + o], o, t, 0, 0, 1);
             n->dirty = 1;
             int d = p - R->port[o].gptr;
             if (d < 0)
@@ -486,6 +505,11 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t)
 
 FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
 {
+    const int *sof = n->sof + (t - n->t0);
+    n->fslot[0] = sof[n->fdelay[0]];
+    n->fslot[1] = sof[n->fdelay[1]];
+    n->cslot[0] = sof[n->cdelay[0]];
+    n->cslot[1] = sof[n->cdelay[1]];
     if (R->in->pending) {
         if (n->fast)
             arrivals(n, R, r, t, 1);
@@ -499,8 +523,10 @@ FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
         if (R->nfull)
             sa_words(n, R, r, t);
     } else if (R->outmask) {
-        if (R->unit)
-            sa_unit(n, R, r, t);
+        if (R->unit && !R->bucketed)
+            sa_unit(n, R, r, t, 0);
+        else if (R->unit)
+            sa_unit(n, R, r, t, 1);
         else
             sa_fast(n, R, r, t);
     }
@@ -508,24 +534,36 @@ FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
         update_elig(n, R, n->fresh[i]);
 }
 
+/* The lines the next router's cycle starts on, its slot of arrivals and
+   its ports, fetched while this one runs; where few routers are busy their
+   lines stay in the cache anyway. */
+enum { FLIT_PREFETCH_ROUTERS = 16 };
+FLIT_HOT void prefetch_router(const flit_net *n, const flit_router *R, long t)
+{
+    const flit_wheel *W = R->in;
+    __builtin_prefetch(W->ev + n->sof[t - n->t0] * W->stride);
+    for (int p = 0, np = R->nports < 8 ? R->nports : 8; p < np; p++)
+        __builtin_prefetch(R->port + p);
+}
+
 void flit_routers(flit_net *n, int nr, long t, int pair)
 {
     for (int i = 0; i < nr; i++) {
         int r = n->busy_r[i];
         flit_router *R = &n->r[r];
+        if (i + 1 < nr && nr > FLIT_PREFETCH_ROUTERS)
+            prefetch_router(n, &n->r[n->busy_r[i + 1]], t);
         router_step(n, R, r, t);
         if (pair && !R->coupled)
             router_step(n, R, r, t + 1);
     }
 }
 
-void flit_routers_coupled(flit_net *n, int nr, long t)
+/* An idle one's cycle does nothing: they all run, busy or not. */
+void flit_routers_coupled(flit_net *n, long t)
 {
-    for (int i = 0; i < nr; i++) {
-        int r = n->busy_r[i];
-        if (n->r[r].coupled)
-            router_step(n, &n->r[r], r, t);
-    }
+    for (int i = 0; i < n->ncoupled; i++)
+        router_step(n, &n->r[n->coupled_r[i]], n->coupled_r[i], t);
 }
 
 long flit_router_next(const flit_net *n, int r, long t)
@@ -533,10 +571,13 @@ long flit_router_next(const flit_net *n, int r, long t)
     const flit_router *R = &n->r[r];
     long nx = flit_wheel_next(n, R->in, t);
     /* heads still in route computation; those past it wait on a tail here */
-    for (int i = 0; i < R->nva; i++) {
-        long ready = R->ready[R->va[i]];
-        if (ready >= t && ready < nx)
-            nx = ready;
+    for (int o = 0; o < R->nports; o++) {
+        const int *q = R->vaq + (long)o * R->nports * n->vcs;
+        for (int i = 0; i < R->port[o].nwait; i++) {
+            long ready = R->ready[q[i]];
+            if (ready >= t && ready < nx)
+                nx = ready;
+        }
     }
     return nx;
 }
