@@ -500,7 +500,8 @@ static int do_matmul(ox *x, const Onnx__NodeProto *nd, int idx, tensor *out, int
     int rc;
     if ((rc = need(x, nd, 0, &A)) || (rc = need(x, nd, 1, &B)))
         return rc;
-    long ta = gemm ? attr_i(nd, "transA", 0) : 0, tb = gemm ? attr_i(nd, "transB", 0) : 0;
+    /* ONNX reads transA/transB as booleans: any non-zero value transposes */
+    long ta = gemm && attr_i(nd, "transA", 0) != 0, tb = gemm && attr_i(nd, "transB", 0) != 0;
     if (gemm && (A->rank != 2 || B->rank != 2))
         return node_err(x, nd, "Gemm takes 2-D A and B");
     if (A->rank < 1 || B->rank < 1)
@@ -1062,6 +1063,9 @@ static int do_node(ox *x, int idx)
     tensor *out = &x->t[ko];
     const char *op = nd->op_type;
     if (x->fuse[idx] == FUSE_LAYERNORM || x->fuse[idx] == FUSE_GELU) {
+        if (x->fuse_in[idx] < 0) /* the pattern's input is no tensor of the graph */
+            return node_err(x, nd, "the input of this %s pattern is missing",
+                            x->fuse[idx] == FUSE_GELU ? "GELU" : "LayerNormalization");
         tensor *X = &x->t[x->fuse_in[idx]];
         if (!X->known)
             return node_err(x, nd, "the shape of input '%s' is unknown", X->name);
@@ -1175,6 +1179,35 @@ static int same_dims(int ra, const long *a, int rb, const long *b)
     return 1;
 }
 
+/* proto2 leaves an absent string field NULL; the graph walk reads names
+   everywhere, so each absent one becomes an empty string of its own, which
+   free_unpacked frees like any other (the default allocator is malloc's). */
+static int fill_str(char **s)
+{
+    if (!*s)
+        *s = calloc(1, 1);
+    return *s ? 0 : -1;
+}
+
+static int fill_names(Onnx__GraphProto *g)
+{
+    int bad = 0;
+    for (size_t i = 0; i < g->n_node; i++) {
+        Onnx__NodeProto *nd = g->node[i];
+        bad |= fill_str(&nd->name) | fill_str(&nd->op_type) | fill_str(&nd->domain);
+        for (size_t j = 0; j < nd->n_attribute; j++)
+            bad |= fill_str(&nd->attribute[j]->name);
+    }
+    for (size_t i = 0; i < g->n_initializer; i++)
+        bad |= fill_str(&g->initializer[i]->name);
+    Onnx__ValueInfoProto **lists[] = {g->input, g->output, g->value_info};
+    size_t counts[] = {g->n_input, g->n_output, g->n_value_info};
+    for (int l = 0; l < 3; l++)
+        for (size_t i = 0; i < counts[l]; i++)
+            bad |= fill_str(&lists[l][i]->name);
+    return bad;
+}
+
 static int load_graph(ox *x)
 {
     const Onnx__GraphProto *g = x->g;
@@ -1235,9 +1268,10 @@ static int load_graph(ox *x)
             return rc;
         const Onnx__NodeProto *nd = g->node[i];
         for (size_t j = 0; j < nd->n_output && x->fuse[i] != FUSE_SKIP; j++) {
-            if (!*nd->output[j])
+            int k = tfind(x, nd->output[j]);
+            if (k < 0) /* an output its operator does not make (MaxPool's Indices, say) */
                 continue;
-            tensor *t = &x->t[tfind(x, nd->output[j])];
+            tensor *t = &x->t[k];
             if (!t->known && t->vi_known)
                 set_dims(t, t->vi_rank, t->vi_dims);
             else if (t->known && t->vi_known && !t->is_const &&
@@ -1287,9 +1321,16 @@ int wl_onnx_load(const char *path, wl_model *m, err_t *e)
     free(buf);
     if (rc)
         return rc;
-    if (!mp || !mp->graph)
+    if (!mp || !mp->graph) {
+        if (mp) /* a ModelProto without a graph still owns what it parsed */
+            onnx__model_proto__free_unpacked(mp, NULL);
         return err_at(e, path, 0, "not an ONNX model (the protobuf does not parse as a ModelProto "
                       "with a graph)");
+    }
+    if (fill_names(mp->graph)) {
+        onnx__model_proto__free_unpacked(mp, NULL);
+        return err_internal(e, "out of memory");
+    }
     ox x = {.path = path, .g = mp->graph, .m = m, .e = e};
     const Onnx__GraphProto *g = mp->graph;
     size_t nt = g->n_initializer + g->n_input + g->n_output + g->n_value_info + 16;

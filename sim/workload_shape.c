@@ -15,7 +15,8 @@
  *   first input otherwise), is k; only K, because a layer may read some of
  *   its input's rows (BERT's pooler reads the first token of 128). When the
  *   one input also holds B (b=act or b=kv with one input: the fused QKV),
- *   A is a part of it and needs only heads x k of its width;
+ *   A is a part of it and needs only heads x k of its width; an image may also
+ *   be read flattened, one row of c*h*w (ONNX's Flatten before a Gemm);
  * - embed reads token ids, and the model input is shaped by its readers:
  *   neither is checked.
  * An input of another form is read in its natural layout: an image as h x w
@@ -262,6 +263,9 @@ static int check_matmul(const wl_model *m, const wl_layer *l, err_t *e)
             return got.d[0] % l->kd ? mismatch(m, l, &got, from, keys, e) : ERR_OK;
         }
         if (nA == 1) {
+            /* a flattened image, one row of c*h*w (VGG's classifier after its last pool) */
+            if (got.form == SHAPE_IMAGE && shape_elems(&got) == (double)l->kd)
+                return ERR_OK;
             for (int i = 0; i < n; i++)
                 if (fused ? w[i] >= all : w[i] == l->kd || w[i] == all)
                     return ERR_OK;

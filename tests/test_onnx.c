@@ -166,6 +166,35 @@ START_TEST(unsupported_operator)
 }
 END_TEST
 
+/* Models the fuzzer found a way through (tests/fuzz_onnx.c); under the
+   sanitizers a leak or a read past a table fails here too. */
+START_TEST(malformed_models)
+{
+    char p[128];
+    wl_model m;
+    err_t e = {{0}};
+    model_path("nograph", p, sizeof p); /* parsed, then leaked */
+    ck_assert_int_eq(wl_load(p, &m, &e), ERR_INPUT);
+    tu_assert_located(e.msg, p, 0, "not an ONNX model");
+    model_path("nameless", p, sizeof p); /* NULL names read as strings */
+    ck_assert_int_eq(wl_load(p, &m, &e), ERR_INPUT);
+    tu_assert_located(e.msg, p, 0, "unsupported operator");
+    model_path("ghost", p, sizeof p); /* the pattern's input indexed as tensor -1 */
+    ck_assert_int_eq(wl_load(p, &m, &e), ERR_INPUT);
+    tu_assert_located(e.msg, p, 0, "node 'ln' (Div): the input of this LayerNormalization pattern is missing");
+    /* MaxPool 2x2 of 2x4x4 is 2x2x2 = 8 values; Gemm with transB = 5 (a
+       transpose) takes W as 3 x 8: 8 x 3 = 24 MACs a sample, 24 parameters.
+       Before, transB indexed W's dims at 5 and the unmade Indices output at -1. */
+    model_path("odd", p, sizeof p);
+    ck_assert_int_eq(wl_load(p, &m, &e), ERR_OK);
+    const wl_layer *fc = tu_layer(&m, "fc");
+    ck_assert_int_eq(fc->m, 1);
+    ck_assert_int_eq(fc->kd, 8);
+    ck_assert_int_eq(fc->n, 3);
+    wl_free(&m);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("onnx");
@@ -175,6 +204,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, residual_cnn_block);
     tcase_add_test(tc, attention_block);
     tcase_add_test(tc, unsupported_operator);
+    tcase_add_test(tc, malformed_models);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -109,3 +109,27 @@ save(g, "unsupported")
 g = h.make_graph([N("Relu", ["x"], ["y"], name="relu")], "batch2",
                  [h.make_tensor_value_info("x", T.FLOAT, [2, 4])], [h.make_tensor_value_info("y", T.FLOAT, [2, 4])])
 save(g, "batch2")
+
+# 5. malformed models the fuzzer found (tests/fuzz_onnx.c): each must be a
+# clean error or load, never a leak or a read out of bounds
+onnx.save(onnx.ModelProto(ir_version=8), f"{out}/nograph.onnx")     # no graph at all
+nameless = onnx.NodeProto(input=["x"], output=["y"])                 # no name, no op_type
+g = h.make_graph([nameless], "nameless", [h.make_tensor_value_info("x", T.FLOAT, ["N", 4])],
+                 [h.make_tensor_value_info("y", T.FLOAT, ["N", 4])], [onnx.TensorProto(dims=[1])])
+save(g, "nameless")
+# transB = 5 is a transpose (ONNX reads it as a boolean); MaxPool's Indices output is not made
+nodes = [N("MaxPool", ["x"], ["mp", "idx"], name="mp", kernel_shape=[2, 2], strides=[2, 2]),
+         N("Flatten", ["mp"], ["fl"], name="fl"), N("Gemm", ["fl", "w"], ["y"], name="fc", transB=5)]
+g = h.make_graph(nodes, "odd", [h.make_tensor_value_info("x", T.FLOAT, ["N", 2, 4, 4])],
+                 [h.make_tensor_value_info("y", T.FLOAT, ["N", 3])], [init("w", 3, 8)])
+save(g, "odd")
+# a decomposed LayerNorm whose input no node makes and the graph does not have
+nodes = [N("ReduceMean", ["ghost"], ["mu"], name="m1", axes=[-1]), N("Sub", ["ghost", "mu"], ["d"], name="s"),
+         N("Pow", ["d", "two"], ["d2"], name="p"), N("ReduceMean", ["d2"], ["v"], name="m2", axes=[-1]),
+         N("Add", ["v", "eps"], ["ve"], name="a"), N("Sqrt", ["ve"], ["sd"], name="q"),
+         N("Div", ["d", "sd"], ["y"], name="ln")]
+g = h.make_graph(nodes, "ghost", [h.make_tensor_value_info("x", T.FLOAT, ["N", 4])],
+                 [h.make_tensor_value_info("y", T.FLOAT, ["N", 4])],
+                 [nh.from_array(np.array(2.0, dtype=np.float32), "two"),
+                  nh.from_array(np.array(1e-5, dtype=np.float32), "eps")])
+save(g, "ghost")
