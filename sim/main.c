@@ -433,6 +433,17 @@ static int cmd_search(const opts_t *o, FILE *out, err_t *e)
     }
     search_result r;
     memset(&r, 0, sizeof r);
+    /* the monolith of a package is its one-chip equivalent */
+    plat_t mono;
+    if (base == BASE_MONOLITHIC && p.nchiplets > 1) {
+        rc = plat_monolithic(&p, &mono, e);
+        plat_free(&p);
+        if (rc) {
+            scn_free(&scn);
+            return rc;
+        }
+        p = mono;
+    }
     if (base >= 0) {
         rc = search_baseline(&p, &scn, (search_base)base, &so, &r.best, e);
         eval_opts eo = {.verbose = o->verbose, .nop = so.nop};
