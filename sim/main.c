@@ -12,6 +12,7 @@
 #include "cfg.h"
 #include "num.h"
 #include "out.h"
+#include "progress.h"
 #include "report.h"
 #include "runner.h"
 #include "search.h"
@@ -468,8 +469,14 @@ static int cmd_search(const opts_t *o, FILE *out, err_t *e)
     return rc;
 }
 
+/* `run`'s baselines, one after another, on the progress line. */
+typedef struct {
+    prog_t line;
+    int done, total;
+} run_progress;
+
 static int run_baseline(const plat_t *p, const scn_t *scn, search_base kind, const search_opts *so,
-                        res_result *sim, err_t *e)
+                        res_result *sim, run_progress *pg, err_t *e)
 {
     sched_t s;
     int rc = search_baseline(p, scn, kind, so, &s, e);
@@ -477,6 +484,9 @@ static int run_baseline(const plat_t *p, const scn_t *scn, search_base kind, con
     if (!rc)
         rc = runner_one(eval_find("simulate"), p, scn, &s, NULL, &eo, sim, e);
     sched_free(&s);
+    char fig[48];
+    snprintf(fig, sizeof fig, "%d of %d simulated", ++pg->done, pg->total);
+    prog_step(&pg->line, prog_now_s(), "run", "baselines", fig, (double)pg->done / pg->total);
     return rc;
 }
 
@@ -494,7 +504,7 @@ static const struct {
 #define NREADINGS (int)(sizeof os_readings / sizeof os_readings[0])
 
 static int run_os_reading(plat_t *mono, int i, const scn_t *scn, const search_opts *so,
-                          res_result *sim, err_t *e)
+                          res_result *sim, run_progress *pg, err_t *e)
 {
     /* a platform of more chips than one is search_baseline's error to report */
     plat_chiplet *c = &mono->chiplets[0];
@@ -502,7 +512,7 @@ static int run_os_reading(plat_t *mono, int i, const scn_t *scn, const search_op
         return err_input(e, "%s: %s needs a square PE count or array = RxC, not %ld PEs",
                          mono->path, plat_dataflow_name(os_readings[i].df), c->pes);
     c->dataflow = os_readings[i].df;
-    return run_baseline(mono, scn, BASE_MONOLITHIC, so, sim, e);
+    return run_baseline(mono, scn, BASE_MONOLITHIC, so, sim, pg, e);
 }
 
 static int cmd_run(const opts_t *o, FILE *out, err_t *e)
@@ -518,16 +528,19 @@ static int cmd_run(const opts_t *o, FILE *out, err_t *e)
     res_result base[NBASE];
     memset(base, 0, sizeof base);
     memset(&sr, 0, sizeof sr);
+    run_progress pg = {.total = NBASE};
+    prog_init(&pg.line, so.progress ? stderr : NULL);
     if (!(rc = plat_load("platforms/het-2x2.ini", &het, e)) &&
         !(rc = plat_load("platforms/mono-os.ini", &mono, e)) &&
         !(rc = plat_load("platforms/mono-ws.ini", &mono_ws, e)) &&
         !(rc = scn_load("workloads/scenarios/gpt2-resnet50.ini", &scn, e)) &&
         !(rc = search_run(&het, &scn, &so, &sr, e)) &&
-        !(rc = run_baseline(&het, &scn, BASE_SIMBA, &so, &base[0], e)) &&
-        !(rc = run_baseline(&het, &scn, BASE_STANDALONE, &so, &base[1], e)))
-        rc = run_baseline(&mono_ws, &scn, BASE_MONOLITHIC, &so, &base[NBASE - 1], e);
+        !(rc = run_baseline(&het, &scn, BASE_SIMBA, &so, &base[0], &pg, e)) &&
+        !(rc = run_baseline(&het, &scn, BASE_STANDALONE, &so, &base[1], &pg, e)))
+        rc = run_baseline(&mono_ws, &scn, BASE_MONOLITHIC, &so, &base[NBASE - 1], &pg, e);
     for (int i = 0; !rc && i < NREADINGS; i++)
-        rc = run_os_reading(&mono, i, &scn, &so, &base[2 + i], e);
+        rc = run_os_reading(&mono, i, &scn, &so, &base[2 + i], &pg, e);
+    prog_end(&pg.line);
     if (!rc) {
         rep_run_row rows[1 + NBASE] = {{"het-2x2, searched schedule", NULL, &sr.sim},
                                        {"het-2x2, Simba-like pipelining", NULL, &base[0]},
