@@ -24,6 +24,12 @@ typedef struct {
     int json, verbose;
 } opts_t;
 
+/* What --verbose does, in the help of every command that simulates. */
+#define VERBOSE_HELP                                                                       \
+    "--verbose: SimGrid's own log on stderr (XBT threshold 'verbose': contexts, activities,\n" \
+    "warnings), and the messages of a simulation worker that fails; parallel workers\n"     \
+    "(-j) interleave theirs.\n"
+
 static const char *const usage_text[] = {
     "layers",
     "usage: mcmsim layers -w WORKLOAD (--dataflow DF --pes N | -p PLATFORM --chiplet NAME|INDEX)\n"
@@ -36,17 +42,18 @@ static const char *const usage_text[] = {
     "                       [--verbose]\n"
     "Discrete-event simulation of a schedule on SimGrid: link and DRAM contention, shared\n"
     "chiplets and pipeline stalls included. --trace writes a Chrome trace (open in Perfetto).\n"
+    VERBOSE_HELP
     "--nop: the network's fidelity level (default: the platform's [nop] model, else flow):\n"
     "flow = fluid flows sharing links max-min fairly; packet = packets of flits through\n"
     "input-queued routers with virtual channels and credits.\n",
     "compare",
-    "usage: mcmsim compare -p PLATFORM -s SCHEDULE [--nop flow|packet] [--json]\n"
+    "usage: mcmsim compare -p PLATFORM -s SCHEDULE [--nop flow|packet] [--json] [--verbose]\n"
     "Estimate and simulation side by side per model, window and segment, with the relative\n"
-    "error and the cause the simulation shows for each gap.\n",
+    "error and the cause the simulation shows for each gap.\n" VERBOSE_HELP,
     "search",
     "usage: mcmsim search -p PLATFORM -m SCENARIO [--objective latency|throughput|energy|edp]\n"
     "                     [--validate K] [-j N] [--seed S] [--steps N] [--nop flow|packet]\n"
-    "                     [-o BEST.ini] [--json]\n"
+    "                     [-o BEST.ini] [--json] [--verbose]\n"
     "       mcmsim search -p PLATFORM -m SCENARIO --baseline monolithic-os|standalone|simba ...\n"
     "Finds a schedule for the scenario: candidates ranked by the closed-form estimate, the\n"
     "best K (default 8) simulated, -j at a time (default: all cores), the winner chosen on\n"
@@ -54,15 +61,19 @@ static const char *const usage_text[] = {
     "-o writes the chosen schedule (loadable by simulate). Default objective: edp. --steps: annealing\n"
     "steps where allocations are too many to enumerate (default 1500).\n"
     "--strategy exhaustive|anneal|auto: how chiplet allocations are explored (default auto).\n"
-    "--nop: the network level of the simulations (see simulate --help).\n",
+    "--nop: the network level of the simulations (see simulate --help). On a terminal, a\n"
+    "progress line on stderr: estimating, then simulating the K best, each figure marked\n"
+    "estimated or simulated. --baseline monolithic-os on a package of several chiplets\n"
+    "runs its one-chip equivalent (README \"Baselines\").\n" VERBOSE_HELP,
     "run",
     "usage: mcmsim run [--objective O] [-j N] [--strategy S] [--nop flow|packet] [--json]\n"
+    "                  [--verbose]\n"
     "The seed paper's experiment (what `make run` does): search GPT-2 small + ResNet-50 on\n"
     "platforms/het-2x2.ini, simulate it and the baselines (standalone and Simba-like on\n"
     "het-2x2; the monolithic chip of platforms/mono-os.ini with os-positions, systolic-os\n"
     "and os-auto, the output-stationary readings, and platforms/mono-ws.ini), print the\n"
     "comparison against each monolith.\n"
-    "Run from the repository root.\n",
+    "Run from the repository root.\n" VERBOSE_HELP,
     "traffic",
     "usage: mcmsim traffic -p PLATFORM --pattern P [--packets N] [--packet-flits F] [--seed S]\n"
     "                      [--hotspot NODE] [--nop flow|packet] [--json]\n"
@@ -385,6 +396,7 @@ static int search_options(const opts_t *o, search_opts *so, err_t *e)
         so->strategy = o->strategy;
     }
     so->progress = isatty(2);
+    so->verbose = o->verbose;
     return nop_option(o, &so->nop, e);
 }
 
@@ -480,7 +492,7 @@ static int run_baseline(const plat_t *p, const scn_t *scn, search_base kind, con
 {
     sched_t s;
     int rc = search_baseline(p, scn, kind, so, &s, e);
-    eval_opts eo = {.nop = so->nop};
+    eval_opts eo = {.nop = so->nop, .verbose = so->verbose};
     if (!rc)
         rc = runner_one(eval_find("simulate"), p, scn, &s, NULL, &eo, sim, e);
     sched_free(&s);
@@ -600,6 +612,10 @@ static int cmd_traffic(const opts_t *o, FILE *out, err_t *e)
 /* The command CMD's work, its report written to OUT. */
 static int dispatch(const char *cmd, const opts_t *o, FILE *out, err_t *e)
 {
+    /* SimGrid's log is all --verbose shows: a command without the engine has none */
+    if (o->verbose && (strcmp(cmd, "layers") == 0 || strcmp(cmd, "estimate") == 0 ||
+                       strcmp(cmd, "traffic") == 0))
+        return err_input(e, "--verbose: %s runs no SimGrid simulation, so it has no log to show", cmd);
     if (strcmp(cmd, "layers") == 0)
         return cmd_layers(o, out, e);
     if (strcmp(cmd, "search") == 0)

@@ -136,7 +136,7 @@ static int validate(const plat_t *p, const scn_t *scn, srch_state *x, const sear
     if (!jobs)
         return err_internal(e, "out of memory");
     const evaluator *sim = eval_find("simulate");
-    eval_opts eo = {.nop = o->nop};
+    eval_opts eo = {.nop = o->nop, .verbose = o->verbose};
     for (int i = 0; i < x->ntop; i++)
         jobs[i] = (run_job){.p = p, .scn = scn, .s = &x->top[i], .ev = sim, .opts = &eo};
     val_watch w = {x, jobs, INFINITY};

@@ -46,6 +46,20 @@ if head -c 15 "$T/trace.json" | grep -q '{"traceEvents"'; then ok; else bad "tra
 if cmp -s "$T/sim1" "$T/sim2"; then ok; else bad "simulate is not byte-for-byte repeatable"; fi
 expect 0 "$M" compare -p "$P" -s "$S"
 has 'error'
+# --verbose: SimGrid's log on stderr, and nothing there without it; said in
+# the help of each command that simulates, refused by those that do not
+expect 0 "$M" simulate -p "$P" -s "$S" --verbose
+has_err '/VERBOSE\] '
+expect 0 "$M" compare -p "$P" -s "$S"
+if [ ! -s "$T/err" ]; then ok; else bad "compare without --verbose wrote to stderr"; fi
+for c in simulate compare search run; do
+    expect 0 "$M" $c --help
+    has "^--verbose: SimGrid's own log"
+done
+for c in layers estimate traffic; do
+    expect 2 "$M" $c --verbose
+    has_err "mcmsim: --verbose: $c runs no SimGrid simulation"
+done
 expect 2 "$M" simulate -p "$P" -s "$S" --trace "$T/no/such/dir/t.json"
 if [ ! -e "$T/no/such/dir/t.json" ]; then ok; else bad "half-written trace"; fi
 
