@@ -41,8 +41,23 @@ static int search_json(FILE *out, const plat_t *p, const scn_t *scn, search_obje
     for (int i = 0; i < r->npareto; i++)
         json_array_append_new(pf, point_json(&r->pareto[i]));
     json_object_set_new(j, "pareto_latency_energy", pf);
-    json_object_set_new(j, "estimate", rep_result_json(p, scn, &r->est));
-    json_object_set_new(j, "simulate", rep_result_json(p, scn, &r->sim));
+    json_object_set_new(j, "estimate", rep_result_json(p, scn, &r->best, &r->est));
+    json_object_set_new(j, "simulate", rep_result_json(p, scn, &r->best, &r->sim));
+    /* the chosen schedule as the text report prints it (-o's, but for the
+       scenario's path, which -o writes relative to its file) */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+    int bad = !fp || sched_write(fp, p, scn, &r->best, scn->path) != ERR_OK;
+    if (fp && fclose(fp))
+        bad = 1;
+    if (!bad)
+        json_object_set_new(j, "schedule", json_stringn(text, len));
+    free(text);
+    if (bad) {
+        json_decref(j);
+        return ERR_INTERNAL;
+    }
     return rep_print_json(out, j);
 }
 

@@ -25,6 +25,11 @@ expect 2 "$M" layers -w workloads/resnet50.ini --dataflow nvdla --pes -3
 expect 0 "$M" layers -w workloads/resnet50.ini --dataflow nvdla --pes 4096 --json
 has '"total_macs": 4089184256'
 has '"compute_cycles"'
+# counts are exact JSON integers: U-Net's 150,428,424,448 MACs and 31,029,698
+# parameters (README's workload table, summed by scripts/gen_unet.py)
+expect 0 "$M" layers -w workloads/unet.ini --dataflow nvdla --pes 4096 --json
+has '"total_macs": 150428424448,'
+has '"total_params": 31029698,'
 expect 0 "$M" layers -w workloads/gpt2-small.ini -p "$P" --chiplet s01
 has 'shidiannao'
 expect 2 "$M" layers -w workloads/gpt2-small.ini -p "$P" --chiplet nope
@@ -38,6 +43,19 @@ has '"edp_js"'
 cp "$T/out" "$T/est1"
 "$M" estimate -p "$P" -s "$S" --json >"$T/est2" 2>/dev/null
 if cmp -s "$T/est1" "$T/est2"; then ok; else bad "estimate is not byte-for-byte repeatable"; fi
+expect 0 "$M" estimate -p "$P" -s "$S" --json
+# the schedule's mini-batches (gpt2.minibatch = 2, resnet50.minibatch = 8):
+# per model, per window, per segment
+minibatches() { tr -d ' \n' <"$T/out" | grep -o "$1" | wc -l; }
+if [ "$(minibatches '"name":"gpt2","batch":8,"minibatch":2,')" -eq 1 ] &&
+    [ "$(minibatches '"name":"resnet50","batch":32,"minibatch":8,')" -eq 1 ] &&
+    [ "$(minibatches '"windows_minibatch":\[{"gpt2":2,"resnet50":8}\]')" -eq 1 ] &&
+    [ "$(minibatches '"model":"gpt2","layers":"[^"]*","chiplet":"[^"]*","minibatch":2,')" -eq 2 ]; then ok
+else bad "estimate --json mini-batches"; fi
+expect 0 "$M" compare -p "$P" -s "$S" --json
+if [ "$(minibatches '"minibatch":{"gpt2":2,"resnet50":8}')" -eq 1 ] &&
+    [ "$(minibatches '"name":"resnet50","minibatch":8')" -eq 1 ]; then ok
+else bad "compare --json mini-batches"; fi
 expect 0 "$M" simulate -p "$P" -s "$S" --json --trace "$T/trace.json"
 has '"peak_flows"'
 cp "$T/out" "$T/sim1"
@@ -68,6 +86,13 @@ SC=workloads/scenarios/gpt2-resnet50.ini
 expect 0 "$M" search -p "$P" -m "$SC" --validate 2 -j 1 -o "$T/best.ini" --json
 has '"rank_agreement_kendall_tau"'
 has '"pareto_latency_energy"'
+# the chosen schedule in the JSON is the file -o wrote, but for the scenario's
+# path (relative to the file there, as given here)
+sed -n 's/^  "schedule": "\(.*\)",\{0,1\}$/\1/p' "$T/out" | sed 's/\\n/\n/g' | sed '$ { /^$/d }' |
+    grep -v '^scenario = ' >"$T/sched-json"
+grep -v '^scenario = ' "$T/best.ini" >"$T/sched-file"
+if [ -s "$T/sched-file" ] && grep -q '^\[window 1\]' "$T/sched-json" && cmp -s "$T/sched-json" "$T/sched-file"; then ok
+else bad "search --json schedule differs from -o's file"; diff "$T/sched-json" "$T/sched-file" | head -5; fi
 awk '/^  "simulate": [{]/ { f = 1 } f && /"makespan_s"/ { print; exit }' "$T/out" | tr -d ' ' >"$T/want"
 expect 0 "$M" simulate -p "$P" -s "$T/best.ini" --json
 grep '"makespan_s"' "$T/out" | head -1 | tr -d ' ' >"$T/got"
