@@ -445,15 +445,24 @@ START_TEST(timeline_and_event_count)
     ck_assert_int_eq(transfers, 12); /* per mini-batch: read, a->b, write */
     eval_opts o = {.timeline = 1, .series_buckets = 10};
     run(&f, &o);
-    int computes = 0, hops = 0;
+    int computes = 0, hops = 0, layers = 0;
     for (int i = 0; i < f.r.nevents; i++) {
         const res_event *ev = &f.r.events[i];
         computes += ev->kind == RES_EV_COMPUTE;
         hops += ev->kind == RES_EV_TRANSFER;
+        if (ev->kind == RES_EV_LAYER) {
+            /* a one-layer segment: its layer's slice is the whole of it */
+            const res_event *pa = &f.r.events[ev->parent];
+            layers++;
+            ck_assert_int_eq(pa->kind, RES_EV_COMPUTE);
+            ck_assert(ev->start_s == pa->start_s && ev->dur_s == pa->dur_s);
+            ck_assert_int_eq(ev->track, pa->track);
+        }
         ck_assert(ev->dur_s > 0 && ev->start_s >= 0);
         ck_assert(ev->start_s + ev->dur_s <= f.r.makespan_s * (1 + 1e-12));
     }
     ck_assert_int_eq(computes, 8);
+    ck_assert_int_eq(layers, 8);
     ck_assert_int_eq(hops, 36); /* every transfer here crosses two ports and one link */
     ck_assert_str_eq(f.r.events[0].name, "x/l0/mb0");
     ck_assert_int_eq(f.r.events[0].track, 0);
