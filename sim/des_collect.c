@@ -377,7 +377,8 @@ static int layer_events(const des_ctx *c, const plan_seg *ps, int parent, long m
     double total = 0;
     for (int k = 0; k < nl; k++) {
         cost_t ct;
-        cost_layer(chip, &sm->model.layers[ps->first + k], sm->model.elem_bytes, ps->minibatch, &ct);
+        cost_layer(chip, &sm->model.layers[ps->first + k], sm->model.elem_bytes, ps->minibatch,
+                   &ct);
         share[k] = ct.cycles;
         total += ct.cycles;
     }
@@ -415,7 +416,8 @@ static int collect_events(const des_ctx *c, res_result *r)
             res_event ev = {.kind = RES_EV_COMPUTE, .track = pl->segs[si].chiplet, .parent = -1,
                             .start_s = c->cs[m], .dur_s = c->ce[m] - c->cs[m]};
             event_name(&ev, snprintf(ev.name, sizeof ev.name, "%s/mb%ld", label, i));
-            if (res_add_event(r, &ev) || layer_events(c, &pl->segs[si], r->nevents - 1, i, share, r)) {
+            if (res_add_event(r, &ev) ||
+                layer_events(c, &pl->segs[si], r->nevents - 1, i, share, r)) {
                 free(share);
                 return ERR_INTERNAL;
             }

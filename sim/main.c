@@ -64,7 +64,7 @@ static const char *const usage_text[] = {
     "--nop: the network level of the simulations (see simulate --help). On a terminal, a\n"
     "progress line on stderr: estimating, then simulating the K best, each figure marked\n"
     "estimated or simulated. --baseline monolithic-os on a package of several chiplets\n"
-    "runs its one-chip equivalent (README \"Baselines\").\n" VERBOSE_HELP,
+    "runs its one-chip equivalent (README \"The one-chip equivalent\").\n" VERBOSE_HELP,
     "run",
     "usage: mcmsim run [--objective O] [-j N] [--strategy S] [--nop flow|packet] [--json]\n"
     "                  [--verbose]\n"

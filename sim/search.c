@@ -94,9 +94,7 @@ static search_point point_of(const res_result *r)
     return pt;
 }
 
-/* Simulates the kept candidates, -j at a time, each in a worker of its own;
-   the best simulated one is *WIN (-1 if none ran) and its full result is
-   R's sim: it is not simulated again. */
+/* The validations as they end, for the progress line. */
 typedef struct {
     srch_state *x;
     const run_job *jobs;
@@ -129,6 +127,9 @@ static void val_done(void *arg, int job, int ndone)
     val_show(w, ndone);
 }
 
+/* Simulates the kept candidates, -j at a time, each in a worker of its own;
+   the best simulated one is *WIN (-1 if none ran) and its full result is
+   R's sim: it is not simulated again. */
 static int validate(const plat_t *p, const scn_t *scn, srch_state *x, const search_opts *o,
                     search_result *r, int *win, err_t *e)
 {
@@ -142,8 +143,8 @@ static int validate(const plat_t *p, const scn_t *scn, srch_state *x, const sear
     val_watch w = {x, jobs, INFINITY};
     if (x->prog.out)
         val_show(&w, 0);
-    int rc = runner_run_watched(jobs, x->ntop, o->jobs > 0 ? o->jobs : 1, x->prog.out ? val_done : NULL,
-                                &w, e);
+    int rc = runner_run_watched(jobs, x->ntop, o->jobs > 0 ? o->jobs : 1,
+                                x->prog.out ? val_done : NULL, &w, e);
     r->simulated = x->ntop;
     double best = INFINITY;
     *win = -1;

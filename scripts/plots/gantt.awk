@@ -4,10 +4,10 @@
 # one segment's compute on one mini-batch, named MODEL/FIRST..LAST/mbI, with
 # "ts" and "dur" in microseconds (its layers' slices, "cat":"layer", nested
 # inside it, are left out; a chiplet shared by segments has a track per
-# segment running at once, each a row). A DRAM channel's tracks, one per
-# transfer at once ("dram-left", "dram-left [2]", ...), make one row. Process 2 has a thread per link and DRAM
-# channel; the DRAM channels' tracks (names without "->" or a port's suffix)
-# become rows below the chiplets, with a slice per transfer, named
+# segment running at once, each a row). Process 2 has a thread per link and
+# DRAM channel and concurrent transfer ("dram-left", "dram-left [2]", ...);
+# the DRAM channels' tracks (names without "->" or a port's suffix) become
+# rows below the chiplets, one row a channel, with a slice per transfer, named
 # MODEL/FIRST..LAST/mbI WHAT, of the segment it feeds or drains. Writes into DIR:
 #   gantt.dat     ROW START_MS END_MS SEGMENT MB KIND one line per slice; KIND 0:
 #                                                     compute, 1: DRAM transfer
