@@ -472,7 +472,7 @@ static int cmd_search(const opts_t *o, FILE *out, err_t *e)
     /* -o - : the schedule is standard output, the report stays out of it */
     int report = !o->output || strcmp(o->output, "-") != 0;
     if (!rc && report &&
-        (base >= 0 ? rep_result(out, &p, &scn, &r.best, &r.sim, o->json)
+        (base >= 0 ? rep_baseline(out, &p, &scn, &r.best, &r.sim, o->json)
                    : rep_search(out, &p, &scn, so.objective, so.seed, &r, o->json)))
         rc = report_failed(e);
     search_result_free(&r);

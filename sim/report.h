@@ -31,6 +31,11 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
 int rep_search(FILE *out, const plat_t *p, const scn_t *scn, search_objective objective,
                unsigned long seed, const search_result *r, int json);
 
+/* `search --baseline`: the baseline's simulated result, as rep_result prints
+   it; its JSON adds the baseline's schedule as `schedule` (as rep_search's). */
+int rep_baseline(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s, const res_result *r,
+                 int json);
+
 /* A row of `run`'s table: its NAME and simulated result R; for a monolithic
    chip, AGAINST is the short label of the ratio line that sets the searched
    schedule against it (NULL for the package's own schedules). */
