@@ -365,23 +365,29 @@ static void event_name(res_event *ev, int n)
         ev->name[sizeof ev->name - 2] = '~';
 }
 
-/* The layers' slices inside the compute slice r->events[PARENT] of
-   segment PS: the slice split in proportion to the layers' cycles on the
-   chiplet at the segment's mini-batch (SHARE: scratch, one per layer). */
-static int layer_events(const des_ctx *c, const plan_seg *ps, int parent, long mb, double *share,
-                        res_result *r)
+/* SHARE[k]: the cycles of segment PS's k-th layer on its chiplet at its
+   mini-batch, as the cost model gives them; returns their sum. */
+static double layer_cycles(const des_ctx *c, const plan_seg *ps, double *share)
 {
     const scn_model *sm = &c->scn->models[ps->model];
-    const plat_chiplet *chip = &c->p->chiplets[ps->chiplet];
-    int nl = ps->last - ps->first + 1;
     double total = 0;
-    for (int k = 0; k < nl; k++) {
+    for (int k = 0; k <= ps->last - ps->first; k++) {
         cost_t ct;
-        cost_layer(chip, &sm->model.layers[ps->first + k], sm->model.elem_bytes, ps->minibatch,
-                   &ct);
+        cost_layer(&c->p->chiplets[ps->chiplet], &sm->model.layers[ps->first + k],
+                   sm->model.elem_bytes, ps->minibatch, &ct);
         share[k] = ct.cycles;
         total += ct.cycles;
     }
+    return total;
+}
+
+/* The layers' slices inside the compute slice r->events[PARENT] of segment
+   PS on mini-batch MB: the slice split in proportion to SHARE (of TOTAL). */
+static int layer_events(const des_ctx *c, const plan_seg *ps, int parent, long mb,
+                        const double *share, double total, res_result *r)
+{
+    const scn_model *sm = &c->scn->models[ps->model];
+    int nl = ps->last - ps->first + 1;
     double t = r->events[parent].start_s, dur = r->events[parent].dur_s, done = 0;
     for (int k = 0; k < nl; k++) {
         /* cumulative, so that the last ends where the segment does */
@@ -411,13 +417,14 @@ static int collect_events(const des_ctx *c, res_result *r)
         return ERR_INTERNAL;
     for (int si = 0; si < pl->nsegs; si++) {
         des_seg_label(c, si, label, sizeof label);
+        double total = layer_cycles(c, &pl->segs[si], share);
         for (long i = 0; i < pl->segs[si].nminibatches; i++) {
             long m = c->seg[si].mb0 + i;
             res_event ev = {.kind = RES_EV_COMPUTE, .track = pl->segs[si].chiplet, .parent = -1,
                             .start_s = c->cs[m], .dur_s = c->ce[m] - c->cs[m]};
             event_name(&ev, snprintf(ev.name, sizeof ev.name, "%s/mb%ld", label, i));
             if (res_add_event(r, &ev) ||
-                layer_events(c, &pl->segs[si], r->nevents - 1, i, share, r)) {
+                layer_events(c, &pl->segs[si], r->nevents - 1, i, share, total, r)) {
                 free(share);
                 return ERR_INTERNAL;
             }

@@ -471,6 +471,42 @@ START_TEST(timeline_and_event_count)
 }
 END_TEST
 
+/* A segment's slice split over its layers by their cycles: gelu costs 8
+   vector operations an element and relu 1 (README, Workload), so on 256
+   lanes 65536 elements take 2048 and 256 cycles: 8/9 and 1/9 of each
+   mini-batch's compute, the gelu first. */
+START_TEST(layer_slices_by_cycles)
+{
+    char pkg[1024];
+    fixture f;
+    two_chiplets(pkg, sizeof pkg, "100GB/s");
+    setup(&f, pkg, "l0 = gelu elems=65536\nl1 = relu elems=65536\n", 1, 2,
+          "[window 1]\nx.minibatch = 1\nx.1 = l0 .. l1 @ a\n");
+    eval_opts o = {.timeline = 1};
+    run(&f, &o);
+    int layers = 0;
+    for (int i = 0; i < f.r.nevents; i++) {
+        const res_event *ev = &f.r.events[i];
+        if (ev->kind != RES_EV_COMPUTE)
+            continue;
+        /* its two layers follow it */
+        const res_event *g = &f.r.events[i + 1], *r = &f.r.events[i + 2];
+        ck_assert(g->kind == RES_EV_LAYER && r->kind == RES_EV_LAYER);
+        ck_assert(g->parent == i && r->parent == i);
+        ck_assert_rel(ev->dur_s, 2304 / 500e6, 1e-9); /* 2048 + 256 cycles at 500 MHz */
+        ck_assert_rel(g->dur_s, ev->dur_s * 8 / 9, 1e-12);
+        ck_assert_rel(r->dur_s, ev->dur_s / 9, 1e-12);
+        ck_assert(g->start_s == ev->start_s);
+        ck_assert_rel(r->start_s, ev->start_s + ev->dur_s * 8 / 9, 1e-12);
+        ck_assert_rel(r->start_s + r->dur_s, ev->start_s + ev->dur_s, 1e-12);
+        ck_assert_str_eq(g->name, layers ? "x/l0/mb1" : "x/l0/mb0");
+        layers += 2;
+    }
+    ck_assert_int_eq(layers, 4); /* batch 2 in mini-batches of 1 */
+    teardown(&f);
+}
+END_TEST
+
 START_TEST(same_inputs_same_result)
 {
     char pkg[1024];
@@ -573,6 +609,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, windows_run_one_after_another);
     tcase_add_test(tc, streamed_weights_come_every_minibatch);
     tcase_add_test(tc, timeline_and_event_count);
+    tcase_add_test(tc, layer_slices_by_cycles);
     tcase_add_test(tc, same_inputs_same_result);
     tcase_add_test(tc, a_cycle_is_a_deadlock);
     tcase_add_test(tc, a_crash_is_an_error);
