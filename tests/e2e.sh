@@ -144,6 +144,11 @@ if [ ! -e "$T/no/such/dir/best.ini" ]; then ok; else bad "half-written schedule"
 printf '[package]\nname = x\nmesh = 2x2\nlink_bandwidth = fast\n' >"$T/p.ini"
 expect 2 "$M" estimate -p "$T/p.ini" -s "$S"
 expect_located "$T/p.ini"
+# a bandwidth without its unit (read as 100 B/s it made a makespan of 868 s)
+sed 's|^link_bandwidth = .*|link_bandwidth = 100|' "$P" >"$T/bare.ini"
+expect 2 "$M" estimate -p "$T/bare.ini" -s "$S"
+expect_located "$T/bare.ini"
+has_err "'link_bandwidth' = 100 needs a unit (units: B/s, KB/s"
 # a layer that reads another shape than its producer outputs: its line, nothing on stdout
 printf '[layers]\ny = conv k=16 c=3 r=3 h=32 w=32\nx = conv k=8 c=99 r=3 h=77 w=32\n' >"$T/shape.ini"
 expect 2 "$M" layers -w "$T/shape.ini" --dataflow nvdla --pes 4096

@@ -208,6 +208,21 @@ START_TEST(bad_inputs)
     expect_bad(5, "hop_latency = 35\n", 5, "'hop_latency' = 35 needs a unit (units: s, ms, us");
     expect_bad(13, "l2 = 10000000\n", 13, "'l2' = 10000000 needs a unit (units: B, KB");
     expect_bad(13, "clock = 500e6\n", 13, "'clock' = 500e6 needs a unit (units: Hz, kHz");
+    /* 0 needs no unit where 0 is allowed: a hop and a DRAM access without latency */
+    char *path = good_but(5, "hop_latency = 0\n");
+    plat_t p;
+    err_t e;
+    ck_assert_msg(plat_load(path, &p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert(p.hop_latency_s == 0);
+    plat_free(&p);
+    unlink(path);
+    free(path);
+    path = good_but(17, "latency = 0\n");
+    ck_assert_msg(plat_load(path, &p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert(p.drams[0].latency_s == 0);
+    plat_free(&p);
+    unlink(path);
+    free(path);
     expect_bad(13, "static_power = 2J\n", 13, "'static_power': bad number '2J' (units: W, mW, uW)");
     expect_bad(13, "static_power = -1W\n", 13, "'static_power' = -1W is out of range");
     expect_bad(13, "static_power = 2MW\n", 13, "bad number");
@@ -230,9 +245,7 @@ START_TEST(bad_inputs)
     memcpy(longline, "pes = 256", 9);
     longline[197] = '\n';
     longline[198] = '\0';
-    char *path = good_but(13, longline);
-    plat_t p;
-    err_t e;
+    path = good_but(13, longline);
     ck_assert_msg(plat_load(path, &p, &e) == ERR_OK, "%s", e.msg);
     plat_free(&p);
     unlink(path);
