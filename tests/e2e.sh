@@ -144,7 +144,7 @@ if [ ! -e "$T/no/such/dir/best.ini" ]; then ok; else bad "half-written schedule"
 printf '[package]\nname = x\nmesh = 2x2\nlink_bandwidth = fast\n' >"$T/p.ini"
 expect 2 "$M" estimate -p "$T/p.ini" -s "$S"
 expect_located "$T/p.ini"
-# a bandwidth without its unit (read as 100 B/s it made a makespan of 868 s)
+# a bandwidth without its unit (read as 100 B/s, the default schedule took 2.8e6 s)
 sed 's|^link_bandwidth = .*|link_bandwidth = 100|' "$P" >"$T/bare.ini"
 expect 2 "$M" estimate -p "$T/bare.ini" -s "$S"
 expect_located "$T/bare.ini"

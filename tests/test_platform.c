@@ -201,7 +201,7 @@ START_TEST(bad_inputs)
     expect_bad(11, "; at = 2,1\n", 10, "missing key 'at'");
     expect_bad(6, "energy_per_bit = 2pJ\ninterface_bandwidth = 0GB/s\n", 7, "out of range");
     expect_bad(13, "interface_bandwidth = fast\n", 13, "bad number");
-    /* a bare number: 100 B/s read silently gave a makespan of 868 s (issue 11) */
+    /* a bare number, once read silently as 100 B/s (issue 11) */
     expect_bad(4, "link_bandwidth = 100\n", 4,
                "'link_bandwidth' = 100 needs a unit (units: B/s, KB/s, kB/s, MB/s, GB/s, TB/s, "
                "KiB/s, MiB/s, GiB/s, bit/s, kbit/s, Mbit/s, Gbit/s, Tbit/s)");
