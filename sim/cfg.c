@@ -448,18 +448,20 @@ typedef struct {
     double scale;
 } unit_def;
 
+/* A table without a "" row takes no bare number but 0: bytes, rates, times
+   and clocks are where a missing unit is off by 10^9 without a word. */
 static const unit_def units_bytes[] = {
-    {"", 1}, {"B", 1}, {"KB", 1e3}, {"kB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
+    {"B", 1}, {"KB", 1e3}, {"kB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
     {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {NULL, 0}};
 static const unit_def units_bw[] = {
-    {"", 1}, {"B/s", 1}, {"KB/s", 1e3}, {"kB/s", 1e3}, {"MB/s", 1e6}, {"GB/s", 1e9},
+    {"B/s", 1}, {"KB/s", 1e3}, {"kB/s", 1e3}, {"MB/s", 1e6}, {"GB/s", 1e9},
     {"TB/s", 1e12}, {"KiB/s", 1024.0}, {"MiB/s", 1048576.0}, {"GiB/s", 1073741824.0},
     {"bit/s", 0.125}, {"kbit/s", 125.0}, {"Mbit/s", 1.25e5}, {"Gbit/s", 1.25e8},
     {"Tbit/s", 1.25e11}, {NULL, 0}};
 static const unit_def units_time[] = {
-    {"", 1}, {"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12}, {NULL, 0}};
+    {"s", 1}, {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12}, {NULL, 0}};
 static const unit_def units_freq[] = {
-    {"", 1}, {"Hz", 1}, {"kHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}, {NULL, 0}};
+    {"Hz", 1}, {"kHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}, {NULL, 0}};
 static const unit_def units_energy[] = {
     {"", 1}, {"fJ", 1e-3}, {"pJ", 1}, {"nJ", 1e3}, {"uJ", 1e6}, {NULL, 0}};
 static const unit_def units_power[] = {
@@ -480,18 +482,19 @@ static const unit_def *unit_table(cfg_unit u)
     return units_none;
 }
 
-static const char *unit_hint(cfg_unit u)
+/* " (units: B, KB, ...)": every suffix of U's table, for messages; "" for
+   a plain number. BUF holds the longest table's list. */
+static const char *unit_hint(cfg_unit u, char *buf, size_t size)
 {
-    switch (u) {
-    case CFG_UNIT_BYTES: return " (units: B, KB, MB, GB, KiB, MiB, GiB)";
-    case CFG_UNIT_BW: return " (units: B/s, KB/s, MB/s, GB/s, Gbit/s, ...)";
-    case CFG_UNIT_TIME: return " (units: s, ms, us, ns, ps)";
-    case CFG_UNIT_FREQ: return " (units: Hz, kHz, MHz, GHz)";
-    case CFG_UNIT_ENERGY: return " (units: fJ, pJ, nJ, uJ)";
-    case CFG_UNIT_POWER: return " (units: W, mW, uW)";
-    case CFG_UNIT_NONE: break;
-    }
-    return "";
+    const unit_def *d = unit_table(u);
+    if (!d->suffix[0])
+        d++;
+    if (!d->suffix)
+        return "";
+    size_t n = (size_t)snprintf(buf, size, " (units:");
+    for (; d->suffix && n < size; d++)
+        n += (size_t)snprintf(buf + n, size - n, " %s%s", d->suffix, d[1].suffix ? "," : ")");
+    return buf;
 }
 
 int cfg_parse_quantity(const char *text, cfg_unit unit, double *out)
@@ -507,7 +510,13 @@ int cfg_parse_quantity(const char *text, cfg_unit unit, double *out)
             *out = v * d->scale;
             return isfinite(*out) ? 0 : -1;
         }
-    return -1;
+    if (*end)
+        return -1;
+    if (v == 0) {
+        *out = 0;
+        return 0;
+    }
+    return CFG_NEEDS_UNIT;
 }
 
 int cfg_parse_long(const char *text, long *out)
@@ -519,9 +528,14 @@ int cfg_quantity(const cfg_file *f, const cfg_entry *en, cfg_unit unit, double l
                  double *out, err_t *e)
 {
     double v;
-    if (cfg_parse_quantity(en->value, unit, &v))
+    char hint[256];
+    int bad = cfg_parse_quantity(en->value, unit, &v);
+    if (bad == CFG_NEEDS_UNIT)
+        return err_at(e, f->path, en->line, "'%s' = %s needs a unit%s", en->key, en->value,
+                      unit_hint(unit, hint, sizeof hint));
+    if (bad)
         return err_at(e, f->path, en->line, "'%s': bad number '%s'%s", en->key, en->value,
-                      unit_hint(unit));
+                      unit_hint(unit, hint, sizeof hint));
     if (v < lo || v > hi)
         return err_at(e, f->path, en->line, "'%s' = %s is out of range [%g, %g]", en->key,
                       en->value, lo, hi);

@@ -70,8 +70,9 @@ int cfg_section_line(const cfg_file *f, const char *section);
    that no loader asked for: "unknown key". */
 int cfg_check_used(const cfg_file *f, const char *section, err_t *e);
 
-/* Units that a value may carry after its number. A bare number is in the base
-   unit (bytes, bytes/s, seconds, Hz, pJ, W). */
+/* Units that a value may carry after its number. A bare number is an energy
+   in pJ or a power in W; a size, rate, time or frequency must say its unit
+   (README "Units"), but for 0. */
 typedef enum {
     CFG_UNIT_NONE,   /* plain number */
     CFG_UNIT_BYTES,  /* B, KB, MB, GB (1000^n), KiB, MiB, GiB (1024^n) */
@@ -82,7 +83,11 @@ typedef enum {
     CFG_UNIT_POWER   /* W, mW, uW */
 } cfg_unit;
 
-/* Parse TEXT as a number with an optional unit into base units; 0 on success. */
+/* cfg_parse_quantity's answer for a bare number other than 0 where UNIT
+   wants its unit written. */
+#define CFG_NEEDS_UNIT (-2)
+/* Parse TEXT as a number with a unit into base units; 0 on success,
+   CFG_NEEDS_UNIT or -1 (not such a quantity) otherwise. */
 int cfg_parse_quantity(const char *text, cfg_unit unit, double *out);
 /* Parse TEXT as a whole decimal integer; 0 on success. */
 int cfg_parse_long(const char *text, long *out);

@@ -9,7 +9,9 @@
 
 void des_engine_init(const eval_opts *o, const nop_level *level)
 {
-    if (!o->verbose) {
+    if (o->verbose) {
+        xbt_log_control_set("root.thresh:verbose");
+    } else {
         xbt_log_control_set("root.thresh:critical");
         /* a deadlock is reported as an input error; the engine's own alarm
            about it, its only critical message, goes nowhere */

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "cost.h"
 #include "des_int.h"
 #include "nop.h"
 
@@ -357,23 +358,79 @@ static const char *flow_what(flow_kind k)
     return what[k];
 }
 
+/* Event EV's name as printf makes it, cut with a mark rather than look complete. */
+static void event_name(res_event *ev, int n)
+{
+    if (n < 0 || (size_t)n >= sizeof ev->name)
+        ev->name[sizeof ev->name - 2] = '~';
+}
+
+/* SHARE[k]: the cycles of segment PS's k-th layer on its chiplet at its
+   mini-batch, as the cost model gives them; returns their sum. */
+static double layer_cycles(const des_ctx *c, const plan_seg *ps, double *share)
+{
+    const scn_model *sm = &c->scn->models[ps->model];
+    double total = 0;
+    for (int k = 0; k <= ps->last - ps->first; k++) {
+        cost_t ct;
+        cost_layer(&c->p->chiplets[ps->chiplet], &sm->model.layers[ps->first + k],
+                   sm->model.elem_bytes, ps->minibatch, &ct);
+        share[k] = ct.cycles;
+        total += ct.cycles;
+    }
+    return total;
+}
+
+/* The layers' slices inside the compute slice r->events[PARENT] of segment
+   PS on mini-batch MB: the slice split in proportion to SHARE (of TOTAL). */
+static int layer_events(const des_ctx *c, const plan_seg *ps, int parent, long mb,
+                        const double *share, double total, res_result *r)
+{
+    const scn_model *sm = &c->scn->models[ps->model];
+    int nl = ps->last - ps->first + 1;
+    double t = r->events[parent].start_s, dur = r->events[parent].dur_s, done = 0;
+    for (int k = 0; k < nl; k++) {
+        /* cumulative, so that the last ends where the segment does */
+        double f0 = total > 0 ? done / total : (double)k / nl;
+        done += share[k];
+        double f1 = k == nl - 1 ? 1 : total > 0 ? done / total : (double)(k + 1) / nl;
+        res_event ev = {.kind = RES_EV_LAYER, .track = ps->chiplet, .parent = parent,
+                        .start_s = t + f0 * dur, .dur_s = (f1 - f0) * dur};
+        event_name(&ev, snprintf(ev.name, sizeof ev.name, "%s/%s/mb%ld", sm->name,
+                                 sm->model.layers[ps->first + k].name, mb));
+        if (res_add_event(r, &ev))
+            return ERR_INTERNAL;
+    }
+    return ERR_OK;
+}
+
 static int collect_events(const des_ctx *c, res_result *r)
 {
     const plan_t *pl = c->pl;
     char label[128];
+    int most = 1;
+    for (int si = 0; si < pl->nsegs; si++)
+        if (pl->segs[si].last - pl->segs[si].first + 1 > most)
+            most = pl->segs[si].last - pl->segs[si].first + 1;
+    double *share = malloc((size_t)most * sizeof *share);
+    if (!share)
+        return ERR_INTERNAL;
     for (int si = 0; si < pl->nsegs; si++) {
         des_seg_label(c, si, label, sizeof label);
+        double total = layer_cycles(c, &pl->segs[si], share);
         for (long i = 0; i < pl->segs[si].nminibatches; i++) {
             long m = c->seg[si].mb0 + i;
-            res_event ev = {.kind = RES_EV_COMPUTE, .track = pl->segs[si].chiplet,
+            res_event ev = {.kind = RES_EV_COMPUTE, .track = pl->segs[si].chiplet, .parent = -1,
                             .start_s = c->cs[m], .dur_s = c->ce[m] - c->cs[m]};
-            int n = snprintf(ev.name, sizeof ev.name, "%s/mb%ld", label, i);
-            if (n < 0 || (size_t)n >= sizeof ev.name)
-                ev.name[sizeof ev.name - 2] = '~';
-            if (res_add_event(r, &ev))
+            event_name(&ev, snprintf(ev.name, sizeof ev.name, "%s/mb%ld", label, i));
+            if (res_add_event(r, &ev) ||
+                layer_events(c, &pl->segs[si], r->nevents - 1, i, share, total, r)) {
+                free(share);
                 return ERR_INTERNAL;
+            }
         }
     }
+    free(share);
     for (int fi = 0; fi < c->nflows; fi++) {
         const des_flow *f = &c->flows[fi];
         if (!f->moved)
@@ -383,12 +440,10 @@ static int collect_events(const des_ctx *c, res_result *r)
             const des_xfer *x = &c->xfer[f->rec0 + i];
             for (int h = 0; h < f->nroute; h++) {
                 res_event ev = {.kind = RES_EV_TRANSFER, .track = c->route[f->route0 + h],
-                                .start_s = x->start, .dur_s = x->end - x->start,
+                                .parent = -1, .start_s = x->start, .dur_s = x->end - x->start,
                                 .bytes = f->bytes};
-                int n = snprintf(ev.name, sizeof ev.name, "%s/mb%ld %s", label, i,
-                                 flow_what(f->kind));
-                if (n < 0 || (size_t)n >= sizeof ev.name)
-                    ev.name[sizeof ev.name - 2] = '~';
+                event_name(&ev, snprintf(ev.name, sizeof ev.name, "%s/mb%ld %s", label, i,
+                                         flow_what(f->kind)));
                 if (res_add_event(r, &ev))
                     return ERR_INTERNAL;
             }

@@ -12,6 +12,7 @@
 #include "cfg.h"
 #include "num.h"
 #include "out.h"
+#include "progress.h"
 #include "report.h"
 #include "runner.h"
 #include "search.h"
@@ -22,6 +23,12 @@ typedef struct {
     long pes, batch, validate, jobs, seed, steps, packets, packet_flits, hotspot;
     int json, verbose;
 } opts_t;
+
+/* What --verbose does, in the help of every command that simulates. */
+#define VERBOSE_HELP                                                                       \
+    "--verbose: SimGrid's own log on stderr (XBT threshold 'verbose': contexts, activities,\n" \
+    "warnings), and the messages of a simulation worker that fails; parallel workers\n"     \
+    "(-j) interleave theirs.\n"
 
 static const char *const usage_text[] = {
     "layers",
@@ -35,17 +42,18 @@ static const char *const usage_text[] = {
     "                       [--verbose]\n"
     "Discrete-event simulation of a schedule on SimGrid: link and DRAM contention, shared\n"
     "chiplets and pipeline stalls included. --trace writes a Chrome trace (open in Perfetto).\n"
+    VERBOSE_HELP
     "--nop: the network's fidelity level (default: the platform's [nop] model, else flow):\n"
     "flow = fluid flows sharing links max-min fairly; packet = packets of flits through\n"
     "input-queued routers with virtual channels and credits.\n",
     "compare",
-    "usage: mcmsim compare -p PLATFORM -s SCHEDULE [--nop flow|packet] [--json]\n"
+    "usage: mcmsim compare -p PLATFORM -s SCHEDULE [--nop flow|packet] [--json] [--verbose]\n"
     "Estimate and simulation side by side per model, window and segment, with the relative\n"
-    "error and the cause the simulation shows for each gap.\n",
+    "error and the cause the simulation shows for each gap.\n" VERBOSE_HELP,
     "search",
     "usage: mcmsim search -p PLATFORM -m SCENARIO [--objective latency|throughput|energy|edp]\n"
     "                     [--validate K] [-j N] [--seed S] [--steps N] [--nop flow|packet]\n"
-    "                     [-o BEST.ini] [--json]\n"
+    "                     [-o BEST.ini] [--json] [--verbose]\n"
     "       mcmsim search -p PLATFORM -m SCENARIO --baseline monolithic-os|standalone|simba ...\n"
     "Finds a schedule for the scenario: candidates ranked by the closed-form estimate, the\n"
     "best K (default 8) simulated, -j at a time (default: all cores), the winner chosen on\n"
@@ -53,15 +61,19 @@ static const char *const usage_text[] = {
     "-o writes the chosen schedule (loadable by simulate). Default objective: edp. --steps: annealing\n"
     "steps where allocations are too many to enumerate (default 1500).\n"
     "--strategy exhaustive|anneal|auto: how chiplet allocations are explored (default auto).\n"
-    "--nop: the network level of the simulations (see simulate --help).\n",
+    "--nop: the network level of the simulations (see simulate --help). On a terminal, a\n"
+    "progress line on stderr: estimating, then simulating the K best, each figure marked\n"
+    "estimated or simulated. --baseline monolithic-os on a package of several chiplets\n"
+    "runs its one-chip equivalent (README \"The one-chip equivalent\").\n" VERBOSE_HELP,
     "run",
     "usage: mcmsim run [--objective O] [-j N] [--strategy S] [--nop flow|packet] [--json]\n"
+    "                  [--verbose]\n"
     "The seed paper's experiment (what `make run` does): search GPT-2 small + ResNet-50 on\n"
     "platforms/het-2x2.ini, simulate it and the baselines (standalone and Simba-like on\n"
     "het-2x2; the monolithic chip of platforms/mono-os.ini with os-positions, systolic-os\n"
     "and os-auto, the output-stationary readings, and platforms/mono-ws.ini), print the\n"
     "comparison against each monolith.\n"
-    "Run from the repository root.\n",
+    "Run from the repository root.\n" VERBOSE_HELP,
     "traffic",
     "usage: mcmsim traffic -p PLATFORM --pattern P [--packets N] [--packet-flits F] [--seed S]\n"
     "                      [--hotspot NODE] [--nop flow|packet] [--json]\n"
@@ -384,6 +396,7 @@ static int search_options(const opts_t *o, search_opts *so, err_t *e)
         so->strategy = o->strategy;
     }
     so->progress = isatty(2);
+    so->verbose = o->verbose;
     return nop_option(o, &so->nop, e);
 }
 
@@ -433,6 +446,17 @@ static int cmd_search(const opts_t *o, FILE *out, err_t *e)
     }
     search_result r;
     memset(&r, 0, sizeof r);
+    /* the monolith of a package is its one-chip equivalent */
+    plat_t mono;
+    if (base == BASE_MONOLITHIC && p.nchiplets > 1) {
+        rc = plat_monolithic(&p, &mono, e);
+        plat_free(&p);
+        if (rc) {
+            scn_free(&scn);
+            return rc;
+        }
+        p = mono;
+    }
     if (base >= 0) {
         rc = search_baseline(&p, &scn, (search_base)base, &so, &r.best, e);
         eval_opts eo = {.verbose = o->verbose, .nop = so.nop};
@@ -448,7 +472,7 @@ static int cmd_search(const opts_t *o, FILE *out, err_t *e)
     /* -o - : the schedule is standard output, the report stays out of it */
     int report = !o->output || strcmp(o->output, "-") != 0;
     if (!rc && report &&
-        (base >= 0 ? rep_result(out, &p, &scn, &r.best, &r.sim, o->json)
+        (base >= 0 ? rep_baseline(out, &p, &scn, &r.best, &r.sim, o->json)
                    : rep_search(out, &p, &scn, so.objective, so.seed, &r, o->json)))
         rc = report_failed(e);
     search_result_free(&r);
@@ -457,15 +481,24 @@ static int cmd_search(const opts_t *o, FILE *out, err_t *e)
     return rc;
 }
 
+/* `run`'s baselines, one after another, on the progress line. */
+typedef struct {
+    prog_t line;
+    int done, total;
+} run_progress;
+
 static int run_baseline(const plat_t *p, const scn_t *scn, search_base kind, const search_opts *so,
-                        res_result *sim, err_t *e)
+                        res_result *sim, run_progress *pg, err_t *e)
 {
     sched_t s;
     int rc = search_baseline(p, scn, kind, so, &s, e);
-    eval_opts eo = {.nop = so->nop};
+    eval_opts eo = {.nop = so->nop, .verbose = so->verbose};
     if (!rc)
         rc = runner_one(eval_find("simulate"), p, scn, &s, NULL, &eo, sim, e);
     sched_free(&s);
+    char fig[48];
+    snprintf(fig, sizeof fig, "%d of %d simulated", ++pg->done, pg->total);
+    prog_step(&pg->line, prog_now_s(), "run", "baselines", fig, (double)pg->done / pg->total);
     return rc;
 }
 
@@ -483,7 +516,7 @@ static const struct {
 #define NREADINGS (int)(sizeof os_readings / sizeof os_readings[0])
 
 static int run_os_reading(plat_t *mono, int i, const scn_t *scn, const search_opts *so,
-                          res_result *sim, err_t *e)
+                          res_result *sim, run_progress *pg, err_t *e)
 {
     /* a platform of more chips than one is search_baseline's error to report */
     plat_chiplet *c = &mono->chiplets[0];
@@ -491,7 +524,7 @@ static int run_os_reading(plat_t *mono, int i, const scn_t *scn, const search_op
         return err_input(e, "%s: %s needs a square PE count or array = RxC, not %ld PEs",
                          mono->path, plat_dataflow_name(os_readings[i].df), c->pes);
     c->dataflow = os_readings[i].df;
-    return run_baseline(mono, scn, BASE_MONOLITHIC, so, sim, e);
+    return run_baseline(mono, scn, BASE_MONOLITHIC, so, sim, pg, e);
 }
 
 static int cmd_run(const opts_t *o, FILE *out, err_t *e)
@@ -507,16 +540,19 @@ static int cmd_run(const opts_t *o, FILE *out, err_t *e)
     res_result base[NBASE];
     memset(base, 0, sizeof base);
     memset(&sr, 0, sizeof sr);
+    run_progress pg = {.total = NBASE};
+    prog_init(&pg.line, so.progress ? stderr : NULL);
     if (!(rc = plat_load("platforms/het-2x2.ini", &het, e)) &&
         !(rc = plat_load("platforms/mono-os.ini", &mono, e)) &&
         !(rc = plat_load("platforms/mono-ws.ini", &mono_ws, e)) &&
         !(rc = scn_load("workloads/scenarios/gpt2-resnet50.ini", &scn, e)) &&
         !(rc = search_run(&het, &scn, &so, &sr, e)) &&
-        !(rc = run_baseline(&het, &scn, BASE_SIMBA, &so, &base[0], e)) &&
-        !(rc = run_baseline(&het, &scn, BASE_STANDALONE, &so, &base[1], e)))
-        rc = run_baseline(&mono_ws, &scn, BASE_MONOLITHIC, &so, &base[NBASE - 1], e);
+        !(rc = run_baseline(&het, &scn, BASE_SIMBA, &so, &base[0], &pg, e)) &&
+        !(rc = run_baseline(&het, &scn, BASE_STANDALONE, &so, &base[1], &pg, e)))
+        rc = run_baseline(&mono_ws, &scn, BASE_MONOLITHIC, &so, &base[NBASE - 1], &pg, e);
     for (int i = 0; !rc && i < NREADINGS; i++)
-        rc = run_os_reading(&mono, i, &scn, &so, &base[2 + i], e);
+        rc = run_os_reading(&mono, i, &scn, &so, &base[2 + i], &pg, e);
+    prog_end(&pg.line);
     if (!rc) {
         rep_run_row rows[1 + NBASE] = {{"het-2x2, searched schedule", NULL, &sr.sim},
                                        {"het-2x2, Simba-like pipelining", NULL, &base[0]},
@@ -576,6 +612,10 @@ static int cmd_traffic(const opts_t *o, FILE *out, err_t *e)
 /* The command CMD's work, its report written to OUT. */
 static int dispatch(const char *cmd, const opts_t *o, FILE *out, err_t *e)
 {
+    /* SimGrid's log is all --verbose shows: a command without the engine has none */
+    if (o->verbose && (strcmp(cmd, "layers") == 0 || strcmp(cmd, "estimate") == 0 ||
+                       strcmp(cmd, "traffic") == 0))
+        return err_input(e, "--verbose: %s runs no SimGrid simulation, so it has no log to show", cmd);
     if (strcmp(cmd, "layers") == 0)
         return cmd_layers(o, out, e);
     if (strcmp(cmd, "search") == 0)

@@ -282,6 +282,75 @@ int plat_single(plat_dataflow df, long pes, plat_t *p, err_t *e)
     return rc;
 }
 
+/* The resources add up; what is per PE or per access is averaged over the
+   PEs, what is per byte over the bandwidth, so that one chip does the work
+   of the package at its peak rates. Rates per cycle are rescaled to the
+   new clock. */
+int plat_monolithic(const plat_t *pkg, plat_t *out, err_t *e)
+{
+    memset(out, 0, sizeof *out);
+    out->chiplets = calloc(1, sizeof *out->chiplets);
+    out->drams = calloc(1, sizeof *out->drams);
+    out->path = pkg->path ? strdup(pkg->path) : NULL;
+    if (!out->chiplets || !out->drams || (pkg->path && !out->path)) {
+        plat_free(out);
+        return err_internal(e, "out of memory");
+    }
+    snprintf(out->name, sizeof out->name, "%.26s-mono", pkg->name);
+    out->width = out->height = 1;
+    out->nop = pkg->nop;
+    out->hop_latency_s = pkg->hop_latency_s;
+    out->nop_pj_per_bit = pkg->nop_pj_per_bit;
+    out->nchiplets = out->ndrams = 1;
+    plat_chiplet *m = &out->chiplets[0];
+    plat_chiplet_defaults(m);
+    snprintf(m->name, sizeof m->name, "mono");
+    m->dataflow = PLAT_OS_AUTO;
+    double pes = 0, macs_per_s = 0, vec_per_s = 0, l2_per_s = 0, l1 = 0, mac = 0, pl1 = 0, pl2 = 0;
+    m->l2_bytes = m->static_w = 0;
+    for (int i = 0; i < pkg->nchiplets; i++) {
+        const plat_chiplet *c = &pkg->chiplets[i];
+        double n = (double)c->pes;
+        pes += n;
+        macs_per_s += n * c->clock_hz;
+        vec_per_s += c->vector_per_cycle * c->clock_hz;
+        l2_per_s += c->l2_bw * c->clock_hz;
+        l1 += n * c->l1_bytes;
+        mac += n * c->pj_mac;
+        pl1 += n * c->pj_l1;
+        pl2 += n * c->pj_l2;
+        m->l2_bytes += c->l2_bytes;
+        m->static_w += c->static_w;
+    }
+    m->pes = (long)pes;
+    m->clock_hz = macs_per_s / pes;
+    m->vector_per_cycle = vec_per_s / m->clock_hz;
+    m->l2_bw = l2_per_s / m->clock_hz; /* INFINITY when one chiplet's is ideal */
+    m->l1_bytes = l1 / pes;
+    m->pj_mac = mac / pes;
+    m->pj_l1 = pl1 / pes;
+    m->pj_l2 = pl2 / pes;
+    plat_dram *d = &out->drams[0];
+    snprintf(d->name, sizeof d->name, "dram");
+    for (int i = 0; i < pkg->ndrams; i++) {
+        const plat_dram *c = &pkg->drams[i];
+        d->bw += c->bw;
+        d->latency_s += c->bw * c->latency_s;
+        d->pj_per_bit += c->bw * c->pj_per_bit;
+    }
+    d->latency_s /= d->bw;
+    d->pj_per_bit /= d->bw;
+    /* one chip has no mesh links; its memory port takes all of its DRAM */
+    out->link_bw = out->iface_bw = d->bw;
+    int rc = m->pes <= PLAT_PES_MAX
+                 ? plat_finish(out, e)
+                 : err_input(e, "%s: its one-chip equivalent would have %ld PEs, more than %ld",
+                             where(pkg), m->pes, PLAT_PES_MAX);
+    if (rc)
+        plat_free(out);
+    return rc;
+}
+
 /* ---- loading ---- */
 
 /* "RxC": the PE array's rows and columns, whose product is the PE count;

@@ -160,6 +160,14 @@ int plat_finish(plat_t *p, err_t *e);
    constants (SCAR, MAESTRO), for `mcmsim layers --dataflow D --pes N`. */
 int plat_single(plat_dataflow df, long pes, plat_t *p, err_t *e);
 
+/* The one-chip equivalent of package PKG (README "Baselines"): one chiplet
+   `mono` with all of PKG's PEs, L2, vector units, L2 ports and static power,
+   the PE-weighted mean clock (so the peak MAC rate is PKG's), L1 per PE and
+   energies per access, and dataflow os-auto; one DRAM channel with the sum
+   of PKG's bandwidths and their bandwidth-weighted latency and energy per
+   bit, behind a memory port as wide. PKG must be finished (plat_finish). */
+int plat_monolithic(const plat_t *pkg, plat_t *out, err_t *e);
+
 /* The [nop] defaults: flow level; 32 B flits, 4 VCs of 16, 4 + 1 cycles a
    hop, packets of 16 flits (BookSim's defaults but the flit size). */
 void plat_nop_defaults(plat_nop *n);

@@ -23,6 +23,14 @@ int rep_print_json(FILE *out, json_t *j)
     return rc || ferror(out) ? ERR_INTERNAL : ERR_OK;
 }
 
+json_t *rep_count_json(double v)
+{
+    /* 2^53: beyond it a double holds no longer every integer */
+    if (v == floor(v) && fabs(v) <= 9007199254740992.0)
+        return json_integer((json_int_t)v);
+    return json_real(v);
+}
+
 /* ---- layers ---- */
 
 static void layer_dims(const wl_layer *l, char *buf, size_t n)
@@ -54,20 +62,20 @@ static json_t *layer_json(const wl_layer *l, const cost_t *ct)
     } else {
         json_object_set_new(j, "vector_ops", json_real(l->vec_ops));
     }
-    json_object_set_new(j, "macs", json_real(ct->macs));
+    json_object_set_new(j, "macs", rep_count_json(ct->macs));
     json_object_set_new(j, "compute_cycles", json_real(ct->compute_cycles));
     json_object_set_new(j, "cycles", json_real(ct->cycles));
     json_object_set_new(j, "utilization", json_real(ct->utilization));
     json_object_set_new(j, "utilization_pe", json_real(ct->utilization_pe));
-    json_object_set_new(j, "weight_bytes", json_real(l->weight_bytes));
+    json_object_set_new(j, "weight_bytes", rep_count_json(l->weight_bytes));
     static const char *const tensors[COST_NTENSOR] = {
         [COST_WEIGHTS] = "weights", [COST_INPUTS] = "inputs", [COST_OUTPUTS] = "outputs"};
     for (int k = 0; k < COST_NTENSOR; k++) {
         json_t *a = json_object();
-        json_object_set_new(a, "l1_reads", json_real(ct->l1_reads[k]));
-        json_object_set_new(a, "l1_writes", json_real(ct->l1_writes[k]));
-        json_object_set_new(a, "l2_reads", json_real(ct->l2_reads[k]));
-        json_object_set_new(a, "l2_writes", json_real(ct->l2_writes[k]));
+        json_object_set_new(a, "l1_reads", rep_count_json(ct->l1_reads[k]));
+        json_object_set_new(a, "l1_writes", rep_count_json(ct->l1_writes[k]));
+        json_object_set_new(a, "l2_reads", rep_count_json(ct->l2_reads[k]));
+        json_object_set_new(a, "l2_writes", rep_count_json(ct->l2_writes[k]));
         json_object_set_new(j, tensors[k], a);
     }
     json_object_set_new(j, "energy_pj", json_real(ct->energy_pj));
@@ -107,8 +115,8 @@ int rep_layers(FILE *out, const plat_chiplet *c, const wl_model *m, long batch,
         json_object_set_new(j, "pes", json_integer(c->pes));
         json_object_set_new(j, "batch", json_integer(batch));
         json_object_set_new(j, "layers", arr);
-        json_object_set_new(j, "total_macs", json_real(macs));
-        json_object_set_new(j, "total_params", json_real(params));
+        json_object_set_new(j, "total_macs", rep_count_json(macs));
+        json_object_set_new(j, "total_params", rep_count_json(params));
         json_object_set_new(j, "total_compute_cycles", json_real(ccyc));
         json_object_set_new(j, "total_cycles", json_real(cyc));
         json_object_set_new(j, "total_energy_pj", json_real(en));
@@ -134,7 +142,37 @@ static const char *seg_layers(const scn_t *scn, const res_seg *rs, char *buf, si
     return buf;
 }
 
-json_t *rep_result_json(const plat_t *p, const scn_t *scn, const res_result *r)
+/* The mini-batch of model M in window W of S; 0 when M does not run there. */
+static long part_minibatch(const sched_t *s, int w, int m)
+{
+    for (int k = 0; k < s->windows[w].nparts; k++)
+        if (s->windows[w].parts[k].model == m)
+            return s->windows[w].parts[k].minibatch;
+    return 0;
+}
+
+/* A model's `minibatch`: that of the first window it runs in (each segment
+   carries its window's own). */
+static long model_minibatch(const sched_t *s, int m)
+{
+    for (int w = 0; w < s->nwindows; w++)
+        if (part_minibatch(s, w, m))
+            return part_minibatch(s, w, m);
+    return 0;
+}
+
+/* {"MODEL": mini-batch, ...} over the models of window W. */
+static json_t *window_minibatch_json(const scn_t *scn, const sched_t *s, int w)
+{
+    json_t *o = json_object();
+    for (int k = 0; k < s->windows[w].nparts; k++) {
+        const sched_part *pt = &s->windows[w].parts[k];
+        json_object_set_new(o, scn->models[pt->model].name, json_integer(pt->minibatch));
+    }
+    return o;
+}
+
+json_t *rep_result_json(const plat_t *p, const scn_t *scn, const sched_t *s, const res_result *r)
 {
     json_t *j = json_object();
     json_object_set_new(j, "evaluator", json_string(r->simulated ? "simulate" : "estimate"));
@@ -159,6 +197,7 @@ json_t *rep_result_json(const plat_t *p, const scn_t *scn, const res_result *r)
         json_t *o = json_object();
         json_object_set_new(o, "name", json_string(rm->name));
         json_object_set_new(o, "batch", json_integer(rm->batch));
+        json_object_set_new(o, "minibatch", json_integer(model_minibatch(s, m)));
         json_object_set_new(o, "latency_s", json_real(rm->latency_s));
         json_object_set_new(o, "throughput_per_s", json_real(rm->throughput_per_s));
         if (rm->nminibatches) {
@@ -174,6 +213,10 @@ json_t *rep_result_json(const plat_t *p, const scn_t *scn, const res_result *r)
     for (int w = 0; w < r->nwindows; w++)
         json_array_append_new(wins, json_real(r->window_s[w]));
     json_object_set_new(j, "windows_s", wins);
+    wins = json_array();
+    for (int w = 0; w < r->nwindows; w++)
+        json_array_append_new(wins, window_minibatch_json(scn, s, w));
+    json_object_set_new(j, "windows_minibatch", wins);
     json_t *segs = json_array();
     for (int i = 0; i < r->nsegs; i++) {
         const res_seg *rs = &r->segs[i];
@@ -183,12 +226,13 @@ json_t *rep_result_json(const plat_t *p, const scn_t *scn, const res_result *r)
         json_object_set_new(o, "model", json_string(scn->models[rs->model].name));
         json_object_set_new(o, "layers", json_string(seg_layers(scn, rs, buf, sizeof buf)));
         json_object_set_new(o, "chiplet", json_string(p->chiplets[rs->chiplet].name));
+        json_object_set_new(o, "minibatch", json_integer(part_minibatch(s, rs->window, rs->model)));
         json_object_set_new(o, "compute_s", json_real(rs->compute_s));
         json_object_set_new(o, "in_comm_s", json_real(rs->in_comm_s));
         json_object_set_new(o, "out_comm_s", json_real(rs->out_comm_s));
         json_object_set_new(o, "weight_s", json_real(rs->weight_s));
         json_object_set_new(o, "latency_s", json_real(rs->latency_s));
-        json_object_set_new(o, "weight_bytes", json_real(rs->weight_bytes));
+        json_object_set_new(o, "weight_bytes", rep_count_json(rs->weight_bytes));
         json_object_set_new(o, "weights_streamed", json_boolean(rs->weights_streamed));
         if (r->simulated) {
             json_object_set_new(o, "wait_input_s", json_real(rs->wait_input_s));
@@ -220,7 +264,7 @@ json_t *rep_result_json(const plat_t *p, const scn_t *scn, const res_result *r)
         json_object_set_new(o, "name", json_string(p->links[l].name));
         json_object_set_new(o, "dram", json_boolean(p->links[l].is_dram));
         json_object_set_new(o, "kind", json_string(rep_link_kind(&p->links[l])));
-        json_object_set_new(o, "bytes", json_real(rl->bytes));
+        json_object_set_new(o, "bytes", rep_count_json(rl->bytes));
         json_object_set_new(o, "busy_s", json_real(rl->busy_s));
         json_object_set_new(o, "utilization", json_real(rl->utilization));
         if (r->simulated) {
@@ -274,7 +318,7 @@ int rep_result(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
                const res_result *r, int json)
 {
     if (json)
-        return rep_print_json(out, rep_result_json(p, scn, r));
+        return rep_print_json(out, rep_result_json(p, scn, s, r));
     fprintf(out, "%s of %s on %s (%s%s%s)\n\n", r->simulated ? "Simulation" : "Estimate",
             s->path ? s->path : "schedule", p->name, r->simulated ? "SimGrid, " : "",
             r->simulated ? r->nop : "closed form: contention ignored",
@@ -417,6 +461,7 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
         if (json) {
             json_t *o = pair_json(a, b);
             json_object_set_new(o, "name", json_string(est->models[m].name));
+            json_object_set_new(o, "minibatch", json_integer(model_minibatch(s, m)));
             json_array_append_new(arr, o);
         } else {
             fprintf(out, "%-22s %14.6f %14.6f %+8.1f%%\n", est->models[m].name, a * 1e3, b * 1e3,
@@ -431,10 +476,13 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
     }
     for (int w = 0; w < est->nwindows; w++) {
         double a = est->window_s[w], b = sim->window_s[w];
-        if (json)
-            json_array_append_new(arr, pair_json(a, b));
-        else
+        if (json) {
+            json_t *o = pair_json(a, b);
+            json_object_set_new(o, "minibatch", window_minibatch_json(scn, s, w));
+            json_array_append_new(arr, o);
+        } else {
             fprintf(out, "%-22d %14.6f %14.6f %+8.1f%%\n", w + 1, a * 1e3, b * 1e3, 100 * rel_err(a, b));
+        }
     }
     if (json) {
         json_object_set_new(j, "windows", arr);
@@ -452,6 +500,7 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
             json_object_set_new(o, "model", json_string(scn->models[es->model].name));
             json_object_set_new(o, "layers", json_string(seg_layers(scn, es, buf, sizeof buf)));
             json_object_set_new(o, "chiplet", json_string(p->chiplets[es->chiplet].name));
+            json_object_set_new(o, "minibatch", json_integer(part_minibatch(s, es->window, es->model)));
             json_object_set_new(o, "cause", json_string(cause));
             json_array_append_new(arr, o);
         } else {
@@ -498,68 +547,4 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
         return rep_print_json(out, j);
     }
     return ferror(out) ? ERR_INTERNAL : ERR_OK;
-}
-
-/* ---- trace ---- */
-
-typedef struct {
-    const plat_t *p;
-    const res_result *r;
-} trace_arg;
-
-static json_t *track_name(int pid, int tid, const char *name)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "name", json_string(pid ? "thread_name" : "process_name"));
-    json_object_set_new(o, "ph", json_string("M"));
-    json_object_set_new(o, "pid", json_integer(pid ? pid : tid));
-    if (pid)
-        json_object_set_new(o, "tid", json_integer(tid));
-    json_t *a = json_object();
-    json_object_set_new(a, "name", json_string(name));
-    json_object_set_new(o, "args", a);
-    return o;
-}
-
-static int write_trace(FILE *fp, void *arg)
-{
-    const trace_arg *ta = arg;
-    const plat_t *p = ta->p;
-    const res_result *r = ta->r;
-    json_t *evs = json_array();
-    json_array_append_new(evs, track_name(0, 1, "chiplets"));
-    json_array_append_new(evs, track_name(0, 2, "links and DRAM channels"));
-    for (int c = 0; c < p->nchiplets; c++)
-        json_array_append_new(evs, track_name(1, c, p->chiplets[c].name));
-    for (int l = 0; l < p->nlinks; l++)
-        json_array_append_new(evs, track_name(2, l, p->links[l].name));
-    for (int i = 0; i < r->nevents; i++) {
-        const res_event *ev = &r->events[i];
-        json_t *o = json_object();
-        json_object_set_new(o, "name", json_string(ev->name));
-        json_object_set_new(o, "cat", json_string(ev->kind == RES_EV_COMPUTE ? "compute" : "transfer"));
-        json_object_set_new(o, "ph", json_string("X"));
-        json_object_set_new(o, "pid", json_integer(ev->kind == RES_EV_COMPUTE ? 1 : 2));
-        json_object_set_new(o, "tid", json_integer(ev->track));
-        json_object_set_new(o, "ts", json_real(ev->start_s * 1e6));
-        json_object_set_new(o, "dur", json_real(ev->dur_s * 1e6));
-        if (ev->kind == RES_EV_TRANSFER) {
-            json_t *a = json_object();
-            json_object_set_new(a, "bytes", json_real(ev->bytes));
-            json_object_set_new(o, "args", a);
-        }
-        json_array_append_new(evs, o);
-    }
-    json_t *doc = json_object();
-    json_object_set_new(doc, "traceEvents", evs);
-    json_object_set_new(doc, "displayTimeUnit", json_string("ns"));
-    int rc = json_dumpf(doc, fp, JSON_COMPACT | JSON_REAL_PRECISION(12));
-    json_decref(doc);
-    return rc ? ERR_INTERNAL : ERR_OK;
-}
-
-int rep_trace(const char *path, const plat_t *p, const res_result *r, err_t *e)
-{
-    trace_arg ta = {p, r};
-    return out_write(path, write_trace, &ta, e);
 }

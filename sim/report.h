@@ -31,6 +31,11 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
 int rep_search(FILE *out, const plat_t *p, const scn_t *scn, search_objective objective,
                unsigned long seed, const search_result *r, int json);
 
+/* `search --baseline`: the baseline's simulated result, as rep_result prints
+   it; its JSON adds the baseline's schedule as `schedule` (as rep_search's). */
+int rep_baseline(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s, const res_result *r,
+                 int json);
+
 /* A row of `run`'s table: its NAME and simulated result R; for a monolithic
    chip, AGAINST is the short label of the ratio line that sets the searched
    schedule against it (NULL for the package's own schedules). */
@@ -55,8 +60,13 @@ int rep_traffic(FILE *out, const plat_t *p, const char *pattern, const trun_resu
    standard output; a regular file is replaced whole or not at all). */
 int rep_trace(const char *path, const plat_t *p, const res_result *r, err_t *e);
 
-/* The result as a JSON object (new reference), for documents built elsewhere. */
-json_t *rep_result_json(const plat_t *p, const scn_t *scn, const res_result *r);
+/* The result of schedule S as a JSON object (new reference), for documents
+   built elsewhere. */
+json_t *rep_result_json(const plat_t *p, const scn_t *scn, const sched_t *s, const res_result *r);
+
+/* A count (MACs, bytes, parameters, flits) as a JSON integer, exact, when V
+   is a whole number a double holds exactly; otherwise a real. */
+json_t *rep_count_json(double v);
 
 /* Prints J (stealing the reference) followed by a newline. */
 int rep_print_json(FILE *out, json_t *j);

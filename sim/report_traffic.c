@@ -12,10 +12,10 @@ static json_t *traffic_json(const plat_t *p, const char *pattern, const trun_res
     json_object_set_new(j, "nodes", json_integer(r->nnodes));
     json_object_set_new(j, "packets", json_integer(r->packets));
     json_object_set_new(j, "packet_flits", json_integer(r->packet_flits));
-    json_object_set_new(j, "flit_bytes", json_real(r->flit_bytes));
+    json_object_set_new(j, "flit_bytes", rep_count_json(r->flit_bytes));
     json_object_set_new(j, "cycle_s", json_real(r->cycle_s));
     json_object_set_new(j, "drain_s", json_real(r->drain_s));
-    json_object_set_new(j, "drain_cycles", json_real(r->drain_s / r->cycle_s));
+    json_object_set_new(j, "drain_cycles", rep_count_json(r->drain_s / r->cycle_s));
     if (r->mean_latency_s > 0) {
         json_object_set_new(j, "mean_latency_s", json_real(r->mean_latency_s));
         json_object_set_new(j, "mean_hops", json_real(r->mean_hops));
@@ -35,7 +35,7 @@ static json_t *traffic_json(const plat_t *p, const char *pattern, const trun_res
         json_t *o = json_object();
         json_object_set_new(o, "name", json_string(lk->name));
         json_object_set_new(o, "kind", json_string(lk->kind));
-        json_object_set_new(o, "bytes", json_real(lk->bytes));
+        json_object_set_new(o, "bytes", rep_count_json(lk->bytes));
         json_object_set_new(o, "busy_s", json_real(lk->busy_s));
         json_object_set_new(o, "utilization", json_real(lk->utilization));
         json_array_append_new(links, o);

@@ -61,12 +61,16 @@ typedef struct {
     double *series;
 } res_link;
 
-typedef enum { RES_EV_COMPUTE, RES_EV_TRANSFER } res_ev_kind;
+/* A layer's slice is its share of a compute slice: the simulation runs a
+   segment's layers as one computation, so the slice is split over them in
+   proportion to their cycles in the cost model. */
+typedef enum { RES_EV_COMPUTE, RES_EV_TRANSFER, RES_EV_LAYER } res_ev_kind;
 
 typedef struct {
     res_ev_kind kind;
-    int track;                   /* chiplet index (compute) or link index (transfer) */
-    char name[96];               /* "model/layer..layer/mb3" */
+    int track;                   /* chiplet index (compute, layer) or link index (transfer) */
+    int parent;                  /* layer: the index of its compute event, which comes first */
+    char name[96];               /* "model/layer..layer/mb3", a layer's "model/layer/mb3" */
     double start_s, dur_s;
     double bytes;
 } res_event;

@@ -192,6 +192,12 @@ static void run_here(run_job *j)
 
 int runner_run(run_job *jobs, int n, int workers, err_t *e)
 {
+    return runner_run_watched(jobs, n, workers, NULL, NULL, e);
+}
+
+int runner_run_watched(run_job *jobs, int n, int workers, void (*done)(void *arg, int job, int ndone),
+                       void *arg, err_t *e)
+{
     if (workers < 1)
         workers = 1;
     worker *wk = malloc((size_t)workers * sizeof *wk);
@@ -206,11 +212,15 @@ int runner_run(run_job *jobs, int n, int workers, err_t *e)
     for (int i = 0; i < workers; i++)
         wk[i].job = -1;
     /* in-process jobs need no slot: they run first, one after another */
+    int ndone = 0;
     for (int i = 0; i < n; i++) {
         memset(&jobs[i].r, 0, sizeof jobs[i].r);
         jobs[i].err.msg[0] = '\0';
-        if (!jobs[i].ev->isolated)
+        if (!jobs[i].ev->isolated) {
             run_here(&jobs[i]);
+            if (done)
+                done(arg, i, ++ndone);
+        }
     }
     int next = next_isolated(jobs, n, 0), running = 0, rc = ERR_OK;
     while (next < n || running > 0) {
@@ -245,9 +255,14 @@ int runner_run(run_job *jobs, int n, int workers, err_t *e)
             for (int i = 0; i < np; i++)
                 pf[i].revents = POLLIN;
         }
-        for (int i = 0; i < np; i++)
-            if (pf[i].revents && drain(&wk[slot_of[i]], jobs))
+        for (int i = 0; i < np; i++) {
+            int job = wk[slot_of[i]].job;
+            if (pf[i].revents && drain(&wk[slot_of[i]], jobs)) {
                 running--;
+                if (done)
+                    done(arg, job, ++ndone);
+            }
+        }
     }
     free(wk);
     free(pf);

@@ -31,6 +31,11 @@ typedef struct {
    no fork); jobs it could not run then carry that error too. */
 int runner_run(run_job *jobs, int n, int workers, err_t *e);
 
+/* runner_run, calling DONE(ARG, JOB, NDONE) as each job ends (in the
+   caller's process, in the order they end), for progress lines. */
+int runner_run_watched(run_job *jobs, int n, int workers, void (*done)(void *arg, int job, int ndone),
+                       void *arg, err_t *e);
+
 /* One job: evaluates S with EV into R (res_init'd here, freed on failure);
    returns the job's status with its message in E. */
 int runner_one(const evaluator *ev, const plat_t *p, const scn_t *scn, const sched_t *s,

@@ -94,20 +94,57 @@ static search_point point_of(const res_result *r)
     return pt;
 }
 
+/* The validations as they end, for the progress line. */
+typedef struct {
+    srch_state *x;
+    const run_job *jobs;
+    double best;
+} val_watch;
+
+/* The line of the validations: how many are done, the best simulated score. */
+static void val_show(val_watch *w, int ndone)
+{
+    srch_state *x = w->x;
+    char stage[64], fig[96];
+    snprintf(stage, sizeof stage, "simulating the %d best", x->ntop);
+    if (isfinite(w->best))
+        snprintf(fig, sizeof fig, "%d of %d simulated, best %s %.4g (simulated)", ndone, x->ntop,
+                 search_objective_name(x->o->objective), w->best);
+    else
+        snprintf(fig, sizeof fig, "%d of %d simulated", ndone, x->ntop);
+    prog_step(&x->prog, prog_now_s(), "search", stage, fig, (double)ndone / x->ntop);
+}
+
+static void val_done(void *arg, int job, int ndone)
+{
+    val_watch *w = arg;
+    if (w->jobs[job].rc == ERR_OK) {
+        search_point pt = point_of(&w->jobs[job].r);
+        double sc = search_score(w->x->o->objective, &pt);
+        if (sc < w->best)
+            w->best = sc;
+    }
+    val_show(w, ndone);
+}
+
 /* Simulates the kept candidates, -j at a time, each in a worker of its own;
    the best simulated one is *WIN (-1 if none ran) and its full result is
    R's sim: it is not simulated again. */
-static int validate(const plat_t *p, const scn_t *scn, const srch_state *x, const search_opts *o,
+static int validate(const plat_t *p, const scn_t *scn, srch_state *x, const search_opts *o,
                     search_result *r, int *win, err_t *e)
 {
     run_job *jobs = calloc((size_t)x->ntop + 1, sizeof *jobs);
     if (!jobs)
         return err_internal(e, "out of memory");
     const evaluator *sim = eval_find("simulate");
-    eval_opts eo = {.nop = o->nop};
+    eval_opts eo = {.nop = o->nop, .verbose = o->verbose};
     for (int i = 0; i < x->ntop; i++)
         jobs[i] = (run_job){.p = p, .scn = scn, .s = &x->top[i], .ev = sim, .opts = &eo};
-    int rc = runner_run(jobs, x->ntop, o->jobs > 0 ? o->jobs : 1, e);
+    val_watch w = {x, jobs, INFINITY};
+    if (x->prog.out)
+        val_show(&w, 0);
+    int rc = runner_run_watched(jobs, x->ntop, o->jobs > 0 ? o->jobs : 1,
+                                x->prog.out ? val_done : NULL, &w, e);
     r->simulated = x->ntop;
     double best = INFINITY;
     *win = -1;
@@ -163,7 +200,13 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
     memset(r, 0, sizeof *r);
     srch_state x;
     int rc = srch_setup(&x, p, scn, o, e);
-    x.t0 = x.last_progress = srch_now_s();
+    x.t0 = prog_now_s();
+    prog_init(&x.prog, o->progress ? stderr : NULL);
+    /* the estimating stage: one window's run, then each packing's windows,
+       their steps shared out (srch_packing) */
+    x.units = 1;
+    for (int W = 2; W < x.M; W++)
+        x.units += W * srch_steps_share(&x, o->anneal_steps / W);
     const srch_strategy *used = NULL;
     if (!rc)
         rc = srch_sequential(&x);
@@ -182,6 +225,10 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
     }
     r->allocations = x.allocations;
     r->estimated = x.estimated;
+    if (!rc) {
+        x.units_done = x.units, x.unit = 0;
+        srch_progress(&x, 1);
+    }
     srch_team_stop(&x); /* no thread but this one when the simulations fork */
     /* validate */
     if (!rc) {
@@ -223,7 +270,8 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
         r->pareto = x.pareto;
         x.pareto = NULL;
     }
-    r->wall_s = srch_now_s() - x.t0;
+    r->wall_s = prog_now_s() - x.t0;
+    prog_end(&x.prog);
     srch_teardown(&x);
     if (rc)
         search_result_free(r);

@@ -31,6 +31,7 @@ typedef struct {
     long max_exhaustive;    /* allocations enumerated before switching to annealing */
     long anneal_steps;
     int progress;           /* progress lines on stderr */
+    int verbose;            /* the validations' SimGrid log on stderr (eval_opts.verbose) */
     int no_simulate;        /* rank and choose on estimates only (tests, quick looks) */
     const char *strategy;   /* allocations: "auto" (default), "exhaustive", "anneal" */
     const nop_level *nop;   /* network level of the validations; NULL: the platform's */

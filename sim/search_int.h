@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include "plan.h"
 #include "pool.h"
+#include "progress.h"
 #include "search.h"
 
 #define SRCH_PER_SET 3    /* parts kept per (model, chiplet set): fastest, leanest, best product */
@@ -134,7 +135,11 @@ typedef struct {
     search_point *pareto;
     int npareto, cap_pareto;
     long estimated, allocations;
-    double t0, last_progress;
+    double t0;
+    prog_t prog;              /* the progress line (search_opts.progress) */
+    double units_done, units; /* estimating: strategy runs done and in all, in units of
+                                 anneal_steps (a packing's windows share one) */
+    double unit;              /* the share of the run under way */
     /* the models being placed in one window: all of them, or one window
        of a packing; VIEW is the scenario restricted to them, for estimates */
     int G;
@@ -179,8 +184,11 @@ const srch_strategy *srch_strategy_find(const char *name); /* NULL if unknown */
 /* search_space.c: the state */
 int srch_setup(srch_state *x, const plat_t *p, const scn_t *scn, const search_opts *o, err_t *e);
 void srch_teardown(srch_state *x);
-double srch_now_s(void);
+/* FRAC of the strategy run under way is done: the progress line of the
+   estimates (progress.h), over all runs. */
 void srch_progress(srch_state *x, double frac);
+/* A run of STEPS annealing steps as a share of the estimating stage. */
+double srch_steps_share(const srch_state *x, long steps);
 /* Places the models GM[0..G-1] from now on; GM NULL: the whole scenario. */
 void srch_set_group(srch_state *x, const int *gm, int g);
 double srch_model_work(const scn_model *sm);

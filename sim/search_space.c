@@ -9,13 +9,6 @@
 #include "cost.h"
 #include "search_int.h"
 
-double srch_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int srch_has(const uint64_t *set, int c)
 {
     return (int)(set[c / 64] >> (c % 64) & 1);
@@ -174,20 +167,24 @@ void srch_set_group(srch_state *x, const int *gm, int g)
     x->ngbest = 0;
 }
 
+double srch_steps_share(const srch_state *x, long steps)
+{
+    return x->o->anneal_steps > 0 ? (double)steps / (double)x->o->anneal_steps : 1;
+}
+
 void srch_progress(srch_state *x, double frac)
 {
-    if (!x->o->progress)
+    if (!x->prog.out)
         return;
-    double t = srch_now_s();
-    if (t - x->last_progress < 0.5 && frac < 1)
-        return;
-    x->last_progress = t;
-    double el = t - x->t0;
-    fprintf(stderr, "\rsearch: %ld estimated, best %s %.4g, %3.0f%% done, ~%.0f s left   ",
-            x->estimated, search_objective_name(x->o->objective),
-            x->ntop ? x->top_score[0] : 0.0, 100 * frac, frac > 0 ? el / frac - el : 0);
-    if (frac >= 1)
-        fputc('\n', stderr);
+    char fig[128];
+    if (x->ntop)
+        snprintf(fig, sizeof fig, "%ld schedules, best %s %.4g (estimated)", x->estimated,
+                 search_objective_name(x->o->objective), x->top_score[0]);
+    else
+        snprintf(fig, sizeof fig, "%ld schedules", x->estimated);
+    /* the runs laid end to end: the line never goes back when one ends */
+    double all = x->units > 0 ? (x->units_done + x->unit * frac) / x->units : frac;
+    prog_step(&x->prog, prog_now_s(), "search", "estimating", fig, all < 1 ? all : 1);
 }
 
 /* ---- small shared pieces ---- */

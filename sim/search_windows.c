@@ -19,6 +19,7 @@ int srch_allocate(srch_state *x, long steps, const srch_strategy **used)
     if (used)
         *used = st;
     void *priv = NULL;
+    x->unit = srch_steps_share(x, steps);
     int rc = st->start(x, steps, &priv);
     /* 0: one at a time; else at most that many allocations scored together
        (a strategy that must hear each score first still gets its one
@@ -44,6 +45,7 @@ int srch_allocate(srch_state *x, long steps, const srch_strategy **used)
             st->accept(x, priv, &x->ahead.alloc[(size_t)i * (size_t)x->N], x->ahead.score[i]);
     }
     st->free(priv);
+    x->units_done += x->unit;
     return rc;
 }
 

@@ -25,6 +25,11 @@ expect 2 "$M" layers -w workloads/resnet50.ini --dataflow nvdla --pes -3
 expect 0 "$M" layers -w workloads/resnet50.ini --dataflow nvdla --pes 4096 --json
 has '"total_macs": 4089184256'
 has '"compute_cycles"'
+# counts are exact JSON integers: U-Net's 150,428,424,448 MACs and 31,029,698
+# parameters (README's workload table, summed by scripts/gen_unet.py)
+expect 0 "$M" layers -w workloads/unet.ini --dataflow nvdla --pes 4096 --json
+has '"total_macs": 150428424448,'
+has '"total_params": 31029698,'
 expect 0 "$M" layers -w workloads/gpt2-small.ini -p "$P" --chiplet s01
 has 'shidiannao'
 expect 2 "$M" layers -w workloads/gpt2-small.ini -p "$P" --chiplet nope
@@ -38,6 +43,19 @@ has '"edp_js"'
 cp "$T/out" "$T/est1"
 "$M" estimate -p "$P" -s "$S" --json >"$T/est2" 2>/dev/null
 if cmp -s "$T/est1" "$T/est2"; then ok; else bad "estimate is not byte-for-byte repeatable"; fi
+expect 0 "$M" estimate -p "$P" -s "$S" --json
+# the schedule's mini-batches (gpt2.minibatch = 2, resnet50.minibatch = 8):
+# per model, per window, per segment
+minibatches() { tr -d ' \n' <"$T/out" | grep -o "$1" | wc -l; }
+if [ "$(minibatches '"name":"gpt2","batch":8,"minibatch":2,')" -eq 1 ] &&
+    [ "$(minibatches '"name":"resnet50","batch":32,"minibatch":8,')" -eq 1 ] &&
+    [ "$(minibatches '"windows_minibatch":\[{"gpt2":2,"resnet50":8}\]')" -eq 1 ] &&
+    [ "$(minibatches '"model":"gpt2","layers":"[^"]*","chiplet":"[^"]*","minibatch":2,')" -eq 2 ]; then ok
+else bad "estimate --json mini-batches"; fi
+expect 0 "$M" compare -p "$P" -s "$S" --json
+if [ "$(minibatches '"minibatch":{"gpt2":2,"resnet50":8}')" -eq 1 ] &&
+    [ "$(minibatches '"name":"resnet50","minibatch":8')" -eq 1 ]; then ok
+else bad "compare --json mini-batches"; fi
 expect 0 "$M" simulate -p "$P" -s "$S" --json --trace "$T/trace.json"
 has '"peak_flows"'
 cp "$T/out" "$T/sim1"
@@ -46,6 +64,20 @@ if head -c 15 "$T/trace.json" | grep -q '{"traceEvents"'; then ok; else bad "tra
 if cmp -s "$T/sim1" "$T/sim2"; then ok; else bad "simulate is not byte-for-byte repeatable"; fi
 expect 0 "$M" compare -p "$P" -s "$S"
 has 'error'
+# --verbose: SimGrid's log on stderr, and nothing there without it; said in
+# the help of each command that simulates, refused by those that do not
+expect 0 "$M" simulate -p "$P" -s "$S" --verbose
+has_err '/VERBOSE\] '
+expect 0 "$M" compare -p "$P" -s "$S"
+if [ ! -s "$T/err" ]; then ok; else bad "compare without --verbose wrote to stderr"; fi
+for c in simulate compare search run; do
+    expect 0 "$M" $c --help
+    has "^--verbose: SimGrid's own log"
+done
+for c in layers estimate traffic; do
+    expect 2 "$M" $c --verbose
+    has_err "mcmsim: --verbose: $c runs no SimGrid simulation"
+done
 expect 2 "$M" simulate -p "$P" -s "$S" --trace "$T/no/such/dir/t.json"
 if [ ! -e "$T/no/such/dir/t.json" ]; then ok; else bad "half-written trace"; fi
 
@@ -54,6 +86,13 @@ SC=workloads/scenarios/gpt2-resnet50.ini
 expect 0 "$M" search -p "$P" -m "$SC" --validate 2 -j 1 -o "$T/best.ini" --json
 has '"rank_agreement_kendall_tau"'
 has '"pareto_latency_energy"'
+# the chosen schedule in the JSON is the file -o wrote, but for the scenario's
+# path (relative to the file there, as given here)
+sed -n 's/^  "schedule": "\(.*\)",\{0,1\}$/\1/p' "$T/out" | sed 's/\\n/\n/g' | sed '$ { /^$/d }' |
+    grep -v '^scenario = ' >"$T/sched-json"
+grep -v '^scenario = ' "$T/best.ini" >"$T/sched-file"
+if [ -s "$T/sched-file" ] && grep -q '^\[window 1\]' "$T/sched-json" && cmp -s "$T/sched-json" "$T/sched-file"; then ok
+else bad "search --json schedule differs from -o's file"; diff "$T/sched-json" "$T/sched-file" | head -5; fi
 awk '/^  "simulate": [{]/ { f = 1 } f && /"makespan_s"/ { print; exit }' "$T/out" | tr -d ' ' >"$T/want"
 expect 0 "$M" simulate -p "$P" -s "$T/best.ini" --json
 grep '"makespan_s"' "$T/out" | head -1 | tr -d ' ' >"$T/got"
@@ -87,8 +126,16 @@ has '"throughput_ratio_up_to": 2.2'
 # 2 models on 36 chiplets: 3^36 allocations, too many to enumerate
 expect 2 "$M" search -p "$P6" -m "$SC1" --strategy exhaustive -o "$T/huge.ini"
 if grep -q "3^36" "$T/err" && [ ! -e "$T/huge.ini" ]; then ok; else bad "huge exhaustive: $(cat "$T/err")"; fi
-expect 2 "$M" search -p "$P" -m "$SC" --baseline monolithic-os
-expect 0 "$M" search -p platforms/mono-os.ini -m "$SC" --baseline monolithic-os -o "$T/mono.ini"
+# on a package, the monolith is its one-chip equivalent: for het-2x2 that is
+# mono-os.ini's chip, so both give the same figures and schedule but the name
+expect 0 "$M" search -p "$P" -m "$SC" --baseline monolithic-os --json -o "$T/mono-derived.ini"
+has '"schedule": "; mcmsim schedule for platform het-2x2-mono\\n'
+grep -v '"platform"\|"schedule"' "$T/out" >"$T/mono-derived.json"
+expect 0 "$M" search -p platforms/mono-os.ini -m "$SC" --baseline monolithic-os -o "$T/mono.ini" --json
+grep -v '"platform"\|"schedule"' "$T/out" >"$T/mono-file.json"
+if cmp -s "$T/mono-derived.json" "$T/mono-file.json" && [ "$(grep -c '"makespan_s"' "$T/out")" -ge 1 ] &&
+    [ "$(grep -v '^;' "$T/mono-derived.ini")" = "$(grep -v '^;' "$T/mono.ini")" ]; then ok
+else bad "derived monolith differs from mono-os.ini"; fi
 expect 0 "$M" estimate -p platforms/mono-os.ini -s "$T/mono.ini"
 expect 2 "$M" search -p "$P" -m "$SC" -o "$T/no/such/dir/best.ini"
 if [ ! -e "$T/no/such/dir/best.ini" ]; then ok; else bad "half-written schedule"; fi
@@ -97,6 +144,11 @@ if [ ! -e "$T/no/such/dir/best.ini" ]; then ok; else bad "half-written schedule"
 printf '[package]\nname = x\nmesh = 2x2\nlink_bandwidth = fast\n' >"$T/p.ini"
 expect 2 "$M" estimate -p "$T/p.ini" -s "$S"
 expect_located "$T/p.ini"
+# a bandwidth without its unit (read as 100 B/s, the default schedule took 2.8e6 s)
+sed 's|^link_bandwidth = .*|link_bandwidth = 100|' "$P" >"$T/bare.ini"
+expect 2 "$M" estimate -p "$T/bare.ini" -s "$S"
+expect_located "$T/bare.ini"
+has_err "'link_bandwidth' = 100 needs a unit (units: B/s, KB/s"
 # a layer that reads another shape than its producer outputs: its line, nothing on stdout
 printf '[layers]\ny = conv k=16 c=3 r=3 h=32 w=32\nx = conv k=8 c=99 r=3 h=77 w=32\n' >"$T/shape.ini"
 expect 2 "$M" layers -w "$T/shape.ini" --dataflow nvdla --pes 4096

@@ -445,19 +445,64 @@ START_TEST(timeline_and_event_count)
     ck_assert_int_eq(transfers, 12); /* per mini-batch: read, a->b, write */
     eval_opts o = {.timeline = 1, .series_buckets = 10};
     run(&f, &o);
-    int computes = 0, hops = 0;
+    int computes = 0, hops = 0, layers = 0;
     for (int i = 0; i < f.r.nevents; i++) {
         const res_event *ev = &f.r.events[i];
         computes += ev->kind == RES_EV_COMPUTE;
         hops += ev->kind == RES_EV_TRANSFER;
+        if (ev->kind == RES_EV_LAYER) {
+            /* a one-layer segment: its layer's slice is the whole of it */
+            const res_event *pa = &f.r.events[ev->parent];
+            layers++;
+            ck_assert_int_eq(pa->kind, RES_EV_COMPUTE);
+            ck_assert(ev->start_s == pa->start_s && ev->dur_s == pa->dur_s);
+            ck_assert_int_eq(ev->track, pa->track);
+        }
         ck_assert(ev->dur_s > 0 && ev->start_s >= 0);
         ck_assert(ev->start_s + ev->dur_s <= f.r.makespan_s * (1 + 1e-12));
     }
     ck_assert_int_eq(computes, 8);
+    ck_assert_int_eq(layers, 8);
     ck_assert_int_eq(hops, 36); /* every transfer here crosses two ports and one link */
     ck_assert_str_eq(f.r.events[0].name, "x/l0/mb0");
     ck_assert_int_eq(f.r.events[0].track, 0);
     ck_assert_int_eq(f.r.links[0].nseries, 10);
+    teardown(&f);
+}
+END_TEST
+
+/* A segment's slice split over its layers by their cycles: gelu costs 8
+   vector operations an element and relu 1 (README, Workload), so on 256
+   lanes 65536 elements take 2048 and 256 cycles: 8/9 and 1/9 of each
+   mini-batch's compute, the gelu first. */
+START_TEST(layer_slices_by_cycles)
+{
+    char pkg[1024];
+    fixture f;
+    two_chiplets(pkg, sizeof pkg, "100GB/s");
+    setup(&f, pkg, "l0 = gelu elems=65536\nl1 = relu elems=65536\n", 1, 2,
+          "[window 1]\nx.minibatch = 1\nx.1 = l0 .. l1 @ a\n");
+    eval_opts o = {.timeline = 1};
+    run(&f, &o);
+    int layers = 0;
+    for (int i = 0; i < f.r.nevents; i++) {
+        const res_event *ev = &f.r.events[i];
+        if (ev->kind != RES_EV_COMPUTE)
+            continue;
+        /* its two layers follow it */
+        const res_event *g = &f.r.events[i + 1], *r = &f.r.events[i + 2];
+        ck_assert(g->kind == RES_EV_LAYER && r->kind == RES_EV_LAYER);
+        ck_assert(g->parent == i && r->parent == i);
+        ck_assert_rel(ev->dur_s, 2304 / 500e6, 1e-9); /* 2048 + 256 cycles at 500 MHz */
+        ck_assert_rel(g->dur_s, ev->dur_s * 8 / 9, 1e-12);
+        ck_assert_rel(r->dur_s, ev->dur_s / 9, 1e-12);
+        ck_assert(g->start_s == ev->start_s);
+        ck_assert_rel(r->start_s, ev->start_s + ev->dur_s * 8 / 9, 1e-12);
+        ck_assert_rel(r->start_s + r->dur_s, ev->start_s + ev->dur_s, 1e-12);
+        ck_assert_str_eq(g->name, layers ? "x/l0/mb1" : "x/l0/mb0");
+        layers += 2;
+    }
+    ck_assert_int_eq(layers, 4); /* batch 2 in mini-batches of 1 */
     teardown(&f);
 }
 END_TEST
@@ -564,6 +609,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, windows_run_one_after_another);
     tcase_add_test(tc, streamed_weights_come_every_minibatch);
     tcase_add_test(tc, timeline_and_event_count);
+    tcase_add_test(tc, layer_slices_by_cycles);
     tcase_add_test(tc, same_inputs_same_result);
     tcase_add_test(tc, a_cycle_is_a_deadlock);
     tcase_add_test(tc, a_crash_is_an_error);

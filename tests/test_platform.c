@@ -53,6 +53,20 @@ START_TEST(quantities)
     ck_assert_int_eq(cfg_parse_quantity("2", CFG_UNIT_POWER, &v), 0);
     ck_assert_rel(v, 2.0, 1e-15);
     ck_assert_int_ne(cfg_parse_quantity("2 kW", CFG_UNIT_POWER, &v), 0);
+    /* sizes, rates, times and clocks say their unit, but for 0; energies
+       are in pJ and powers in W when bare (README "Units") */
+    ck_assert_int_eq(cfg_parse_quantity("100", CFG_UNIT_BW, &v), CFG_NEEDS_UNIT);
+    ck_assert_int_eq(cfg_parse_quantity("1e3", CFG_UNIT_BYTES, &v), CFG_NEEDS_UNIT);
+    ck_assert_int_eq(cfg_parse_quantity("35", CFG_UNIT_TIME, &v), CFG_NEEDS_UNIT);
+    ck_assert_int_eq(cfg_parse_quantity("500", CFG_UNIT_FREQ, &v), CFG_NEEDS_UNIT);
+    v = 1;
+    ck_assert_int_eq(cfg_parse_quantity("0", CFG_UNIT_TIME, &v), 0);
+    ck_assert(v == 0);
+    v = 1;
+    ck_assert_int_eq(cfg_parse_quantity("0.0", CFG_UNIT_BW, &v), 0);
+    ck_assert(v == 0);
+    ck_assert_int_eq(cfg_parse_quantity("2.04", CFG_UNIT_ENERGY, &v), 0);
+    ck_assert_rel(v, 2.04, 1e-15);
     ck_assert_int_eq(cfg_parse_long("-42", &l), 0);
     ck_assert_int_eq(l, -42);
     ck_assert_int_ne(cfg_parse_long("4.0", &l), 0);
@@ -187,6 +201,28 @@ START_TEST(bad_inputs)
     expect_bad(11, "; at = 2,1\n", 10, "missing key 'at'");
     expect_bad(6, "energy_per_bit = 2pJ\ninterface_bandwidth = 0GB/s\n", 7, "out of range");
     expect_bad(13, "interface_bandwidth = fast\n", 13, "bad number");
+    /* a bare number, once read silently as 100 B/s (issue 11) */
+    expect_bad(4, "link_bandwidth = 100\n", 4,
+               "'link_bandwidth' = 100 needs a unit (units: B/s, KB/s, kB/s, MB/s, GB/s, TB/s, "
+               "KiB/s, MiB/s, GiB/s, bit/s, kbit/s, Mbit/s, Gbit/s, Tbit/s)");
+    expect_bad(5, "hop_latency = 35\n", 5, "'hop_latency' = 35 needs a unit (units: s, ms, us");
+    expect_bad(13, "l2 = 10000000\n", 13, "'l2' = 10000000 needs a unit (units: B, KB");
+    expect_bad(13, "clock = 500e6\n", 13, "'clock' = 500e6 needs a unit (units: Hz, kHz");
+    /* 0 needs no unit where 0 is allowed: a hop and a DRAM access without latency */
+    char *path = good_but(5, "hop_latency = 0\n");
+    plat_t p;
+    err_t e;
+    ck_assert_msg(plat_load(path, &p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert(p.hop_latency_s == 0);
+    plat_free(&p);
+    unlink(path);
+    free(path);
+    path = good_but(17, "latency = 0\n");
+    ck_assert_msg(plat_load(path, &p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert(p.drams[0].latency_s == 0);
+    plat_free(&p);
+    unlink(path);
+    free(path);
     expect_bad(13, "static_power = 2J\n", 13, "'static_power': bad number '2J' (units: W, mW, uW)");
     expect_bad(13, "static_power = -1W\n", 13, "'static_power' = -1W is out of range");
     expect_bad(13, "static_power = 2MW\n", 13, "bad number");
@@ -196,7 +232,7 @@ START_TEST(bad_inputs)
     expect_bad(6, "energy_per_bit = 2pJ\n[nop]\nmodel = wormhole\n", 8,
                "model must be flow or packet, not 'wormhole'");
     expect_bad(6, "energy_per_bit = 2pJ\n[nop]\nvcs = 0\n", 8, "out of range");
-    expect_bad(6, "energy_per_bit = 2pJ\n[nop]\nflit = 32\nvc_buf = 4\n", 9,
+    expect_bad(6, "energy_per_bit = 2pJ\n[nop]\nflit = 32B\nvc_buf = 4\n", 9,
                "unknown key in [nop] (expected model, flit, vcs, vc_buffer");
     char longline[400];
     memset(longline, 'x', sizeof longline);
@@ -209,9 +245,7 @@ START_TEST(bad_inputs)
     memcpy(longline, "pes = 256", 9);
     longline[197] = '\n';
     longline[198] = '\0';
-    char *path = good_but(13, longline);
-    plat_t p;
-    err_t e;
+    path = good_but(13, longline);
     ck_assert_msg(plat_load(path, &p, &e) == ERR_OK, "%s", e.msg);
     plat_free(&p);
     unlink(path);
@@ -315,6 +349,60 @@ START_TEST(single_chiplet)
 }
 END_TEST
 
+/* --baseline monolithic-os on a package: het-2x2 by hand from its file is
+   4 x 4096 = 16384 PEs, 4 x 10 MB = 40 MB of L2, 2 x 64 = 128 GB/s of DRAM,
+   4 x 256 = 1024 vector operations and L2 bytes per cycle at the common
+   500 MHz, 4 x 1.75 W static: mono-os.ini, written by hand for it. */
+START_TEST(monolithic_equivalent)
+{
+    plat_t p, m, ref;
+    err_t e;
+    ck_assert_int_eq(plat_load("platforms/het-2x2.ini", &p, &e), ERR_OK);
+    ck_assert_int_eq(plat_monolithic(&p, &m, &e), ERR_OK);
+    ck_assert_int_eq(m.nchiplets, 1);
+    ck_assert_int_eq(m.ndrams, 1);
+    const plat_chiplet *c = &m.chiplets[0];
+    ck_assert_int_eq(c->pes, 16384);
+    ck_assert_int_eq(c->array_rows, 128);
+    ck_assert_rel(c->l2_bytes, 40e6, 1e-15);
+    ck_assert_rel(m.drams[0].bw, 128e9, 1e-15);
+    ck_assert_rel(m.drams[0].latency_s, 200e-9, 1e-12);
+    ck_assert_rel(m.drams[0].pj_per_bit, 14.8, 1e-12);
+    ck_assert_rel(c->clock_hz, 500e6, 1e-15);
+    ck_assert_rel(c->vector_per_cycle, 1024, 1e-15);
+    ck_assert_rel(c->l2_bw, 1024, 1e-15);
+    ck_assert_rel(c->static_w, 4 * 4096 * PLAT_STATIC_W_PER_PE, 1e-12);
+    ck_assert_int_eq(c->dataflow, PLAT_OS_AUTO);
+    ck_assert_str_eq(m.name, "het-2x2-mono");
+    /* the port to the one chip carries all of its DRAM */
+    ck_assert_rel(m.links[m.port0].bw, 128e9, 1e-15);
+    ck_assert_int_eq(plat_load("platforms/mono-os.ini", &ref, &e), ERR_OK);
+    const plat_chiplet *r = &ref.chiplets[0];
+    ck_assert_int_eq(r->pes, c->pes);
+    ck_assert(r->l2_bytes == c->l2_bytes && r->l2_bw == c->l2_bw && r->clock_hz == c->clock_hz);
+    ck_assert(r->pj_mac == c->pj_mac && r->pj_l1 == c->pj_l1 && r->pj_l2 == c->pj_l2);
+    ck_assert(ref.drams[0].bw == m.drams[0].bw);
+    plat_free(&ref);
+    plat_free(&m);
+    plat_free(&p);
+    /* clocks that differ: 4096 PEs at 500 MHz and 256 at 1 GHz do
+       2.048e12 + 0.256e12 = 2.304e12 MACs/s at peak; over 4352 PEs that is
+       529.41 MHz, and the two vector units' 256 x (5e8 + 1e9) = 3.84e11
+       operations/s are 725.33 a cycle of it */
+    char *path = good_but(13, "pes = 256\nclock = 1GHz\n");
+    ck_assert_int_eq(plat_load(path, &p, &e), ERR_OK);
+    ck_assert_int_eq(plat_monolithic(&p, &m, &e), ERR_OK);
+    ck_assert_int_eq(m.chiplets[0].pes, 4352);
+    ck_assert_rel(m.chiplets[0].clock_hz, 2.304e12 / 4352, 1e-12);
+    ck_assert_rel(m.chiplets[0].vector_per_cycle, 3.84e11 / (2.304e12 / 4352), 1e-12);
+    ck_assert_int_eq(m.chiplets[0].array_rows, 0); /* 4352 is no square: os-auto runs positions */
+    plat_free(&m);
+    plat_free(&p);
+    unlink(path);
+    free(path);
+}
+END_TEST
+
 /* Walks the dataflow table through what reads it: every name parses back,
    the message list is the names in enum order, the output-stationary
    dataflows are shidiannao, os-auto, os-positions and systolic-os, and the
@@ -355,6 +443,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, single_chiplet);
     tcase_add_test(tc, dataflow_table);
+    tcase_add_test(tc, monolithic_equivalent);
     suite_add_tcase(s, tc);
     return s;
 }

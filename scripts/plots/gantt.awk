@@ -2,9 +2,12 @@
 # events, through jsonflat.awk) as gnuplot data for gantt.gp. Process 1 is
 # "chiplets", a thread per chiplet; each complete event ("ph":"X") there is
 # one segment's compute on one mini-batch, named MODEL/FIRST..LAST/mbI, with
-# "ts" and "dur" in microseconds. Process 2 has a thread per link and DRAM
-# channel; the DRAM channels' tracks (names without "->" or a port's suffix)
-# become rows below the chiplets, with a slice per transfer, named
+# "ts" and "dur" in microseconds (its layers' slices, "cat":"layer", nested
+# inside it, are left out; a chiplet shared by segments has a track per
+# segment running at once, each a row). Process 2 has a thread per link and
+# DRAM channel and concurrent transfer ("dram-left", "dram-left [2]", ...);
+# the DRAM channels' tracks (names without "->" or a port's suffix) become
+# rows below the chiplets, one row a channel, with a slice per transfer, named
 # MODEL/FIRST..LAST/mbI WHAT, of the segment it feeds or drains. Writes into DIR:
 #   gantt.dat     ROW START_MS END_MS SEGMENT MB KIND one line per slice; KIND 0:
 #                                                     compute, 1: DRAM transfer
@@ -26,14 +29,17 @@ END {
     if (nrow == 0) { print "gantt.awk: no chiplet tracks in the trace" > "/dev/stderr"; exit 2 }
     for (i = 0; i < n; i++)
         if (v[i, "ph"] == "M" && v[i, "name"] == "thread_name" && v[i, "pid"] == 2 &&
-            v[i, "args.name"] !~ /->|\.(inject|eject)$/) {
-            drow[v[i, "tid"]] = nrow; row[nrow++] = v[i, "args.name"]
+            v[i, "args.name"] !~ /->|\.(inject|eject)( \[[0-9]+\])?$/) {
+            # a channel's tracks of concurrent transfers ("dram-left [2]") share its row
+            ch = v[i, "args.name"]; sub(/ \[[0-9]+\]$/, "", ch)
+            if (!(ch in chrow)) { chrow[ch] = nrow; row[nrow++] = ch }
+            drow[v[i, "tid"]] = chrow[ch]
         }
     for (r = 0; r < nrow; r++) print r, row[r] > (dir "/rows.dat")
     printf "" > (dir "/gantt.dat")
     # segments numbered by first start: sort the slices' starts by insertion
     for (i = 0; i < n; i++) {
-        if (v[i, "ph"] != "X") continue
+        if (v[i, "ph"] != "X" || v[i, "cat"] == "layer") continue
         if (v[i, "pid"] == 1) { r = v[i, "tid"]; kd = 0 }
         else if (v[i, "pid"] == 2 && (v[i, "tid"] in drow)) { r = drow[v[i, "tid"]]; kd = 1 }
         else continue
