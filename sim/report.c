@@ -183,6 +183,10 @@ json_t *rep_result_json(const plat_t *p, const scn_t *scn, const res_result *r)
         json_object_set_new(o, "model", json_string(scn->models[rs->model].name));
         json_object_set_new(o, "layers", json_string(seg_layers(scn, rs, buf, sizeof buf)));
         json_object_set_new(o, "chiplet", json_string(p->chiplets[rs->chiplet].name));
+        if (rs->nslices > 1) { /* a split segment: one entry per slice */
+            json_object_set_new(o, "slice", json_integer(rs->slice + 1));
+            json_object_set_new(o, "slices", json_integer(rs->nslices));
+        }
         json_object_set_new(o, "compute_s", json_real(rs->compute_s));
         json_object_set_new(o, "in_comm_s", json_real(rs->in_comm_s));
         json_object_set_new(o, "out_comm_s", json_real(rs->out_comm_s));
