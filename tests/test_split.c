@@ -17,6 +17,7 @@
 #include "estimate.h"
 #include "plan.h"
 #include "runner.h"
+#include "search.h"
 
 #define NS 1e-9
 
@@ -70,10 +71,7 @@ static void teardown(fixture *f)
     scn_free(&f->scn_s);
     plat_free(&f->p);
     char *paths[] = {f->plat, f->wl, f->scn, f->sched};
-    for (int i = 0; i < 4; i++) {
-        unlink(paths[i]);
-        free(paths[i]);
-    }
+    tu_remove_tmp(paths, 4);
 }
 
 static int chip(const fixture *f, const char *name)
@@ -315,6 +313,53 @@ START_TEST(bad_splits_are_located)
 }
 END_TEST
 
+/* One layer of 1024 x 2048 = 2 MB of weights on chiplets of 1.5 MB of L2:
+   on one chiplet they stream, every mini-batch (at least 2 MB / 64 GB/s =
+   32.8 us each, against 32 * 16 * b' cycles = b' us of compute); split by
+   output channels over two, a slice holds 1 MB, which with the double-
+   buffered activations (2 x (1024 + 1024) B x b') fits. Nothing else can
+   keep them on chip, so the search must split the layer over two of the
+   five idle chiplets, and each slice be resident. */
+START_TEST(search_splits_a_layer_that_does_not_fit)
+{
+    char plat[1024], *pp, *wl, *sc;
+    const char *defaults = strstr(plat_text, "[defaults]\n") + strlen("[defaults]\n");
+    snprintf(plat, sizeof plat, "%.*sl2 = 1536KB\n%s", (int)(defaults - plat_text), plat_text, defaults);
+    pp = tu_write_tmp(plat, ".ini");
+    wl = tu_write_tmp("[model]\nname = w\n[layers]\nbig = matmul m=1 k=1024 n=2048\n", ".ini");
+    char buf[256];
+    snprintf(buf, sizeof buf, "[model x]\nworkload = %s\nbatch = 8\n", wl);
+    sc = tu_write_tmp(buf, ".ini");
+    plat_t p;
+    scn_t scn;
+    err_t e;
+    ck_assert_msg(plat_load(pp, &p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(scn_load(sc, &scn, &e) == ERR_OK, "%s", e.msg);
+    search_opts o;
+    search_defaults(&o);
+    o.no_simulate = 1;
+    o.jobs = 1;
+    search_result r;
+    ck_assert_msg(search_run(&p, &scn, &o, &r, &e) == ERR_OK, "%s", e.msg);
+    const sched_part *pt = &r.best.windows[0].parts[0];
+    ck_assert_int_eq(pt->nsegs, 1);
+    ck_assert_int_eq(sched_seg_split(pt, 0), SPLIT_K);
+    ck_assert_int_eq(sched_seg_slices(pt, 0), 2);
+    plan_t pl;
+    ck_assert_msg(plan_build(&p, &scn, &r.best, &pl, &e) == ERR_OK, "%s", e.msg);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_rel(pl.segs[i].weight_bytes, 1024.0 * 1024, 1e-12);
+        ck_assert(pl.segs[i].resident);
+    }
+    plan_free(&pl);
+    search_result_free(&r);
+    scn_free(&scn);
+    plat_free(&p);
+    char *paths[] = {pp, wl, sc};
+    tu_remove_tmp(paths, 3);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("split");
@@ -327,6 +372,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, simulated_gather_shares_a_link);
     tcase_add_test(tc, split_reads_back_as_written);
     tcase_add_test(tc, bad_splits_are_located);
+    tcase_add_test(tc, search_splits_a_layer_that_does_not_fit);
     suite_add_tcase(s, tc);
     return s;
 }
