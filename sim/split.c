@@ -101,10 +101,10 @@ int split_modes(const wl_model *m, int first, int last, split_kind kind, int w, 
                      m->layers[from].name);
             return ERR_INPUT;
         }
-        long dim = mode_dim(ly, modes[l - first]);
-        if (dim < w) {
-            snprintf(why, n, "has %ld %s, fewer than the %d slices", dim,
-                     dim_names[modes[l - first]], w);
+        split_mode md = modes[l - first];
+        long dim = mode_dim(ly, md);
+        if (md != SPLIT_M_WHOLE && md != SPLIT_M_REPLICA && dim < w) {
+            snprintf(why, n, "has %ld %s, fewer than the %d slices", dim, dim_names[md], w);
             return ERR_INPUT;
         }
     }
