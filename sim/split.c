@@ -114,10 +114,10 @@ int split_modes(const wl_model *m, int first, int last, split_kind kind, int w, 
 void split_layer(const wl_layer *l, split_mode mode, int w, int i, wl_layer *out)
 {
     *out = *l;
-    long dim = mode_dim(l, mode), share = split_share(dim, w, i);
-    double f = (double)share / (double)dim;
     if (mode == SPLIT_M_WHOLE || mode == SPLIT_M_REPLICA)
         return;
+    long dim = mode_dim(l, mode), share = split_share(dim, w, i);
+    double f = (double)share / (double)dim;
     switch (mode) {
     case SPLIT_M_OUT:
         if (grouped(l)) {

@@ -155,6 +155,29 @@ START_TEST(split_c_reduces_partial_sums)
 }
 END_TEST
 
+/* Megatron-LM's pair in one segment: l0 by output channels, then l1, which
+   reads l0's slice, by the input channels that slice is; its partial sums
+   are reduced at l2. */
+START_TEST(split_k_pairs_output_then_input_channels)
+{
+    fixture f;
+    setup(&f, "[window 1]\nx.minibatch = 2\nx.1 = l0 .. l1 @ a+b split=k\nx.2 = l2 @ c\n");
+    for (int i = 0; i < 2; i++) {
+        const plan_seg *ps = &f.pl.segs[i];
+        /* l0: 64 x 64 x 64, 1 * 1 * 128 = 128 cycles; l1: 64 x 64 x 64 (k 128 -> 64),
+           128 cycles; weights 64 x 64 of each */
+        ck_assert_rel(ps->cycles, 256, 1e-12);
+        ck_assert_rel(ps->weight_bytes, 8192, 1e-12);
+        ck_assert_int_eq(ps->nin, 1);
+        ck_assert_rel(ps->in[0].bytes, 8192, 1e-12); /* the whole input, 4096 B x 2 */
+        /* nothing moves between the slices; l2 sums their whole 64 x 64 partials */
+        ck_assert_rel(edge_from(&f.pl, 2, i)->bytes, 8192, 1e-12);
+    }
+    ck_assert_int_eq(f.pl.segs[2].nin, 2);
+    teardown(&f);
+}
+END_TEST
+
 START_TEST(split_n_slices_samples)
 {
     fixture f;
@@ -367,6 +390,7 @@ Suite *test_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, split_k_slices_output_channels);
     tcase_add_test(tc, split_c_reduces_partial_sums);
+    tcase_add_test(tc, split_k_pairs_output_then_input_channels);
     tcase_add_test(tc, split_n_slices_samples);
     tcase_add_test(tc, estimate_split_vs_unsplit);
     tcase_add_test(tc, simulated_gather_shares_a_link);
