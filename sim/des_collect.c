@@ -339,8 +339,12 @@ static int collect_models(const des_ctx *c, res_result *r)
             break;
         }
         rm->minibatch_done_s = grown;
-        for (long i = 0; i < ps->nminibatches; i++)
-            rm->minibatch_done_s[rm->nminibatches++] = seg_done(c, si, i);
+        for (long i = 0; i < ps->nminibatches; i++) { /* split: when its last slice is done */
+            double t = 0;
+            for (int q = si - ps->slice; q <= si; q++)
+                t = fmax(t, seg_done(c, q, i));
+            rm->minibatch_done_s[rm->nminibatches++] = t;
+        }
     }
     for (int k = 0; !rc && k < r->nparts; k++) {
         res_model *rm = &r->models[r->parts[k].model];

@@ -3,7 +3,11 @@
  * One addition to SCAR's model: a chiplet shared by several segments in a
  * window cannot finish before it has computed all of them, so a window lasts
  * at least as long as its busiest chiplet's compute. Without it a schedule
- * that stacks segments on one chiplet would look free. */
+ * that stacks segments on one chiplet would look free.
+ *
+ * The slices of a split segment run side by side: in the pipeline the
+ * segment counts as its slowest slice (each slice's Lat has its own
+ * compute, gather or reduction inputs, and weights). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,13 +50,17 @@ static void evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_re
         while (i < pl->win_first[w + 1]) {
             /* one part: consecutive segments of one model */
             int part = pl->segs[i].part;
-            double sum = 0, max = 0, preload = 0;
+            double sum = 0, max = 0, preload = 0, slowest = 0; /* of the current segment's slices */
             double n = (double)pl->segs[i].nminibatches;
             int model = pl->segs[i].model;
             for (; i < pl->win_first[w + 1] && pl->segs[i].part == part; i++) {
                 const plan_seg *ps = &pl->segs[i];
                 int c = ps->chiplet;
                 double in = 0, out = 0;
+                if (ps->slice == 0) {
+                    sum += slowest;
+                    slowest = 0;
+                }
                 int dram = nop_dram_endpoint(p, ps->dram);
                 for (int j = 0; j < ps->nin; j++) {
                     const plan_edge *ed = &ps->in[j];
@@ -76,7 +84,8 @@ static void evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_re
                 double lat = in + ps->compute_s + out + (ps->resident ? 0 : wt);
                 if (ps->resident && wt > preload)
                     preload = wt;
-                sum += lat;
+                if (lat > slowest)
+                    slowest = lat;
                 if (lat > max)
                     max = lat;
                 chip_busy[c] += ps->compute_s * n;
@@ -97,6 +106,7 @@ static void evaluate(const plat_t *p, const scn_t *scn, const plan_t *pl, res_re
                     r->chiplets[c].energy_j += (ps->e_mac_pj + ps->e_l1_pj + ps->e_l2_pj) * n * 1e-12;
                 }
             }
+            sum += slowest;
             double pipe = preload + sum + (n - 1) * max;
             if (pipe > win)
                 win = pipe;

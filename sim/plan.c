@@ -62,23 +62,33 @@ static int place(const plat_t *p, const scn_t *scn, const sched_t *s, plan_cache
             const sched_part *pt = &s->windows[w].parts[i];
             const wl_model *m = &scn->models[pt->model].model;
             long nmb = scn->models[pt->model].batch / pt->minibatch;
-            for (int k = 0; k < pt->nsegs; k++) {
-                const sched_seg *sg = &pt->segs[k];
-                const plat_chiplet *chip = &p->chiplets[sg->chiplet];
-                int si = plan_cache_span(c, c->model_slot[pt->model], c->chip_config[sg->chiplet], m,
-                                         chip, pt->minibatch, sg->first, sg->last);
-                if (si < 0)
-                    return ERR_INTERNAL;
-                const plan_span *sp = &c->spans[si];
-                c->span_of[pl->nsegs] = si;
-                pl->segs[pl->nsegs++] = (plan_seg){
-                    .window = w, .part = i, .seg = k, .model = pt->model, .chiplet = sg->chiplet,
-                    .first = sg->first, .last = sg->last, .minibatch = pt->minibatch,
-                    .nminibatches = nmb, .cycles = sp->cycles, .compute_s = sp->cycles / chip->clock_hz,
-                    .macs = sp->macs, .e_mac_pj = sp->e_mac_pj, .e_l1_pj = sp->e_l1_pj,
-                    .e_l2_pj = sp->e_l2_pj, .weight_bytes = sp->weight_bytes,
-                    .dram = c->chip_dram[sg->chiplet], .gather_bytes = sp->gather_bytes};
-            }
+            for (int k = 0; k < pt->nsegs; k++)
+                for (int j = 0, nj = sched_seg_slices(pt, k); j < nj; j++) {
+                    const sched_seg *sg = &pt->segs[k];
+                    split_kind kind = sched_seg_split(pt, k);
+                    int ch = sched_seg_chiplet(pt, k, j);
+                    const plat_chiplet *chip = &p->chiplets[ch];
+                    /* a sample slice is a whole span at its share of the mini-batch */
+                    int by_samples = kind == SPLIT_N;
+                    long mb = by_samples ? split_share(pt->minibatch, nj, j) : pt->minibatch;
+                    plan_key key = {c->model_slot[pt->model], c->chip_config[ch], sg->first, sg->last, mb,
+                                    by_samples ? SPLIT_NONE : kind, by_samples ? 0 : j,
+                                    by_samples ? 1 : nj};
+                    int si = plan_cache_span(c, &key, m, chip);
+                    if (si < 0)
+                        return ERR_INTERNAL;
+                    const plan_span *sp = &c->spans[si];
+                    c->span_of[pl->nsegs] = si;
+                    pl->segs[pl->nsegs++] = (plan_seg){
+                        .window = w, .part = i, .seg = k, .model = pt->model, .chiplet = ch,
+                        .first = sg->first, .last = sg->last, .split = kind, .slice = j,
+                        .nslices = nj, .samp0 = by_samples ? split_offset(pt->minibatch, nj, j) : 0,
+                        .minibatch = mb, .nminibatches = nmb, .cycles = sp->cycles,
+                        .compute_s = sp->cycles / chip->clock_hz, .macs = sp->macs,
+                        .e_mac_pj = sp->e_mac_pj, .e_l1_pj = sp->e_l1_pj, .e_l2_pj = sp->e_l2_pj,
+                        .weight_bytes = sp->weight_bytes, .dram = c->chip_dram[ch],
+                        .gather_bytes = sp->gather_bytes};
+                }
         }
     }
     pl->win_first[s->nwindows] = pl->nsegs;
@@ -99,10 +109,49 @@ static void group_by_model(plan_cache *c, int nmodels)
         c->by_model[c->model_first[pl->segs[i].model + 1]++] = i;
 }
 
+/* The length of [A0, A1) and [B0, B1) in common. */
+static double overlap(double a0, double a1, double b0, double b1)
+{
+    double lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
+    return hi > lo ? hi - lo : 0;
+}
+
+/* What slice Q holds of the output of LAYER, as the cand of its span. */
+static const plan_cand *held(const plan_cache *c, int q, int layer)
+{
+    const plan_span *sp = &c->spans[c->span_of[q]];
+    for (int j = 0; j < sp->ncand; j++)
+        if (c->cands[sp->cand0 + j].layer == layer)
+            return &c->cands[sp->cand0 + j];
+    return NULL; /* cannot happen: a layer read outside its span is a cand */
+}
+
+/* Edges into segment I (at ED) from every slice of the segment FROM
+   belongs to, for input SRC: each carries the part of its slice's output
+   that I needs (plan.h); none where they share nothing. Returns the end. */
+static plan_edge *gather(const plan_cache *c, int i, int from, const plan_src *src, plan_edge *ed)
+{
+    const plan_seg *ps = &c->plan.segs[i];
+    int g = from - c->plan.segs[from].slice;
+    for (int q = g; q < g + c->plan.segs[from].nslices; q++) {
+        const plan_seg *qs = &c->plan.segs[q];
+        const plan_cand *cd = held(c, q, src->layer);
+        double chan = cd->hold == SPLIT_H_SLICE ? overlap(cd->lo, cd->hi, src->lo, src->hi)
+                      : cd->hold == SPLIT_H_REPLICA && qs->slice > 0 ? 0
+                                                                        : src->hi - src->lo;
+        double samples = overlap((double)ps->samp0, (double)(ps->samp0 + ps->minibatch), (double)qs->samp0,
+                                 (double)(qs->samp0 + qs->minibatch));
+        if (chan > 0 && samples > 0)
+            *ed++ = (plan_edge){.kind = PLAN_SEG, .seg = q, .dram = -1, .layer = src->layer,
+                                .bytes = src->bytes * samples * chan};
+    }
+    return ed;
+}
+
 /* Each segment's inputs and its outputs to DRAM, end to end in c->edges:
-   an input from the same window comes from its producer's segment, any
-   other from DRAM; an output goes to DRAM when it has no reader or its last
-   reader runs in a later window. */
+   an input from the same window comes from its producer's segment (each
+   of its slices), any other from DRAM; an output goes to DRAM when it has
+   no reader or its last reader runs in a later window. */
 static void connect(plan_cache *c)
 {
     plan_t *pl = &c->plan;
@@ -116,25 +165,24 @@ static void connect(plan_cache *c)
         ps->in = ed;
         for (int j = 0; j < sp->nsrc; j++) {
             const plan_src *src = &c->srcs[sp->src0 + j];
-            *ed = (plan_edge){.kind = PLAN_DRAM, .seg = -1, .dram = ps->dram, .layer = src->layer,
-                              .bytes = src->bytes * b};
             int from = src->layer < 0 ? -1 : producer(pl, mine, nmine, src->layer);
-            if (from >= 0 && pl->segs[from].window == ps->window) {
-                ed->kind = PLAN_SEG;
-                ed->seg = from;
-                ed->dram = -1;
-            }
-            ed++;
+            if (from >= 0 && pl->segs[from].window == ps->window)
+                ed = gather(c, i, from, src, ed);
+            else
+                *ed++ = (plan_edge){.kind = PLAN_DRAM, .seg = -1, .dram = ps->dram, .layer = src->layer,
+                                    .bytes = src->bytes * b * (src->hi - src->lo)};
         }
         ps->nin = (int)(ed - ps->in);
         ps->out = ed;
         for (int j = 0; j < sp->ncand; j++) {
             const plan_cand *cd = &c->cands[sp->cand0 + j];
-            if (cd->last_consumer >= 0 &&
-                pl->segs[producer(pl, mine, nmine, cd->last_consumer)].window <= ps->window)
+            if ((cd->last_consumer >= 0 &&
+                 pl->segs[producer(pl, mine, nmine, cd->last_consumer)].window <= ps->window) ||
+                (cd->hold == SPLIT_H_REPLICA && ps->slice > 0))
                 continue;
+            double part = cd->hold == SPLIT_H_SLICE ? cd->hi - cd->lo : 1; /* partial sums: whole */
             *ed++ = (plan_edge){.kind = PLAN_DRAM, .seg = -1, .dram = ps->dram, .layer = cd->layer,
-                                .bytes = cd->bytes * b};
+                                .bytes = cd->bytes * b * part};
         }
         ps->nout = (int)(ed - ps->out);
     }
@@ -168,7 +216,8 @@ static int lower(const plat_t *p, const scn_t *scn, const sched_t *s, plan_cache
     int n = 0, nm = scn->nmodels;
     for (int w = 0; w < s->nwindows; w++)
         for (int i = 0; i < s->windows[w].nparts; i++)
-            n += s->windows[w].parts[i].nsegs;
+            for (int k = 0; k < s->windows[w].parts[i].nsegs; k++)
+                n += sched_seg_slices(&s->windows[w].parts[i], k);
     if (plan_grow(&c->plan.segs, &c->cap_segs, n + 1, sizeof *c->plan.segs) ||
         plan_grow(&c->plan.win_first, &c->cap_win, s->nwindows + 1, sizeof *c->plan.win_first) ||
         plan_grow(&c->span_of, &c->cap_span_of, n + 1, sizeof *c->span_of) ||
@@ -179,9 +228,12 @@ static int lower(const plat_t *p, const scn_t *scn, const sched_t *s, plan_cache
         plan_grow(&c->acc_act, &c->cap_acc_act, p->nchiplets, sizeof *c->acc_act) ||
         place(p, scn, s, c))
         return ERR_INTERNAL;
-    int nedges = 0;
+    int nedges = 0, wmax = 1; /* an input comes from up to wmax slices */
     for (int i = 0; i < n; i++)
-        nedges += c->spans[c->span_of[i]].nsrc + c->spans[c->span_of[i]].ncand;
+        if (c->plan.segs[i].nslices > wmax)
+            wmax = c->plan.segs[i].nslices;
+    for (int i = 0; i < n; i++)
+        nedges += c->spans[c->span_of[i]].nsrc * wmax + c->spans[c->span_of[i]].ncand;
     if (plan_grow(&c->edges, &c->cap_edges, nedges + 1, sizeof *c->edges))
         return ERR_INTERNAL;
     group_by_model(c, nm);

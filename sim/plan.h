@@ -20,7 +20,16 @@
  * - weights are resident when the weights of all segments on that chiplet in
  *   that window, plus the double-buffered activations of the largest layer,
  *   fit in its L2; resident weights load once per window, others stream from
- *   DRAM every mini-batch. */
+ *   DRAM every mini-batch.
+ * - a segment split over W chiplets is W plan segments, its slices, one after
+ *   another; each slice's layers are sliced as split.h says and priced by the
+ *   cost model on their own shapes, its weights are its share (all of them
+ *   for split=n), and its residency is decided like any segment's. A slice
+ *   of split=n runs its share of the mini-batch's samples. An input edge
+ *   comes from every slice of the producer that holds part of what the
+ *   consumer needs, carrying the overlap: a gather of output-channel
+ *   slices, a reduction of partial sums (every slice sends its whole part),
+ *   a scatter of samples. */
 #ifndef MCM_PLAN_H
 #define MCM_PLAN_H
 
@@ -40,7 +49,10 @@ typedef struct {
     int window, part, seg;   /* position in the schedule */
     int model, chiplet;
     int first, last;         /* layers */
-    long minibatch, nminibatches;
+    split_kind split;        /* of its schedule segment; SPLIT_NONE: unsplit */
+    int slice, nslices;      /* which slice of how many (0 of 1 unsplit) */
+    long samp0;              /* its first sample in a mini-batch (split=n; else 0) */
+    long minibatch, nminibatches; /* minibatch: the samples it runs of each */
     double cycles;           /* per mini-batch, all its layers */
     double compute_s;        /* cycles / clock */
     double macs;             /* per mini-batch */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cost.h"
+#include "split.h"
 #include "nop.h"
 #include "plan_int.h"
 
@@ -56,6 +57,7 @@ void plan_cache_free(plan_cache *c)
     free(c->acc_weights);
     free(c->acc_act);
     free(c->scratch);
+    free(c->modes);
     free(c);
 }
 
@@ -150,28 +152,55 @@ static const plan_layer_cost *layer_costs(plan_cache *c, const plan_span *key, c
     return t->costs;
 }
 
+/* Layer L of SP as it runs there: itself, or its slice (into *BUF) with
+   its cost worked out here, since a layer's mode depends on the span. */
+static const wl_layer *span_layer(const plan_cache *c, const plan_span *sp, const wl_model *m,
+                                  const plat_chiplet *chip, const plan_layer_cost *lc, int l,
+                                  wl_layer *buf, plan_layer_cost *cost)
+{
+    if (lc) {
+        *cost = lc[l];
+        return &m->layers[l];
+    }
+    cost_t ct;
+    split_layer(&m->layers[l], c->modes[l - sp->first], sp->nslices, sp->slice, buf);
+    cost_layer(chip, buf, m->elem_bytes, sp->minibatch, &ct);
+    *cost = (plan_layer_cost){ct.cycles, ct.macs, ct.e_mac_pj, ct.e_l1_pj, ct.e_l2_pj};
+    return buf;
+}
+
 /* Sums, inputs and outputs of SP's layers, in layer order. */
 static int fill_span(plan_cache *c, plan_span *sp, const wl_model *m, const plat_chiplet *chip)
 {
-    const plan_layer_cost *lc = layer_costs(c, sp, m, chip);
-    int n = sp->last - sp->first + 1;
-    if (!lc || plan_grow(&c->srcs, &c->cap_srcs, c->nsrcs + n * WL_MAX_INPUTS, sizeof *c->srcs) ||
-        plan_grow(&c->cands, &c->cap_cands, c->ncands + n, sizeof *c->cands))
+    int n = sp->last - sp->first + 1, split = sp->split != SPLIT_NONE;
+    const plan_layer_cost *lc = split ? NULL : layer_costs(c, sp, m, chip);
+    if ((!split && !lc) || plan_grow(&c->srcs, &c->cap_srcs, c->nsrcs + n * WL_MAX_INPUTS, sizeof *c->srcs) ||
+        plan_grow(&c->cands, &c->cap_cands, c->ncands + n, sizeof *c->cands) ||
+        plan_grow(&c->modes, &c->cap_modes, n, sizeof *c->modes))
         return ERR_INTERNAL;
+    int bad;
+    char why[160];
+    if (split && split_modes(m, sp->first, sp->last, sp->split, sp->nslices, c->modes, &bad, why, sizeof why))
+        return ERR_INTERNAL; /* sched_validate let it through */
     const int *last_consumer = c->models[sp->model].last_consumer;
     sp->src0 = c->nsrcs;
     sp->cand0 = c->ncands;
     for (int l = sp->first; l <= sp->last; l++) {
-        const wl_layer *ly = &m->layers[l];
-        sp->cycles += lc[l].cycles;
-        sp->macs += lc[l].macs;
-        sp->e_mac_pj += lc[l].e_mac_pj;
-        sp->e_l1_pj += lc[l].e_l1_pj;
-        sp->e_l2_pj += lc[l].e_l2_pj;
+        wl_layer buf;
+        plan_layer_cost cost;
+        const wl_layer *ly = span_layer(c, sp, m, chip, lc, l, &buf, &cost);
+        split_mode mode = split ? c->modes[l - sp->first] : SPLIT_M_WHOLE;
+        sp->cycles += cost.cycles;
+        sp->macs += cost.macs;
+        sp->e_mac_pj += cost.e_mac_pj;
+        sp->e_l1_pj += cost.e_l1_pj;
+        sp->e_l2_pj += cost.e_l2_pj;
         sp->weight_bytes += ly->weight_bytes;
         sp->gather_bytes += ly->dram_bytes * (double)sp->minibatch;
         if (ly->in_bytes + ly->out_bytes > sp->act_bytes)
             sp->act_bytes = ly->in_bytes + ly->out_bytes;
+        double lo, hi;
+        split_needs(&m->layers[l], mode, sp->nslices, sp->slice, &lo, &hi);
         for (int j = 0; j < ly->ninputs; j++) {
             int src = ly->inputs[j], k = sp->src0;
             if (src >= sp->first)
@@ -179,29 +208,46 @@ static int fill_span(plan_cache *c, plan_span *sp, const wl_model *m, const plat
             while (k < c->nsrcs && c->srcs[k].layer != src)
                 k++;
             if (k == c->nsrcs)
-                c->srcs[c->nsrcs++] = (plan_src){src, src < 0 ? m->input_bytes : m->layers[src].out_bytes};
+                c->srcs[c->nsrcs++] = (plan_src){src, src < 0 ? m->input_bytes : m->layers[src].out_bytes,
+                                                 lo, hi};
+            else if (lo < c->srcs[k].lo || hi > c->srcs[k].hi) /* read by two layers: the union */
+                c->srcs[k].lo = lo < c->srcs[k].lo ? lo : c->srcs[k].lo,
+                c->srcs[k].hi = hi > c->srcs[k].hi ? hi : c->srcs[k].hi;
         }
-        if (last_consumer[l] < 0 || last_consumer[l] > sp->last)
-            c->cands[c->ncands++] = (plan_cand){l, last_consumer[l], ly->out_bytes};
+        if (last_consumer[l] < 0 || last_consumer[l] > sp->last) {
+            plan_cand *cd = &c->cands[c->ncands++];
+            *cd = (plan_cand){l, last_consumer[l], m->layers[l].out_bytes, SPLIT_H_WHOLE, 0, 1};
+            cd->hold = split_holds(&m->layers[l], mode, sp->nslices, sp->slice, &cd->lo, &cd->hi);
+        }
     }
     sp->nsrc = c->nsrcs - sp->src0;
     sp->ncand = c->ncands - sp->cand0;
     return ERR_OK;
 }
 
-static uint32_t span_hash(int model, int config, long minibatch, int first, int last)
+static uint32_t span_hash(const plan_key *k)
 {
-    uint64_t h = (uint64_t)model * 0x9e3779b97f4a7c15ULL;
-    h = (h ^ (uint64_t)config) * 0xbf58476d1ce4e5b9ULL;
-    h = (h ^ (uint64_t)minibatch) * 0x94d049bb133111ebULL;
-    h = (h ^ ((uint64_t)(uint32_t)first << 32 | (uint32_t)last)) * 0x9e3779b97f4a7c15ULL;
+    uint64_t h = (uint64_t)k->model * 0x9e3779b97f4a7c15ULL;
+    h = (h ^ (uint64_t)k->config) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (uint64_t)k->minibatch) * 0x94d049bb133111ebULL;
+    h = (h ^ ((uint64_t)(uint32_t)k->first << 32 | (uint32_t)k->last)) * 0x9e3779b97f4a7c15ULL;
+    if (k->split != SPLIT_NONE) /* whole spans hash as they always did */
+        h = (h ^ ((uint64_t)k->split << 48 | (uint64_t)(uint32_t)k->nslices << 24 | (uint32_t)k->slice)) *
+            0xbf58476d1ce4e5b9ULL;
     return (uint32_t)(h >> 32);
 }
 
-static int same_key(const plan_span *sp, int model, int config, long minibatch, int first, int last)
+static plan_key key_of(const plan_span *sp)
 {
-    return sp->first == first && sp->last == last && sp->minibatch == minibatch &&
-           sp->model == model && sp->config == config;
+    return (plan_key){sp->model, sp->config, sp->first, sp->last, sp->minibatch, sp->split, sp->slice,
+                      sp->nslices};
+}
+
+static int same_key(const plan_span *sp, const plan_key *k)
+{
+    return sp->first == k->first && sp->last == k->last && sp->minibatch == k->minibatch &&
+           sp->model == k->model && sp->config == k->config && sp->split == k->split &&
+           sp->slice == k->slice && sp->nslices == k->nslices;
 }
 
 /* Doubles the hash index and puts every span back. */
@@ -214,8 +260,8 @@ static int rehash(plan_cache *c)
     for (int i = 0; i < n; i++)
         slots[i] = -1;
     for (int s = 0; s < c->nspans; s++) {
-        const plan_span *sp = &c->spans[s];
-        uint32_t i = span_hash(sp->model, sp->config, sp->minibatch, sp->first, sp->last) & (uint32_t)(n - 1);
+        plan_key k = key_of(&c->spans[s]);
+        uint32_t i = span_hash(&k) & (uint32_t)(n - 1);
         while (slots[i] >= 0)
             i = (i + 1) & (uint32_t)(n - 1);
         slots[i] = s;
@@ -226,21 +272,21 @@ static int rehash(plan_cache *c)
     return ERR_OK;
 }
 
-int plan_cache_span(plan_cache *c, int model, int config, const wl_model *m, const plat_chiplet *chip,
-                    long minibatch, int first, int last)
+int plan_cache_span(plan_cache *c, const plan_key *k, const wl_model *m, const plat_chiplet *chip)
 {
     if (2 * (c->nspans + 1) > c->nslots && rehash(c))
         return -1;
     uint32_t mask = (uint32_t)(c->nslots - 1);
-    uint32_t i = span_hash(model, config, minibatch, first, last) & mask;
+    uint32_t i = span_hash(k) & mask;
     for (; c->slots[i] >= 0; i = (i + 1) & mask)
-        if (same_key(&c->spans[c->slots[i]], model, config, minibatch, first, last))
+        if (same_key(&c->spans[c->slots[i]], k))
             return c->slots[i];
     if (plan_grow(&c->spans, &c->cap_spans, c->nspans + 1, sizeof *c->spans))
         return -1;
     plan_span *sp = &c->spans[c->nspans];
-    *sp = (plan_span){.model = model, .config = config, .first = first, .last = last,
-                      .minibatch = minibatch};
+    *sp = (plan_span){.model = k->model, .config = k->config, .first = k->first, .last = k->last,
+                      .minibatch = k->minibatch, .split = k->split, .slice = k->slice,
+                      .nslices = k->nslices};
     if (fill_span(c, sp, m, chip))
         return -1;
     c->slots[i] = c->nspans;

@@ -15,22 +15,28 @@
 #include "plan.h"
 
 /* An input a span reads from outside itself, once per producer layer
-   (layer -1: the model input); bytes per sample. */
+   (layer -1: the model input); bytes per sample of the whole tensor, of
+   which a slice needs the channels [lo, hi) (split.h). */
 typedef struct {
     int layer;
     double bytes;
+    double lo, hi;
 } plan_src;
 
 /* A layer of a span whose output is read outside it or by no one (a final
    output); last_consumer -1 for the latter; bytes per sample. */
 typedef struct {
     int layer, last_consumer;
-    double bytes;
+    double bytes;            /* of the whole tensor */
+    split_hold hold;         /* what the span holds of it: channels [lo, hi) */
+    double lo, hi;
 } plan_cand;
 
 typedef struct {
-    int model, config, first, last; /* the key, with the mini-batch */
+    int model, config, first, last; /* the key, with the mini-batch and the slice */
     long minibatch;
+    split_kind split;        /* SPLIT_K or SPLIT_C: slice SLICE of NSLICES; else unsplit */
+    int slice, nslices;
     double cycles, macs, e_mac_pj, e_l1_pj, e_l2_pj; /* per mini-batch */
     double weight_bytes, gather_bytes;
     double act_bytes;        /* the largest in + out bytes of one of its layers, per sample */
@@ -87,6 +93,8 @@ struct plan_cache {
     double *acc_weights, *acc_act; /* per chiplet, for residency */
     int cap_scratch;
     double *scratch;         /* plan_cache_scratch's */
+    int cap_modes;
+    split_mode *modes;       /* a split span's layer modes, while it is filled */
 };
 
 /* Makes *BUF (of *CAP elements of SIZE bytes) hold at least N. */
@@ -97,9 +105,16 @@ int plan_cache_model(plan_cache *c, const wl_model *m);
 /* Makes C->chip_config and C->chip_dram those of P's chiplets. */
 int plan_cache_platform(plan_cache *c, const plat_t *p);
 /* Index in C->spans of layers FIRST..LAST of M (C->models[MODEL]) at
-   MINIBATCH on CHIP (of configuration CONFIG), worked out on first use;
-   -1 when out of memory. Pointers into C's arrays do not survive it. */
-int plan_cache_span(plan_cache *c, int model, int config, const wl_model *m, const plat_chiplet *chip,
-                    long minibatch, int first, int last);
+   MINIBATCH on CHIP (of configuration CONFIG), slice SLICE of NSLICES of
+   a SPLIT (SPLIT_K or SPLIT_C; SPLIT_NONE with 0 of 1 for a whole span),
+   worked out on first use; -1 when out of memory. Pointers into C's
+   arrays do not survive it. */
+typedef struct {
+    int model, config, first, last;
+    long minibatch;
+    split_kind split;
+    int slice, nslices;
+} plan_key;
+int plan_cache_span(plan_cache *c, const plan_key *k, const wl_model *m, const plat_chiplet *chip);
 
 #endif

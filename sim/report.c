@@ -227,6 +227,10 @@ json_t *rep_result_json(const plat_t *p, const scn_t *scn, const sched_t *s, con
         json_object_set_new(o, "layers", json_string(seg_layers(scn, rs, buf, sizeof buf)));
         json_object_set_new(o, "chiplet", json_string(p->chiplets[rs->chiplet].name));
         json_object_set_new(o, "minibatch", json_integer(part_minibatch(s, rs->window, rs->model)));
+        if (rs->nslices > 1) { /* a split segment: one entry per slice */
+            json_object_set_new(o, "slice", json_integer(rs->slice + 1));
+            json_object_set_new(o, "slices", json_integer(rs->nslices));
+        }
         json_object_set_new(o, "compute_s", json_real(rs->compute_s));
         json_object_set_new(o, "in_comm_s", json_real(rs->in_comm_s));
         json_object_set_new(o, "out_comm_s", json_real(rs->out_comm_s));
@@ -344,7 +348,10 @@ int rep_result(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
         streamed |= rs->weights_streamed;
         fprintf(out, "%-3d %-10s %-26s %-8s %4ld %11.4f %11.4f %11.4f %10.4f%s %11.4f", rs->window + 1,
                 scn->models[rs->model].name, seg_layers(scn, rs, buf, sizeof buf),
-                p->chiplets[rs->chiplet].name, pt->minibatch, rs->compute_s * 1e3,
+                p->chiplets[rs->chiplet].name,
+                sched_seg_split(pt, rs->seg) == SPLIT_N ? split_share(pt->minibatch, rs->nslices, rs->slice)
+                                                        : pt->minibatch,
+                rs->compute_s * 1e3,
                 rs->in_comm_s * 1e3, rs->out_comm_s * 1e3, rs->weight_s * 1e3,
                 rs->weights_streamed ? "*" : " ", rs->latency_s * 1e3);
         if (r->simulated)

@@ -14,7 +14,8 @@ int res_init(res_result *r, const plat_t *p, const scn_t *scn, const sched_t *s)
     for (int w = 0; w < s->nwindows; w++) {
         r->nparts += s->windows[w].nparts;
         for (int i = 0; i < s->windows[w].nparts; i++)
-            r->nsegs += s->windows[w].parts[i].nsegs;
+            for (int k = 0; k < s->windows[w].parts[i].nsegs; k++)
+                r->nsegs += sched_seg_slices(&s->windows[w].parts[i], k);
     }
     r->window_s = calloc((size_t)r->nwindows + 1, sizeof *r->window_s);
     r->parts = calloc((size_t)r->nparts + 1, sizeof *r->parts);
@@ -32,15 +33,17 @@ int res_init(res_result *r, const plat_t *p, const scn_t *scn, const sched_t *s)
             const sched_part *pt = &s->windows[w].parts[i];
             r->parts[np].window = w;
             r->parts[np++].model = pt->model;
-            for (int k = 0; k < pt->nsegs; k++) {
-                res_seg *rs = &r->segs[ns++];
-                rs->window = w, rs->part = i, rs->seg = k;
-                rs->model = pt->model;
-                rs->chiplet = pt->segs[k].chiplet;
-                rs->first = pt->segs[k].first;
-                rs->last = pt->segs[k].last;
-                rs->busiest_in = -1;
-            }
+            for (int k = 0; k < pt->nsegs; k++)
+                for (int j = 0; j < sched_seg_slices(pt, k); j++) {
+                    res_seg *rs = &r->segs[ns++];
+                    rs->window = w, rs->part = i, rs->seg = k;
+                    rs->slice = j, rs->nslices = sched_seg_slices(pt, k);
+                    rs->model = pt->model;
+                    rs->chiplet = sched_seg_chiplet(pt, k, j);
+                    rs->first = pt->segs[k].first;
+                    rs->last = pt->segs[k].last;
+                    rs->busiest_in = -1;
+                }
         }
     for (int m = 0; m < scn->nmodels; m++) {
         snprintf(r->models[m].name, sizeof r->models[m].name, "%s", scn->models[m].name);

@@ -12,6 +12,7 @@
 
 typedef struct {
     int window, part, seg;       /* position in the schedule */
+    int slice, nslices;          /* a split segment has one entry per slice, in order */
     int model, chiplet;
     int first, last;             /* layers */
     int dram;                    /* the DRAM channel it uses */

@@ -6,18 +6,33 @@
  *   [window 1]
  *   gpt2.minibatch = 2
  *   gpt2.1 = emb .. h5.add2 @ n00
- *   gpt2.2 = h6.ln1 .. lm_head @ n10
- * Windows are numbered from 1 in order; a model's segments from 1 in order. */
+ *   gpt2.2 = h6.ln1 .. h6.fc2 @ n10+n11 split=k
+ *   gpt2.3 = h7.ln1 .. lm_head @ n01
+ * Windows are numbered from 1 in order; a model's segments from 1 in order.
+ * A segment on several chiplets ("A+B+...") is split over them, one slice per
+ * chiplet in the order given; split= says how (split.h): k output channels
+ * (partial outputs gathered, or reduced after an input-channel layer), c input
+ * channels (partial sums reduced), n samples of the mini-batch. A chiplet may
+ * hold one slice of a segment. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cfg.h"
 #include "schedule.h"
 
+static void free_part(sched_part *pt)
+{
+    for (int k = 0; pt->splits && k < pt->nsegs; k++)
+        free(pt->splits[k].chips);
+    free(pt->splits);
+    free(pt->segs);
+}
+
 void sched_free(sched_t *s)
 {
     for (int w = 0; w < s->nwindows; w++) {
         for (int i = 0; i < s->windows[w].nparts; i++)
-            free(s->windows[w].parts[i].segs);
+            free_part(&s->windows[w].parts[i]);
         free(s->windows[w].parts);
     }
     free(s->windows);
@@ -43,14 +58,27 @@ int sched_copy(sched_t *dst, const sched_t *src)
             return ERR_INTERNAL;
         }
         for (int i = 0; i < sw->nparts; i++) {
-            dw->parts[i] = sw->parts[i];
-            dw->parts[i].segs = malloc((size_t)sw->parts[i].nsegs * sizeof(sched_seg) + 1);
-            if (!dw->parts[i].segs) {
-                dw->nparts = i;
+            const sched_part *sp = &sw->parts[i];
+            sched_part *dp = &dw->parts[i];
+            *dp = *sp;
+            dp->segs = malloc((size_t)sp->nsegs * sizeof(sched_seg) + 1);
+            dp->splits = sp->splits ? calloc((size_t)sp->nsegs + 1, sizeof(sched_split)) : NULL;
+            int ok = dp->segs && (!sp->splits || dp->splits);
+            if (dp->segs)
+                memcpy(dp->segs, sp->segs, (size_t)sp->nsegs * sizeof(sched_seg));
+            for (int k = 0; ok && dp->splits && k < sp->nsegs; k++) {
+                const sched_split *a = &sp->splits[k];
+                dp->splits[k] = (sched_split){a->kind, a->nslices, NULL, a->line};
+                if (a->chips && !(dp->splits[k].chips = malloc((size_t)a->nslices * sizeof(int))))
+                    ok = 0;
+                else if (a->chips)
+                    memcpy(dp->splits[k].chips, a->chips, (size_t)a->nslices * sizeof(int));
+            }
+            if (!ok) {
+                dw->nparts = i + 1;
                 sched_free(dst);
                 return ERR_INTERNAL;
             }
-            memcpy(dw->parts[i].segs, sw->parts[i].segs, (size_t)sw->parts[i].nsegs * sizeof(sched_seg));
         }
     }
     if (src->path && !(dst->path = strdup(src->path))) {
@@ -63,6 +91,60 @@ int sched_copy(sched_t *dst, const sched_t *src)
 static const char *where(const sched_t *s)
 {
     return s->path ? s->path : "<schedule>";
+}
+
+split_kind sched_seg_split(const sched_part *pt, int k)
+{
+    return pt->splits ? pt->splits[k].kind : SPLIT_NONE;
+}
+
+int sched_seg_slices(const sched_part *pt, int k)
+{
+    return sched_seg_split(pt, k) == SPLIT_NONE ? 1 : pt->splits[k].nslices;
+}
+
+int sched_seg_chiplet(const sched_part *pt, int k, int i)
+{
+    return sched_seg_split(pt, k) == SPLIT_NONE ? pt->segs[k].chiplet : pt->splits[k].chips[i];
+}
+
+/* Segment K of PT, split: its chiplets, each once, and layers that split so. */
+static int check_split(const plat_t *p, const scn_t *scn, const sched_t *s, const sched_part *pt, int k,
+                       err_t *e)
+{
+    const wl_model *wm = &scn->models[pt->model].model;
+    const sched_seg *sg = &pt->segs[k];
+    const sched_split *sp = &pt->splits[k];
+    int line = sp->line ? sp->line : pt->line, w = sp->nslices;
+    if (w < 2 || !sp->chips)
+        return err_at(e, where(s), line, "split=%s needs two or more chiplets (A+B)",
+                      split_kind_name(sp->kind));
+    for (int i = 0; i < w; i++) {
+        int ch = sched_seg_chiplet(pt, k, i);
+        if (ch < 0 || ch >= p->nchiplets)
+            return err_at(e, where(s), line, "split segment: no such chiplet");
+        for (int j = 0; j < i; j++)
+            if (sched_seg_chiplet(pt, k, j) == ch)
+                return err_at(e, where(s), line, "segment is split over chiplet %s twice",
+                              p->chiplets[ch].name);
+    }
+    if (sp->kind == SPLIT_N) {
+        if (pt->minibatch < w)
+            return err_at(e, where(s), line, "split=n over %d chiplets needs a mini-batch of at least %d, "
+                          "not %ld", w, w, pt->minibatch);
+        return ERR_OK;
+    }
+    split_mode *modes = malloc(((size_t)(sg->last - sg->first) + 1) * sizeof *modes);
+    if (!modes)
+        return err_internal(e, "out of memory");
+    int bad;
+    char why[160];
+    int rc = split_modes(wm, sg->first, sg->last, sp->kind, w, modes, &bad, why, sizeof why);
+    free(modes);
+    if (rc)
+        return err_at(e, where(s), line, "split=%s over %d chiplets: layer %s %s",
+                      split_kind_name(sp->kind), w, wm->layers[bad].name, why);
+    return ERR_OK;
 }
 
 int sched_validate(const plat_t *p, const scn_t *scn, const sched_t *s, err_t *e)
@@ -106,6 +188,9 @@ int sched_validate(const plat_t *p, const scn_t *scn, const sched_t *s, err_t *e
                                       "window %d: %s segment %d ends before it starts", w + 1,
                                       scn->models[m].name, k + 1);
                     next = sg->last + 1;
+                    int rc = sched_seg_split(pt, k) == SPLIT_NONE ? ERR_OK : check_split(p, scn, s, pt, k, e);
+                    if (rc)
+                        return rc;
                 }
             }
         if (next != wm->nlayers)
@@ -138,9 +223,50 @@ static int layer_ref(const cfg_file *f, int line, const wl_model *m, const char 
     return ERR_OK;
 }
 
-/* "FIRST .. LAST @ CHIPLET" or "LAYER @ CHIPLET" */
+/* "A+B+... split=KIND" after the '@' of a segment: its chiplets and how it
+   is split; CHIPS is cut in place. */
+static int parse_chips(const cfg_file *f, int line, const plat_t *p, char *chips, sched_seg *sg,
+                       sched_split *sp, err_t *e)
+{
+    char *kind = strstr(chips, "split=");
+    *sp = (sched_split){.kind = SPLIT_NONE, .line = line};
+    if (kind) {
+        *kind = '\0';
+        kind = cfg_trim(kind + 6);
+        if (split_kind_parse(kind, &sp->kind))
+            return err_at(e, f->path, line, "unknown split kind '%s' (expected split=k, c or n)", kind);
+    }
+    int n = 1;
+    for (const char *c = chips; *c; c++)
+        n += *c == '+';
+    if (n > 1 && !kind)
+        return err_at(e, f->path, line, "a segment on %d chiplets needs split=k, c or n", n);
+    if (kind && n < 2)
+        return err_at(e, f->path, line, "split=%s needs two or more chiplets (A+B)", kind);
+    if (n > 1) {
+        if (!(sp->chips = malloc((size_t)n * sizeof *sp->chips)))
+            return err_internal(e, "out of memory");
+        sp->nslices = n;
+    }
+    char *save = NULL;
+    for (int i = 0; i < n; i++) {
+        char *tok = strtok_r(i ? NULL : chips, "+", &save);
+        char *name = cfg_trim(tok ? tok : (char *)"");
+        int ch = plat_find_chiplet(p, name);
+        if (ch < 0)
+            return err_at(e, f->path, line, "platform %s has no chiplet '%s'", p->name, name);
+        if (i == 0)
+            sg->chiplet = ch;
+        if (n > 1)
+            sp->chips[i] = ch;
+    }
+    return ERR_OK;
+}
+
+/* "FIRST .. LAST @ CHIPLET" or "LAYER @ CHIPLET", CHIPLET possibly
+   "A+B+... split=KIND" */
 static int parse_seg(const cfg_file *f, const cfg_entry *en, const plat_t *p, const wl_model *m,
-                     sched_seg *sg, err_t *e)
+                     sched_seg *sg, sched_split *sp, err_t *e)
 {
     char buf[256];
     snprintf(buf, sizeof buf, "%s", en->value);
@@ -149,12 +275,10 @@ static int parse_seg(const cfg_file *f, const cfg_entry *en, const plat_t *p, co
         return err_at(e, f->path, en->line, "segment must be 'FIRST .. LAST @ CHIPLET', not '%s'",
                       en->value);
     *at = '\0';
-    char *chip = cfg_trim(at + 1);
-    sg->chiplet = plat_find_chiplet(p, chip);
-    if (sg->chiplet < 0)
-        return err_at(e, f->path, en->line, "platform %s has no chiplet '%s'", p->name, chip);
+    int rc = parse_chips(f, en->line, p, at + 1, sg, sp, e);
+    if (rc)
+        return rc;
     char *dots = strstr(buf, "..");
-    int rc;
     if (dots) {
         *dots = '\0';
         if ((rc = layer_ref(f, en->line, m, cfg_trim(buf), &sg->first, e)) ||
@@ -225,8 +349,17 @@ static int load_window(cfg_file *f, int sect, const plat_t *p, const scn_t *scn,
                           mname, k, mname, pt->nsegs);
         if (pt->nsegs >= scn->models[m].model.nlayers)
             return err_at(e, f->path, en->line, "more segments than %s has layers", mname);
-        if ((rc = parse_seg(f, en, p, &scn->models[m].model, &pt->segs[pt->nsegs], e)))
+        sched_split sp = {0};
+        rc = parse_seg(f, en, p, &scn->models[m].model, &pt->segs[pt->nsegs], &sp, e);
+        if (!rc && sp.kind != SPLIT_NONE && !pt->splits &&
+            !(pt->splits = calloc((size_t)scn->models[m].model.nlayers, sizeof *pt->splits)))
+            rc = err_internal(e, "out of memory");
+        if (rc) {
+            free(sp.chips);
             return rc;
+        }
+        if (pt->splits)
+            pt->splits[pt->nsegs] = sp;
         pt->nsegs++;
     }
     for (int j = 0; j < win->nparts; j++) {
@@ -315,9 +448,13 @@ int sched_write(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
             fprintf(out, "%s.minibatch = %ld\n", sm->name, pt->minibatch);
             for (int k = 0; k < pt->nsegs; k++) {
                 const sched_seg *sg = &pt->segs[k];
-                fprintf(out, "%s.%d = %s .. %s @ %s\n", sm->name, k + 1,
-                        sm->model.layers[sg->first].name, sm->model.layers[sg->last].name,
-                        p->chiplets[sg->chiplet].name);
+                fprintf(out, "%s.%d = %s .. %s @ ", sm->name, k + 1,
+                        sm->model.layers[sg->first].name, sm->model.layers[sg->last].name);
+                for (int j = 0; j < sched_seg_slices(pt, k); j++)
+                    fprintf(out, "%s%s", j ? "+" : "", p->chiplets[sched_seg_chiplet(pt, k, j)].name);
+                if (sched_seg_split(pt, k) != SPLIT_NONE)
+                    fprintf(out, " split=%s", split_kind_name(sched_seg_split(pt, k)));
+                fputc('\n', out);
             }
         }
     }

@@ -2,8 +2,9 @@
  *
  * Time windows run one after another. In a window each model that runs there
  * runs a contiguous range of its layers, split into contiguous segments; each
- * segment runs on one chiplet. A model's batch streams through its segments as
- * a pipeline of mini-batches. Across windows each model's layers are covered
+ * segment runs on one chiplet, or is split over several (split.h: by output
+ * channels, input channels or samples). A model's batch streams through its
+ * segments as a pipeline of mini-batches. Across windows each model's layers are covered
  * exactly once and in order. A schedule file names its scenario; chiplets are
  * named as in the platform, layers as in the workload (or #INDEX). */
 #ifndef MCM_SCHEDULE_H
@@ -12,17 +13,28 @@
 #include <stdio.h>
 #include "platform.h"
 #include "scenario.h"
+#include "split.h"
 
 typedef struct {
     int first, last;   /* layer indices, inclusive */
-    int chiplet;
+    int chiplet;       /* split: the first slice's */
 } sched_seg;
+
+/* How a segment is split (split.h): over NSLICES chiplets, CHIPS (its
+   own array) in slice order. */
+typedef struct {
+    split_kind kind;   /* SPLIT_NONE: on its chiplet alone */
+    int nslices;
+    int *chips;
+    int line;          /* where it was defined, for messages */
+} sched_split;
 
 typedef struct {
     int model;         /* index in the scenario */
     long minibatch;    /* divides the model's batch */
     int nsegs;
     sched_seg *segs;
+    sched_split *splits; /* NULL when no segment is split; else one per segment */
     int line;          /* where it was defined, for messages */
 } sched_part;
 
@@ -38,12 +50,18 @@ typedef struct {
     sched_window *windows;
 } sched_t;
 
+/* Segment K of PT: how it is split, on how many chiplets it runs, and
+   which one runs its slice I. */
+split_kind sched_seg_split(const sched_part *pt, int k);
+int sched_seg_slices(const sched_part *pt, int k);
+int sched_seg_chiplet(const sched_part *pt, int k, int i);
+
 /* Loads a schedule and the scenario it names (relative to the schedule file),
    resolving chiplets against P; validates it fully. */
 int sched_load(const char *path, const plat_t *p, scn_t *scn, sched_t *s, err_t *e);
 void sched_free(sched_t *s);
 
-/* Coverage, order, chiplets, mini-batches. FILE names the source in messages. */
+/* Coverage, order, chiplets, mini-batches, splits. FILE names the source in messages. */
 int sched_validate(const plat_t *p, const scn_t *scn, const sched_t *s, err_t *e);
 
 /* Writes S so that sched_load(PATH...) reads back the same schedule;

@@ -214,6 +214,8 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
         rc = srch_one_window(&x, &used);
     if (!rc)
         rc = srch_packings(&x);
+    if (!rc)
+        rc = srch_splits(&x);
     if (!rc && x.ntop == 0)
         rc = err_input(e, "no schedule found");
     if (!rc)

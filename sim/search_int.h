@@ -219,6 +219,8 @@ void srch_memo_fill(srch_memo *me, const srch_part *parts, long n);
 int srch_memo_add(srch_state *x, srch_memo *me);
 int srch_space_size(const srch_state *x, double *space);
 
+/* search_split.c: the best schedule's segments split where that pays */
+int srch_splits(srch_state *x);
 /* search_offer.c: candidates */
 /* Builds, in W's scratch, the schedule a combination PICK stands for. */
 typedef sched_t (*srch_build_fn)(srch_state *x, void *arg, const int *pick, srch_worker *w);

@@ -155,6 +155,13 @@ expect 2 "$M" layers -w "$T/shape.ini" --dataflow nvdla --pes 4096
 expect_located "$T/shape.ini"
 if [ ! -s "$T/out" ] && grep -qx "$T/shape.ini:3: layer x reads 16x32x32 from y but declares c=99 h=77" "$T/err"
 then ok; else bad "shape: $(cat "$T/err")"; fi
+# a segment split over one chiplet twice: its line, status 2, nothing on stdout
+sed -e "s|^scenario = .*|scenario = $PWD/workloads/scenarios/gpt2-resnet50.ini|" \
+    -e 's/^gpt2.1 = embed .. h7.add2 @ n00$/gpt2.1 = embed .. h7.add2 @ n00+n00 split=k/' "$S" >"$T/split.ini"
+expect 2 "$M" simulate -p "$P" -s "$T/split.ini"
+expect_located "$T/split.ini"
+if [ ! -s "$T/out" ] && grep -q "split.ini:[0-9]*: segment is split over chiplet n00 twice" "$T/err"; then ok
+else bad "split twice: $(cat "$T/err")"; fi
 # a bad static power or power_gating: its line, nothing on stdout
 sed 's/^\[defaults\].*/&\nstatic_power = 3 amps/' "$P" >"$T/sp.ini"
 expect 2 "$M" estimate -p "$T/sp.ini" -s "$S"

@@ -2,7 +2,7 @@
  * the scenario it names, windows, segments, placement, sched_validate) on a
  * 2x2 package, and of what a schedule that loads must support: lowering
  * to a plan, the closed-form estimate, writing it back (sched_write) and
- * reading that back to the same schedule. The fuzzed file is schedules/s.ini
+ * reading that back to the same schedule, splits included. The fuzzed file is schedules/s.ini
  * in the scratch directory, beside scenarios/mix.ini. Seeds:
  * tests/fuzz_corpus/schedule. */
 #include "estimate.h"
@@ -57,6 +57,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (a->model != b->model || a->nsegs != b->nsegs || a->minibatch != b->minibatch ||
                     memcmp(a->segs, b->segs, (size_t)a->nsegs * sizeof *a->segs) != 0)
                     abort();
+                for (int k = 0; k < a->nsegs; k++) { /* and to the same splits */
+                    if (sched_seg_split(a, k) != sched_seg_split(b, k) ||
+                        sched_seg_slices(a, k) != sched_seg_slices(b, k))
+                        abort();
+                    for (int j = 0; j < sched_seg_slices(a, k); j++)
+                        if (sched_seg_chiplet(a, k, j) != sched_seg_chiplet(b, k, j))
+                            abort();
+                }
             }
         sched_free(&s2);
         scn_free(&scn2);

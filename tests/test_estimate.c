@@ -59,10 +59,7 @@ static void teardown(fixture *f)
     scn_free(&f->scn_s);
     plat_free(&f->p);
     char *paths[] = {f->plat, f->wl, f->scn, f->sched};
-    for (int i = 0; i < 4; i++) {
-        unlink(paths[i]);
-        free(paths[i]);
-    }
+    tu_remove_tmp(paths, 4);
 }
 
 START_TEST(two_chiplet_pipeline)

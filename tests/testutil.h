@@ -34,6 +34,15 @@ static inline char *tu_write_tmp(const char *text, const char *suffix)
     return path;
 }
 
+/* Removes and frees the N files tu_write_tmp made. */
+static inline void tu_remove_tmp(char **paths, int n)
+{
+    for (int i = 0; i < n; i++) {
+        unlink(paths[i]);
+        free(paths[i]);
+    }
+}
+
 /* An input error message MSG that starts "PATH:LINE: " ("PATH: " when LINE
    is 0, an error about the file as a whole) and contains WHAT. */
 static inline void tu_assert_located(const char *msg, const char *path, int line, const char *what)
