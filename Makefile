@@ -98,6 +98,7 @@ test: deps
 check-e2e: $(BUILD)/mcmsim
 	MCMSIM=$(BUILD)/mcmsim sh tests/e2e.sh
 	MCMSIM=$(BUILD)/mcmsim sh tests/e2e_hardening.sh
+	MCMSIM=$(BUILD)/mcmsim sh tests/e2e_csv.sh
 
 # Every README example but scripts/scar_repro.sh's table, which takes minutes.
 check-readme: $(BUILD)/mcmsim

@@ -143,15 +143,17 @@ static int parse_axis(const char *set, const plat_t *p, const scn_t *scn, sweep_
     char *vals = a->text + (eq - set);
     *vals++ = '\0';
     const char **keys;
-    if (split(vals, ',', &a->vals, &a->nvals) || split(a->text, '+', &keys, &a->nkeys))
+    int nkeys;
+    if (split(vals, ',', &a->vals, &a->nvals) || split(a->text, '+', &keys, &nkeys))
         return err_internal(e, "out of memory");
     int rc = ERR_OK;
     for (int i = 0; !rc && i < a->nvals; i++)
         if (!*a->vals[i])
             rc = err_input(e, "--set %s: an empty value", set);
-    if (!rc && !(a->keys = calloc((size_t)a->nkeys, sizeof *a->keys)))
+    if (!rc && !(a->keys = calloc((size_t)nkeys, sizeof *a->keys)))
         rc = err_internal(e, "out of memory");
-    for (int i = 0; !rc && i < a->nkeys; i++)
+    /* counted as resolved, so that sweep_free frees what there is */
+    for (int i = 0; !rc && i < nkeys; i++, a->nkeys++)
         rc = resolve(set, (char *)keys[i], p, scn, &a->keys[i], e);
     free(keys);
     return rc;
