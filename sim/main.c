@@ -90,8 +90,8 @@ static const char *const usage_text[] = {
 
 /* What every command but sweep adds to its usage. */
 static const char csv_help[] =
-    "--csv: the command's main table as CSV on standard output instead of the report;\n"
-    "--csv-dir DIR: every table of the report as DIR/TABLE.csv (README \"CSV output\").\n";
+    "--csv: the command's main table as CSV on standard output instead of the report.\n"
+    "--csv-dir DIR: every table of the report as DIR/TABLE.csv (README: CSV output and sweeps).\n";
 
 /* The columns a paragraph filled at print time keeps within. */
 enum { HELP_WIDTH = 90 };

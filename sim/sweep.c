@@ -90,7 +90,8 @@ static int has_dram(const plat_t *p, const char *name)
     return 0;
 }
 
-/* KEY's file and section, from the base inputs P and SCN (sweep.h's rules). */
+/* KEY's file and section, from the base inputs P and SCN (sweep.h's rules;
+   a bare NAME is looked for as a chiplet, a DRAM channel, then a model). */
 static int resolve(const char *set, char *key, const plat_t *p, const scn_t *scn, sweep_key *k,
                    err_t *e)
 {
@@ -103,7 +104,7 @@ static int resolve(const char *set, char *key, const plat_t *p, const scn_t *scn
         k->key = dot + 1;
     }
     if (!*sec || !*k->key)
-        return err_input(e, "--set %s: expected KEY or SECTION.KEY, not '%s'", set, key);
+        return err_input(e, "--set %s: expected KEY or SECTION.KEY before '='", set);
     if (strcmp(sec, "package") == 0 || strcmp(sec, "nop") == 0 || strcmp(sec, "defaults") == 0) {
         k->scenario = 0;
     } else if (strncmp(sec, "chiplet ", 8) == 0 || strncmp(sec, "dram ", 5) == 0 ||
