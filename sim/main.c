@@ -13,8 +13,8 @@
 #include "num.h"
 #include "out.h"
 #include "report.h"
-#include "runner.h"
 #include "report_csv.h"
+#include "runner.h"
 #include "search.h"
 #include "sweep.h"
 

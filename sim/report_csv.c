@@ -586,6 +586,8 @@ int rep_csv_dir_check(const char *dir, rep_csv_kind kind, const char *const *inp
                       err_t *e)
 {
     struct stat st;
+    if (strcmp(dir, "-") == 0)
+        return err_input(e, "--csv-dir: a directory, not standard output (--csv prints there)");
     if (stat(dir, &st) != 0) {
         if (errno != ENOENT)
             return err_input(e, "--csv-dir: %s: %s", dir, strerror(errno));

@@ -167,6 +167,7 @@ expect 2 "$M" estimate -p "$P" -s "$S" --csv --json
 expect 2 "$M" search -p "$P" -m "$T/scn.ini" --csv -o -
 : >"$T/afile"
 expect 2 "$M" estimate -p "$P" -s "$S" --csv-dir "$T/afile"
+expect 2 "$M" estimate -p "$P" -s "$S" --csv-dir -
 expect 2 "$M" estimate -p "$P" -s "$S" --csv-dir "$T/no/such/dir"
 if [ ! -e "$T/no" ]; then ok; else bad "--csv-dir made a path it could not use"; fi
 # a table file that is an input (through a symlink) is refused before any work
