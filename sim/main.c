@@ -674,6 +674,9 @@ static int cmd_sweep(const opts_t *o, FILE *out, err_t *e)
 {
     if (o->csv || o->csv_dir || o->json)
         return err_input(e, "sweep: its output is CSV already (no --csv, --csv-dir or --json)");
+    if (o->output || o->trace || o->baseline)
+        return err_input(e, "sweep: -o, --trace and --baseline are one run's; a sweep prints its "
+                            "rows on standard output");
     sweep_opts so = {.platform = o->platform, .schedule = o->schedule, .scenario = o->scenario,
                      .run = o->run, .sets = o->sets, .nsets = o->nsets,
                      .eo = {.verbose = o->verbose}};

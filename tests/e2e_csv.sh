@@ -162,6 +162,8 @@ has_err "^mcmsim: --set x.batch=12: "
 expect 2 "$M" sweep -p "$P" -s "$S" --set link_bandwidth=1GB/s --set link_bandwidth=2GB/s
 expect 2 "$M" sweep -p "$P" -s "$S" --set a.pes=64 --run search
 expect 2 "$M" sweep -p "$P" -s "$S" --set a.pes=64 --csv
+expect 2 "$M" sweep -p "$P" -s "$S" --set a.pes=64 -o "$T/rows.csv"
+if [ ! -e "$T/rows.csv" ]; then ok; else bad "sweep -o wrote a file"; fi
 expect 2 "$M" estimate -p "$P" -s "$S" --set a.pes=64
 expect 2 "$M" estimate -p "$P" -s "$S" --csv --json
 expect 2 "$M" search -p "$P" -m "$T/scn.ini" --csv -o -
