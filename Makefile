@@ -65,8 +65,9 @@ $(GEN)/onnx.pb-c.o: $(GEN)/onnx.pb-c.c $(GEN)/onnx.pb-c.h
 	$(CC) -std=c11 $(CFLAGS) $(EXTRA_CFLAGS) $(shell pkg-config --cflags libprotobuf-c 2>/dev/null) \
 	  -I$(GEN) -c $< -o $@
 
-$(BUILD)/sim/workload_onnx.o: ALL_CFLAGS += -I$(GEN)
-$(BUILD)/sim/workload_onnx.o: $(GEN)/onnx.pb-c.h
+ONNX_OBJ := $(patsubst sim/%.c,$(BUILD)/sim/%.o,$(wildcard sim/workload_onnx*.c))
+$(ONNX_OBJ): ALL_CFLAGS += -I$(GEN)
+$(ONNX_OBJ): $(GEN)/onnx.pb-c.h
 
 $(BUILD)/libmcm.a: $(LIB_OBJ)
 	ar rcs $@ $^
@@ -97,6 +98,7 @@ test: deps
 check-e2e: $(BUILD)/mcmsim
 	MCMSIM=$(BUILD)/mcmsim sh tests/e2e.sh
 	MCMSIM=$(BUILD)/mcmsim sh tests/e2e_hardening.sh
+	MCMSIM=$(BUILD)/mcmsim sh tests/e2e_csv.sh
 
 # Every README example but scripts/scar_repro.sh's table, which takes minutes.
 check-readme: $(BUILD)/mcmsim

@@ -78,7 +78,12 @@ draw errcdf error-cdf "dir='$T/e'" \
 #    swept at both network levels (the contention study's last table).
 mkdir -p "$T/w"
 MCMSIM=$M sh scripts/sweep_nop.sh >"$T/w/sweep.txt" || exit 1
-awk 'NR > 1 { u = $6; gsub(/[(%,]/, "", u); print $1, $2, $3, u, $5 }' "$T/w/sweep.txt" >"$T/w/sweep.dat"
+# its CSV by column name: GB/s, est_ms, sim_ms, the busiest link's util % and name
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+         { bw = $1; sub(/GB\/s$/, "", bw)
+           print bw, 1e3 * $col["est_makespan_s"], 1e3 * $col["sim_makespan_s"],
+                 100 * $col["sim_busiest_link_utilization"], $col["sim_busiest_link"] }' \
+    "$T/w/sweep.txt" >"$T/w/sweep.dat"
 draw sweep_nop sweep-nop "dir='$T/w'" \
     "title='NoP bandwidth sweep: default schedule on het-2x2 (scripts/sweep_nop.sh)'"
 : >"$T/w/packets.dat"

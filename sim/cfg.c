@@ -116,6 +116,24 @@ static int find_section(const cfg_file *f, const char *name)
     return f->nsect_slots ? *sect_slot(f, name) - 1 : -1;
 }
 
+/* Appends section NAME, new, at LINE: -1 when out of memory. */
+static int add_section(cfg_file *f, const char *name, int line)
+{
+    if (grow_sects(f))
+        return -1;
+    char **ns = realloc(f->sects, (size_t)(f->nsects + 1) * sizeof *ns);
+    int *nl = ns ? realloc(f->sect_lines, (size_t)(f->nsects + 1) * sizeof *nl) : NULL;
+    if (ns)
+        f->sects = ns;
+    if (nl)
+        f->sect_lines = nl;
+    if (!ns || !nl || !(f->sects[f->nsects] = xstrdup(name)))
+        return -1;
+    f->sect_lines[f->nsects++] = line;
+    *sect_slot(f, name) = f->nsects;
+    return 0;
+}
+
 /* Section headers are recorded here, from the raw line, because inih does
    not report a section that has no keys, and we want its line for messages. */
 static void note_section(cfg_reader *r, const char *line)
@@ -156,22 +174,8 @@ static void note_section(cfg_reader *r, const char *line)
         r->too_many = r->line;
         return;
     }
-    if (grow_sects(f)) {
+    if (add_section(f, s, r->line))
         r->oom = 1;
-        return;
-    }
-    char **ns = realloc(f->sects, (size_t)(f->nsects + 1) * sizeof *ns);
-    int *nl = ns ? realloc(f->sect_lines, (size_t)(f->nsects + 1) * sizeof *nl) : NULL;
-    if (ns)
-        f->sects = ns;
-    if (nl)
-        f->sect_lines = nl;
-    if (!ns || !nl || !(f->sects[f->nsects] = xstrdup(s))) {
-        r->oom = 1;
-        return;
-    }
-    f->sect_lines[f->nsects++] = r->line;
-    *sect_slot(f, s) = f->nsects;
 }
 
 /* One line for inih, read byte by byte: fgets cannot tell a NUL byte from
@@ -207,6 +211,35 @@ static char *reader(char *str, int num, void *stream)
     return str;
 }
 
+/* Appends the entry (SECTION, KEY) = VALUE of LINE, new, into its empty
+   SLOT of the table (grown by the caller): -1 when out of memory. */
+static int add_entry(cfg_file *f, int *slot, const char *section, const char *key,
+                     const char *value, int line)
+{
+    if (f->n == f->cap) {
+        int cap = f->cap ? 2 * f->cap : 32;
+        cfg_entry *nv = realloc(f->v, (size_t)cap * sizeof *nv);
+        if (!nv)
+            return -1;
+        f->v = nv;
+        f->cap = cap;
+    }
+    cfg_entry *en = &f->v[f->n];
+    en->section = xstrdup(section);
+    en->key = xstrdup(key);
+    en->value = xstrdup(value);
+    en->line = line;
+    en->used = 0;
+    if (!en->section || !en->key || !en->value) {
+        free(en->section);
+        free(en->key);
+        free(en->value);
+        return -1;
+    }
+    *slot = ++f->n;
+    return 0;
+}
+
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
     cfg_reader *r = user;
@@ -228,30 +261,10 @@ static int handler(void *user, const char *section, const char *key, const char 
         }
         return 1;
     }
-    if (f->n == f->cap) {
-        int cap = f->cap ? 2 * f->cap : 32;
-        cfg_entry *nv = realloc(f->v, (size_t)cap * sizeof *nv);
-        if (!nv) {
-            r->oom = 1;
-            return 0;
-        }
-        f->v = nv;
-        f->cap = cap;
-    }
-    cfg_entry *en = &f->v[f->n];
-    en->section = xstrdup(section);
-    en->key = xstrdup(key);
-    en->value = xstrdup(value);
-    en->line = r->line;
-    en->used = 0;
-    if (!en->section || !en->key || !en->value) {
-        free(en->section);
-        free(en->key);
-        free(en->value);
+    if (add_entry(f, slot, section, key, value, r->line)) {
         r->oom = 1;
         return 0;
     }
-    *slot = ++f->n;
     return 1;
 }
 
@@ -268,6 +281,7 @@ int cfg_load(const char *path, cfg_file *f, err_t *e)
         return rc;
     }
     int bad = ini_parse_stream(reader, &r, handler, &r);
+    f->nlines = r.line;
     int unread = ferror(r.fp) ? (errno ? errno : EIO) : 0;
     fclose(r.fp);
     if (r.oom)
@@ -322,11 +336,42 @@ int cfg_open_input(const char *path, FILE **out, err_t *e)
 int cfg_parse_file(const char *path, int (*parse)(cfg_file *f, void *arg, err_t *e), void *arg,
                    err_t *e)
 {
+    return cfg_parse_file_set(path, NULL, 0, parse, arg, e);
+}
+
+int cfg_apply(cfg_file *f, const cfg_set *sets, int n, err_t *e)
+{
+    for (int i = 0; i < n; i++) {
+        const cfg_set *st = &sets[i];
+        if (grow_table(f->v, f->n, &f->slots, &f->nslots))
+            return err_internal(e, "out of memory");
+        int *slot = entry_slot(f, st->section, st->key);
+        if (*slot) {
+            cfg_entry *en = &f->v[*slot - 1];
+            char *v = xstrdup(st->value);
+            if (!v)
+                return err_internal(e, "out of memory");
+            free(en->value);
+            en->value = v;
+            en->line = 0;
+            continue;
+        }
+        if ((find_section(f, st->section) < 0 && add_section(f, st->section, f->nlines + 1)) ||
+            add_entry(f, slot, st->section, st->key, st->value, 0))
+            return err_internal(e, "out of memory");
+    }
+    return ERR_OK;
+}
+
+int cfg_parse_file_set(const char *path, const cfg_set *sets, int n,
+                       int (*parse)(cfg_file *f, void *arg, err_t *e), void *arg, err_t *e)
+{
     cfg_file f;
     int rc = cfg_load(path, &f, e);
     if (rc)
         return rc;
-    rc = parse(&f, arg, e);
+    if (!(rc = cfg_apply(&f, sets, n, e)))
+        rc = parse(&f, arg, e);
     cfg_free(&f);
     return rc;
 }

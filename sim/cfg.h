@@ -33,6 +33,7 @@ typedef struct {
     int nasked, cap_asked; /* not: what an unknown key's error lists */
     int *asked_slots;
     int nasked_slots;
+    int nlines;       /* lines read: a section added by cfg_apply comes after them */
 } cfg_file;
 
 /* The most entries (key lines) and sections an INI file may have: every
@@ -55,6 +56,21 @@ void cfg_free(cfg_file *f);
 /* cfg_load, then PARSE(f, ARG, e), then cfg_free: the shape of every loader. */
 int cfg_parse_file(const char *path, int (*parse)(cfg_file *f, void *arg, err_t *e), void *arg,
                    err_t *e);
+
+/* A value given for KEY of SECTION from outside the file (mcmsim sweep's
+   --set), read by the loaders as if the file said it. */
+typedef struct {
+    const char *section, *key, *value;
+} cfg_set;
+
+/* Applies the N SETS to F: each replaces the value of its key, or adds the
+   key to its section, or the section after the file's last line. Its entry
+   has line 0, so that a message about it names the file, not a line that
+   says something else. */
+int cfg_apply(cfg_file *f, const cfg_set *sets, int n, err_t *e);
+/* cfg_parse_file with the N SETS applied before PARSE. */
+int cfg_parse_file_set(const char *path, const cfg_set *sets, int n,
+                       int (*parse)(cfg_file *f, void *arg, err_t *e), void *arg, err_t *e);
 
 /* S without leading and trailing blanks (in place). */
 char *cfg_trim(char *s);

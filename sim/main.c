@@ -14,14 +14,19 @@
 #include "out.h"
 #include "progress.h"
 #include "report.h"
+#include "report_csv.h"
 #include "runner.h"
 #include "search.h"
+#include "sweep.h"
 
 typedef struct {
     const char *platform, *schedule, *workload, *scenario, *trace, *output, *objective;
     const char *dataflow, *chiplet, *baseline, *strategy, *nop, *pattern;
+    const char *csv_dir, *run;
     long pes, batch, validate, jobs, seed, steps, packets, packet_flits, hotspot;
-    int json, verbose;
+    int json, verbose, csv;
+    const char **sets;      /* sweep's --set texts (malloc'd; opts_free) */
+    int nsets;
 } opts_t;
 
 /* What --verbose does, in the help of every command that simulates. */
@@ -83,7 +88,22 @@ static const char *const usage_text[] = {
     "shuffle, neighbor, tornado, randperm (from --seed), perm:D0,D1,... (a destination per\n"
     "node), hotspot (to node 0 or --hotspot NODE). flow: every source's bytes to each\n"
     "destination as one fluid flow from time 0; packet: the flit-level router model.\n",
+    "sweep",
+    "usage: mcmsim sweep -p PLATFORM (-s SCHEDULE | -m SCENARIO) --set KEY[+KEY...]=V1,V2,...\n"
+    "                    [--set ...] [--run compare|simulate|estimate|search] [-j N]\n"
+    "                    [the run's options: --nop, --objective, --validate, --seed, ...]\n"
+    "Runs compare (default with -s), simulate, estimate or search (default with -m) at every\n"
+    "point of the product of the --set lists (the first varies slowest), the simulations -j\n"
+    "at a time, and prints one CSV: a header, then a row per point with the values and the\n"
+    "run's summary columns. KEY: a [package] key (link_bandwidth), or SECTION.KEY of the\n"
+    "platform (nop.vcs, defaults.l2, n00.pes, dram-left.bandwidth) or the scenario\n"
+    "(gpt2.batch); KEY+KEY gives both keys each value. Every point is loaded before any runs.\n",
     NULL};
+
+/* What every command but sweep adds to its usage. */
+static const char csv_help[] =
+    "--csv: the command's main table as CSV on standard output instead of the report.\n"
+    "--csv-dir DIR: every table of the report as DIR/TABLE.csv (README: CSV output and sweeps).\n";
 
 /* The columns a paragraph filled at print time keeps within. */
 enum { HELP_WIDTH = 90 };
@@ -126,9 +146,11 @@ static void usage(FILE *out, const char *cmd)
             fputs(usage_text[i + 1], out);
             if (strcmp(usage_text[i], "layers") == 0)
                 usage_layers(out);
+            if (cmd && strcmp(cmd, "sweep") != 0)
+                fputs(csv_help, out);
         }
     if (!cmd)
-        fputs("\nmcmsim COMMAND --help for one command's options.\n", out);
+        fprintf(out, "\n%s\nmcmsim COMMAND --help for one command's options.\n", csv_help);
 }
 
 /* The ranges of the numeric options: a file key's where one exists (--pes,
@@ -157,6 +179,23 @@ static int parse_long_opt(const char *name, const char *text, long lo, long hi, 
     return err_input(e, "--%s: expected an integer in [%ld, %ld], not '%s'", name, lo, hi, text);
 }
 
+/* --set TEXT, kept in O->sets (room for every argument). */
+static int add_set(opts_t *o, const char *text, int argc, err_t *e)
+{
+    if (!o->sets && !(o->sets = malloc((size_t)argc * sizeof *o->sets)))
+        return err_internal(e, "out of memory");
+    o->sets[o->nsets++] = text;
+    return ERR_OK;
+}
+
+static void opts_free(opts_t *o)
+{
+    free(o->sets);
+    o->sets = NULL;
+    o->nsets = 0;
+}
+
+/* O's parse; opts_free frees it, whatever it returns. */
 static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
 {
     static const struct option longs[] = {
@@ -172,7 +211,9 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         {"steps", required_argument, 0, 'A'},    {"strategy", required_argument, 0, 'G'},
         {"nop", required_argument, 0, 'N'},      {"pattern", required_argument, 0, 'R'},
         {"packets", required_argument, 0, 'K'},  {"packet-flits", required_argument, 0, 'F'},
-        {"hotspot", required_argument, 0, 'H'},  {0, 0, 0, 0}};
+        {"hotspot", required_argument, 0, 'H'},  {"csv", no_argument, 0, 'X'},
+        {"csv-dir", required_argument, 0, 'Y'},  {"set", required_argument, 0, 'E'},
+        {"run", required_argument, 0, 'U'},      {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->batch = 1;
     o->validate = 8;
@@ -198,6 +239,10 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         case 'G': o->strategy = optarg; break;
         case 'N': o->nop = optarg; break;
         case 'R': o->pattern = optarg; break;
+        case 'X': o->csv = 1; break;
+        case 'Y': o->csv_dir = optarg; break;
+        case 'U': o->run = optarg; break;
+        case 'E': rc = add_set(o, optarg, argc, e); break;
         case 'K': rc = parse_long_opt("packets", optarg, 1, OPT_PACKETS_MAX, &o->packets, e); break;
         case 'F': rc = parse_long_opt("packet-flits", optarg, 1, PLAT_PACKET_FLITS_MAX,
                                            &o->packet_flits, e); break;
@@ -236,24 +281,51 @@ static int report_failed(err_t *e)
 }
 
 /* Before any work: output OPT PATH (when given) is not one of the files the
-   command read (P's, SCHED's, SCN's and its models'), nor a directory, and
-   can be created. */
-static int check_output(const char *opt, const char *path, const plat_t *p, const scn_t *scn,
-                        const char *sched, err_t *e)
+   command read (P's, SCHED's, SCN's and its models', WORKLOAD), nor a
+   directory, and can be created; for --csv-dir (CSV >= 0, the tables' kind),
+   PATH is a directory whose table files are so. */
+static int check_output(const char *opt, const char *path, int csv, const plat_t *p,
+                        const scn_t *scn, const char *sched, const char *workload, err_t *e)
 {
     if (!path)
         return ERR_OK;
-    const char **in = malloc(((size_t)scn->nmodels + 3) * sizeof *in);
+    int nmodels = scn ? scn->nmodels : 0;
+    const char **in = malloc(((size_t)nmodels + 4) * sizeof *in);
     if (!in)
         return err_internal(e, "out of memory");
     int n = 0;
     in[n++] = p->path;
-    in[n++] = scn->path;
+    in[n++] = scn ? scn->path : NULL;
     in[n++] = sched;
-    for (int i = 0; i < scn->nmodels; i++)
+    in[n++] = workload;
+    for (int i = 0; i < nmodels; i++)
         in[n++] = scn->models[i].model.path;
-    int rc = out_check(opt, path, in, n, e);
+    int rc = csv >= 0 ? rep_csv_dir_check(path, (rep_csv_kind)csv, in, n, e)
+                      : out_check(opt, path, in, n, e);
     free(in);
+    return rc;
+}
+
+/* --csv and --json both want standard output, as do -o - and --trace -. */
+static int csv_options(const opts_t *o, err_t *e)
+{
+    if (!o->csv)
+        return ERR_OK;
+    if (o->json)
+        return err_input(e, "--csv and --json: give one of them");
+    if ((o->output && strcmp(o->output, "-") == 0) || (o->trace && strcmp(o->trace, "-") == 0))
+        return err_input(e, "--csv: standard output already holds %s",
+                         o->trace ? "the trace (--trace -)" : "the schedule (-o -)");
+    return ERR_OK;
+}
+
+/* The CSV of a report: --csv-dir's tables, then --csv's main table on OUT. */
+static int emit_csv(const opts_t *o, rep_csv_kind kind, const rep_csv_src *src, FILE *out,
+                    err_t *e)
+{
+    int rc = o->csv_dir ? rep_csv_dir_write(o->csv_dir, kind, src, e) : ERR_OK;
+    if (!rc && o->csv && rep_csv_main(out, kind, src))
+        rc = report_failed(e);
     return rc;
 }
 
@@ -295,15 +367,19 @@ static int cmd_layers(const opts_t *o, FILE *out, err_t *e)
         return rc;
     }
     wl_model m;
-    if (!(rc = wl_load(o->workload, &m, e))) {
+    if (!(rc = wl_load(o->workload, &m, e)) &&
+        !(rc = check_output("--csv-dir", o->csv_dir, REP_CSV_LAYERS, &p, NULL, NULL, o->workload,
+                            e))) {
         cost_table t;
+        rep_csv_src src = {.chip = &p.chiplets[chip], .model = &m, .batch = o->batch, .costs = &t};
         if (cost_model(&p.chiplets[chip], &m, o->batch, &t))
             rc = err_internal(e, "out of memory");
-        else if (rep_layers(out, &p.chiplets[chip], &m, o->batch, &t, o->json))
+        else if (!(rc = emit_csv(o, REP_CSV_LAYERS, &src, out, e)) && !o->csv &&
+                 rep_layers(out, &p.chiplets[chip], &m, o->batch, &t, o->json))
             rc = report_failed(e);
         cost_table_free(&t);
-        wl_free(&m);
     }
+    wl_free(&m);
     plat_free(&p);
     return rc;
 }
@@ -344,8 +420,10 @@ static int cmd_eval(const char *cmd, const opts_t *o, FILE *out, err_t *e)
     const char *names[2] = {"estimate", "simulate"};
     int first = strcmp(cmd, "simulate") == 0, last = strcmp(cmd, "estimate") == 0 ? 1 : 2;
     eval_opts eo = {.verbose = o->verbose, .timeline = o->trace != NULL};
+    rep_csv_kind kind = last - first == 2 ? REP_CSV_COMPARE : REP_CSV_RESULT;
     if ((rc = nop_option(o, &eo.nop, e)) ||
-        (rc = check_output("--trace", o->trace, &k.p, &k.scn, k.s.path, e))) {
+        (rc = check_output("--trace", o->trace, -1, &k.p, &k.scn, k.s.path, NULL, e)) ||
+        (rc = check_output("--csv-dir", o->csv_dir, kind, &k.p, &k.scn, k.s.path, NULL, e))) {
         free_case(&k);
         return rc;
     }
@@ -360,8 +438,12 @@ static int cmd_eval(const char *cmd, const opts_t *o, FILE *out, err_t *e)
     res_result *est = &jobs[0].r, *sim = &jobs[1].r;
     if (!rc && o->trace)
         rc = rep_trace(o->trace, &k.p, sim, e);
+    rep_csv_src src = {.p = &k.p, .scn = &k.scn, .s = &k.s, .r = first ? sim : est, .est = est,
+                       .sim = sim};
+    if (!rc)
+        rc = emit_csv(o, kind, &src, out, e);
     /* --trace - : the trace is standard output, the report stays out of it */
-    int report = !o->trace || strcmp(o->trace, "-") != 0;
+    int report = (!o->trace || strcmp(o->trace, "-") != 0) && !o->csv;
     if (!rc && report &&
         (last - first == 2 ? rep_compare(out, &k.p, &k.scn, &k.s, est, sim, o->json)
                            : rep_result(out, &k.p, &k.scn, &k.s, first ? sim : est, o->json)))
@@ -439,7 +521,9 @@ static int cmd_search(const opts_t *o, FILE *out, err_t *e)
         plat_free(&p);
         return rc;
     }
-    if ((rc = check_output("-o", o->output, &p, &scn, NULL, e))) {
+    rep_csv_kind kind = base >= 0 ? REP_CSV_RESULT : REP_CSV_SEARCH;
+    if ((rc = check_output("-o", o->output, -1, &p, &scn, NULL, NULL, e)) ||
+        (rc = check_output("--csv-dir", o->csv_dir, kind, &p, &scn, NULL, NULL, e))) {
         scn_free(&scn);
         plat_free(&p);
         return rc;
@@ -469,8 +553,12 @@ static int cmd_search(const opts_t *o, FILE *out, err_t *e)
         sched_out so_out = {&p, &scn, &r.best, o->output};
         rc = out_write(o->output, write_sched, &so_out, e);
     }
+    rep_csv_src src = {.p = &p, .scn = &scn, .s = &r.best, .r = &r.sim, .search = &r,
+                       .objective = so.objective, .seed = so.seed};
+    if (!rc)
+        rc = emit_csv(o, kind, &src, out, e);
     /* -o - : the schedule is standard output, the report stays out of it */
-    int report = !o->output || strcmp(o->output, "-") != 0;
+    int report = (!o->output || strcmp(o->output, "-") != 0) && !o->csv;
     if (!rc && report &&
         (base >= 0 ? rep_baseline(out, &p, &scn, &r.best, &r.sim, o->json)
                    : rep_search(out, &p, &scn, so.objective, so.seed, &r, o->json)))
@@ -546,6 +634,10 @@ static int cmd_run(const opts_t *o, FILE *out, err_t *e)
         !(rc = plat_load("platforms/mono-os.ini", &mono, e)) &&
         !(rc = plat_load("platforms/mono-ws.ini", &mono_ws, e)) &&
         !(rc = scn_load("workloads/scenarios/gpt2-resnet50.ini", &scn, e)) &&
+        /* the monoliths' files in the places of a schedule and a workload:
+           inputs as well */
+        !(rc = check_output("--csv-dir", o->csv_dir, REP_CSV_RUN, &het, &scn, mono.path,
+                            mono_ws.path, e)) &&
         !(rc = search_run(&het, &scn, &so, &sr, e)) &&
         !(rc = run_baseline(&het, &scn, BASE_SIMBA, &so, &base[0], &pg, e)) &&
         !(rc = run_baseline(&het, &scn, BASE_STANDALONE, &so, &base[1], &pg, e)))
@@ -563,7 +655,9 @@ static int cmd_run(const opts_t *o, FILE *out, err_t *e)
             (rep_run_row){"mono-ws, monolithic best WS (ours)", "mono-ws", &base[NBASE - 1]};
         /* the paper's baseline, the reading the JSON's top-level ratios always had */
         int ref = 3 + NREADINGS - 1;
-        if (rep_run(out, rows, 1 + NBASE, ref, so.objective, &sr, &het, &scn, o->json))
+        rep_csv_src src = {.rows = rows, .nrows = 1 + NBASE, .objective = so.objective};
+        if (!(rc = emit_csv(o, REP_CSV_RUN, &src, out, e)) && !o->csv &&
+            rep_run(out, rows, 1 + NBASE, ref, so.objective, &sr, &het, &scn, o->json))
             rc = report_failed(e);
     }
     search_result_free(&sr);
@@ -600,13 +694,32 @@ static int cmd_traffic(const opts_t *o, FILE *out, err_t *e)
         return rc;
     }
     trun_result r;
-    if (!(rc = trun_run(&p, &to, &r, e))) {
-        if (rep_traffic(out, &p, o->pattern, &r, o->json))
+    if (!(rc = check_output("--csv-dir", o->csv_dir, REP_CSV_TRAFFIC, &p, NULL, NULL, NULL, e)) &&
+        !(rc = trun_run(&p, &to, &r, e))) {
+        rep_csv_src src = {.p = &p, .traffic = &r, .pattern = o->pattern};
+        if (!(rc = emit_csv(o, REP_CSV_TRAFFIC, &src, out, e)) && !o->csv &&
+            rep_traffic(out, &p, o->pattern, &r, o->json))
             rc = report_failed(e);
         trun_free(&r);
     }
     plat_free(&p);
     return rc;
+}
+
+static int cmd_sweep(const opts_t *o, FILE *out, err_t *e)
+{
+    if (o->csv || o->csv_dir || o->json)
+        return err_input(e, "sweep: its output is CSV already (no --csv, --csv-dir or --json)");
+    if (o->output || o->trace || o->baseline)
+        return err_input(e, "sweep: -o, --trace and --baseline are one run's; a sweep prints its "
+                            "rows on standard output");
+    sweep_opts so = {.platform = o->platform, .schedule = o->schedule, .scenario = o->scenario,
+                     .run = o->run, .sets = o->sets, .nsets = o->nsets,
+                     .eo = {.verbose = o->verbose}};
+    int rc = search_options(o, &so.so, e);
+    if (!rc)
+        rc = nop_option(o, &so.eo.nop, e);
+    return rc ? rc : sweep_run(out, &so, e);
 }
 
 /* The command CMD's work, its report written to OUT. */
@@ -616,6 +729,13 @@ static int dispatch(const char *cmd, const opts_t *o, FILE *out, err_t *e)
     if (o->verbose && (strcmp(cmd, "layers") == 0 || strcmp(cmd, "estimate") == 0 ||
                        strcmp(cmd, "traffic") == 0))
         return err_input(e, "--verbose: %s runs no SimGrid simulation, so it has no log to show", cmd);
+    int rc = csv_options(o, e);
+    if (rc)
+        return rc;
+    if ((o->nsets || o->run) && strcmp(cmd, "sweep") != 0)
+        return err_input(e, "--set and --run are sweep's options");
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(o, out, e);
     if (strcmp(cmd, "layers") == 0)
         return cmd_layers(o, out, e);
     if (strcmp(cmd, "search") == 0)
@@ -651,6 +771,7 @@ int main(int argc, char **argv)
         return ERR_INTERNAL;
     }
     opts_t o;
+    memset(&o, 0, sizeof o);
     /* mcmsim --help, or COMMAND --help (parse_opts says -1) */
     int rc = cmd[0] == '-' ? -1 : parse_opts(argc - 1, argv + 1, &o, &e);
     if (rc < 0) {
@@ -659,6 +780,7 @@ int main(int argc, char **argv)
     } else if (!rc) {
         rc = dispatch(cmd, &o, report.fp, &e);
     }
+    opts_free(&o);
     if (!rc)
         rc = out_buf_flush(&report, &e);
     else

@@ -660,8 +660,13 @@ static int load_sections(cfg_file *f, void *arg, err_t *e)
 
 int plat_load(const char *path, plat_t *p, err_t *e)
 {
+    return plat_load_set(path, NULL, 0, p, e);
+}
+
+int plat_load_set(const char *path, const cfg_set *sets, int nsets, plat_t *p, err_t *e)
+{
     memset(p, 0, sizeof *p);
-    int rc = cfg_parse_file(path, load_sections, p, e);
+    int rc = cfg_parse_file_set(path, sets, nsets, load_sections, p, e);
     if (!rc && !(p->path = strdup(path)))
         rc = err_internal(e, "out of memory");
     if (!rc)

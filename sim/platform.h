@@ -15,6 +15,7 @@
 #ifndef MCM_PLATFORM_H
 #define MCM_PLATFORM_H
 
+#include "cfg.h"
 #include "err.h"
 
 #define PLAT_NAME_MAX 32
@@ -150,6 +151,8 @@ typedef struct {
 } plat_t;
 
 int plat_load(const char *path, plat_t *p, err_t *e);
+/* plat_load with the N SETS applied to the file (cfg.h) before it is read. */
+int plat_load_set(const char *path, const cfg_set *sets, int nsets, plat_t *p, err_t *e);
 void plat_free(plat_t *p);
 
 /* Fills derived tables (links, lookups) and checks the whole struct; used by

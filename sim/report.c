@@ -10,6 +10,7 @@
 #include "nop.h"
 #include "out.h"
 #include "report.h"
+#include "report_int.h"
 
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(10))
 
@@ -33,7 +34,7 @@ json_t *rep_count_json(double v)
 
 /* ---- layers ---- */
 
-static void layer_dims(const wl_layer *l, char *buf, size_t n)
+void rep_layer_dims(const wl_layer *l, char *buf, size_t n)
 {
     if (l->kind == WL_CONV || l->op == WL_OP_MAXPOOL || l->op == WL_OP_AVGPOOL)
         snprintf(buf, n, "k%ld c%ld r%ld s%ld p%ld q%ld /%ld%s", l->k, l->c, l->r, l->s, l->p,
@@ -102,7 +103,7 @@ int rep_layers(FILE *out, const plat_chiplet *c, const wl_model *m, long batch,
             continue;
         }
         char dims[64];
-        layer_dims(l, dims, sizeof dims);
+        rep_layer_dims(l, dims, sizeof dims);
         fprintf(out, "%-16s %-10s %-30s %14.0f %14.0f %14.0f %5.1f%% %6.1f%% %12.3f\n", l->name,
                 wl_layer_kind(l), dims, ct->macs, ct->compute_cycles, ct->cycles,
                 100 * ct->utilization, 100 * ct->utilization_pe, ct->energy_pj * 1e-6);
@@ -132,7 +133,7 @@ int rep_layers(FILE *out, const plat_chiplet *c, const wl_model *m, long batch,
 
 /* ---- results ---- */
 
-static const char *seg_layers(const scn_t *scn, const res_seg *rs, char *buf, size_t n)
+const char *rep_seg_layers(const scn_t *scn, const res_seg *rs, char *buf, size_t n)
 {
     const wl_model *m = &scn->models[rs->model].model;
     if (rs->first == rs->last)
@@ -224,7 +225,7 @@ json_t *rep_result_json(const plat_t *p, const scn_t *scn, const sched_t *s, con
         json_t *o = json_object();
         json_object_set_new(o, "window", json_integer(rs->window + 1));
         json_object_set_new(o, "model", json_string(scn->models[rs->model].name));
-        json_object_set_new(o, "layers", json_string(seg_layers(scn, rs, buf, sizeof buf)));
+        json_object_set_new(o, "layers", json_string(rep_seg_layers(scn, rs, buf, sizeof buf)));
         json_object_set_new(o, "chiplet", json_string(p->chiplets[rs->chiplet].name));
         json_object_set_new(o, "minibatch", json_integer(part_minibatch(s, rs->window, rs->model)));
         if (rs->nslices > 1) { /* a split segment: one entry per slice */
@@ -302,8 +303,7 @@ static int link_width(const plat_t *p, const int *idx, int n)
     return w;
 }
 
-/* Link indices with traffic, busiest first (ties by index: stable output). */
-static int busy_links(const res_result *r, int *idx)
+int rep_busy_links(const res_result *r, int *idx)
 {
     int n = 0;
     for (int l = 0; l < r->nlinks; l++)
@@ -347,7 +347,7 @@ int rep_result(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
         const sched_part *pt = &s->windows[rs->window].parts[rs->part];
         streamed |= rs->weights_streamed;
         fprintf(out, "%-3d %-10s %-26s %-8s %4ld %11.4f %11.4f %11.4f %10.4f%s %11.4f", rs->window + 1,
-                scn->models[rs->model].name, seg_layers(scn, rs, buf, sizeof buf),
+                scn->models[rs->model].name, rep_seg_layers(scn, rs, buf, sizeof buf),
                 p->chiplets[rs->chiplet].name,
                 sched_seg_split(pt, rs->seg) == SPLIT_N ? split_share(pt->minibatch, rs->nslices, rs->slice)
                                                         : pt->minibatch,
@@ -372,7 +372,7 @@ int rep_result(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
     int *idx = malloc((size_t)r->nlinks * sizeof *idx + 1);
     if (!idx)
         return ERR_INTERNAL;
-    int n = busy_links(r, idx), lw = link_width(p, idx, n);
+    int n = rep_busy_links(r, idx), lw = link_width(p, idx, n);
     fprintf(out, "\n%-*s %14s %12s %6s%s\n", lw, "link", "MB", "busy_ms", "util",
             r->simulated ? "  peak_flows" : "");
     for (int i = 0; i < n; i++) {
@@ -391,15 +391,12 @@ int rep_result(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
 
 /* ---- compare ---- */
 
-static double rel_err(double est, double sim)
+double rep_rel_err(double est, double sim)
 {
     return sim != 0 ? (est - sim) / sim : 0;
 }
 
-/* Why a segment's simulated latency differs from its estimate, from what the
-   simulation measured: a shared chiplet, a waiting on weights through a DRAM
-   channel, or the busiest link on its input routes. */
-static void gap_cause(const plat_t *p, const res_result *est, const res_result *sim, int i,
+void rep_gap_cause(const plat_t *p, const res_result *est, const res_result *sim, int i,
                       char *buf, size_t n)
 {
     const res_seg *ss = &sim->segs[i], *es = &est->segs[i];
@@ -428,7 +425,7 @@ static json_t *pair_json(double est, double sim)
     json_t *o = json_object();
     json_object_set_new(o, "estimate", json_real(est));
     json_object_set_new(o, "simulate", json_real(sim));
-    json_object_set_new(o, "error", json_real(rel_err(est, sim)));
+    json_object_set_new(o, "error", json_real(rep_rel_err(est, sim)));
     return o;
 }
 
@@ -459,7 +456,7 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
                        sim->e_static_j, sim->edp_js};
         for (int i = 0; i < 5; i++)
             fprintf(out, "%-22s %14.6g %14.6g %+8.1f%%\n", names[i], ev[i], sv[i],
-                    100 * rel_err(ev[i], sv[i]));
+                    100 * rep_rel_err(ev[i], sv[i]));
         fprintf(out, "\n%-22s %14s %14s %9s\n", "model latency_ms", "estimate", "simulated", "error");
     }
     json_t *arr = json ? json_array() : NULL;
@@ -472,7 +469,7 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
             json_array_append_new(arr, o);
         } else {
             fprintf(out, "%-22s %14.6f %14.6f %+8.1f%%\n", est->models[m].name, a * 1e3, b * 1e3,
-                    100 * rel_err(a, b));
+                    100 * rep_rel_err(a, b));
         }
     }
     if (json) {
@@ -488,7 +485,7 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
             json_object_set_new(o, "minibatch", window_minibatch_json(scn, s, w));
             json_array_append_new(arr, o);
         } else {
-            fprintf(out, "%-22d %14.6f %14.6f %+8.1f%%\n", w + 1, a * 1e3, b * 1e3, 100 * rel_err(a, b));
+            fprintf(out, "%-22d %14.6f %14.6f %+8.1f%%\n", w + 1, a * 1e3, b * 1e3, 100 * rep_rel_err(a, b));
         }
     }
     if (json) {
@@ -500,21 +497,21 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
     }
     for (int i = 0; i < est->nsegs; i++) {
         const res_seg *es = &est->segs[i], *ss = &sim->segs[i];
-        gap_cause(p, est, sim, i, cause, sizeof cause);
+        rep_gap_cause(p, est, sim, i, cause, sizeof cause);
         if (json) {
             json_t *o = pair_json(es->latency_s, ss->latency_s);
             json_object_set_new(o, "window", json_integer(es->window + 1));
             json_object_set_new(o, "model", json_string(scn->models[es->model].name));
-            json_object_set_new(o, "layers", json_string(seg_layers(scn, es, buf, sizeof buf)));
+            json_object_set_new(o, "layers", json_string(rep_seg_layers(scn, es, buf, sizeof buf)));
             json_object_set_new(o, "chiplet", json_string(p->chiplets[es->chiplet].name));
             json_object_set_new(o, "minibatch", json_integer(part_minibatch(s, es->window, es->model)));
             json_object_set_new(o, "cause", json_string(cause));
             json_array_append_new(arr, o);
         } else {
             fprintf(out, "%-3d %-10s %-26s %-8s %11.4f %11.4f %+8.1f%%  %s\n", es->window + 1,
-                    scn->models[es->model].name, seg_layers(scn, es, buf, sizeof buf),
+                    scn->models[es->model].name, rep_seg_layers(scn, es, buf, sizeof buf),
                     p->chiplets[es->chiplet].name, es->latency_s * 1e3, ss->latency_s * 1e3,
-                    100 * rel_err(es->latency_s, ss->latency_s), cause);
+                    100 * rep_rel_err(es->latency_s, ss->latency_s), cause);
         }
     }
     int *idx = malloc((size_t)sim->nlinks * sizeof *idx + 1);
@@ -523,7 +520,7 @@ int rep_compare(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
         json_decref(arr);
         return ERR_INTERNAL;
     }
-    int n = busy_links(sim, idx), lw = link_width(p, idx, n < 8 ? n : 8);
+    int n = rep_busy_links(sim, idx), lw = link_width(p, idx, n < 8 ? n : 8);
     if (json) {
         json_object_set_new(j, "segments", arr);
         arr = json_array();

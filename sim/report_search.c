@@ -3,6 +3,7 @@
  * schedule; and the seed paper's comparison table. */
 #include <stdlib.h>
 #include "report.h"
+#include "report_int.h"
 
 static json_t *point_json(const search_point *pt)
 {
@@ -117,22 +118,15 @@ int rep_search(FILE *out, const plat_t *p, const scn_t *scn, search_objective ob
     return rep_result(out, p, scn, &r->best, &r->sim, 0);
 }
 
-/* Samples per joule of a result: every sample of every model over its energy. */
-static double samples_per_j(const res_result *r)
+double rep_samples_per_j(const res_result *r)
 {
     return r->throughput_per_s * r->makespan_s / r->energy_j;
 }
 
-/* The searched schedule HET against a monolithic chip MONO, as the seed paper
-   puts it: throughput and samples per joule as ratios, and EDP as a gain. */
-typedef struct {
-    double thr, eff, edp;
-} run_ratio;
-
-static run_ratio run_ratio_of(const res_result *het, const res_result *mono)
+rep_run_ratio rep_run_ratio_of(const res_result *het, const res_result *mono)
 {
-    run_ratio q = {het->throughput_per_s / mono->throughput_per_s,
-                   samples_per_j(het) / samples_per_j(mono),
+    rep_run_ratio q = {het->throughput_per_s / mono->throughput_per_s,
+                   rep_samples_per_j(het) / rep_samples_per_j(mono),
                    (mono->makespan_s * mono->energy_j) / (het->makespan_s * het->energy_j)};
     return q;
 }
@@ -153,12 +147,12 @@ static int run_json(FILE *out, const rep_run_row *rows, int n, int ref, search_o
         json_object_set_new(o, "throughput_per_s", json_real(r->throughput_per_s));
         json_object_set_new(o, "makespan_s", json_real(r->makespan_s));
         json_object_set_new(o, "energy_j", json_real(r->energy_j));
-        json_object_set_new(o, "samples_per_j", json_real(samples_per_j(r)));
+        json_object_set_new(o, "samples_per_j", json_real(rep_samples_per_j(r)));
         json_object_set_new(o, "edp_js", json_real(r->makespan_s * r->energy_j));
         json_array_append_new(arr, o);
         if (!rows[i].against)
             continue;
-        run_ratio q = run_ratio_of(rows[0].r, r);
+        rep_run_ratio q = rep_run_ratio_of(rows[0].r, r);
         json_t *a = json_object();
         json_object_set_new(a, "against", json_string(rows[i].against));
         json_object_set_new(a, "throughput_ratio", json_real(q.thr));
@@ -166,7 +160,7 @@ static int run_json(FILE *out, const rep_run_row *rows, int n, int ref, search_o
         json_object_set_new(a, "edp_improvement", json_real(q.edp));
         json_array_append_new(ratios, a);
     }
-    run_ratio q = run_ratio_of(rows[0].r, rows[ref].r);
+    rep_run_ratio q = rep_run_ratio_of(rows[0].r, rows[ref].r);
     json_object_set_new(j, "rows", arr);
     json_object_set_new(j, "throughput_ratio", json_real(q.thr));
     json_object_set_new(j, "energy_efficiency_ratio", json_real(q.eff));
@@ -195,7 +189,7 @@ int rep_run(FILE *out, const rep_run_row *rows, int n, int ref, search_objective
     for (int i = 0; i < n; i++) {
         const res_result *r = rows[i].r;
         fprintf(out, "%-36s %13.2f %12.4f %10.5f %11.2f %12.6f\n", rows[i].name,
-                r->throughput_per_s, r->makespan_s * 1e3, r->energy_j, samples_per_j(r),
+                r->throughput_per_s, r->makespan_s * 1e3, r->energy_j, rep_samples_per_j(r),
                 r->makespan_s * r->energy_j);
     }
     fprintf(out, "\n%-36s %13s %23s %12s\n", "heterogeneous 4-chiplet / monolithic", "throughput",
@@ -205,7 +199,7 @@ int rep_run(FILE *out, const rep_run_row *rows, int n, int ref, search_objective
             continue;
         char label[64];
         snprintf(label, sizeof label, "mcmsim / %s", rows[i].against);
-        run_ratio q = run_ratio_of(rows[0].r, rows[i].r);
+        rep_run_ratio q = rep_run_ratio_of(rows[0].r, rows[i].r);
         fprintf(out, "%-36s %12.2fx %22.2fx %11.2fx\n", label, q.thr, q.eff, q.edp);
     }
     char thr[32], eff[32];

@@ -78,8 +78,13 @@ static int load_models(cfg_file *f, void *arg, err_t *e)
 
 int scn_load(const char *path, scn_t *s, err_t *e)
 {
+    return scn_load_set(path, NULL, 0, s, e);
+}
+
+int scn_load_set(const char *path, const cfg_set *sets, int nsets, scn_t *s, err_t *e)
+{
     memset(s, 0, sizeof *s);
-    int rc = cfg_parse_file(path, load_models, s, e);
+    int rc = cfg_parse_file_set(path, sets, nsets, load_models, s, e);
     if (!rc && !(s->path = strdup(path)))
         rc = err_internal(e, "out of memory");
     if (rc)

@@ -6,6 +6,7 @@
 #ifndef MCM_SCENARIO_H
 #define MCM_SCENARIO_H
 
+#include "cfg.h"
 #include "workload.h"
 
 /* The largest batch of a model (the key's range, and --batch's). */
@@ -24,6 +25,8 @@ typedef struct {
 } scn_t;
 
 int scn_load(const char *path, scn_t *s, err_t *e);
+/* scn_load with the N SETS applied to the file (cfg.h) before it is read. */
+int scn_load_set(const char *path, const cfg_set *sets, int nsets, scn_t *s, err_t *e);
 void scn_free(scn_t *s);
 int scn_find(const scn_t *s, const char *name);  /* -1 if none */
 

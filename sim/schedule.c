@@ -376,7 +376,14 @@ static int load_window(cfg_file *f, int sect, const plat_t *p, const scn_t *scn,
     return ERR_OK;
 }
 
-static int load_file(cfg_file *f, const plat_t *p, scn_t *scn, sched_t *s, err_t *e)
+/* The scenario's SETS: the N values sweep gives it. */
+typedef struct {
+    const cfg_set *sets;
+    int n;
+} scn_sets;
+
+static int load_file(cfg_file *f, const plat_t *p, const scn_sets *ss, scn_t *scn, sched_t *s,
+                     err_t *e)
 {
     cfg_entry *en;
     int rc;
@@ -387,7 +394,7 @@ static int load_file(cfg_file *f, const plat_t *p, scn_t *scn, sched_t *s, err_t
     char *spath = cfg_resolve_path(f->path, en->value);
     if (!spath)
         return err_internal(e, "out of memory");
-    rc = scn_load(spath, scn, e);
+    rc = scn_load_set(spath, ss->sets, ss->n, scn, e);
     free(spath);
     if (rc)
         return rc;
@@ -415,6 +422,13 @@ static int load_file(cfg_file *f, const plat_t *p, scn_t *scn, sched_t *s, err_t
 
 int sched_load(const char *path, const plat_t *p, scn_t *scn, sched_t *s, err_t *e)
 {
+    return sched_load_set(path, p, NULL, 0, scn, s, e);
+}
+
+int sched_load_set(const char *path, const plat_t *p, const cfg_set *scn_set, int nsets,
+                   scn_t *scn, sched_t *s, err_t *e)
+{
+    scn_sets ss = {scn_set, nsets};
     memset(s, 0, sizeof *s);
     memset(scn, 0, sizeof *scn);
     cfg_file f;
@@ -424,7 +438,7 @@ int sched_load(const char *path, const plat_t *p, scn_t *scn, sched_t *s, err_t 
     if (!(s->path = strdup(path)))
         rc = err_internal(e, "out of memory");
     if (!rc)
-        rc = load_file(&f, p, scn, s, e);
+        rc = load_file(&f, p, &ss, scn, s, e);
     cfg_free(&f);
     if (!rc)
         rc = sched_validate(p, scn, s, e);

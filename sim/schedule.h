@@ -59,6 +59,9 @@ int sched_seg_chiplet(const sched_part *pt, int k, int i);
 /* Loads a schedule and the scenario it names (relative to the schedule file),
    resolving chiplets against P; validates it fully. */
 int sched_load(const char *path, const plat_t *p, scn_t *scn, sched_t *s, err_t *e);
+/* sched_load with the N SCN_SET values applied to the scenario file (cfg.h). */
+int sched_load_set(const char *path, const plat_t *p, const cfg_set *scn_set, int nsets,
+                   scn_t *scn, sched_t *s, err_t *e);
 void sched_free(sched_t *s);
 
 /* Coverage, order, chiplets, mini-batches, splits. FILE names the source in messages. */

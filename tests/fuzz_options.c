@@ -72,6 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
         }
     }
+    if (argc > 1)
+        opts_free(&o);
     /* every error is one line of text fit for a terminal */
     if (rc > 0 && (strchr(e.msg, '\n') || text_problem(e.msg)))
         abort();

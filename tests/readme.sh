@@ -33,7 +33,7 @@ export MCMSIM
 # takes seconds (its timing goes to stderr).
 cat >"$T/unprompted" <<'EOF'
 GPT-2 small (batch 8, prefill 128 tokens)	build/mcmsim run
-NoP GB/s	sh scripts/sweep_nop.sh
+link_bandwidth+interface_bandwidth,nop,platform	sh scripts/sweep_nop.sh
 searched het-2x2 over:	sh scripts/seed_sensitivity.sh
 EOF
 
