@@ -19,8 +19,9 @@
 typedef struct {
     const char *platform, *schedule, *workload, *scenario, *trace, *output, *objective;
     const char *dataflow, *chiplet, *baseline, *strategy, *nop, *pattern;
-    long pes, batch, validate, jobs, seed, steps, packets, packet_flits, hotspot;
-    int json, verbose;
+    const char *requests, *rate, *duration, *slo_ttft, *slo_tpot;
+    long pes, batch, validate, jobs, seed, steps, packets, packet_flits, hotspot, bucket;
+    int json, verbose, search;
 } opts_t;
 
 static const char *const usage_text[] = {
@@ -71,6 +72,18 @@ static const char *const usage_text[] = {
     "shuffle, neighbor, tornado, randperm (from --seed), perm:D0,D1,... (a destination per\n"
     "node), hotspot (to node 0 or --hotspot NODE). flow: every source's bytes to each\n"
     "destination as one fluid flow from time 0; packet: the flit-level router model.\n",
+    "serve",
+    "usage: mcmsim serve -p PLATFORM -m SCENARIO (-s SCHEDULE | --search)\n"
+    "                    (--requests FILE | --rate R --duration T) [--seed S]\n"
+    "                    [--slo-ttft S] [--slo-tpot S] [--bucket N] [--nop flow|packet] [--json]\n"
+    "Serves a stream of requests with continuous batching: every iteration runs the prefill\n"
+    "of newly admitted requests and one decode step of each running GPT-2 request under the\n"
+    "schedule, simulated; prints time to first token, time per output token, throughput,\n"
+    "energy per token and SLO attainment. --requests: a CSV of\n"
+    "arrival_s,model,prompt_tokens,output_tokens; --rate/--duration: Poisson arrivals drawn\n"
+    "from the scenario's prompt_tokens/output_tokens (--seed, default 1). --search finds the\n"
+    "schedule first (search's options apply). --bucket: prompt and KV lengths are rounded up\n"
+    "to a multiple of N tokens before an iteration is evaluated (default 16; 1 = exact).\n",
     NULL};
 
 /* The columns a paragraph filled at print time keeps within. */
@@ -160,7 +173,11 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         {"steps", required_argument, 0, 'A'},    {"strategy", required_argument, 0, 'G'},
         {"nop", required_argument, 0, 'N'},      {"pattern", required_argument, 0, 'R'},
         {"packets", required_argument, 0, 'K'},  {"packet-flits", required_argument, 0, 'F'},
-        {"hotspot", required_argument, 0, 'H'},  {0, 0, 0, 0}};
+        {"hotspot", required_argument, 0, 'H'},  {"requests", required_argument, 0, 'q'},
+        {"rate", required_argument, 0, 'r'},     {"duration", required_argument, 0, 'd'},
+        {"slo-ttft", required_argument, 0, 't'}, {"slo-tpot", required_argument, 0, 'u'},
+        {"search", no_argument, 0, 'X'},         {"bucket", required_argument, 0, 'b'},
+        {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->batch = 1;
     o->validate = 8;
@@ -186,6 +203,13 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         case 'G': o->strategy = optarg; break;
         case 'N': o->nop = optarg; break;
         case 'R': o->pattern = optarg; break;
+        case 'q': o->requests = optarg; break;
+        case 'r': o->rate = optarg; break;
+        case 'd': o->duration = optarg; break;
+        case 't': o->slo_ttft = optarg; break;
+        case 'u': o->slo_tpot = optarg; break;
+        case 'X': o->search = 1; break;
+        case 'b': rc = parse_long_opt("bucket", optarg, 1, 1L << 20, &o->bucket, e); break;
         case 'K': rc = parse_long_opt("packets", optarg, 1, OPT_PACKETS_MAX, &o->packets, e); break;
         case 'F': rc = parse_long_opt("packet-flits", optarg, 1, PLAT_PACKET_FLITS_MAX,
                                            &o->packet_flits, e); break;
@@ -573,6 +597,104 @@ static int cmd_traffic(const opts_t *o, FILE *out, err_t *e)
     return rc;
 }
 
+/* --NAME TEXT as a positive number of seconds or per second (a plain number). */
+static int parse_real_opt(const char *name, const char *text, double *out, err_t *e)
+{
+    const char *end;
+    if (!text)
+        return ERR_OK;
+    if (num_real_prefix(text, out, &end) != NUM_OK || *end || !(*out > 0))
+        return err_input(e, "--%s: expected a positive number, not '%s'", name, text);
+    return ERR_OK;
+}
+
+/* serve's schedule: -s's, or the search's best for the scenario. */
+static int serve_schedule(const opts_t *o, plat_t *p, scn_t *scn, sched_t *s, err_t *e)
+{
+    if (!o->search == !o->schedule)
+        return err_input(e, "give either -s SCHEDULE or --search");
+    if (o->schedule) {
+        scn_t own;
+        int rc = sched_load(o->schedule, p, &own, s, e);
+        if (rc)
+            return rc;
+        if (!(rc = need(o->scenario, "-m SCENARIO", e)) && !(rc = scn_load(o->scenario, scn, e))) {
+            /* the schedule's own scenario must be the one served: same models, same order */
+            int same = own.nmodels == scn->nmodels;
+            for (int m = 0; same && m < own.nmodels; m++)
+                same = strcmp(own.models[m].name, scn->models[m].name) == 0 &&
+                       own.models[m].model.nlayers == scn->models[m].model.nlayers;
+            if (!same) {
+                rc = err_input(e, "%s: its scenario's models are not those of %s", o->schedule,
+                               o->scenario);
+                scn_free(scn);
+            }
+        }
+        scn_free(&own);
+        if (rc)
+            sched_free(s);
+        return rc;
+    }
+    search_opts so;
+    search_result r;
+    int rc = need(o->scenario, "-m SCENARIO", e);
+    if (rc || (rc = search_options(o, &so, e)) || (rc = scn_load(o->scenario, scn, e)))
+        return rc;
+    if ((rc = search_run(p, scn, &so, &r, e))) {
+        scn_free(scn);
+        return rc;
+    }
+    *s = r.best;
+    memset(&r.best, 0, sizeof r.best);
+    search_result_free(&r);
+    return ERR_OK;
+}
+
+static int cmd_serve(const opts_t *o, FILE *out, err_t *e)
+{
+    srv_opts so = {.bucket = o->bucket ? o->bucket : 16, .eval = {.verbose = o->verbose}};
+    double rate = 0, duration = 0;
+    int rc;
+    if ((rc = need(o->platform, "-p PLATFORM", e)) ||
+        (rc = parse_real_opt("rate", o->rate, &rate, e)) ||
+        (rc = parse_real_opt("duration", o->duration, &duration, e)) ||
+        (rc = parse_real_opt("slo-ttft", o->slo_ttft, &so.slo_ttft_s, e)) ||
+        (rc = parse_real_opt("slo-tpot", o->slo_tpot, &so.slo_tpot_s, e)) ||
+        (rc = nop_option(o, &so.eval.nop, e)))
+        return rc;
+    if (!o->requests == !(o->rate || o->duration) || (!o->requests && !(o->rate && o->duration)))
+        return err_input(e, "give either --requests FILE or --rate R --duration T");
+    plat_t p;
+    scn_t scn;
+    sched_t s;
+    if ((rc = plat_load(o->platform, &p, e)))
+        return rc;
+    if ((rc = serve_schedule(o, &p, &scn, &s, e))) {
+        plat_free(&p);
+        return rc;
+    }
+    srv_stream st;
+    rc = o->requests ? srv_load_requests(o->requests, &scn, &st, e)
+                     : srv_poisson(&scn, rate, duration, (unsigned long)o->seed, &st, e);
+    srv_result r;
+    if (!rc && !(rc = srv_run(&p, &scn, &s, &st, &so, &r, e))) {
+        if (r.overloaded)
+            fprintf(stderr, "mcmsim: warning: arrivals outpace the package: over the second half "
+                            "of the arrivals it was busy %.0f%% of the time and the queue grew "
+                            "from %ld to %ld requests; it grows without bound with --duration\n",
+                    100 * r.busy_second_half, r.queue_mid, r.queue_end);
+        if (rep_serve(out, &p, &scn, o->schedule ? o->schedule : "the searched schedule", &st,
+                      &so, &r, o->json))
+            rc = report_failed(e);
+        srv_result_free(&r);
+    }
+    srv_stream_free(&st);
+    sched_free(&s);
+    scn_free(&scn);
+    plat_free(&p);
+    return rc;
+}
+
 /* The command CMD's work, its report written to OUT. */
 static int dispatch(const char *cmd, const opts_t *o, FILE *out, err_t *e)
 {
@@ -584,6 +706,8 @@ static int dispatch(const char *cmd, const opts_t *o, FILE *out, err_t *e)
         return cmd_run(o, out, e);
     if (strcmp(cmd, "traffic") == 0)
         return cmd_traffic(o, out, e);
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(o, out, e);
     return cmd_eval(cmd, o, out, e);
 }
 
