@@ -83,7 +83,7 @@ static const char *const usage_text[] = {
     "arrival_s,model,prompt_tokens,output_tokens; --rate/--duration: Poisson arrivals drawn\n"
     "from the scenario's prompt_tokens/output_tokens (--seed, default 1). --search finds the\n"
     "schedule first (search's options apply). --bucket: prompt and KV lengths are rounded up\n"
-    "to a multiple of N tokens before an iteration is evaluated (default 16; 1 = exact).\n",
+    "to a multiple of N tokens before an iteration is evaluated (default 1: exact).\n",
     NULL};
 
 /* The columns a paragraph filled at print time keeps within. */
@@ -652,7 +652,7 @@ static int serve_schedule(const opts_t *o, plat_t *p, scn_t *scn, sched_t *s, er
 
 static int cmd_serve(const opts_t *o, FILE *out, err_t *e)
 {
-    srv_opts so = {.bucket = o->bucket ? o->bucket : 16, .eval = {.verbose = o->verbose}};
+    srv_opts so = {.bucket = o->bucket ? o->bucket : 1, .eval = {.verbose = o->verbose}};
     double rate = 0, duration = 0;
     int rc;
     if ((rc = need(o->platform, "-p PLATFORM", e)) ||
