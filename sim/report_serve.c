@@ -78,8 +78,12 @@ int rep_serve(FILE *out, const plat_t *p, const scn_t *scn, const char *sched,
 {
     if (json)
         return rep_print_json(out, serve_json(p, scn, sched, st, o, r));
-    fprintf(out, "Serving %d requests on %s under %s (%s, KV and prompt lengths bucketed to %ld "
-                 "tokens)\n\n", st->n, p->name, sched, o->ev ? o->ev->name : "simulate", o->bucket);
+    fprintf(out, "Serving %d requests on %s under %s (%s, ", st->n, p->name, sched,
+            o->ev ? o->ev->name : "simulate");
+    if (o->bucket > 1)
+        fprintf(out, "prompt and KV lengths rounded up to %ld tokens)\n\n", o->bucket);
+    else
+        fprintf(out, "exact lengths)\n\n");
     fprintf(out, "iterations       %ld (%ld evaluated, the rest from the cache; KV cache in DRAM "
                  "in %ld)\n", r->iterations, r->evaluated, r->kv_dram_iterations);
     fprintf(out, "TTFT             p50 %.6f s   p99 %.6f s\n", r->ttft_p50_s, r->ttft_p99_s);

@@ -61,7 +61,9 @@ static int load_serving(cfg_file *f, const char *sec, scn_model *m, err_t *e)
 {
     const wl_model *w = &m->model;
     m->llm = w->has_tf && w->tf.family == WL_GPT2;
-    m->prompt = (scn_dist){m->llm ? w->tf.seq : 0, m->llm ? w->tf.seq : 0, 0};
+    /* the default leaves room for the one output token */
+    long seq = m->llm && w->tf.seq >= w->tf.context ? w->tf.context - 1 : w->tf.seq;
+    m->prompt = (scn_dist){m->llm ? seq : 0, m->llm ? seq : 0, 0};
     m->output = (scn_dist){1, 1, 0};
     m->share = 1;
     int rc;
