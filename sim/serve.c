@@ -47,8 +47,9 @@ static void compose(loop_t *L, long *waiting)
         srv_mix *x = &L->mix[m];
         int *wq = L->waiting + (size_t)m * n, *rq = L->running + (size_t)m * n;
         long free_slots = sm->batch - L->nrun[m], kv = 0, prompt = 0;
-        *waiting += L->nwait[m] - L->wait0[m];
-        L->admit[m] = L->nwait[m] - L->wait0[m] < free_slots ? L->nwait[m] - L->wait0[m] : free_slots;
+        long queued = L->nwait[m] - L->wait0[m];
+        L->admit[m] = queued < free_slots ? queued : free_slots;
+        *waiting += queued;
         for (long i = 0; i < L->admit[m]; i++) {
             long pr = L->st->req[wq[L->wait0[m] + i]].prompt;
             prompt = pr > prompt ? pr : prompt;
@@ -62,7 +63,8 @@ static void compose(loop_t *L, long *waiting)
             long ctx = sm->model.tf.context;
             x->prompt = L->admit[m] ? round_up(prompt, L->bucket, ctx) : 0;
             x->decode = L->nrun[m];
-            x->kv = L->nrun[m] ? round_up((kv + L->nrun[m] - 1) / L->nrun[m], L->bucket, ctx - 1) : 0;
+            long mean = L->nrun[m] ? (kv + L->nrun[m] - 1) / L->nrun[m] : 0;
+            x->kv = L->nrun[m] ? round_up(mean, L->bucket, ctx - 1) : 0;
         }
     }
 }

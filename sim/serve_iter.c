@@ -10,8 +10,9 @@
  * windows. A decode step runs as one mini-batch (its weights are read once
  * per step, as a batched decode reads them); other phases use the largest
  * mini-batch that divides both their batch and the schedule's. When a
- * model's prefill and decode share a chiplet, the decode reuses the weights
- * the prefill fetches (one fused batch reads them once).
+ * model both prefills and decodes, the decode uses the weights the prefill
+ * holds or fetches on the same chiplets (one fused batch reads them once):
+ * its own count none, in L2 or from DRAM.
  *
  * The KV cache of a segment's layers - what its decode requests read and
  * what its prefill writes - stays in the chiplet's L2 when all of it in that
@@ -176,6 +177,11 @@ static int add_phase(const srv_iter *it, iter_case *k, int m, int phase, const s
         if (rc)
             return rc;
         k->owned[i] = 1;
+        /* beside its prefill, on the same segments, a decode step uses the
+           weights the prefill holds or fetches: counted once, for residency
+           too */
+        for (int l = 0; phase == PH_DECODE && x->prefill && l < im->model.nlayers; l++)
+            im->model.layers[l].weight_bytes = 0;
     }
     k->scn.nmodels++;
     return ERR_OK;
@@ -245,19 +251,6 @@ static double seg_kv(const srv_iter *it, const iter_case *k, const srv_mix *mix,
                                     : per_token * (double)mix[m].prompt * (double)mix[m].prefill;
 }
 
-/* A decode segment whose model's prefill runs the same layers on its chiplet
-   in its window fetches no weights of its own. */
-static void share_weights(const iter_case *k, plan_t *pl, int a, int b)
-{
-    for (int i = a; i < b; i++) {
-        plan_seg *ps = &pl->segs[i];
-        for (int j = a; k->phase[ps->model] == PH_DECODE && j < b; j++)
-            if (j != i && pl->segs[j].chiplet == ps->chiplet && pl->segs[j].first == ps->first &&
-                k->origin[pl->segs[j].model] == k->origin[ps->model])
-                ps->weight_bytes = 0;
-    }
-}
-
 /* Applies serve_iter.c's header rules to PL; returns whether some KV cache
    stays in DRAM. NEED and HELD are scratch, a double per chiplet. */
 static int place_kv(const srv_iter *it, const iter_case *k, const srv_mix *mix, plan_t *pl,
@@ -266,7 +259,6 @@ static int place_kv(const srv_iter *it, const iter_case *k, const srv_mix *mix, 
     int dram = 0, nch = it->p->nchiplets;
     for (int w = 0; w < pl->nwindows; w++) {
         int a = pl->win_first[w], b = pl->win_first[w + 1];
-        share_weights(k, pl, a, b);
         memset(need, 0, (size_t)nch * sizeof *need);
         memset(held, 0, (size_t)nch * sizeof *held);
         for (int i = a; i < b; i++) {
@@ -277,7 +269,8 @@ static int place_kv(const srv_iter *it, const iter_case *k, const srv_mix *mix, 
         for (int i = a; i < b; i++) {
             plan_seg *ps = &pl->segs[i];
             double kv = k->phase[ps->model] == PH_DECODE ? seg_kv(it, k, mix, ps) : 0;
-            if (kv > 0 && need[ps->chiplet] + held[ps->chiplet] <= it->p->chiplets[ps->chiplet].l2_bytes)
+            double room = it->p->chiplets[ps->chiplet].l2_bytes - held[ps->chiplet];
+            if (kv > 0 && need[ps->chiplet] <= room)
                 ps->gather_bytes = ps->gather_bytes > kv ? ps->gather_bytes - kv : 0;
             else if (kv > 0)
                 dram = 1;

@@ -98,7 +98,8 @@ START_TEST(serving_keys)
     scn_free(&s);
 
     char gpt[512], cnn[512], buf[1024];
-    char *g = realpath("workloads/gpt2-small.ini", NULL), *c = realpath("workloads/resnet50.ini", NULL);
+    char *g = realpath("workloads/gpt2-small.ini", NULL);
+    char *c = realpath("workloads/resnet50.ini", NULL);
     snprintf(gpt, sizeof gpt, "[model g]\nworkload = %s\nbatch = 2\n", g);
     snprintf(cnn, sizeof cnn, "[model c]\nworkload = %s\nbatch = 2\n", c);
     free(g);

@@ -17,7 +17,8 @@ typedef struct {
 static const char *scn_text = "[model gpt2]\nworkload = %s/workloads/gpt2-small.ini\nbatch = 4\n"
                               "prompt_tokens = uniform 16 64\noutput_tokens = uniform 4 16\n";
 static const char *sched_text = "[schedule]\nscenario = %s\n[window 1]\ngpt2.minibatch = 1\n"
-                                "gpt2.1 = embed .. h5.add2 @ n00\ngpt2.2 = h6.ln1 .. lm_head @ n10\n";
+                                "gpt2.1 = embed .. h5.add2 @ n00\n"
+                                "gpt2.2 = h6.ln1 .. lm_head @ n10\n";
 
 static char *scn_path, *sched_path;
 
@@ -95,7 +96,8 @@ START_TEST(test_one_at_a_time_is_the_simulation)
     serve_file(&k, "arrival_s,model,prompt_tokens,output_tokens\n0,gpt2,20,4\n100,gpt2,20,4\n", 1,
                &st, &r);
     double prefill = simulate_phase(&k, 20, 0);
-    double tpot = (simulate_phase(&k, 1, 20) + simulate_phase(&k, 1, 21) + simulate_phase(&k, 1, 22)) / 3;
+    double tpot = (simulate_phase(&k, 1, 20) + simulate_phase(&k, 1, 21) +
+                   simulate_phase(&k, 1, 22)) / 3;
     for (int i = 0; i < 2; i++) {
         ck_assert_double_eq(r.out[i].queue_s, 0);
         ck_assert_rel(r.out[i].ttft_s, prefill, 1e-9);
@@ -129,7 +131,8 @@ START_TEST(test_kv_in_l2_skips_dram)
     serve_file(&k, "arrival_s,model,prompt_tokens,output_tokens\n0,gpt2,20,4\n", 1, &st, &r);
     ck_assert_int_eq(r.kv_dram_iterations, 0);
     ck_assert_rel(r.out[0].ttft_s, simulate_phase(&k, 20, 0), 1e-9);
-    double dram = (simulate_phase(&k, 1, 20) + simulate_phase(&k, 1, 21) + simulate_phase(&k, 1, 22)) / 3;
+    double dram = (simulate_phase(&k, 1, 20) + simulate_phase(&k, 1, 21) +
+                   simulate_phase(&k, 1, 22)) / 3;
     ck_assert_double_le(r.out[0].tpot_s, dram);
     srv_result_free(&r);
     srv_stream_free(&st);
