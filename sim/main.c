@@ -81,9 +81,11 @@ static const char *const usage_text[] = {
     "schedule, simulated; prints time to first token, time per output token, throughput,\n"
     "energy per token and SLO attainment. --requests: a CSV of\n"
     "arrival_s,model,prompt_tokens,output_tokens; --rate/--duration: Poisson arrivals drawn\n"
-    "from the scenario's prompt_tokens/output_tokens (--seed, default 1). --search finds the\n"
-    "schedule first (search's options apply). --bucket: prompt and KV lengths are rounded up\n"
-    "to a multiple of N tokens before an iteration is evaluated (default 1: exact).\n",
+    "from the scenario's prompt_tokens/output_tokens (--seed, default 1). --search: search's\n"
+    "winner under each objective (or --objective's only), each served, the one with the most\n"
+    "requests within the SLOs, then the most tokens/s, kept. --bucket: prompt and KV lengths\n"
+    "are rounded up to a multiple of N tokens before an iteration is evaluated (default 1:\n"
+    "exact).\n",
     NULL};
 
 /* The columns a paragraph filled at print time keeps within. */
@@ -608,51 +610,37 @@ static int parse_real_opt(const char *name, const char *text, double *out, err_t
     return ERR_OK;
 }
 
-/* serve's schedule: -s's, or the search's best for the scenario. */
-static int serve_schedule(const opts_t *o, plat_t *p, scn_t *scn, sched_t *s, err_t *e)
+/* serve -s: the schedule, and the scenario -m names, which must be the
+   schedule's own (the same models in the same order) with its serving keys. */
+static int serve_load(const opts_t *o, plat_t *p, scn_t *scn, sched_t *s, err_t *e)
 {
-    if (!o->search == !o->schedule)
-        return err_input(e, "give either -s SCHEDULE or --search");
-    if (o->schedule) {
-        scn_t own;
-        int rc = sched_load(o->schedule, p, &own, s, e);
-        if (rc)
-            return rc;
-        if (!(rc = need(o->scenario, "-m SCENARIO", e)) && !(rc = scn_load(o->scenario, scn, e))) {
-            /* the schedule's own scenario must be the one served: same models, same order */
-            int same = own.nmodels == scn->nmodels;
-            for (int m = 0; same && m < own.nmodels; m++)
-                same = strcmp(own.models[m].name, scn->models[m].name) == 0 &&
-                       own.models[m].model.nlayers == scn->models[m].model.nlayers;
-            if (!same) {
-                rc = err_input(e, "%s: its scenario's models are not those of %s", o->schedule,
-                               o->scenario);
-                scn_free(scn);
-            }
-        }
-        scn_free(&own);
-        if (rc)
-            sched_free(s);
-        return rc;
-    }
-    search_opts so;
-    search_result r;
     int rc = need(o->scenario, "-m SCENARIO", e);
-    if (rc || (rc = search_options(o, &so, e)) || (rc = scn_load(o->scenario, scn, e)))
+    if (rc || !o->schedule)
+        return rc ? rc : scn_load(o->scenario, scn, e);
+    scn_t own;
+    if ((rc = sched_load(o->schedule, p, &own, s, e)))
         return rc;
-    if ((rc = search_run(p, scn, &so, &r, e))) {
-        scn_free(scn);
-        return rc;
+    if (!(rc = scn_load(o->scenario, scn, e))) {
+        int same = own.nmodels == scn->nmodels;
+        for (int m = 0; same && m < own.nmodels; m++)
+            same = strcmp(own.models[m].name, scn->models[m].name) == 0 &&
+                   own.models[m].model.nlayers == scn->models[m].model.nlayers;
+        if (!same) {
+            rc = err_input(e, "%s: its scenario's models are not those of %s", o->schedule,
+                           o->scenario);
+            scn_free(scn);
+        }
     }
-    *s = r.best;
-    memset(&r.best, 0, sizeof r.best);
-    search_result_free(&r);
-    return ERR_OK;
+    scn_free(&own);
+    if (rc)
+        sched_free(s);
+    return rc;
 }
 
 static int cmd_serve(const opts_t *o, FILE *out, err_t *e)
 {
     srv_opts so = {.bucket = o->bucket ? o->bucket : 1, .eval = {.verbose = o->verbose}};
+    search_opts sopts;
     double rate = 0, duration = 0;
     int rc;
     if ((rc = need(o->platform, "-p PLATFORM", e)) ||
@@ -660,34 +648,41 @@ static int cmd_serve(const opts_t *o, FILE *out, err_t *e)
         (rc = parse_real_opt("duration", o->duration, &duration, e)) ||
         (rc = parse_real_opt("slo-ttft", o->slo_ttft, &so.slo_ttft_s, e)) ||
         (rc = parse_real_opt("slo-tpot", o->slo_tpot, &so.slo_tpot_s, e)) ||
-        (rc = nop_option(o, &so.eval.nop, e)))
+        (rc = nop_option(o, &so.eval.nop, e)) || (rc = search_options(o, &sopts, e)))
         return rc;
     if (!o->requests == !(o->rate || o->duration) || (!o->requests && !(o->rate && o->duration)))
         return err_input(e, "give either --requests FILE or --rate R --duration T");
+    if (!o->search == !o->schedule)
+        return err_input(e, "give either -s SCHEDULE or --search");
     plat_t p;
     scn_t scn;
-    sched_t s;
+    sched_t s = {0};
     if ((rc = plat_load(o->platform, &p, e)))
         return rc;
-    if ((rc = serve_schedule(o, &p, &scn, &s, e))) {
+    if ((rc = serve_load(o, &p, &scn, &s, e))) {
         plat_free(&p);
         return rc;
     }
     srv_stream st;
+    srv_result r;
+    srv_searched sr = {0};
     rc = o->requests ? srv_load_requests(o->requests, &scn, &st, e)
                      : srv_poisson(&scn, rate, duration, (unsigned long)o->seed, &st, e);
-    srv_result r;
-    if (!rc && !(rc = srv_run(&p, &scn, &s, &st, &so, &r, e))) {
+    if (!rc)
+        rc = o->search ? srv_search(&p, &scn, &sopts, !o->objective, &st, &so, &s, &r, &sr, e)
+                       : srv_run(&p, &scn, &s, &st, &so, &r, e);
+    if (!rc) {
         if (r.overloaded)
             fprintf(stderr, "mcmsim: warning: arrivals outpace the package: over the second half "
                             "of the arrivals it was busy %.0f%% of the time and the queue grew "
                             "from %ld to %ld requests; it grows without bound with --duration\n",
                     100 * r.busy_second_half, r.queue_mid, r.queue_end);
         if (rep_serve(out, &p, &scn, o->schedule ? o->schedule : "the searched schedule", &st,
-                      &so, &r, o->json))
+                      &so, &r, o->search ? &sr : NULL, o->json))
             rc = report_failed(e);
         srv_result_free(&r);
     }
+    srv_searched_free(&sr);
     srv_stream_free(&st);
     sched_free(&s);
     scn_free(&scn);

@@ -8,8 +8,26 @@ static json_t *maybe(double v)
     return v < 0 ? json_null() : json_real(v);
 }
 
+static json_t *search_json(const srv_searched *sr)
+{
+    json_t *c = json_array();
+    for (int i = 0; i < sr->n; i++) {
+        const srv_candidate *x = &sr->cand[i];
+        json_array_append_new(c, json_pack("{s:s, s:f, s:o, s:f, s:o, s:f, s:b}", "objective",
+                                           search_objective_name(x->objective), "tokens_per_s",
+                                           x->tokens_per_s, "slo_attainment",
+                                           maybe(x->slo_attainment), "ttft_p99_s", x->ttft_p99_s,
+                                           "tpot_p99_s", maybe(x->tpot_p99_s),
+                                           "energy_per_token_j", x->energy_per_token_j,
+                                           "overloaded", x->overloaded));
+    }
+    return json_pack("{s:s, s:o}", "chosen_objective",
+                     search_objective_name(sr->cand[sr->chosen].objective), "candidates", c);
+}
+
 static json_t *serve_json(const plat_t *p, const scn_t *scn, const char *sched,
-                          const srv_stream *st, const srv_opts *o, const srv_result *r)
+                          const srv_stream *st, const srv_opts *o, const srv_result *r,
+                          const srv_searched *sr)
 {
     json_t *j = json_object();
     json_object_set_new(j, "platform", json_string(p->name));
@@ -67,17 +85,36 @@ static json_t *serve_json(const plat_t *p, const scn_t *scn, const char *sched,
         json_array_append_new(reqs, x);
     }
     json_object_set_new(j, "requests", reqs);
+    if (sr)
+        json_object_set_new(j, "search", search_json(sr));
     return j;
 }
 
 /* The per-request table only for short streams: the JSON has them all. */
 #define REP_SERVE_ROWS 20
 
+/* With --search: what each objective's winner served, the chosen one marked. */
+static void search_table(FILE *out, const srv_searched *sr)
+{
+    fprintf(out, "\nsearched schedule, by objective  tokens/s   in SLOs   TTFT p99 s   TPOT p99 s"
+                 "   J/token\n");
+    for (int i = 0; i < sr->n; i++) {
+        const srv_candidate *x = &sr->cand[i];
+        char slo[16] = "-";
+        if (x->slo_attainment >= 0)
+            snprintf(slo, sizeof slo, "%.1f%%", 100 * x->slo_attainment);
+        fprintf(out, "%s %-29s %9.3f %9s %12.6f %12.6f %9.6f%s\n", i == sr->chosen ? "*" : " ",
+                search_objective_name(x->objective), x->tokens_per_s, slo, x->ttft_p99_s,
+                x->tpot_p99_s, x->energy_per_token_j, x->overloaded ? "  overloaded" : "");
+    }
+}
+
 int rep_serve(FILE *out, const plat_t *p, const scn_t *scn, const char *sched,
-              const srv_stream *st, const srv_opts *o, const srv_result *r, int json)
+              const srv_stream *st, const srv_opts *o, const srv_result *r,
+              const srv_searched *sr, int json)
 {
     if (json)
-        return rep_print_json(out, serve_json(p, scn, sched, st, o, r));
+        return rep_print_json(out, serve_json(p, scn, sched, st, o, r, sr));
     fprintf(out, "Serving %d requests on %s under %s (%s, ", st->n, p->name, sched,
             o->ev ? o->ev->name : "simulate");
     if (o->bucket > 1)
@@ -101,6 +138,8 @@ int rep_serve(FILE *out, const plat_t *p, const scn_t *scn, const char *sched,
                 100 * r->slo_tpot_attainment);
     if (r->slo_attainment >= 0)
         fprintf(out, "SLO both         %.1f%% of requests\n", 100 * r->slo_attainment);
+    if (sr)
+        search_table(out, sr);
     fprintf(out, "\nmodel        batch  KV bytes/token\n");
     for (int m = 0; m < scn->nmodels; m++)
         fprintf(out, "%-12s %5ld  %14.0f\n", scn->models[m].name, scn->models[m].batch,

@@ -172,6 +172,9 @@ if cmp -s "$T/sv1" "$T/sv2"; then ok; else bad "serve is not byte-for-byte repea
 expect 0 "$M" serve -p "$P" -m "$SC" -s "$SS" --rate 40 --duration 3 --bucket 16 --json
 has '"overloaded": true'
 has_err 'warning: arrivals outpace the package'
+expect 0 "$M" serve -p "$P" -m "$SC" --search --objective edp --requests workloads/requests/gpt2-burst.csv --json
+has '"chosen_objective": "edp"'
+expect 2 "$M" serve -p "$P" -m "$SC" --search --objective speed --rate 2 --duration 2
 expect 2 "$M" serve -p "$P" -m "$SC" -s "$SS"
 has_err 'either --requests FILE or --rate R --duration T'
 expect 2 "$M" serve -p "$P" -m "$SC" --rate 2 --duration 2

@@ -244,6 +244,45 @@ START_TEST(test_poisson_stream)
 }
 END_TEST
 
+/* --search: one candidate per objective; the chosen one serves at least as
+   many requests within the SLOs as every other, and no fewer tokens/s than
+   any that ties it; the result returned is the chosen one's. */
+START_TEST(test_search_keeps_the_best_served)
+{
+    kase k;
+    load(&k);
+    err_t e;
+    srv_stream st;
+    ck_assert_int_eq(srv_poisson(&k.scn, 20, 1, 3, &st, &e), ERR_OK);
+    search_opts so;
+    search_defaults(&so);
+    so.no_simulate = 1;
+    so.jobs = 1;
+    srv_opts o = {.bucket = 16, .slo_ttft_s = 0.05, .slo_tpot_s = 0.004};
+    sched_t best;
+    srv_result r;
+    srv_searched sr;
+    ck_assert_msg(srv_search(&k.p, &k.scn, &so, 1, &st, &o, &best, &r, &sr, &e) == ERR_OK, "%s",
+                  e.msg);
+    ck_assert_int_eq(sr.n, 4);
+    const srv_candidate *c = &sr.cand[sr.chosen];
+    for (int i = 0; i < sr.n; i++) {
+        ck_assert_int_eq(sr.cand[i].objective, i);
+        ck_assert(c->slo_attainment >= sr.cand[i].slo_attainment);
+        if (c->slo_attainment == sr.cand[i].slo_attainment)
+            ck_assert(c->tokens_per_s >= sr.cand[i].tokens_per_s);
+    }
+    ck_assert_double_eq(r.tokens_per_s, c->tokens_per_s);
+    ck_assert_double_eq(r.slo_attainment, c->slo_attainment);
+    ck_assert_int_gt(best.nwindows, 0);
+    srv_searched_free(&sr);
+    srv_result_free(&r);
+    sched_free(&best);
+    srv_stream_free(&st);
+    unload(&k);
+}
+END_TEST
+
 static void bad_file(kase *k, const char *csv, int line, const char *what)
 {
     char *path = tu_write_tmp(csv, ".csv");
@@ -288,6 +327,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_kv_bytes_per_token);
     tcase_add_test(tc, test_overload_is_flagged);
     tcase_add_test(tc, test_poisson_stream);
+    tcase_add_test(tc, test_search_keeps_the_best_served);
     tcase_add_test(tc, test_request_file_errors);
     suite_add_tcase(s, tc);
     return s;
