@@ -98,4 +98,4 @@ mkdir -p "$T/v"
 MCMSIM=$M sh scripts/serve_curve.sh >"$T/v/curve.txt" || exit 1
 tail -n +2 "$T/v/curve.txt" >"$T/v/curve.dat"
 draw serve_curve serve-curve "dir='$T/v'" \
-    "title='Serving GPT-2 medium on het-2x2: latency against throughput, Poisson arrivals 1-14 per s (scripts/serve_curve.sh)'"
+    "title='Serving GPT-2 medium on het-2x2: latency against throughput, Poisson arrivals 1-16 per s (scripts/serve_curve.sh)'"

@@ -8,7 +8,7 @@
 # Lengths are bucketed to 16 tokens (README "Serving": p50 within ~6 %).
 # Usage (repository root, after make): sh scripts/serve_curve.sh [RATES]
 M=${MCMSIM:-build/mcmsim}
-RATES=${1:-"1 2 4 6 8 10 12 14"}
+RATES=${1:-"1 2 4 6 8 10 12 14 16"}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 printf '%-8s %10s %10s %10s %10s %10s %10s %s\n' "rate/s" "tokens/s" "req/s" "ttft_p50" "ttft_p99" \
