@@ -283,6 +283,61 @@ START_TEST(test_search_keeps_the_best_served)
 }
 END_TEST
 
+/* An LLM beside a CNN stream: a ResNet-50 request alone runs whole in one
+   iteration, so its TTFT and end-to-end time are the simulated batch-1
+   pass of ResNet-50 on s01 (GPT-2 idle), and it has no TPOT. */
+START_TEST(test_cnn_beside_llm)
+{
+    char cwd[512], text[2048];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    snprintf(text, sizeof text, "[model gpt2]\nworkload = %s/workloads/gpt2-small.ini\nbatch = 2\n"
+                                "[model cnn]\nworkload = %s/workloads/resnet50.ini\nbatch = 4\n",
+             cwd, cwd);
+    char *scn = tu_write_tmp(text, ".ini");
+    snprintf(text, sizeof text, "[schedule]\nscenario = %s\n[window 1]\ngpt2.minibatch = 1\n"
+                                "gpt2.1 = embed .. lm_head @ n00\ncnn.minibatch = 1\n"
+                                "cnn.1 = conv1 .. fc @ s01\n", scn);
+    char *sch = tu_write_tmp(text, ".ini");
+    kase k;
+    err_t e;
+    ck_assert_msg(plat_load("platforms/het-2x2.ini", &k.p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(sched_load(sch, &k.p, &k.scn, &k.s, &e) == ERR_OK, "%s", e.msg);
+    srv_stream st;
+    srv_result r;
+    serve_file(&k, "arrival_s,model,prompt_tokens,output_tokens\n0,cnn,0,0\n50,gpt2,16,1\n", 1,
+               &st, &r);
+    /* the CNN alone, batch 1, on its part of the schedule */
+    scn_model cnn = k.scn.models[1];
+    cnn.batch = 1;
+    scn_t one = {.path = k.scn.path, .nmodels = 1, .models = &cnn};
+    sched_t s1 = k.s;
+    sched_window w = k.s.windows[0];
+    sched_part part = w.parts[1];
+    part.model = 0;
+    w.nparts = 1;
+    w.parts = &part;
+    s1.windows = &w;
+    res_result sim;
+    int rc = runner_one(eval_find("simulate"), &k.p, &one, &s1, NULL, NULL, &sim, &e);
+    ck_assert_msg(rc == ERR_OK, "%s", e.msg);
+    ck_assert_rel(r.out[0].ttft_s, sim.makespan_s, 1e-9);
+    ck_assert_rel(r.out[0].e2e_s, sim.makespan_s, 1e-9);
+    ck_assert_double_eq(r.out[0].tpot_s, -1);
+    res_free(&sim);
+    ck_assert_double_eq(r.kv_bytes_per_token[1], 0);
+    /* one GPT-2 token, from its prefill; the CNN's image is no token */
+    ck_assert_rel(r.tokens, 1, 0);
+    ck_assert_int_eq(r.iterations, 2);
+    srv_result_free(&r);
+    srv_stream_free(&st);
+    sched_free(&k.s);
+    scn_free(&k.scn);
+    plat_free(&k.p);
+    unlink(scn), unlink(sch);
+    free(scn), free(sch);
+}
+END_TEST
+
 static void bad_file(kase *k, const char *csv, int line, const char *what)
 {
     char *path = tu_write_tmp(csv, ".csv");
@@ -328,6 +383,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_overload_is_flagged);
     tcase_add_test(tc, test_poisson_stream);
     tcase_add_test(tc, test_search_keeps_the_best_served);
+    tcase_add_test(tc, test_cnn_beside_llm);
     tcase_add_test(tc, test_request_file_errors);
     suite_add_tcase(s, tc);
     return s;
