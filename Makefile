@@ -126,6 +126,7 @@ bench: deps
 	@$(MAKE) --no-print-directory $(REF_DIR)/mcmsim || echo "bench: cannot build $(BENCH_REF) from git"
 	sh scripts/bench_search.sh $(BUILD)/mcmsim $(REF_DIR)/mcmsim
 	$(BUILD)/bench/bench_nop
+	sh scripts/bench_serve.sh $(BUILD)/mcmsim
 
 $(REF_DIR)/mcmsim:
 	rm -rf $(REF_DIR) && mkdir -p $(REF_DIR)/src

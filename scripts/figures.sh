@@ -96,3 +96,11 @@ for n in 10 30 100 300 1000; do
 done
 draw sweep_packets sweep-traffic-packets "dir='$T/w'" \
     "title='Uniform traffic on het-6x6: drain time at the flow and the packet level, packets per node swept'"
+
+# 6. Serving: latency against throughput over arrival rates
+#    (scripts/serve_curve.sh: GPT-2 medium on het-2x2, Poisson arrivals).
+mkdir -p "$T/v"
+MCMSIM=$M sh scripts/serve_curve.sh >"$T/v/curve.txt" || exit 1
+tail -n +2 "$T/v/curve.txt" >"$T/v/curve.dat"
+draw serve_curve serve-curve "dir='$T/v'" \
+    "title='Serving GPT-2 medium on het-2x2: latency against throughput, Poisson arrivals 1-16 per s (scripts/serve_curve.sh)'"

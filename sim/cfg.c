@@ -650,3 +650,19 @@ char *cfg_relative_path(const char *file, const char *target)
     free(abs_target);
     return out;
 }
+
+int cfg_csv_split(char *line, char **fld, int max)
+{
+    int n = 0;
+    char *last = NULL;
+    for (char *p = line, *next; p; p = next) {
+        next = strchr(p, ',');
+        if (next)
+            *next++ = '\0';
+        last = cfg_trim(p);
+        if (n < max)
+            fld[n] = last;
+        n++;
+    }
+    return n > 1 && !*last ? n - 1 : n;
+}

@@ -113,6 +113,11 @@ int cfg_quantity(const cfg_file *f, const cfg_entry *en, cfg_unit unit, double l
                  double *out, err_t *e);
 int cfg_long(const cfg_file *f, const cfg_entry *en, long lo, long hi, long *out, err_t *e);
 
+/* Splits a CSV row in place at commas into trimmed fields; a trailing comma
+   (SCALE-Sim ends rows with one) adds no field. Returns the field count;
+   only the first MAX are stored in FLD. */
+int cfg_csv_split(char *line, char **fld, int max);
+
 /* Resolve REL against the directory of the file BASE (absolute REL is kept).
    Returns a malloc'd string. */
 char *cfg_resolve_path(const char *base, const char *rel);

@@ -23,8 +23,9 @@ typedef struct {
     const char *platform, *schedule, *workload, *scenario, *trace, *output, *objective;
     const char *dataflow, *chiplet, *baseline, *strategy, *nop, *pattern;
     const char *csv_dir, *run;
-    long pes, batch, validate, jobs, seed, steps, packets, packet_flits, hotspot;
-    int json, verbose, csv;
+    const char *requests, *rate, *duration, *slo_ttft, *slo_tpot;
+    long pes, batch, validate, jobs, seed, steps, packets, packet_flits, hotspot, bucket;
+    int json, verbose, csv, search;
     const char **sets;      /* sweep's --set texts (malloc'd; opts_free) */
     int nsets;
 } opts_t;
@@ -98,6 +99,20 @@ static const char *const usage_text[] = {
     "run's summary columns. KEY: a [package] key (link_bandwidth), or SECTION.KEY of the\n"
     "platform (nop.vcs, defaults.l2, n00.pes, dram-left.bandwidth) or the scenario\n"
     "(gpt2.batch); KEY+KEY gives both keys each value. Every point is loaded before any runs.\n",
+    "serve",
+    "usage: mcmsim serve -p PLATFORM -m SCENARIO (-s SCHEDULE | --search)\n"
+    "                    (--requests FILE | --rate R --duration T) [--seed S]\n"
+    "                    [--slo-ttft S] [--slo-tpot S] [--bucket N] [--nop flow|packet] [--json]\n"
+    "Serves a stream of requests with continuous batching: every iteration runs the prefill\n"
+    "of newly admitted requests and one decode step of each running GPT-2 request under the\n"
+    "schedule, simulated; prints time to first token, time per output token, throughput,\n"
+    "energy per token and SLO attainment. --requests: a CSV of\n"
+    "arrival_s,model,prompt_tokens,output_tokens; --rate/--duration: Poisson arrivals drawn\n"
+    "from the scenario's prompt_tokens/output_tokens (--seed, default 1). --search: search's\n"
+    "winner under each objective (or --objective's only), each served, the one with the most\n"
+    "requests within the SLOs, then the most tokens/s, kept. --bucket: prompt and KV lengths\n"
+    "are rounded up to a multiple of N tokens before an iteration is evaluated (default 1:\n"
+    "exact).\n",
     NULL};
 
 /* What every command but sweep adds to its usage. */
@@ -213,7 +228,11 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         {"packets", required_argument, 0, 'K'},  {"packet-flits", required_argument, 0, 'F'},
         {"hotspot", required_argument, 0, 'H'},  {"csv", no_argument, 0, 'X'},
         {"csv-dir", required_argument, 0, 'Y'},  {"set", required_argument, 0, 'E'},
-        {"run", required_argument, 0, 'U'},      {0, 0, 0, 0}};
+        {"run", required_argument, 0, 'U'},      {"requests", required_argument, 0, 'q'},
+        {"rate", required_argument, 0, 'r'},     {"duration", required_argument, 0, 'd'},
+        {"slo-ttft", required_argument, 0, 't'}, {"slo-tpot", required_argument, 0, 'u'},
+        {"search", no_argument, 0, 'Z'},         {"bucket", required_argument, 0, 'b'},
+        {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->batch = 1;
     o->validate = 8;
@@ -243,6 +262,13 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         case 'Y': o->csv_dir = optarg; break;
         case 'U': o->run = optarg; break;
         case 'E': rc = add_set(o, optarg, argc, e); break;
+        case 'q': o->requests = optarg; break;
+        case 'r': o->rate = optarg; break;
+        case 'd': o->duration = optarg; break;
+        case 't': o->slo_ttft = optarg; break;
+        case 'u': o->slo_tpot = optarg; break;
+        case 'Z': o->search = 1; break;
+        case 'b': rc = parse_long_opt("bucket", optarg, 1, 1L << 20, &o->bucket, e); break;
         case 'K': rc = parse_long_opt("packets", optarg, 1, OPT_PACKETS_MAX, &o->packets, e); break;
         case 'F': rc = parse_long_opt("packet-flits", optarg, 1, PLAT_PACKET_FLITS_MAX,
                                            &o->packet_flits, e); break;
@@ -722,6 +748,97 @@ static int cmd_sweep(const opts_t *o, FILE *out, err_t *e)
     return rc ? rc : sweep_run(out, &so, e);
 }
 
+/* --NAME TEXT as a positive number of seconds or per second (a plain number). */
+static int parse_real_opt(const char *name, const char *text, double *out, err_t *e)
+{
+    const char *end;
+    if (!text)
+        return ERR_OK;
+    if (num_real_prefix(text, out, &end) != NUM_OK || *end || !(*out > 0))
+        return err_input(e, "--%s: expected a positive number, not '%s'", name, text);
+    return ERR_OK;
+}
+
+/* serve -s: the schedule, and the scenario -m names, which must be the
+   schedule's own (the same models in the same order) with its serving keys. */
+static int serve_load(const opts_t *o, plat_t *p, scn_t *scn, sched_t *s, err_t *e)
+{
+    int rc = need(o->scenario, "-m SCENARIO", e);
+    if (rc || !o->schedule)
+        return rc ? rc : scn_load(o->scenario, scn, e);
+    scn_t own;
+    if ((rc = sched_load(o->schedule, p, &own, s, e)))
+        return rc;
+    if (!(rc = scn_load(o->scenario, scn, e))) {
+        int same = own.nmodels == scn->nmodels;
+        for (int m = 0; same && m < own.nmodels; m++)
+            same = strcmp(own.models[m].name, scn->models[m].name) == 0 &&
+                   own.models[m].model.nlayers == scn->models[m].model.nlayers;
+        if (!same) {
+            rc = err_input(e, "%s: its scenario's models are not those of %s", o->schedule,
+                           o->scenario);
+            scn_free(scn);
+        }
+    }
+    scn_free(&own);
+    if (rc)
+        sched_free(s);
+    return rc;
+}
+
+static int cmd_serve(const opts_t *o, FILE *out, err_t *e)
+{
+    srv_opts so = {.bucket = o->bucket ? o->bucket : 1, .eval = {.verbose = o->verbose}};
+    search_opts sopts;
+    double rate = 0, duration = 0;
+    int rc;
+    if ((rc = need(o->platform, "-p PLATFORM", e)) ||
+        (rc = parse_real_opt("rate", o->rate, &rate, e)) ||
+        (rc = parse_real_opt("duration", o->duration, &duration, e)) ||
+        (rc = parse_real_opt("slo-ttft", o->slo_ttft, &so.slo_ttft_s, e)) ||
+        (rc = parse_real_opt("slo-tpot", o->slo_tpot, &so.slo_tpot_s, e)) ||
+        (rc = nop_option(o, &so.eval.nop, e)) || (rc = search_options(o, &sopts, e)))
+        return rc;
+    if (!o->requests == !(o->rate || o->duration) || (!o->requests && !(o->rate && o->duration)))
+        return err_input(e, "give either --requests FILE or --rate R --duration T");
+    if (!o->search == !o->schedule)
+        return err_input(e, "give either -s SCHEDULE or --search");
+    plat_t p;
+    scn_t scn;
+    sched_t s = {0};
+    if ((rc = plat_load(o->platform, &p, e)))
+        return rc;
+    if ((rc = serve_load(o, &p, &scn, &s, e))) {
+        plat_free(&p);
+        return rc;
+    }
+    srv_stream st;
+    srv_result r;
+    srv_searched sr = {0};
+    rc = o->requests ? srv_load_requests(o->requests, &scn, &st, e)
+                     : srv_poisson(&scn, rate, duration, (unsigned long)o->seed, &st, e);
+    if (!rc)
+        rc = o->search ? srv_search(&p, &scn, &sopts, !o->objective, &st, &so, &s, &r, &sr, e)
+                       : srv_run(&p, &scn, &s, &st, &so, &r, e);
+    if (!rc) {
+        if (r.overloaded)
+            fprintf(stderr, "mcmsim: warning: arrivals outpace the package: over the second half "
+                            "of the arrivals it was busy %.0f%% of the time and the queue grew "
+                            "from %ld to %ld requests; it grows without bound with --duration\n",
+                    100 * r.busy_second_half, r.queue_mid, r.queue_end);
+        if (rep_serve(out, &p, &scn, o->schedule ? o->schedule : "the searched schedule", &s, &st,
+                      &so, &r, o->search ? &sr : NULL, o->json))
+            rc = report_failed(e);
+        srv_result_free(&r);
+    }
+    srv_searched_free(&sr);
+    srv_stream_free(&st);
+    sched_free(&s);
+    scn_free(&scn);
+    plat_free(&p);
+    return rc;
+}
+
 /* The command CMD's work, its report written to OUT. */
 static int dispatch(const char *cmd, const opts_t *o, FILE *out, err_t *e)
 {
@@ -744,6 +861,8 @@ static int dispatch(const char *cmd, const opts_t *o, FILE *out, err_t *e)
         return cmd_run(o, out, e);
     if (strcmp(cmd, "traffic") == 0)
         return cmd_traffic(o, out, e);
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(o, out, e);
     return cmd_eval(cmd, o, out, e);
 }
 

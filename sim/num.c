@@ -44,3 +44,11 @@ num_status num_real_prefix(const char *text, double *out, const char **end)
     *out = v;
     return NUM_OK;
 }
+
+uint64_t num_splitmix64(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}

@@ -8,6 +8,8 @@
 #ifndef MCM_NUM_H
 #define MCM_NUM_H
 
+#include <stdint.h>
+
 typedef enum {
     NUM_OK = 0,
     NUM_SYNTAX,  /* not a number, or something after it */
@@ -23,5 +25,10 @@ num_status num_long(const char *text, long lo, long hi, long *out);
    stopped (the caller decides what may follow: a unit); NUM_RANGE when it
    overflows or underflows a double. */
 num_status num_real_prefix(const char *text, double *out, const char **end);
+
+/* splitmix64's step and finaliser (Steele, Lea and Flood): the one source of
+   random draws (traffic patterns, request arrivals), the same on every
+   machine. Z is the state after its increment; callers advance it. */
+uint64_t num_splitmix64(uint64_t z);
 
 #endif

@@ -391,6 +391,22 @@ int rep_result(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
 
 /* ---- compare ---- */
 
+/* Schedule S as the text report prints it, as a JSON string (NULL when it
+   cannot be made): -o's text, but for the scenario's path, which -o writes
+   relative to its own file. */
+json_t *rep_schedule_json(const plat_t *p, const scn_t *scn, const sched_t *s)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+    int bad = !fp || sched_write(fp, p, scn, s, scn->path) != ERR_OK;
+    if (fp && fclose(fp))
+        bad = 1;
+    json_t *j = bad ? NULL : json_stringn(text, len);
+    free(text);
+    return j;
+}
+
 double rep_rel_err(double est, double sim)
 {
     return sim != 0 ? (est - sim) / sim : 0;

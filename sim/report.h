@@ -12,6 +12,7 @@
 #include "cost.h"
 #include "result.h"
 #include "search.h"
+#include "serve.h"
 #include "traffic_run.h"
 
 /* `layers`: every layer of M on chiplet C at BATCH, priced in T. */
@@ -56,6 +57,12 @@ int rep_run(FILE *out, const rep_run_row *rows, int n, int ref, search_objective
 /* `traffic`: a pattern's drain time, sources and links (PATTERN as given). */
 int rep_traffic(FILE *out, const plat_t *p, const char *pattern, const trun_result *r, int json);
 
+/* `serve`: the summary of R, each model's KV-cache bytes per token, the
+   figures of each request of ST (served under schedule S, SCHED its name),
+   and with --search (SR, else NULL) the candidates served. */
+int rep_serve(FILE *out, const plat_t *p, const scn_t *scn, const char *sched, const sched_t *s,
+              const srv_stream *st, const srv_opts *o, const srv_result *r,
+              const srv_searched *sr, int json);
 /* Writes the Chrome trace of a simulated result to PATH (out.h: "-" is
    standard output; a regular file is replaced whole or not at all). */
 int rep_trace(const char *path, const plat_t *p, const res_result *r, err_t *e);

@@ -15,6 +15,10 @@ const char *rep_seg_layers(const scn_t *scn, const res_seg *rs, char *buf, size_
    ties by index (a stable listing); their count. */
 int rep_busy_links(const res_result *r, int *idx);
 
+/* Schedule S as the text -o writes, as a JSON string (NULL when it cannot
+   be made); the scenario's path as given, not relative to a file. */
+json_t *rep_schedule_json(const plat_t *p, const scn_t *scn, const sched_t *s);
+
 /* (EST - SIM) / SIM, 0 when SIM is 0. */
 double rep_rel_err(double est, double sim);
 

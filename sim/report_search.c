@@ -14,22 +14,6 @@ static json_t *point_json(const search_point *pt)
     return o;
 }
 
-/* Schedule S as the text report prints it, as a JSON string (NULL when it
-   cannot be made): -o's text, but for the scenario's path, which -o writes
-   relative to its own file. */
-static json_t *schedule_json(const plat_t *p, const scn_t *scn, const sched_t *s)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&text, &len);
-    int bad = !fp || sched_write(fp, p, scn, s, scn->path) != ERR_OK;
-    if (fp && fclose(fp))
-        bad = 1;
-    json_t *j = bad ? NULL : json_stringn(text, len);
-    free(text);
-    return j;
-}
-
 static int search_json(FILE *out, const plat_t *p, const scn_t *scn, search_objective objective,
                        unsigned long seed, const search_result *r)
 {
@@ -60,7 +44,7 @@ static int search_json(FILE *out, const plat_t *p, const scn_t *scn, search_obje
     json_object_set_new(j, "pareto_latency_energy", pf);
     json_object_set_new(j, "estimate", rep_result_json(p, scn, &r->best, &r->est));
     json_object_set_new(j, "simulate", rep_result_json(p, scn, &r->best, &r->sim));
-    json_t *sched = schedule_json(p, scn, &r->best);
+    json_t *sched = rep_schedule_json(p, scn, &r->best);
     if (!sched) {
         json_decref(j);
         return ERR_INTERNAL;
@@ -74,7 +58,7 @@ int rep_baseline(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
 {
     if (!json)
         return rep_result(out, p, scn, s, r, 0);
-    json_t *j = rep_result_json(p, scn, s, r), *sched = schedule_json(p, scn, s);
+    json_t *j = rep_result_json(p, scn, s, r), *sched = rep_schedule_json(p, scn, s);
     if (!sched) {
         json_decref(j);
         return ERR_INTERNAL;

@@ -36,6 +36,58 @@ static int check_model_name(const cfg_file *f, int line, const char *name, err_t
     return ERR_OK;
 }
 
+/* "N" or "uniform LO HI", tokens, into D. */
+static int parse_dist(const cfg_file *f, const cfg_entry *en, scn_dist *d, err_t *e)
+{
+    char rest[64];
+    long lo, hi;
+    int n = 0;
+    if (cfg_parse_long(en->value, &lo) == 0) {
+        hi = lo;
+    } else if (sscanf(en->value, "uniform %ld %ld%n", &lo, &hi, &n) != 2 ||
+               sscanf(en->value + n, "%63s", rest) == 1) {
+        return err_at(e, f->path, en->line, "%s = '%s': expected N or 'uniform LO HI' (tokens)",
+                      en->key, en->value);
+    }
+    if (lo < 1 || hi < lo)
+        return err_at(e, f->path, en->line, "%s = '%s': lengths must be 1 <= LO <= HI", en->key,
+                      en->value);
+    *d = (scn_dist){lo, hi, en->line};
+    return ERR_OK;
+}
+
+/* The serving keys of section SEC (scenario.h), after its model is loaded. */
+static int load_serving(cfg_file *f, const char *sec, scn_model *m, err_t *e)
+{
+    const wl_model *w = &m->model;
+    m->llm = w->has_tf && w->tf.family == WL_GPT2;
+    /* the default leaves room for the one output token */
+    long seq = m->llm && w->tf.seq >= w->tf.context ? w->tf.context - 1 : w->tf.seq;
+    m->prompt = (scn_dist){m->llm ? seq : 0, m->llm ? seq : 0, 0};
+    m->output = (scn_dist){1, 1, 0};
+    m->share = 1;
+    int rc;
+    cfg_entry *en = cfg_get(f, sec, "share");
+    if (en && (rc = cfg_quantity(f, en, CFG_UNIT_NONE, 1e-9, 1e9, &m->share, e)))
+        return rc;
+    const char *keys[2] = {"prompt_tokens", "output_tokens"};
+    scn_dist *d[2] = {&m->prompt, &m->output};
+    for (int i = 0; i < 2; i++) {
+        if (!(en = cfg_get(f, sec, keys[i])))
+            continue;
+        if (!m->llm)
+            return err_at(e, f->path, en->line, "%s is for GPT-2 models (served token by token)",
+                          keys[i]);
+        if ((rc = parse_dist(f, en, d[i], e)))
+            return rc;
+    }
+    if (m->llm && m->prompt.hi + m->output.hi > w->tf.context)
+        return err_at(e, f->path, m->output.line ? m->output.line : m->prompt.line,
+                      "prompt_tokens + output_tokens can reach %ld, more than the context of "
+                      "%ld positions", m->prompt.hi + m->output.hi, w->tf.context);
+    return ERR_OK;
+}
+
 static int load_models(cfg_file *f, void *arg, err_t *e)
 {
     scn_t *s = arg;
@@ -65,8 +117,10 @@ static int load_models(cfg_file *f, void *arg, err_t *e)
             return err_internal(e, "out of memory");
         rc = wl_load(wpath, &m->model, e);
         free(wpath);
-        if (rc)
+        if (rc || (rc = load_serving(f, sec, m, e))) {
+            wl_free(&m->model);
             return rc;
+        }
         s->nmodels++;
     }
     if ((rc = cfg_check_used(f, NULL, e)))

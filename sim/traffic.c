@@ -13,18 +13,10 @@
 #include <string.h>
 #include "err.h"
 #include "flit.h"
+#include "num.h"
 #include "traffic.h"
 
 enum { BATCH_CHUNK = 4096 };
-
-/* splitmix64's step and finaliser */
-static uint64_t mix(uint64_t z)
-{
-    z += 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 static int bits_of(int nodes)
 {
@@ -152,7 +144,7 @@ int traffic_parse(const char *spec, int hotspot_node, long seed, int width, int 
         for (int s = 0; s < t.nodes; s++)
             t.dest[s] = s;
         for (int i = t.nodes - 1; i > 0; i--) {
-            int j = (int)(mix(state) % (uint64_t)(i + 1)), d = t.dest[i];
+            int j = (int)(num_splitmix64(state) % (uint64_t)(i + 1)), d = t.dest[i];
             state += 0x9e3779b97f4a7c15ULL;
             t.dest[i] = t.dest[j];
             t.dest[j] = d;
@@ -185,7 +177,8 @@ int traffic_dest(const traffic_pattern *t, int src, long index)
 {
     if (t->kind != TRAFFIC_UNIFORM)
         return t->dest[src];
-    uint64_t h = mix(mix(mix(t->seed) ^ (uint64_t)src) ^ (uint64_t)index);
+    uint64_t h = num_splitmix64(num_splitmix64(num_splitmix64(t->seed) ^ (uint64_t)src) ^
+                                (uint64_t)index);
     return (int)(h % (uint64_t)t->nodes);
 }
 

@@ -83,17 +83,6 @@ typedef struct {
     double in_bytes;             /* activation bytes read: sum of the inputs' outputs */
 } wl_layer;
 
-typedef struct {
-    char name[WL_NAME_MAX];
-    char *path;
-    int elem_bytes;              /* bytes per element (1 = int8) */
-    double input_bytes;          /* per sample: what the input layers read from DRAM
-                                    (the largest input of a layer reading it; an embed
-                                    reads 4-byte token ids) */
-    int nlayers;
-    wl_layer *layers;
-} wl_model;
-
 /* Transformer family spec, as in a workload INI's [transformer] section. */
 typedef enum { WL_GPT2, WL_BERT } wl_family;
 typedef enum { WL_PREFILL, WL_DECODE } wl_phase;
@@ -104,6 +93,20 @@ typedef struct {
     int elem_bytes;
     int lm_head;                 /* GPT-2: 1 adds the LM head (tied to the embedding) */
 } wl_tf_spec;
+
+typedef struct {
+    char name[WL_NAME_MAX];
+    char *path;
+    int elem_bytes;              /* bytes per element (1 = int8) */
+    double input_bytes;          /* per sample: what the input layers read from DRAM
+                                    (the largest input of a layer reading it; an embed
+                                    reads 4-byte token ids) */
+    int nlayers;
+    wl_layer *layers;
+    int has_tf;                  /* built from a transformer spec: TF is it, so that */
+    wl_tf_spec tf;               /* `serve` can rebuild the model per sequence length */
+} wl_model;
+
 
 /* Loads a workload: *.csv is read as a SCALE-Sim topology, *.onnx as an ONNX model,
    anything else as INI.

@@ -20,24 +20,6 @@ static const char *const csv_gemm_cols[] = {"Layer", "M", "N", "K"};
 #define CSV_GEMM_N 4
 #define CSV_MAX_FIELDS 16
 
-/* Splits a row at commas; SCALE-Sim ends rows with one, which adds no field.
-   Returns the field count; only the first CSV_MAX_FIELDS are stored. */
-static int csv_split(char *line, char **fld)
-{
-    int n = 0;
-    char *last = NULL;
-    for (char *p = line, *next; p; p = next) {
-        next = strchr(p, ',');
-        if (next)
-            *next++ = '\0';
-        last = cfg_trim(p);
-        if (n < CSV_MAX_FIELDS)
-            fld[n] = last;
-        n++;
-    }
-    return n > 1 && !*last ? n - 1 : n;
-}
-
 static int csv_header_is(char **fld, int n, const char *const *cols, int ncols)
 {
     if (n != ncols)
@@ -105,7 +87,7 @@ int wl_csv_load(const char *path, wl_model *m, err_t *e)
         char *row = cfg_trim(line);
         if (!*row)
             continue;
-        int n = csv_split(row, fld);
+        int n = cfg_csv_split(row, fld, CSV_MAX_FIELDS);
         if (gemm >= 0)
             rc = csv_row(m, &cap, gemm, fld, n, lineno, e);
         else if (csv_header_is(fld, n, csv_conv_cols, CSV_CONV_N))

@@ -182,6 +182,8 @@ int wl_transformer(const wl_tf_spec *spec, const char *name, wl_model *m, err_t 
                          WL_NAME_MAX - 1);
     snprintf(m->name, sizeof m->name, "%s", name);
     m->elem_bytes = spec->elem_bytes;
+    m->has_tf = 1;
+    m->tf = *spec;
     tf_builder b = {.m = m, .s = spec, .head = spec->d_model / spec->heads, .e = e};
     tf_build(&b);
     int rc = b.rc ? b.rc : wl_finish(m, e);

@@ -12,7 +12,7 @@ S=workloads/schedules/het-2x2-gpt2-resnet50.ini
 expect 0 "$M" --help
 expect 2 "$M"
 expect 2 "$M" frobnicate
-for c in layers estimate simulate compare search run traffic; do
+for c in layers estimate simulate compare search run traffic serve; do
     expect 0 "$M" $c --help
     has "usage: mcmsim $c"
 done
@@ -209,5 +209,46 @@ expect 2 "$M" traffic -p platforms/het-sides-3x3.ini --pattern transpose
 printf '[package]\nname = t\nmesh = 2x1\nlink_bandwidth = 1GB/s\nhop_latency = 1ns\nenergy_per_bit = 1pJ\n[nop]\nmodel = wormhole\n[chiplet a]\nat = 0,0\n[dram d]\nchiplet = a\nbandwidth = 1GB/s\nlatency = 1ns\nenergy_per_bit = 1pJ\n' >"$T/badnop.ini"
 expect 2 "$M" traffic -p "$T/badnop.ini" --pattern uniform
 expect_located "$T/badnop.ini"
+
+# serve: the contract of its options, files and flags (figures: test_serve)
+SC=workloads/scenarios/gpt2-serving.ini
+SS=workloads/schedules/het-2x2-gpt2-serving.ini
+expect 0 "$M" serve -p "$P" -m "$SC" -s "$SS" --requests workloads/requests/gpt2-burst.csv --json
+has '"ttft_p50_s"'
+has '"tpot_p99_s"'
+has '"tokens_per_s"'
+has '"requests_per_s"'
+has '"energy_per_token_j"'
+has '"kv_bytes_per_token": 49152'
+has '"overloaded": false'
+expect 0 "$M" serve -p "$P" -m "$SC" -s "$SS" --rate 2 --duration 2 --seed 5 --slo-ttft 0.1 --slo-tpot 0.01 --json
+has '"slo_ttft_attainment"'
+has '"slo_tpot_attainment"'
+has '"slo_attainment"'
+cp "$T/out" "$T/sv1"
+"$M" serve -p "$P" -m "$SC" -s "$SS" --rate 2 --duration 2 --seed 5 --slo-ttft 0.1 --slo-tpot 0.01 --json >"$T/sv2" 2>/dev/null
+if cmp -s "$T/sv1" "$T/sv2"; then ok; else bad "serve is not byte-for-byte repeatable"; fi
+expect 0 "$M" serve -p "$P" -m "$SC" -s "$SS" --rate 40 --duration 3 --bucket 16 --json
+has '"overloaded": true'
+has_err 'warning: arrivals outpace the package'
+expect 0 "$M" serve -p "$P" -m "$SC" --search --objective edp --requests workloads/requests/gpt2-burst.csv --json
+has '"chosen_objective": "edp"'
+expect 2 "$M" serve -p "$P" -m "$SC" --search --objective speed --rate 2 --duration 2
+expect 2 "$M" serve -p "$P" -m "$SC" -s "$SS"
+has_err 'either --requests FILE or --rate R --duration T'
+expect 2 "$M" serve -p "$P" -m "$SC" --rate 2 --duration 2
+has_err 'either -s SCHEDULE or --search'
+expect 2 "$M" serve -p "$P" -m "$SC" -s "$SS" --rate 0 --duration 2
+expect 2 "$M" serve -p "$P" -m "$SC" -s "$SS" --rate 2
+expect 2 "$M" serve -p "$P" -m workloads/scenarios/gpt2-resnet50.ini -s "$SS" --rate 2 --duration 2
+has_err 'not those of'
+printf 'arrival_s,model,prompt_tokens,output_tokens\n0,gpt2,8,4\n0.5,gpt3,8,4\n' >"$T/req.csv"
+expect 2 "$M" serve -p "$P" -m "$SC" -s "$SS" --requests "$T/req.csv"
+expect_located "$T/req.csv"
+has_err "req.csv:3: model: scenario"
+printf '[model gpt2]\nworkload = %s/workloads/gpt2-medium.ini\nbatch = 2\noutput_tokens = uniform 9 3\n' "$PWD" >"$T/badsc.ini"
+expect 2 "$M" serve -p "$P" -m "$T/badsc.ini" -s "$SS" --rate 2 --duration 2
+expect_located "$T/badsc.ini"
+has_err "badsc.ini:4: output_tokens"
 
 summary e2e

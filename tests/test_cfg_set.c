@@ -46,9 +46,9 @@ START_TEST(bad_sets_are_the_loaders_errors)
     plat_t p;
     err_t e;
     /* below PLAT_MIN_RATE (1 B/s): the key's own range check, at no line */
-    const cfg_set slow = {"package", "link_bandwidth", "0.5"};
+    const cfg_set slow = {"package", "link_bandwidth", "0.5B/s"};
     ck_assert_int_eq(plat_load_set(path, &slow, 1, &p, &e), ERR_INPUT);
-    tu_assert_located(e.msg, path, 0, "'link_bandwidth' = 0.5 is out of range");
+    tu_assert_located(e.msg, path, 0, "'link_bandwidth' = 0.5B/s is out of range");
     const cfg_set bogus = {"package", "bogus", "1"};
     ck_assert_int_eq(plat_load_set(path, &bogus, 1, &p, &e), ERR_INPUT);
     tu_assert_located(e.msg, path, 0, "unknown key in [package]");

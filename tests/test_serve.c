@@ -1,0 +1,390 @@
+/* test_serve.c - `serve` against figures worked out apart from it: one
+ * request at a time takes exactly the simulated prefill and decode-step
+ * latencies; arrivals beyond capacity are flagged; the KV cache per token
+ * is the hand count; request files fail at their line. */
+#include "testutil.h"
+#include "runner.h"
+#include "serve.h"
+
+typedef struct {
+    plat_t p;
+    scn_t scn;
+    sched_t s;
+} kase;
+
+/* GPT-2 small (12 blocks) as one model of batch 4, in two segments over
+   n00 and n10 of het-2x2. */
+static const char *scn_text = "[model gpt2]\nworkload = %s/workloads/gpt2-small.ini\nbatch = 4\n"
+                              "prompt_tokens = uniform 16 64\noutput_tokens = uniform 4 16\n";
+static const char *sched_text = "[schedule]\nscenario = %s\n[window 1]\ngpt2.minibatch = 1\n"
+                                "gpt2.1 = embed .. h5.add2 @ n00\n"
+                                "gpt2.2 = h6.ln1 .. lm_head @ n10\n";
+
+static char *scn_path, *sched_path;
+
+static void load(kase *k)
+{
+    char cwd[512], text[1024];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    snprintf(text, sizeof text, scn_text, cwd);
+    scn_path = tu_write_tmp(text, ".ini");
+    snprintf(text, sizeof text, sched_text, scn_path);
+    sched_path = tu_write_tmp(text, ".ini");
+    err_t e;
+    ck_assert_msg(plat_load("platforms/het-2x2.ini", &k->p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(sched_load(sched_path, &k->p, &k->scn, &k->s, &e) == ERR_OK, "%s", e.msg);
+}
+
+static void unload(kase *k)
+{
+    sched_free(&k->s);
+    scn_free(&k->scn);
+    plat_free(&k->p);
+    unlink(scn_path);
+    unlink(sched_path);
+    free(scn_path);
+    free(sched_path);
+}
+
+/* The simulated makespan of the scenario's GPT-2 rebuilt at SEQ tokens on
+   KV cached ones, batch 1, under the same schedule. */
+static double simulate_phase(kase *k, long seq, long kv)
+{
+    wl_tf_spec spec = k->scn.models[0].model.tf;
+    spec.seq = seq;
+    spec.kv_len = kv;
+    spec.phase = kv ? WL_DECODE : WL_PREFILL;
+    scn_model m = k->scn.models[0];
+    err_t e;
+    ck_assert_int_eq(wl_transformer(&spec, m.name, &m.model, &e), ERR_OK);
+    m.batch = 1;
+    scn_t one = {.path = k->scn.path, .nmodels = 1, .models = &m};
+    res_result r;
+    int rc = runner_one(eval_find("simulate"), &k->p, &one, &k->s, NULL, NULL, &r, &e);
+    ck_assert_msg(rc == ERR_OK, "%s", e.msg);
+    double t = r.makespan_s;
+    res_free(&r);
+    wl_free(&m.model);
+    return t;
+}
+
+static void serve_file(kase *k, const char *csv, long bucket, srv_stream *st, srv_result *r)
+{
+    char *path = tu_write_tmp(csv, ".csv");
+    err_t e;
+    ck_assert_msg(srv_load_requests(path, &k->scn, st, &e) == ERR_OK, "%s", e.msg);
+    srv_opts o = {.bucket = bucket};
+    ck_assert_msg(srv_run(&k->p, &k->scn, &k->s, st, &o, r, &e) == ERR_OK, "%s", e.msg);
+    unlink(path);
+    free(path);
+}
+
+/* One request at a time (the second arrives long after the first is done):
+   TTFT is the simulated 20-token prefill; each of the 3 decode steps after
+   the first token reads a KV cache of 20, 21, 22 tokens, so TPOT is the mean
+   of those three simulated steps. An L2 of 64 KB holds neither the weights
+   nor the KV cache (12 blocks x 2 x 768 B = 18 KB per token), so the KV
+   cache is read from DRAM, as the decode workload reads it. */
+START_TEST(test_one_at_a_time_is_the_simulation)
+{
+    kase k;
+    load(&k);
+    for (int c = 0; c < k.p.nchiplets; c++)
+        k.p.chiplets[c].l2_bytes = 64e3;
+    srv_stream st;
+    srv_result r;
+    serve_file(&k, "arrival_s,model,prompt_tokens,output_tokens\n0,gpt2,20,4\n100,gpt2,20,4\n", 1,
+               &st, &r);
+    double prefill = simulate_phase(&k, 20, 0);
+    double tpot = (simulate_phase(&k, 1, 20) + simulate_phase(&k, 1, 21) +
+                   simulate_phase(&k, 1, 22)) / 3;
+    for (int i = 0; i < 2; i++) {
+        ck_assert_double_eq(r.out[i].queue_s, 0);
+        ck_assert_rel(r.out[i].ttft_s, prefill, 1e-9);
+        ck_assert_rel(r.out[i].tpot_s, tpot, 1e-9);
+        ck_assert_rel(r.out[i].e2e_s, prefill + 3 * tpot, 1e-9);
+    }
+    ck_assert_rel(r.ttft_p50_s, prefill, 1e-9);
+    ck_assert_rel(r.tpot_p99_s, tpot, 1e-9);
+    /* 2 x (1 prefill + 3 decode steps), the second request's from the cache */
+    ck_assert_int_eq(r.iterations, 8);
+    ck_assert_int_eq(r.evaluated, 4);
+    ck_assert_int_eq(r.kv_dram_iterations, 6);
+    ck_assert_rel(r.tokens, 8, 0);
+    ck_assert_int_eq(r.overloaded, 0);
+    srv_result_free(&r);
+    srv_stream_free(&st);
+    unload(&k);
+}
+END_TEST
+
+/* With het-2x2's 10 MB of L2 the 22-token KV cache (6 blocks x 2 x 768 B x
+   22 = 203 KB per chiplet) stays on chip: no iteration reads it from DRAM,
+   the prefill is unchanged, and each decode step moves fewer DRAM bytes, so
+   it is no slower than the one reading its cache from DRAM. */
+START_TEST(test_kv_in_l2_skips_dram)
+{
+    kase k;
+    load(&k);
+    srv_stream st;
+    srv_result r;
+    serve_file(&k, "arrival_s,model,prompt_tokens,output_tokens\n0,gpt2,20,4\n", 1, &st, &r);
+    ck_assert_int_eq(r.kv_dram_iterations, 0);
+    ck_assert_rel(r.out[0].ttft_s, simulate_phase(&k, 20, 0), 1e-9);
+    double dram = (simulate_phase(&k, 1, 20) + simulate_phase(&k, 1, 21) +
+                   simulate_phase(&k, 1, 22)) / 3;
+    ck_assert_double_le(r.out[0].tpot_s, dram);
+    srv_result_free(&r);
+    srv_stream_free(&st);
+    unload(&k);
+}
+END_TEST
+
+/* KV bytes per token = layers x 2 (K and V) x d_model x elem_bytes:
+   GPT-2 small 12 x 2 x 768 x 1 = 18432; GPT-2 medium 24 x 2 x 1024 x 1 =
+   49152 (int8), 98304 at fp16. */
+START_TEST(test_kv_bytes_per_token)
+{
+    kase k;
+    load(&k);
+    srv_stream st;
+    srv_result r;
+    serve_file(&k, "arrival_s,model,prompt_tokens,output_tokens\n0,gpt2,8,1\n", 16, &st, &r);
+    ck_assert_double_eq(r.kv_bytes_per_token[0], 12 * 2 * 768 * 1);
+    srv_result_free(&r);
+    srv_stream_free(&st);
+    unload(&k);
+
+    char text[1024];
+    snprintf(text, sizeof text,
+             "[model]\nname = m\nelem_bytes = 2\n[transformer]\nfamily = gpt2\nd_model = 1024\n"
+             "layers = 24\nheads = 16\n");
+    char *wl = tu_write_tmp(text, ".ini");
+    snprintf(text, sizeof text, "[model gpt2]\nworkload = %s\nbatch = 1\n", wl);
+    char *scn = tu_write_tmp(text, ".ini");
+    snprintf(text, sizeof text, "[schedule]\nscenario = %s\n[window 1]\ngpt2.minibatch = 1\n"
+                                "gpt2.1 = embed .. lm_head @ n00\n", scn);
+    char *sch = tu_write_tmp(text, ".ini");
+    err_t e;
+    ck_assert_msg(plat_load("platforms/het-2x2.ini", &k.p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(sched_load(sch, &k.p, &k.scn, &k.s, &e) == ERR_OK, "%s", e.msg);
+    srv_stream one = {.n = 1, .req = &(srv_request){.prompt = 4, .output = 1}};
+    srv_opts o = {.bucket = 16, .ev = eval_find("estimate")};
+    ck_assert_msg(srv_run(&k.p, &k.scn, &k.s, &one, &o, &r, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_double_eq(r.kv_bytes_per_token[0], 24 * 2 * 1024 * 2);
+    srv_result_free(&r);
+    sched_free(&k.s);
+    scn_free(&k.scn);
+    plat_free(&k.p);
+    unlink(wl), unlink(scn), unlink(sch);
+    free(wl), free(scn), free(sch);
+}
+END_TEST
+
+/* A decode step of GPT-2 small streams its 124 MB of weights from DRAM at
+   64 GB/s, about 2 ms; with at most 4 requests decoding and 4 to 16 output
+   tokens, the package finishes at most 4 requests per ~20 ms of decode and
+   prefill: tens per second. 500 per second is far beyond that, 2 per second
+   far below it. */
+START_TEST(test_overload_is_flagged)
+{
+    kase k;
+    load(&k);
+    err_t e;
+    srv_opts o = {.bucket = 16};
+    srv_stream st;
+    srv_result r;
+    ck_assert_int_eq(srv_poisson(&k.scn, 500, 0.5, 1, &st, &e), ERR_OK);
+    ck_assert_msg(srv_run(&k.p, &k.scn, &k.s, &st, &o, &r, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_int_eq(r.overloaded, 1);
+    ck_assert_int_gt(r.queue_end, r.queue_mid + 4);
+    srv_result_free(&r);
+    srv_stream_free(&st);
+    ck_assert_int_eq(srv_poisson(&k.scn, 2, 5, 1, &st, &e), ERR_OK);
+    ck_assert_msg(srv_run(&k.p, &k.scn, &k.s, &st, &o, &r, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_int_eq(r.overloaded, 0);
+    srv_result_free(&r);
+    srv_stream_free(&st);
+    unload(&k);
+}
+END_TEST
+
+/* Poisson arrivals: 100/s over 20 s gives 2000 expected, standard deviation
+   sqrt(2000) = 45; 5 sigma is 224. Lengths within the scenario's ranges; the
+   same seed gives the same stream, another seed another. */
+START_TEST(test_poisson_stream)
+{
+    kase k;
+    load(&k);
+    err_t e;
+    srv_stream a, b, c;
+    ck_assert_int_eq(srv_poisson(&k.scn, 100, 20, 7, &a, &e), ERR_OK);
+    ck_assert_int_eq(srv_poisson(&k.scn, 100, 20, 7, &b, &e), ERR_OK);
+    ck_assert_int_eq(srv_poisson(&k.scn, 100, 20, 8, &c, &e), ERR_OK);
+    ck_assert_int_gt(a.n, 2000 - 224);
+    ck_assert_int_lt(a.n, 2000 + 224);
+    ck_assert_int_eq(a.n, b.n);
+    ck_assert_int_eq(memcmp(a.req, b.req, (size_t)a.n * sizeof *a.req), 0);
+    ck_assert(c.n != a.n || memcmp(a.req, c.req, (size_t)a.n * sizeof *a.req));
+    long lo = 1000, hi = 0;
+    for (int i = 0; i < a.n; i++) {
+        ck_assert(a.req[i].arrival_s >= 0 && a.req[i].arrival_s < 20);
+        ck_assert(i == 0 || a.req[i].arrival_s >= a.req[i - 1].arrival_s);
+        ck_assert(a.req[i].output >= 4 && a.req[i].output <= 16);
+        lo = a.req[i].prompt < lo ? a.req[i].prompt : lo;
+        hi = a.req[i].prompt > hi ? a.req[i].prompt : hi;
+    }
+    /* 2000 uniform draws of 49 values miss an end with probability ~1e-18 */
+    ck_assert_int_eq(lo, 16);
+    ck_assert_int_eq(hi, 64);
+    srv_stream_free(&a);
+    srv_stream_free(&b);
+    srv_stream_free(&c);
+    unload(&k);
+}
+END_TEST
+
+/* --search: one candidate per objective; the chosen one serves at least as
+   many requests within the SLOs as every other, and no fewer tokens/s than
+   any that ties it; the result returned is the chosen one's. */
+START_TEST(test_search_keeps_the_best_served)
+{
+    kase k;
+    load(&k);
+    err_t e;
+    srv_stream st;
+    ck_assert_int_eq(srv_poisson(&k.scn, 20, 1, 3, &st, &e), ERR_OK);
+    search_opts so;
+    search_defaults(&so);
+    so.no_simulate = 1;
+    so.jobs = 1;
+    srv_opts o = {.bucket = 16, .slo_ttft_s = 0.05, .slo_tpot_s = 0.004};
+    sched_t best;
+    srv_result r;
+    srv_searched sr;
+    ck_assert_msg(srv_search(&k.p, &k.scn, &so, 1, &st, &o, &best, &r, &sr, &e) == ERR_OK, "%s",
+                  e.msg);
+    ck_assert_int_eq(sr.n, 4);
+    const srv_candidate *c = &sr.cand[sr.chosen];
+    for (int i = 0; i < sr.n; i++) {
+        ck_assert_int_eq(sr.cand[i].objective, i);
+        ck_assert(c->slo_attainment >= sr.cand[i].slo_attainment);
+        if (c->slo_attainment == sr.cand[i].slo_attainment)
+            ck_assert(c->tokens_per_s >= sr.cand[i].tokens_per_s);
+    }
+    ck_assert_double_eq(r.tokens_per_s, c->tokens_per_s);
+    ck_assert_double_eq(r.slo_attainment, c->slo_attainment);
+    ck_assert_int_gt(best.nwindows, 0);
+    srv_searched_free(&sr);
+    srv_result_free(&r);
+    sched_free(&best);
+    srv_stream_free(&st);
+    unload(&k);
+}
+END_TEST
+
+/* An LLM beside a CNN stream: a ResNet-50 request alone runs whole in one
+   iteration, so its TTFT and end-to-end time are the simulated batch-1
+   pass of ResNet-50 on s01 (GPT-2 idle), and it has no TPOT. */
+START_TEST(test_cnn_beside_llm)
+{
+    char cwd[512], text[2048];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    snprintf(text, sizeof text, "[model gpt2]\nworkload = %s/workloads/gpt2-small.ini\nbatch = 2\n"
+                                "[model cnn]\nworkload = %s/workloads/resnet50.ini\nbatch = 4\n",
+             cwd, cwd);
+    char *scn = tu_write_tmp(text, ".ini");
+    snprintf(text, sizeof text, "[schedule]\nscenario = %s\n[window 1]\ngpt2.minibatch = 1\n"
+                                "gpt2.1 = embed .. lm_head @ n00\ncnn.minibatch = 1\n"
+                                "cnn.1 = conv1 .. fc @ s01\n", scn);
+    char *sch = tu_write_tmp(text, ".ini");
+    kase k;
+    err_t e;
+    ck_assert_msg(plat_load("platforms/het-2x2.ini", &k.p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(sched_load(sch, &k.p, &k.scn, &k.s, &e) == ERR_OK, "%s", e.msg);
+    srv_stream st;
+    srv_result r;
+    serve_file(&k, "arrival_s,model,prompt_tokens,output_tokens\n0,cnn,0,0\n50,gpt2,16,1\n", 1,
+               &st, &r);
+    /* the CNN alone, batch 1, on its part of the schedule */
+    scn_model cnn = k.scn.models[1];
+    cnn.batch = 1;
+    scn_t one = {.path = k.scn.path, .nmodels = 1, .models = &cnn};
+    sched_t s1 = k.s;
+    sched_window w = k.s.windows[0];
+    sched_part part = w.parts[1];
+    part.model = 0;
+    w.nparts = 1;
+    w.parts = &part;
+    s1.windows = &w;
+    res_result sim;
+    int rc = runner_one(eval_find("simulate"), &k.p, &one, &s1, NULL, NULL, &sim, &e);
+    ck_assert_msg(rc == ERR_OK, "%s", e.msg);
+    ck_assert_rel(r.out[0].ttft_s, sim.makespan_s, 1e-9);
+    ck_assert_rel(r.out[0].e2e_s, sim.makespan_s, 1e-9);
+    ck_assert_double_eq(r.out[0].tpot_s, -1);
+    res_free(&sim);
+    ck_assert_double_eq(r.kv_bytes_per_token[1], 0);
+    /* one GPT-2 token, from its prefill; the CNN's image is no token */
+    ck_assert_rel(r.tokens, 1, 0);
+    ck_assert_int_eq(r.iterations, 2);
+    srv_result_free(&r);
+    srv_stream_free(&st);
+    sched_free(&k.s);
+    scn_free(&k.scn);
+    plat_free(&k.p);
+    unlink(scn), unlink(sch);
+    free(scn), free(sch);
+}
+END_TEST
+
+static void bad_file(kase *k, const char *csv, int line, const char *what)
+{
+    char *path = tu_write_tmp(csv, ".csv");
+    err_t e;
+    srv_stream st;
+    ck_assert_int_eq(srv_load_requests(path, &k->scn, &st, &e), ERR_INPUT);
+    tu_assert_located(e.msg, path, line, what);
+    ck_assert_int_eq(st.n, 0);
+    unlink(path);
+    free(path);
+}
+
+START_TEST(test_request_file_errors)
+{
+    kase k;
+    load(&k);
+    const char *h = "arrival_s,model,prompt_tokens,output_tokens\n";
+    bad_file(&k, "arrival,model,prompt,output\n", 1, "expected the header");
+    char text[256];
+    snprintf(text, sizeof text, "%s0,gpt2,8,4\n1,bert,8,4\n", h);
+    bad_file(&k, text, 3, "no model 'bert'");
+    snprintf(text, sizeof text, "%s0,gpt2,1000,100\n", h);
+    bad_file(&k, text, 2, "more than its context of 1024");
+    snprintf(text, sizeof text, "%s-1,gpt2,8,4\n", h);
+    bad_file(&k, text, 2, "arrival_s");
+    snprintf(text, sizeof text, "%s0,gpt2,8\n", h);
+    bad_file(&k, text, 2, "expected 4 fields");
+    snprintf(text, sizeof text, "%s0,gpt2,0,4\n", h);
+    bad_file(&k, text, 2, "must be >= 1");
+    bad_file(&k, h, 1, "no requests");
+    unload(&k);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("serve");
+    TCase *tc = tcase_create("serve");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_one_at_a_time_is_the_simulation);
+    tcase_add_test(tc, test_kv_in_l2_skips_dram);
+    tcase_add_test(tc, test_kv_bytes_per_token);
+    tcase_add_test(tc, test_overload_is_flagged);
+    tcase_add_test(tc, test_poisson_stream);
+    tcase_add_test(tc, test_search_keeps_the_best_served);
+    tcase_add_test(tc, test_cnn_beside_llm);
+    tcase_add_test(tc, test_request_file_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
