@@ -1,9 +1,10 @@
 # mcmsim - see README.md. `make run` and `make test` install what is missing first.
 
 BUILD    ?= build
-PKGS     := simgrid inih check jansson libprotobuf-c
+PKGS     := simgrid inih check jansson libprotobuf-c ompi-c
 DEBS     := libsimgrid-dev libinih-dev check libjansson-dev pkg-config \
-            protobuf-c-compiler libprotobuf-c-dev libonnx-dev python3-onnx
+            protobuf-c-compiler libprotobuf-c-dev libonnx-dev python3-onnx \
+            openmpi-bin libopenmpi-dev
 # ONNX import: onnx.proto as Debian's libonnx-dev ships it, compiled to C by
 # protoc-c into $(GEN) at build time (never committed); the tests build their
 # models with Debian's python3-onnx.
@@ -13,12 +14,26 @@ PYTHON3  ?= /usr/bin/python3
 CC       ?= cc
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
+# Open MPI (Debian's libopenmpi-dev, README "Search over Open MPI"): the
+# runner's MPI backend when pkg-config finds it, else the one-process
+# stand-in; MPI=0 builds without it even where it is installed.
+MPI      ?= $(shell pkg-config --exists ompi-c 2>/dev/null && echo 1 || echo 0)
+ifeq ($(MPI),1)
+MPI_PKG  := ompi-c
+MPI_OFF  := sim/runner_solo.c
+else
+MPI_PKG  :=
+MPI_OFF  := sim/runner_mpi.c sim/runner_ranks.c
+endif
 ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -pthread $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) \
-             $(shell pkg-config --cflags simgrid inih jansson libprotobuf-c 2>/dev/null)
-LIBS      = $(shell pkg-config --libs simgrid inih jansson libprotobuf-c 2>/dev/null) -lm -pthread
+             $(shell pkg-config --cflags simgrid inih jansson libprotobuf-c $(MPI_PKG) 2>/dev/null)
+# libmpi before libsimgrid: SimGrid's library defines the MPI functions too
+# (SMPI, its simulated MPI), and the first library that defines one is the
+# one the whole process calls.
+LIBS      = $(shell pkg-config --libs $(MPI_PKG) simgrid inih jansson libprotobuf-c 2>/dev/null) -lm -pthread
 TEST_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c))
+LIB_SRC  := $(filter-out sim/main.c $(MPI_OFF),$(wildcard sim/*.c))
 LIB_OBJ  := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o) $(GEN)/onnx.pb-c.o
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -26,7 +41,7 @@ BENCH_SRC:= $(wildcard scripts/bench_*.c)
 BENCH_BIN:= $(BENCH_SRC:scripts/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps figures-deps figures run test check-unit check-e2e check-readme readme-golden asan \
-        bench clean fuzz fuzz-deps fuzz-bins valgrind
+        bench bench-mpi clean fuzz fuzz-deps fuzz-bins valgrind
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/mcmsim
@@ -68,8 +83,9 @@ $(GEN)/onnx.pb-c.o: $(GEN)/onnx.pb-c.c $(GEN)/onnx.pb-c.h
 $(BUILD)/sim/workload_onnx.o: ALL_CFLAGS += -I$(GEN)
 $(BUILD)/sim/workload_onnx.o: $(GEN)/onnx.pb-c.h
 
+# made afresh: a build of the other MPI choice must leave no member behind
 $(BUILD)/libmcm.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/mcmsim: $(BUILD)/sim/main.o $(BUILD)/libmcm.a
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LIBS)
@@ -94,9 +110,10 @@ test: deps
 	@$(MAKE) -k --no-print-directory check-e2e check-unit check-readme
 	@$(MAKE) -k --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" check-e2e check-unit
 
-check-e2e: $(BUILD)/mcmsim
+check-e2e: $(BUILD)/mcmsim $(BUILD)/tests/test_runner_ranks
 	MCMSIM=$(BUILD)/mcmsim sh tests/e2e.sh
 	MCMSIM=$(BUILD)/mcmsim sh tests/e2e_hardening.sh
+	MCMSIM=$(BUILD)/mcmsim sh tests/mpi.sh
 
 # Every README example but scripts/scar_repro.sh's table, which takes minutes.
 check-readme: $(BUILD)/mcmsim
@@ -124,6 +141,12 @@ bench: deps
 	@$(MAKE) --no-print-directory $(REF_DIR)/mcmsim || echo "bench: cannot build $(BENCH_REF) from git"
 	sh scripts/bench_search.sh $(BUILD)/mcmsim $(REF_DIR)/mcmsim
 	$(BUILD)/bench/bench_nop
+	@$(MAKE) --no-print-directory bench-mpi
+
+# The search over 1, 2 and 3 Open MPI ranks (a part of bench; skips without MPI).
+bench-mpi: deps
+	@$(MAKE) --no-print-directory all
+	sh scripts/bench_mpi.sh $(BUILD)/mcmsim
 
 $(REF_DIR)/mcmsim:
 	rm -rf $(REF_DIR) && mkdir -p $(REF_DIR)/src

@@ -107,7 +107,7 @@ static int validate(const plat_t *p, const scn_t *scn, const srch_state *x, cons
     eval_opts eo = {.nop = o->nop};
     for (int i = 0; i < x->ntop; i++)
         jobs[i] = (run_job){.p = p, .scn = scn, .s = &x->top[i], .ev = sim, .opts = &eo};
-    int rc = runner_run(jobs, x->ntop, o->jobs > 0 ? o->jobs : 1, e);
+    int rc = runner_run_ranks(o->ranks, jobs, x->ntop, o->jobs > 0 ? o->jobs : 1, e);
     r->simulated = x->ntop;
     double best = INFINITY;
     *win = -1;

@@ -34,6 +34,8 @@ typedef struct {
     int no_simulate;        /* rank and choose on estimates only (tests, quick looks) */
     const char *strategy;   /* allocations: "auto" (default), "exhaustive", "anneal" */
     const nop_level *nop;   /* network level of the validations; NULL: the platform's */
+    struct runner_ranks *ranks; /* MPI ranks sharing the estimates and simulations (runner.h);
+                               NULL: this process alone */
 } search_opts;
 
 typedef struct {
