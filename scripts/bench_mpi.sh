@@ -8,9 +8,12 @@
 # --verbose: exchanges, bytes received, and its CPU seconds split into its
 # shares of the batches, the exchanges (waiting included: Open MPI polls) and
 # the rest, which every rank does whole - the serial part. Every run must
-# print the bytes of the one-process run.
+# print the bytes of the one-process run. The ranks are not bound to cores
+# and yield while they wait (MPI_FLAGS): on a machine shared with other jobs
+# a rank bound to a busy core, polling, holds up the other at every exchange.
 # Usage: sh scripts/bench_mpi.sh [MCMSIM]
 M=${1:-build/mcmsim}
+MPI_FLAGS=${MPI_FLAGS:---bind-to none --mca mpi_yield_when_idle 1}
 if ! command -v mpirun >/dev/null || ! ldd "$M" 2>/dev/null | grep -q libmpi; then
     echo "bench_mpi: skipped: needs mpirun and an mcmsim built with Open MPI (make deps)"
     exit 0
@@ -26,8 +29,8 @@ run() {
     if [ "$np" -eq 0 ]; then
         /usr/bin/time -f "%e %U %S" -o "$T/time" "$M" "$@" >"$T/out" 2>"$T/err"
     else
-        /usr/bin/time -f "%e %U %S" -o "$T/time" mpirun --oversubscribe --allow-run-as-root -np "$np" \
-            "$M" "$@" --verbose >"$T/out" 2>"$T/err"
+        /usr/bin/time -f "%e %U %S" -o "$T/time" mpirun --oversubscribe --allow-run-as-root $MPI_FLAGS \
+            -np "$np" "$M" "$@" --verbose >"$T/out" 2>"$T/err"
     fi || { echo "bench_mpi: $label failed:"; sed 's/^/  | /' "$T/err" | head -5; status=1; }
 }
 

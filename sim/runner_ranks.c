@@ -77,8 +77,9 @@ static void run_share(void *v, long j, int worker)
 
 /* A loop too short to give every rank this many items runs whole on every
    rank (the same outputs), as its share would take less time than the
-   exchange: an estimate takes about 10 us, an exchange of two ranks on one
-   machine about as long, and the annealing's loops are of 3 to 81 items. */
+   exchange: an item takes 1 us (a combination's estimate) to 10 us (a
+   part's cut and estimate), an exchange of two ranks on one machine some
+   microseconds, and most of the annealing's loops are of 3 to 81 items. */
 enum { RUNNER_GRAIN = 16 };
 
 /* Same binary, same inputs: a block that does not decode is a fault of
