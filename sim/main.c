@@ -434,8 +434,13 @@ static int cmd_search(const opts_t *o, FILE *out, err_t *e)
         plat_free(&p);
         return rc;
     }
-    /* the ranks all search in step; rank 0 alone reports and writes */
+    /* the ranks all search in step; rank 0 alone reports and writes. By
+       default a rank's threads and simulations share its machine's cores
+       with the other ranks there. */
     so.ranks = o->ranks;
+    int local = runner_local_ranks(o->ranks);
+    if (!o->jobs)
+        so.jobs = so.jobs > local ? so.jobs / local : 1;
     so.progress = so.progress && runner_rank(o->ranks) == 0;
     search_result r;
     memset(&r, 0, sizeof r);

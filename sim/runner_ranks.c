@@ -190,7 +190,8 @@ static int get_sized_answer(wire_t *w, run_job *j)
     return runner_get_answer(&one, j) < 0 || one.pos != one.n ? -1 : 0;
 }
 
-/* Job J failed with the status and message of the rank that held it. */
+/* Job J, whose rank could not send it, failed with the exchange's verdict
+   (the first failed rank's status and message). */
 static void job_failed(run_job *j, int rc, const err_t *e)
 {
     res_free(&j->r);

@@ -14,7 +14,8 @@
  * (bisection over a greedy fill, exact for a fixed order). Every candidate is
  * ranked by the closed-form estimate; the best `validate` are
  * simulated (in parallel, each in its own process) and the winner is the best
- * simulated one. Deterministic for a given seed, whatever `jobs` is. */
+ * simulated one. Deterministic for a given seed, whatever `jobs` is and
+ * however many MPI ranks share the search (`ranks`, runner.h). */
 #ifndef MCM_SEARCH_H
 #define MCM_SEARCH_H
 
