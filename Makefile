@@ -83,9 +83,13 @@ $(GEN)/onnx.pb-c.o: $(GEN)/onnx.pb-c.c $(GEN)/onnx.pb-c.h
 $(BUILD)/sim/workload_onnx.o: ALL_CFLAGS += -I$(GEN)
 $(BUILD)/sim/workload_onnx.o: $(GEN)/onnx.pb-c.h
 
-# made afresh: a build of the other MPI choice must leave no member behind
-$(BUILD)/libmcm.a: $(LIB_OBJ)
-	rm -f $@ && ar rcs $@ $^
+# made afresh when the MPI choice changes (its stamp is then new): a build
+# of the other choice must leave no member behind
+$(BUILD)/mpi-$(MPI).stamp: | $(BUILD)
+	rm -f $(BUILD)/mpi-*.stamp && touch $@
+
+$(BUILD)/libmcm.a: $(LIB_OBJ) $(BUILD)/mpi-$(MPI).stamp
+	rm -f $@ && ar rcs $@ $(LIB_OBJ)
 
 $(BUILD)/mcmsim: $(BUILD)/sim/main.o $(BUILD)/libmcm.a
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LIBS)
