@@ -71,16 +71,21 @@ typedef struct {
 } runner_cost;
 runner_cost runner_ranks_cost(const runner_ranks *g);
 
-/* Item I's output, written into W by the rank that ran it, read from W into
-   ARG's slot I by every other rank (-1: not an output of this shape). */
-typedef void (*runner_put_fn)(void *arg, long i, wire_t *w);
-typedef int (*runner_get_fn)(void *arg, long i, wire_t *w);
+/* How the outputs of a loop's items cross between ranks: PUT writes item
+   I's, at most MAX bytes, into W on the rank that ran it; GET reads them
+   from W into ARG's slot I on every other rank (-1: not an output of this
+   shape). The bound lets a batch cross in one collective call. */
+typedef struct {
+    void (*put)(void *arg, long i, wire_t *w);
+    int (*get)(void *arg, long i, wire_t *w);
+    size_t max;
+} runner_items;
 
 /* pool_run(POOL, N, FN, ARG) over the ranks: this rank runs its share on
-   POOL, then every rank holds every item's output. ERR_INTERNAL (in E, the
-   same on every rank) when an exchange failed. */
-int runner_loop(runner_ranks *g, pool_t *pool, long n, pool_fn fn, runner_put_fn put,
-                runner_get_fn get, void *arg, err_t *e);
+   POOL, then every rank holds every item's output. The first failed rank's
+   error (in E, the same on every rank) when a rank could not send its share. */
+int runner_loop(runner_ranks *g, pool_t *pool, long n, pool_fn fn, const runner_items *io, void *arg,
+                err_t *e);
 
 /* runner_run over the ranks: each runs its share of the jobs, WORKERS at a
    time, and then every rank holds every job's status and result. */

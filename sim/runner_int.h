@@ -30,6 +30,9 @@ struct runner_ranks {
    or a rank that cannot hold the bytes, ends the job (runner_abort) with
    E's message: the ranks could not go on in step. */
 void runner_allgather(runner_ranks *g, const wire_t *mine, err_t *e);
+/* The same where every rank's bytes fit in SLOT (MINE padded to it): one
+   collective call instead of two; rank r's block starts at r x SLOT. */
+void runner_allgather_fixed(runner_ranks *g, const wire_t *mine, size_t slot, err_t *e);
 /* Ends the whole job with E's message, from any one rank (G may be NULL):
    for what leaves that rank unable to go on in step with the others. */
 _Noreturn void runner_abort(runner_ranks *g, const err_t *e);

@@ -115,6 +115,29 @@ _Noreturn void runner_abort(runner_ranks *g, const err_t *e)
     _Exit(ERR_INTERNAL); /* MPI_Abort does not return; the compiler cannot know */
 }
 
+/* Room for TOTAL bytes in G->all; a rank without it ends the job. */
+static void room(runner_ranks *g, unsigned long long total, err_t *e)
+{
+    wire_t *all = &g->all;
+    all->n = all->pos = 0;
+    all->failed = 0;
+    if (total <= all->cap)
+        return;
+    unsigned char *b = realloc(all->b, (size_t)total);
+    if (!b) {
+        err_internal(e, "rank %d: out of memory receiving %llu bytes", g->rank, total);
+        runner_abort(g, e);
+    }
+    all->b = b;
+    all->cap = (size_t)total;
+}
+
+_Noreturn static void failed(runner_ranks *g, err_t *e, const char *what, int code)
+{
+    mpi_failed(e, what, code);
+    runner_abort(g, e);
+}
+
 /* The sizes first, then the bytes. MPI counts in int: an exchange of more
    than INT_MAX bytes, which the whole job agrees on from the sizes, is
    refused on every rank alike. */
@@ -123,10 +146,8 @@ void runner_allgather(runner_ranks *g, const wire_t *mine, err_t *e)
     struct runner_comm *c = g->comm;
     unsigned long long n = mine->n, total = 0;
     int rc = MPI_Allgather(&n, 1, MPI_UNSIGNED_LONG_LONG, c->len, 1, MPI_UNSIGNED_LONG_LONG, c->world);
-    if (rc != MPI_SUCCESS) {
-        mpi_failed(e, "cannot exchange the sizes of the results", rc);
-        runner_abort(g, e);
-    }
+    if (rc != MPI_SUCCESS)
+        failed(g, e, "cannot exchange the sizes of the results", rc);
     for (int r = 0; r < g->n; r++) {
         g->at[r] = (size_t)total;
         c->displ[r] = (int)total;
@@ -138,22 +159,34 @@ void runner_allgather(runner_ranks *g, const wire_t *mine, err_t *e)
         }
     }
     g->at[g->n] = (size_t)total;
-    wire_t *all = &g->all;
-    all->n = all->pos = 0;
-    all->failed = 0;
-    if (total > all->cap) {
-        unsigned char *b = realloc(all->b, (size_t)total);
-        if (!b) {
-            err_internal(e, "rank %d: out of memory receiving %llu bytes", g->rank, total);
-            runner_abort(g, e);
-        }
-        all->b = b;
-        all->cap = (size_t)total;
-    }
-    rc = MPI_Allgatherv(mine->b, (int)n, MPI_BYTE, all->b, c->count, c->displ, MPI_BYTE, c->world);
-    if (rc != MPI_SUCCESS) {
-        mpi_failed(e, "cannot exchange the results", rc);
+    room(g, total, e);
+    rc = MPI_Allgatherv(mine->b, (int)n, MPI_BYTE, g->all.b, c->count, c->displ, MPI_BYTE, c->world);
+    if (rc != MPI_SUCCESS)
+        failed(g, e, "cannot exchange the results", rc);
+    g->all.n = (size_t)total;
+}
+
+void runner_allgather_fixed(runner_ranks *g, const wire_t *mine, size_t slot, err_t *e)
+{
+    unsigned long long total = (unsigned long long)slot * (unsigned long long)g->n;
+    if (mine->n > slot) {
+        err_internal(e, "rank %d: %zu bytes of results, more than the %zu declared", g->rank, mine->n, slot);
         runner_abort(g, e);
     }
-    all->n = (size_t)total;
+    if (total > INT_MAX) {
+        err_system(e, "MPI: a batch of results of more than %d bytes", INT_MAX);
+        runner_abort(g, e);
+    }
+    room(g, total, e);
+    /* the padding is never read: blocks delimit themselves */
+    unsigned char *b = g->all.b + (size_t)g->rank * slot;
+    memcpy(b, mine->b, mine->n);
+    memset(b + mine->n, 0, slot - mine->n);
+    int rc = MPI_Allgather(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, g->all.b, (int)slot, MPI_BYTE,
+                           g->comm->world);
+    if (rc != MPI_SUCCESS)
+        failed(g, e, "cannot exchange the results", rc);
+    for (int r = 0; r <= g->n; r++)
+        g->at[r] = (size_t)r * slot;
+    g->all.n = (size_t)total;
 }

@@ -105,10 +105,11 @@ typedef struct {
     unsigned char b[2 * sizeof(int32_t) + sizeof(err_t)];
 } small_block;
 
-/* Exchanges MINE (freed here): G->block[r] is then a reader of rank r's
-   block past its status, G->items[r] whether items follow, and the return
-   the first failed rank's status (its message in E). */
-static int exchange(runner_ranks *g, wire_t *mine, err_t *e)
+/* Exchanges MINE (freed here), in blocks of SLOT bytes at most (0: of any
+   size): G->block[r] is then a reader of rank r's block past its status,
+   G->items[r] whether items follow, and the return the first failed rank's
+   status (its message in E). */
+static int exchange(runner_ranks *g, wire_t *mine, size_t slot, err_t *e)
 {
     stamp t0 = stamp_now();
     small_block sb;
@@ -118,7 +119,10 @@ static int exchange(runner_ranks *g, wire_t *mine, err_t *e)
         err_internal(&m, "rank %d: out of memory encoding its results", g->rank);
         put_status(&oom, ERR_INTERNAL, &m, 0);
     }
-    runner_allgather(g, mine->failed ? &oom : mine, e);
+    if (slot)
+        runner_allgather_fixed(g, mine->failed ? &oom : mine, slot, e);
+    else
+        runner_allgather(g, mine->failed ? &oom : mine, e);
     wire_free(mine);
     add_since(t0, &g->cost.exchange_s, &g->cost.exchange_cpu_s);
     g->cost.batches++;
@@ -141,8 +145,8 @@ static int exchange(runner_ranks *g, wire_t *mine, err_t *e)
     return rc;
 }
 
-int runner_loop(runner_ranks *g, pool_t *pool, long n, pool_fn fn, runner_put_fn put,
-                runner_get_fn get, void *arg, err_t *e)
+int runner_loop(runner_ranks *g, pool_t *pool, long n, pool_fn fn, const runner_items *io, void *arg,
+                err_t *e)
 {
     if (runner_nranks(g) == 1 || n < RUNNER_GRAIN * (long)g->n) {
         pool_run(pool, n, fn, arg);
@@ -155,12 +159,14 @@ int runner_loop(runner_ranks *g, pool_t *pool, long n, pool_fn fn, runner_put_fn
     wire_t mine = {0};
     put_status(&mine, ERR_OK, NULL, 1);
     for (long i = me; i < n; i += p)
-        put(arg, i, &mine);
+        io->put(arg, i, &mine);
     add_since(t0, &g->cost.run_s, &g->cost.run_cpu_s);
-    int rc = exchange(g, &mine, e);
+    /* rank 0 has the longest share; a failed rank's block is the small one */
+    size_t slot = 2 * sizeof(int32_t) + (size_t)share_size(n, 0, p) * io->max;
+    int rc = exchange(g, &mine, slot > sizeof(small_block) ? slot : sizeof(small_block), e);
     for (int r = 0; r < p; r++)
         for (long i = r; r != me && g->items[r] && i < n; i += p)
-            if (get(arg, i, &g->block[r]))
+            if (io->get(arg, i, &g->block[r]))
                 unreadable(g, r, e);
     return rc;
 }
@@ -221,7 +227,7 @@ int runner_run_ranks(runner_ranks *g, run_job *jobs, int n, int workers, err_t *
     for (long j = 0; mine && j < k; j++) /* the results move back */
         jobs[me + j * p] = mine[j];
     free(mine);
-    int st = exchange(g, &w, e);
+    int st = exchange(g, &w, 0, e);
     for (int r = 0; r < p; r++)
         for (long i = r; i < n; i += p) {
             if (!g->items[r]) {

@@ -39,10 +39,10 @@ runner_cost runner_ranks_cost(const runner_ranks *g)
     return (runner_cost){0};
 }
 
-int runner_loop(runner_ranks *g, pool_t *pool, long n, pool_fn fn, runner_put_fn put,
-                runner_get_fn get, void *arg, err_t *e)
+int runner_loop(runner_ranks *g, pool_t *pool, long n, pool_fn fn, const runner_items *io, void *arg,
+                err_t *e)
 {
-    (void)g, (void)put, (void)get, (void)e;
+    (void)g, (void)io, (void)e;
     pool_run(pool, n, fn, arg);
     return ERR_OK;
 }

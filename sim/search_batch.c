@@ -222,8 +222,10 @@ int srch_batch_combine(srch_state *x, long npick, srch_build_fn build, void *arg
 {
     srch_batch *b = &x->batch;
     srch_combine_job job = {x, build, arg};
-    int rc = runner_loop(x->o->ranks, x->pool, npick, srch_combine_one, srch_combine_put,
-                         srch_combine_get, &job, x->e);
+    /* what srch_combine_put writes at the most */
+    runner_items io = {srch_combine_put, srch_combine_get,
+                       sizeof *b->rc + sizeof *b->mk + sizeof *b->en + (size_t)x->G * sizeof *b->lat};
+    int rc = runner_loop(x->o->ranks, x->pool, npick, srch_combine_one, &io, &job, x->e);
     if (!rc)
         rc = srch_batch_failed(x, b->rc, npick);
     for (long i = 0; !rc && i < npick; i++) {
@@ -289,8 +291,12 @@ int srch_batch_parts(srch_state *x, srch_miss *miss, int n)
         for (long t = miss[i].first; t < (i + 1 < n ? miss[i + 1].first : total); t++)
             x->batch.task[t] = i;
     x->batch.miss = miss;
-    int rc = runner_loop(x->o->ranks, x->pool, total, srch_parts_one, srch_parts_put, srch_parts_get,
-                         x, x->e);
+    /* what srch_parts_put writes at the most: a part has at most N segments */
+    const srch_part *pt = x->batch.parts;
+    runner_items io = {srch_parts_put, srch_parts_get,
+                       sizeof *x->batch.prc + sizeof pt->nsegs + sizeof pt->minibatch + sizeof pt->lat_s +
+                           sizeof pt->energy_j + (size_t)x->N * sizeof *pt->segs};
+    int rc = runner_loop(x->o->ranks, x->pool, total, srch_parts_one, &io, x, x->e);
     x->batch.miss = NULL;
     x->estimated += total;
     return rc ? rc : srch_batch_failed(x, x->batch.prc, total);

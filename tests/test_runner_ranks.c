@@ -59,7 +59,8 @@ START_TEST(every_rank_holds_every_item)
         squares s = {calloc((size_t)n + 1, sizeof *s.out), calloc((size_t)n + 1, sizeof *s.ran)};
         ck_assert(s.out && s.ran);
         err_t e;
-        ck_assert_int_eq(runner_loop(ranks, pool, n, square, square_put, square_get, &s, &e), ERR_OK);
+        runner_items io = {square_put, square_get, sizeof *s.out};
+        ck_assert_int_eq(runner_loop(ranks, pool, n, square, &io, &s, &e), ERR_OK);
         int spread = p > 1 && n >= 16L * p;
         for (long i = 0; i < n; i++) {
             ck_assert_msg(s.out[i] == (double)i * (double)i + 0.5, "n %ld: item %ld is %g on rank %d", n,
