@@ -1,9 +1,10 @@
 # mcmsim - see README.md. `make run` and `make test` install what is missing first.
 
 BUILD    ?= build
-PKGS     := simgrid inih check jansson libprotobuf-c
+PKGS     := simgrid inih check jansson libprotobuf-c ompi-c
 DEBS     := libsimgrid-dev libinih-dev check libjansson-dev pkg-config \
-            protobuf-c-compiler libprotobuf-c-dev libonnx-dev python3-onnx
+            protobuf-c-compiler libprotobuf-c-dev libonnx-dev python3-onnx \
+            openmpi-bin libopenmpi-dev
 # ONNX import: onnx.proto as Debian's libonnx-dev ships it, compiled to C by
 # protoc-c into $(GEN) at build time (never committed); the tests build their
 # models with Debian's python3-onnx.
@@ -13,12 +14,26 @@ PYTHON3  ?= /usr/bin/python3
 CC       ?= cc
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   ?= -O2 -g
+# Open MPI (Debian's libopenmpi-dev, README "Search over Open MPI"): the
+# runner's MPI backend when pkg-config finds it, else the one-process
+# stand-in; MPI=0 builds without it even where it is installed.
+MPI      ?= $(shell pkg-config --exists ompi-c 2>/dev/null && echo 1 || echo 0)
+ifeq ($(MPI),1)
+MPI_PKG  := ompi-c
+MPI_OFF  := sim/runner_solo.c
+else
+MPI_PKG  :=
+MPI_OFF  := sim/runner_mpi.c sim/runner_ranks.c
+endif
 ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -pthread $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) \
-             $(shell pkg-config --cflags simgrid inih jansson libprotobuf-c 2>/dev/null)
-LIBS      = $(shell pkg-config --libs simgrid inih jansson libprotobuf-c 2>/dev/null) -lm -pthread
+             $(shell pkg-config --cflags simgrid inih jansson libprotobuf-c $(MPI_PKG) 2>/dev/null)
+# libmpi before libsimgrid: SimGrid's library defines the MPI functions too
+# (SMPI, its simulated MPI), and the first library that defines one is the
+# one the whole process calls.
+LIBS      = $(shell pkg-config --libs $(MPI_PKG) simgrid inih jansson libprotobuf-c 2>/dev/null) -lm -pthread
 TEST_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
-LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c))
+LIB_SRC  := $(filter-out sim/main.c $(MPI_OFF),$(wildcard sim/*.c))
 LIB_OBJ  := $(LIB_SRC:sim/%.c=$(BUILD)/sim/%.o) $(GEN)/onnx.pb-c.o
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -26,7 +41,7 @@ BENCH_SRC:= $(wildcard scripts/bench_*.c)
 BENCH_BIN:= $(BENCH_SRC:scripts/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps figures-deps figures run test check-unit check-e2e check-readme readme-golden asan \
-        bench clean fuzz fuzz-deps fuzz-bins valgrind
+        bench bench-mpi clean fuzz fuzz-deps fuzz-bins valgrind
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/mcmsim
@@ -69,8 +84,13 @@ ONNX_OBJ := $(patsubst sim/%.c,$(BUILD)/sim/%.o,$(wildcard sim/workload_onnx*.c)
 $(ONNX_OBJ): ALL_CFLAGS += -I$(GEN)
 $(ONNX_OBJ): $(GEN)/onnx.pb-c.h
 
-$(BUILD)/libmcm.a: $(LIB_OBJ)
-	ar rcs $@ $^
+# made afresh when the MPI choice changes (its stamp is then new): a build
+# of the other choice must leave no member behind
+$(BUILD)/mpi-$(MPI).stamp: | $(BUILD)
+	rm -f $(BUILD)/mpi-*.stamp && touch $@
+
+$(BUILD)/libmcm.a: $(LIB_OBJ) $(BUILD)/mpi-$(MPI).stamp
+	rm -f $@ && ar rcs $@ $(LIB_OBJ)
 
 $(BUILD)/mcmsim: $(BUILD)/sim/main.o $(BUILD)/libmcm.a
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LIBS)
@@ -95,10 +115,11 @@ test: deps
 	@$(MAKE) -k --no-print-directory check-e2e check-unit check-readme
 	@$(MAKE) -k --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" check-e2e check-unit
 
-check-e2e: $(BUILD)/mcmsim
+check-e2e: $(BUILD)/mcmsim $(BUILD)/tests/test_runner_ranks
 	MCMSIM=$(BUILD)/mcmsim sh tests/e2e.sh
 	MCMSIM=$(BUILD)/mcmsim sh tests/e2e_hardening.sh
 	MCMSIM=$(BUILD)/mcmsim sh tests/e2e_csv.sh
+	MCMSIM=$(BUILD)/mcmsim sh tests/mpi.sh
 
 # Every README example but scripts/scar_repro.sh's table, which takes minutes.
 check-readme: $(BUILD)/mcmsim
@@ -127,6 +148,12 @@ bench: deps
 	sh scripts/bench_search.sh $(BUILD)/mcmsim $(REF_DIR)/mcmsim
 	$(BUILD)/bench/bench_nop
 	sh scripts/bench_serve.sh $(BUILD)/mcmsim
+	@$(MAKE) --no-print-directory bench-mpi
+
+# The search over 1, 2 and 3 Open MPI ranks (a part of bench; skips without MPI).
+bench-mpi: deps
+	@$(MAKE) --no-print-directory all
+	sh scripts/bench_mpi.sh $(BUILD)/mcmsim
 
 $(REF_DIR)/mcmsim:
 	rm -rf $(REF_DIR) && mkdir -p $(REF_DIR)/src

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 #include "cfg.h"
 #include "num.h"
@@ -28,6 +30,7 @@ typedef struct {
     int json, verbose, csv, search;
     const char **sets;      /* sweep's --set texts (malloc'd; opts_free) */
     int nsets;
+    runner_ranks *ranks;    /* the MPI ranks `search` is spread over (runner.h); set by main */
 } opts_t;
 
 /* What --verbose does, in the help of every command that simulates. */
@@ -554,6 +557,14 @@ static int cmd_search(const opts_t *o, FILE *out, err_t *e)
         plat_free(&p);
         return rc;
     }
+    /* the ranks all search in step; rank 0 alone reports and writes. By
+       default a rank's threads and simulations share its machine's cores
+       with the other ranks there. */
+    so.ranks = o->ranks;
+    int local = runner_local_ranks(o->ranks);
+    if (!o->jobs)
+        so.jobs = so.jobs > local ? so.jobs / local : 1;
+    so.progress = so.progress && runner_rank(o->ranks) == 0;
     search_result r;
     memset(&r, 0, sizeof r);
     /* the monolith of a package is its one-chip equivalent */
@@ -575,7 +586,7 @@ static int cmd_search(const opts_t *o, FILE *out, err_t *e)
     } else {
         rc = search_run(&p, &scn, &so, &r, e);
     }
-    if (!rc && o->output) {
+    if (!rc && o->output && runner_rank(o->ranks) == 0) {
         sched_out so_out = {&p, &scn, &r.best, o->output};
         rc = out_write(o->output, write_sched, &so_out, e);
     }
@@ -839,6 +850,23 @@ static int cmd_serve(const opts_t *o, FILE *out, err_t *e)
     return rc;
 }
 
+/* What spreading a search over the ranks cost rank 0 (--verbose): the
+   rest of its time is the part every rank does whole. */
+static void report_ranks(const runner_ranks *g, double wall_s)
+{
+    runner_cost c = runner_ranks_cost(g);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru); /* the forked simulations not included */
+    double cpu = (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+                 (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+    fprintf(stderr,
+            "mcmsim: %d ranks (%d on this machine); rank 0: %ld exchanges, %.0f bytes received; "
+            "%.3f s wall, %.3f s CPU in all, of which its shares %.3f s wall, %.3f s CPU, "
+            "the exchanges %.3f s wall, %.3f s CPU\n",
+            runner_nranks(g), runner_local_ranks(g), c.batches, c.bytes_in, wall_s, cpu, c.run_s,
+            c.run_cpu_s, c.exchange_s, c.exchange_cpu_s);
+}
+
 /* The command CMD's work, its report written to OUT. */
 static int dispatch(const char *cmd, const opts_t *o, FILE *out, err_t *e)
 {
@@ -883,10 +911,23 @@ int main(int argc, char **argv)
         return ERR_INPUT;
     }
     err_t e = {{0}};
+    /* under mpirun: `search` is spread over the ranks; any other command
+       is rank 0's alone, the others would only repeat it */
+    runner_ranks *ranks;
+    if (runner_ranks_start(&argc, &argv, &ranks, &e)) {
+        fprintf(stderr, "%s\n", e.msg);
+        return ERR_INTERNAL;
+    }
+    int rank = runner_rank(ranks);
+    if (rank != 0 && strcmp(cmd, "search") != 0) {
+        runner_ranks_end(ranks);
+        return ERR_OK;
+    }
     /* standard output gets the report whole, once it is complete (out.h) */
     out_buf report;
     if (out_buf_open(&report)) {
         fprintf(stderr, "mcmsim: internal error: out of memory\n");
+        runner_ranks_end(ranks);
         return ERR_INTERNAL;
     }
     opts_t o;
@@ -897,16 +938,26 @@ int main(int argc, char **argv)
         usage(report.fp, cmd[0] == '-' ? NULL : cmd);
         rc = ERR_OK;
     } else if (!rc) {
+        /* only `search` has the other ranks with it: a search inside another
+           command (serve --search, run, a sweep of searches) is rank 0's alone */
+        o.ranks = strcmp(cmd, "search") == 0 ? ranks : NULL;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         rc = dispatch(cmd, &o, report.fp, &e);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (!rc && rank == 0 && o.verbose && runner_nranks(ranks) > 1)
+            report_ranks(ranks, (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
     }
     opts_free(&o);
-    if (!rc)
+    if (!rc && rank == 0)
         rc = out_buf_flush(&report, &e);
     else
         out_buf_discard(&report);
     if (!rc)
         rc = out_stdout_close(&e);
-    if (rc)
+    /* every rank has the same error: rank 0 says it */
+    if (rc && rank == 0)
         fprintf(stderr, "%s\n", e.msg);
+    runner_ranks_end(ranks);
     return rc;
 }

@@ -17,8 +17,7 @@
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/common_interface_defs.h>
 #endif
-#include "runner.h"
-#include "wire.h"
+#include "runner_int.h"
 
 static const uint32_t RUN_MAGIC = 0x4d434d44u; /* "MCMD" */
 
@@ -52,13 +51,18 @@ _Noreturn static void work(int fd, const run_job *j)
     err_t e = {{0}};
     int32_t rc = j->ev->run(j->p, j->scn, j->s, j->pl, j->opts, &r, &e);
     wire_t w = {0};
-    wire_put(&w, &RUN_MAGIC, sizeof RUN_MAGIC);
-    wire_put(&w, &rc, sizeof rc);
-    wire_put(&w, e.msg, sizeof e.msg);
-    if (rc == ERR_OK)
-        wire_put_result(&w, &r);
-    wire_put(&w, &RUN_MAGIC, sizeof RUN_MAGIC);
+    runner_put_answer(&w, rc, &e, &r);
     _exit(w.failed || write_all(fd, w.b, w.n) ? 1 : 0);
+}
+
+void runner_put_answer(wire_t *w, int32_t rc, const err_t *e, const res_result *r)
+{
+    wire_put(w, &RUN_MAGIC, sizeof RUN_MAGIC);
+    wire_put(w, &rc, sizeof rc);
+    wire_put(w, e->msg, sizeof e->msg);
+    if (rc == ERR_OK)
+        wire_put_result(w, r);
+    wire_put(w, &RUN_MAGIC, sizeof RUN_MAGIC);
 }
 
 static int verbose(const run_job *j)
@@ -97,8 +101,7 @@ static int worker_failure(const run_job *j, int status, err_t *e)
     return err_internal(e, "the %s worker ended without a complete answer%s", what, hint);
 }
 
-/* Reads the answer in W into J: -1 when it is incomplete. */
-static int answer(wire_t *w, run_job *j)
+int runner_get_answer(wire_t *w, run_job *j)
 {
     uint32_t magic = 0;
     int32_t rc;
@@ -107,6 +110,8 @@ static int answer(wire_t *w, run_job *j)
         return -1;
     j->err.msg[sizeof j->err.msg - 1] = '\0';
     if (rc != ERR_OK) {
+        if (wire_get(w, &magic, sizeof magic) || magic != RUN_MAGIC)
+            return -1;
         j->rc = rc == ERR_INPUT ? ERR_INPUT : ERR_INTERNAL;
         return 0;
     }
@@ -170,7 +175,7 @@ static int drain(worker *wk, run_job *jobs)
     while (waitpid(wk->pid, &status, 0) < 0 && errno == EINTR)
         ;
     run_job *j = &jobs[wk->job];
-    if (k < 0 || wk->w.failed || answer(&wk->w, j) < 0)
+    if (k < 0 || wk->w.failed || runner_get_answer(&wk->w, j) < 0)
         j->rc = worker_failure(j, status, &j->err);
     wire_free(&wk->w);
     wk->job = -1;

@@ -143,8 +143,8 @@ static int validate(const plat_t *p, const scn_t *scn, srch_state *x, const sear
     val_watch w = {x, jobs, INFINITY};
     if (x->prog.out)
         val_show(&w, 0);
-    int rc = runner_run_watched(jobs, x->ntop, o->jobs > 0 ? o->jobs : 1,
-                                x->prog.out ? val_done : NULL, &w, e);
+    int rc = runner_run_ranks(o->ranks, jobs, x->ntop, o->jobs > 0 ? o->jobs : 1,
+                              x->prog.out ? val_done : NULL, &w, e);
     r->simulated = x->ntop;
     double best = INFINITY;
     *win = -1;

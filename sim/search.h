@@ -14,7 +14,8 @@
  * (bisection over a greedy fill, exact for a fixed order). Every candidate is
  * ranked by the closed-form estimate; the best `validate` are
  * simulated (in parallel, each in its own process) and the winner is the best
- * simulated one. Deterministic for a given seed, whatever `jobs` is. */
+ * simulated one. Deterministic for a given seed, whatever `jobs` is and
+ * however many MPI ranks share the search (`ranks`, runner.h). */
 #ifndef MCM_SEARCH_H
 #define MCM_SEARCH_H
 
@@ -35,6 +36,8 @@ typedef struct {
     int no_simulate;        /* rank and choose on estimates only (tests, quick looks) */
     const char *strategy;   /* allocations: "auto" (default), "exhaustive", "anneal" */
     const nop_level *nop;   /* network level of the validations; NULL: the platform's */
+    struct runner_ranks *ranks; /* MPI ranks sharing the estimates and simulations (runner.h);
+                               NULL: this process alone */
 } search_opts;
 
 typedef struct {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "estimate.h"
+#include "runner.h"
 #include "search_int.h"
 
 static int srch_worker_init(srch_worker *w, int M)
@@ -34,15 +35,16 @@ static void srch_worker_free(srch_worker *w)
     free(w->lat);
 }
 
-/* The team: -j threads, but never more than the machine has cores. A loop
+/* The team: -j threads, but never more than the machine has cores (its
+   share of them, when MPI ranks share the machine). A loop
    ends when every thread has left it, so a thread without a core to run on
    would hold up every loop for a scheduler time slice (-j 8 on 2 cores made
    a search ten times slower). The results do not depend on the team's size. */
 static int srch_team_size(const srch_state *x)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN) / runner_local_ranks(x->o->ranks);
     int n = x->o->jobs > 1 ? x->o->jobs : 1;
-    return cores >= 1 && n > cores ? (int)cores : n;
+    return n > cores ? (cores > 1 ? (int)cores : 1) : n;
 }
 
 int srch_team_start(srch_state *x)
@@ -180,6 +182,30 @@ typedef struct {
     void *arg;
 } srch_combine_job;
 
+/* What a combination's estimate leaves in the batch, for the MPI ranks. */
+static void srch_combine_put(void *v, long i, wire_t *w)
+{
+    const srch_combine_job *j = v;
+    const srch_batch *b = &j->x->batch;
+    wire_put(w, &b->rc[i], sizeof b->rc[i]);
+    if (b->rc[i])
+        return; /* the batch fails: nothing else is read */
+    wire_put(w, &b->mk[i], sizeof b->mk[i]);
+    wire_put(w, &b->en[i], sizeof b->en[i]);
+    wire_put(w, &b->lat[(size_t)i * (size_t)j->x->M], (size_t)j->x->G * sizeof *b->lat);
+}
+
+static int srch_combine_get(void *v, long i, wire_t *w)
+{
+    const srch_combine_job *j = v;
+    srch_batch *b = &j->x->batch;
+    if (wire_get(w, &b->rc[i], sizeof b->rc[i]))
+        return -1;
+    return !b->rc[i] && (wire_get(w, &b->mk[i], sizeof b->mk[i]) ||
+           wire_get(w, &b->en[i], sizeof b->en[i]) ||
+           wire_get(w, &b->lat[(size_t)i * (size_t)j->x->M], (size_t)j->x->G * sizeof *b->lat));
+}
+
 static void srch_combine_one(void *v, long i, int worker)
 {
     const srch_combine_job *j = v;
@@ -196,8 +222,12 @@ int srch_batch_combine(srch_state *x, long npick, srch_build_fn build, void *arg
 {
     srch_batch *b = &x->batch;
     srch_combine_job job = {x, build, arg};
-    pool_run(x->pool, npick, srch_combine_one, &job);
-    int rc = srch_batch_failed(x, b->rc, npick);
+    /* what srch_combine_put writes at the most */
+    runner_items io = {srch_combine_put, srch_combine_get,
+                       sizeof *b->rc + sizeof *b->mk + sizeof *b->en + (size_t)x->G * sizeof *b->lat};
+    int rc = runner_loop(x->o->ranks, x->pool, npick, srch_combine_one, &io, &job, x->e);
+    if (!rc)
+        rc = srch_batch_failed(x, b->rc, npick);
     for (long i = 0; !rc && i < npick; i++) {
         const int *pick = &b->pick[(size_t)i * (size_t)b->width];
         double sc, *bk = &best[key < 0 ? 0 : pick[key]];
@@ -221,6 +251,33 @@ static void srch_parts_one(void *v, long i, int worker)
     x->batch.prc[i] = srch_estimate_part(x, &x->wk[worker], ms->m, ord, ms->k, pt);
 }
 
+static void srch_parts_put(void *v, long i, wire_t *w)
+{
+    const srch_state *x = v;
+    const srch_part *pt = &x->batch.parts[i];
+    wire_put(w, &x->batch.prc[i], sizeof x->batch.prc[i]);
+    if (x->batch.prc[i])
+        return;
+    wire_put(w, &pt->nsegs, sizeof pt->nsegs);
+    wire_put(w, &pt->minibatch, sizeof pt->minibatch);
+    wire_put(w, &pt->lat_s, sizeof pt->lat_s);
+    wire_put(w, &pt->energy_j, sizeof pt->energy_j);
+    wire_put(w, pt->segs, (size_t)pt->nsegs * sizeof *pt->segs);
+}
+
+static int srch_parts_get(void *v, long i, wire_t *w)
+{
+    srch_state *x = v;
+    srch_part *pt = &x->batch.parts[i];
+    if (wire_get(w, &x->batch.prc[i], sizeof x->batch.prc[i]))
+        return -1;
+    return !x->batch.prc[i] &&
+           (wire_get(w, &pt->nsegs, sizeof pt->nsegs) || pt->nsegs < 0 || pt->nsegs > x->N ||
+           wire_get(w, &pt->minibatch, sizeof pt->minibatch) ||
+           wire_get(w, &pt->lat_s, sizeof pt->lat_s) || wire_get(w, &pt->energy_j, sizeof pt->energy_j) ||
+           wire_get(w, pt->segs, (size_t)pt->nsegs * sizeof *pt->segs));
+}
+
 int srch_batch_parts(srch_state *x, srch_miss *miss, int n)
 {
     long total = 0;
@@ -234,10 +291,15 @@ int srch_batch_parts(srch_state *x, srch_miss *miss, int n)
         for (long t = miss[i].first; t < (i + 1 < n ? miss[i + 1].first : total); t++)
             x->batch.task[t] = i;
     x->batch.miss = miss;
-    pool_run(x->pool, total, srch_parts_one, x);
+    /* what srch_parts_put writes at the most: a part has at most N segments */
+    const srch_part *pt = x->batch.parts;
+    runner_items io = {srch_parts_put, srch_parts_get,
+                       sizeof *x->batch.prc + sizeof pt->nsegs + sizeof pt->minibatch + sizeof pt->lat_s +
+                           sizeof pt->energy_j + (size_t)x->N * sizeof *pt->segs};
+    int rc = runner_loop(x->o->ranks, x->pool, total, srch_parts_one, &io, x, x->e);
     x->batch.miss = NULL;
     x->estimated += total;
-    return srch_batch_failed(x, x->batch.prc, total);
+    return rc ? rc : srch_batch_failed(x, x->batch.prc, total);
 }
 
 /* ---- allocations scored together ---- */
