@@ -18,8 +18,9 @@
 
 typedef struct {
     const char *platform, *schedule, *workload, *scenario, *trace, *output, *objective;
-    const char *dataflow, *chiplet, *baseline, *strategy, *nop, *pattern;
+    const char *dataflow, *chiplet, *baseline, *strategy, *nop, *pattern, *objectives;
     long pes, batch, validate, jobs, seed, steps, packets, packet_flits, hotspot;
+    long population, generations, sim_budget;
     int json, verbose;
 } opts_t;
 
@@ -45,6 +46,8 @@ static const char *const usage_text[] = {
     "search",
     "usage: mcmsim search -p PLATFORM -m SCENARIO [--objective latency|throughput|energy|edp]\n"
     "                     [--validate K] [-j N] [--seed S] [--steps N] [--nop flow|packet]\n"
+    "                     [--strategy S] [--population N] [--generations N] [--objectives A,B]\n"
+    "                     [--sim-budget N]\n"
     "                     [-o BEST.ini] [--json]\n"
     "       mcmsim search -p PLATFORM -m SCENARIO --baseline monolithic-os|standalone|simba ...\n"
     "Finds a schedule for the scenario: candidates ranked by the closed-form estimate, the\n"
@@ -52,7 +55,12 @@ static const char *const usage_text[] = {
     "simulated figures. --baseline builds and simulates one of the field's baselines instead.\n"
     "-o writes the chosen schedule (loadable by simulate). Default objective: edp. --steps: annealing\n"
     "steps where allocations are too many to enumerate (default 1500).\n"
-    "--strategy exhaustive|anneal|auto: how chiplet allocations are explored (default auto).\n"
+    "--strategy exhaustive|anneal|ea|nsga2|auto: how the space is explored (default auto:\n"
+    "exhaustive where the allocations number at most 20,000, otherwise nsga2). ea and nsga2\n"
+    "search windows, allocations, placement, cuts and mini-batches together: --population N\n"
+    "(default 10), --generations N (default 4); nsga2 ranks on --objectives A,B (default\n"
+    "latency,energy). --sim-budget N: up to N simulations replace estimates as the fitness\n"
+    "of ea's and nsga2's last generation (cached by schedule).\n"
     "--nop: the network level of the simulations (see simulate --help).\n",
     "run",
     "usage: mcmsim run [--objective O] [-j N] [--strategy S] [--nop flow|packet] [--json]\n"
@@ -126,6 +134,9 @@ static void usage(FILE *out, const char *cmd)
 #define OPT_JOBS_MAX 1024L
 #define OPT_VALIDATE_MAX 1000L
 #define OPT_STEPS_MAX 1000000L
+#define OPT_POPULATION_MAX 10000L
+#define OPT_GENERATIONS_MAX 10000L
+#define OPT_SIM_BUDGET_MAX 100000L
 #define OPT_PACKETS_MAX 1000000L
 #define OPT_HOTSPOT_MAX (64L * 64 - 1) /* the largest mesh's last node */
 /* traffic: flits sent in all (every node's packets x flits): 10^8 take the
@@ -160,7 +171,9 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         {"steps", required_argument, 0, 'A'},    {"strategy", required_argument, 0, 'G'},
         {"nop", required_argument, 0, 'N'},      {"pattern", required_argument, 0, 'R'},
         {"packets", required_argument, 0, 'K'},  {"packet-flits", required_argument, 0, 'F'},
-        {"hotspot", required_argument, 0, 'H'},  {0, 0, 0, 0}};
+        {"hotspot", required_argument, 0, 'H'},  {"population", required_argument, 0, 'Q'},
+        {"generations", required_argument, 0, 'E'}, {"objectives", required_argument, 0, 'X'},
+        {"sim-budget", required_argument, 0, 'U'}, {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->batch = 1;
     o->validate = 8;
@@ -198,6 +211,10 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         case 'V': rc = parse_long_opt("validate", optarg, 1, OPT_VALIDATE_MAX, &o->validate, e); break;
         case 'S': rc = parse_long_opt("seed", optarg, 0, LONG_MAX, &o->seed, e); break;
         case 'A': rc = parse_long_opt("steps", optarg, 1, OPT_STEPS_MAX, &o->steps, e); break;
+        case 'Q': rc = parse_long_opt("population", optarg, 2, OPT_POPULATION_MAX, &o->population, e); break;
+        case 'E': rc = parse_long_opt("generations", optarg, 1, OPT_GENERATIONS_MAX, &o->generations, e); break;
+        case 'U': rc = parse_long_opt("sim-budget", optarg, 0, OPT_SIM_BUDGET_MAX, &o->sim_budget, e); break;
+        case 'X': o->objectives = optarg; break;
         case 'h': return -1;
         case ':': return err_input(e, "option %s needs a value", argv[optind - 1]);
         default:
@@ -377,6 +394,16 @@ static int search_options(const opts_t *o, search_opts *so, err_t *e)
     so->seed = (unsigned long)o->seed;
     if (o->steps)
         so->anneal_steps = o->steps;
+    if (o->population)
+        so->population = (int)o->population;
+    if (o->generations)
+        so->generations = (int)o->generations;
+    so->sim_budget = o->sim_budget;
+    if (o->objectives) {
+        int rc = search_objectives_parse(o->objectives, so->objectives, e);
+        if (rc)
+            return rc;
+    }
     if (o->strategy) {
         int rc = search_strategy_check(o->strategy, e);
         if (rc)

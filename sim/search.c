@@ -16,8 +16,9 @@
 
 static const char *const obj_names[] = {"latency", "throughput", "energy", "edp"};
 
-/* The allocation strategies --strategy names; "auto" chooses among them. */
-static const srch_strategy *const strategies[] = {&srch_exhaustive, &srch_anneal};
+/* The strategies --strategy names; "auto" chooses among them (srch_setup). */
+static const srch_strategy *const strategies[] = {&srch_exhaustive, &srch_anneal, &srch_ea,
+                                                  &srch_nsga2};
 #define NSTRATEGIES (int)(sizeof strategies / sizeof strategies[0])
 
 void search_defaults(search_opts *o)
@@ -31,6 +32,10 @@ void search_defaults(search_opts *o)
     o->max_exhaustive = 20000;
     o->anneal_steps = 1500;
     o->strategy = "auto";
+    o->population = 10;
+    o->generations = 4;
+    o->objectives[0] = OBJ_LATENCY;
+    o->objectives[1] = OBJ_ENERGY;
 }
 
 int srch_lookup(const char *const *names, int n, const char *name)
@@ -62,6 +67,45 @@ double search_score(search_objective o, const search_point *pt)
     case OBJ_EDP: break;
     }
     return pt->makespan_s * pt->energy_j;
+}
+
+/* The figure each objective ranks by, in the order ties are broken. */
+static double cmp_figure(int k, const search_point *pt)
+{
+    static const search_objective tie_order[] = {OBJ_THROUGHPUT, OBJ_ENERGY, OBJ_LATENCY};
+    return search_score(tie_order[k], pt);
+}
+
+int search_cmp(search_objective o, const search_point *a, const search_point *b)
+{
+    double sa = search_score(o, a), sb = search_score(o, b);
+    if (sa != sb)
+        return sa < sb ? -1 : 1;
+    for (int k = 0; k < 3; k++) {
+        double fa = cmp_figure(k, a), fb = cmp_figure(k, b);
+        if (fa != fb)
+            return fa < fb ? -1 : 1;
+    }
+    return 0;
+}
+
+int search_objectives_parse(const char *text, search_objective out[2], err_t *e)
+{
+    const char *comma = strchr(text, ',');
+    char first[16];
+    size_t n = comma ? (size_t)(comma - text) : 0;
+    if (comma && n < sizeof first) {
+        memcpy(first, text, n);
+        first[n] = 0;
+        int a = search_objective_parse(first), b = search_objective_parse(comma + 1);
+        if (a >= 0 && b >= 0 && a != b) {
+            out[0] = (search_objective)a;
+            out[1] = (search_objective)b;
+            return ERR_OK;
+        }
+    }
+    return err_input(e, "--objectives: '%s' is not two different objectives A,B among latency, "
+                        "throughput, energy and edp", text);
 }
 
 const srch_strategy *srch_strategy_find(const char *name)
@@ -164,13 +208,16 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
     srch_state x;
     int rc = srch_setup(&x, p, scn, o, e);
     x.t0 = x.last_progress = srch_now_s();
-    const srch_strategy *used = NULL;
-    if (!rc)
+    const srch_strategy *used = rc ? NULL : x.strategy;
+    if (!rc && used->whole)
+        rc = used->whole(&x);
+    else if (!rc) {
         rc = srch_sequential(&x);
-    if (!rc)
-        rc = srch_one_window(&x, &used);
-    if (!rc)
-        rc = srch_packings(&x);
+        if (!rc)
+            rc = srch_one_window(&x);
+        if (!rc)
+            rc = srch_packings(&x);
+    }
     if (!rc && x.ntop == 0)
         rc = err_input(e, "no schedule found");
     if (!rc)

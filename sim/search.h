@@ -32,7 +32,11 @@ typedef struct {
     long anneal_steps;
     int progress;           /* progress lines on stderr */
     int no_simulate;        /* rank and choose on estimates only (tests, quick looks) */
-    const char *strategy;   /* allocations: "auto" (default), "exhaustive", "anneal" */
+    const char *strategy;   /* "auto" (default), "exhaustive", "anneal", "ea", "nsga2" */
+    int population, generations; /* ea and nsga2 (default SCAR's: 10 and 4) */
+    search_objective objectives[2]; /* nsga2's two (default latency and energy) */
+    long sim_budget;        /* ea/nsga2: simulations that may replace estimates as fitness
+                               in the last generations (0: none) */
     const nop_level *nop;   /* network level of the validations; NULL: the platform's */
 } search_opts;
 
@@ -67,6 +71,12 @@ const char *search_objective_name(search_objective o);
 int search_strategy_check(const char *name, err_t *e);
 /* Lower is better. */
 double search_score(search_objective o, const search_point *pt);
+/* Negative when A is better than B for O, positive when worse, 0 when they
+   are equal on every figure: O first, ties broken on throughput, energy and
+   latency in that order (O itself skipped). */
+int search_cmp(search_objective o, const search_point *a, const search_point *b);
+/* Parses "A,B" (two distinct objective names) into OUT; an input error if not. */
+int search_objectives_parse(const char *text, search_objective out[2], err_t *e);
 
 /* The field's baselines as schedules (README "Baselines"): monolithic-os runs
    the models one after another on a one-chip platform; standalone gives each

@@ -110,7 +110,7 @@ typedef struct {
     const plat_t *p;
     const scn_t *scn;
     const search_opts *o;
-    const srch_strategy *strategy; /* forced by the options; NULL: auto */
+    const srch_strategy *strategy; /* the options', auto's choice made */
     err_t *e;
     plan_cache *cache;        /* worker 0's */
     pool_t *pool;             /* the -j threads that estimate; NULL once the search is done */
@@ -168,9 +168,59 @@ struct srch_strategy {
     /* The score of a proposed allocation, in the order they were proposed. */
     void (*accept)(srch_state *x, void *priv, const int *alloc, double score);
     void (*free)(void *priv);
+    /* A strategy over the whole space (windows included) sets WHOLE instead
+       of the four above: it runs the search, offering what it estimates. */
+    int (*whole)(srch_state *x);
 };
 
-extern const srch_strategy srch_exhaustive, srch_anneal;
+extern const srch_strategy srch_exhaustive, srch_anneal, srch_ea, srch_nsga2;
+
+/* search_genome.c: the genome of ea and nsga2 (its header comment says
+   what it holds), in a pool of individuals with scratch beside them. */
+typedef struct {
+    int *win;                 /* M: each model's window label */
+    int *pick;                /* M: its kept part, 0 .. SRCH_PER_SET - 1 */
+    int *own;                 /* M x N: per label, each chiplet's model + 1, or 0 */
+    int nwin;
+    search_point pt;          /* its figures (estimated, or simulated) */
+    double f[2];              /* nsga2: its two objectives */
+    int rank;                 /* nsga2: its front, 0 the first */
+    double crowd;             /* nsga2: its crowding distance */
+} srch_genome;
+
+typedef struct {
+    srch_state *x;
+    int cap;                  /* individuals, the last two scratch */
+    srch_genome *g;
+    int *genes;
+    int *map, *mw, *cnt;      /* M each */
+    uint64_t *sets;           /* M x words */
+} srch_evo;
+
+/* Whether A should replace B (ARG: the strategy's). */
+typedef int (*srch_better_fn)(const srch_state *x, const srch_genome *a, const srch_genome *b,
+                              const void *arg);
+
+int srch_evo_init(srch_evo *v, srch_state *x, int cap);
+void srch_evo_free(srch_evo *v);
+srch_genome *srch_evo_at(srch_evo *v, int i);
+void srch_gen_copy(const srch_state *x, srch_genome *dst, const srch_genome *src);
+void srch_gen_normalize(srch_evo *v, srch_genome *g);
+/* Individual I of a first population: 0 every model in one window, 1 one
+   model per window, 2 .. M-1 the greedy packings (each window with the
+   proportional allocation), the rest random. */
+void srch_gen_seed(srch_evo *v, srch_genome *g, int i);
+/* CHILD = a uniform crossover of A and B, then one to three random changes. */
+void srch_gen_vary(srch_evo *v, const srch_genome *a, const srch_genome *b, srch_genome *child);
+/* Decodes G, estimates its schedule and offers it (srch_keep); G->pt. */
+int srch_gen_eval(srch_evo *v, srch_genome *g);
+/* A local search from G: random single changes, each kept when BETTER says. */
+int srch_gen_improve(srch_evo *v, srch_genome *g, srch_better_fn better, const void *arg);
+/* Seed I, estimated and improved. */
+int srch_gen_start(srch_evo *v, srch_genome *g, int i, srch_better_fn better, const void *arg);
+/* A child of A and B, estimated and improved. */
+int srch_gen_child(srch_evo *v, const srch_genome *a, const srch_genome *b, srch_genome *child,
+                   srch_better_fn better, const void *arg);
 
 /* search.c */
 int srch_lookup(const char *const *names, int n, const char *name);
@@ -180,6 +230,9 @@ const srch_strategy *srch_strategy_find(const char *name); /* NULL if unknown */
 int srch_setup(srch_state *x, const plat_t *p, const scn_t *scn, const search_opts *o, err_t *e);
 void srch_teardown(srch_state *x);
 double srch_now_s(void);
+/* splitmix64 over the search's stream: small, seedable, the same everywhere */
+uint64_t srch_rand(uint64_t *s);
+double srch_unit(uint64_t *s); /* in [0, 1) */
 void srch_progress(srch_state *x, double frac);
 /* Places the models GM[0..G-1] from now on; GM NULL: the whole scenario. */
 void srch_set_group(srch_state *x, const int *gm, int g);
@@ -226,6 +279,8 @@ int srch_eval_part(srch_state *x, int m, const int *set, int k, srch_part *pt);
 sched_t srch_assemble(srch_worker *w, const srch_part *const *pt, int n, int separate);
 /* Offers S, estimated at MK, EN and the view's model latencies LAT, to the
    top list (and the Pareto front); *SCORE is its score. Counts it. */
+/* The point of a schedule estimated at MK, EN and the view's model latencies LAT. */
+search_point srch_point(const srch_state *x, double mk, double en, const double *lat);
 int srch_keep(srch_state *x, const sched_t *s, double mk, double en, const double *lat,
               double *score);
 int srch_offer(srch_state *x, const sched_t *s, double *score);
@@ -279,9 +334,9 @@ int srch_try_allocations(srch_state *x, const int *allocs, int n, double *scores
 int srch_batch_allocations(srch_state *x);
 
 /* search_windows.c: window structures, each window's allocations searched
-   by the chosen strategy (*USED, when not NULL, says which) */
-int srch_allocate(srch_state *x, long steps, const srch_strategy **used);
-int srch_one_window(srch_state *x, const srch_strategy **used);
+   by the state's allocation strategy */
+int srch_allocate(srch_state *x, long steps);
+int srch_one_window(srch_state *x);
 int srch_sequential(srch_state *x);
 int srch_packings(srch_state *x);
 

@@ -136,13 +136,19 @@ static int srch_keep_top(srch_state *x, sched_t *top, double *scores, search_poi
 
 /* C is kept when it is among the best: of the search when VIEW is the
    whole scenario, of the current group otherwise. */
+search_point srch_point(const srch_state *x, double mk, double en, const double *lat)
+{
+    search_point pt = {mk, en, 0};
+    for (int j = 0; j < x->G; j++)
+        pt.latency_s += lat[j] / x->G;
+    return pt;
+}
+
 static int srch_keep_cand(srch_state *x, const srch_cand *c, double mk, double en,
                           const double *lat, double *score_out)
 {
     x->estimated++;
-    search_point pt = {mk, en, 0};
-    for (int j = 0; j < x->G; j++)
-        pt.latency_s += lat[j] / x->G;
+    search_point pt = srch_point(x, mk, en, lat);
     double score = search_score(x->o->objective, &pt);
     *score_out = score;
     if (x->G < x->M)

@@ -16,6 +16,19 @@ double srch_now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+uint64_t srch_rand(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+double srch_unit(uint64_t *s)
+{
+    return (double)(srch_rand(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
 static int srch_has(const uint64_t *set, int c)
 {
     return (int)(set[c / 64] >> (c % 64) & 1);
@@ -102,6 +115,14 @@ int srch_setup(srch_state *x, const plat_t *p, const scn_t *scn, const search_op
     if (o->strategy && strcmp(o->strategy, "auto") != 0 &&
         !(x->strategy = srch_strategy_find(o->strategy)))
         return search_strategy_check(o->strategy, e);
+    /* auto: every allocation of the all-models window (the largest) when
+       they are few enough, otherwise NSGA-II over the whole space */
+    if (!x->strategy)
+        x->strategy = srch_alloc_count(x->M + 1, x->N, o->max_exhaustive) <= o->max_exhaustive
+                          ? &srch_exhaustive
+                          : &srch_nsga2;
+    if (x->strategy->whole && (o->population < 2 || o->generations < 0))
+        return err_input(e, "--population must be at least 2 and --generations at least 0");
     size_t M = (size_t)x->M, N = (size_t)x->N;
     x->models = calloc(M, sizeof *x->models);
     x->snake = malloc(N * sizeof *x->snake);
