@@ -1,8 +1,9 @@
 /* search.c - the outer scheduler's public side (search.h): options and
- * names, the phases of a search in order, and the validation of the best
- * candidates by simulation. The space and its pieces are in search_space.c,
- * the window structures in search_windows.c, the allocation strategies in
- * strategy_*.c (the table below), the baselines in search_baseline.c. */
+ * names, the order of objectives and ties, and the phases of a search. The
+ * space and its pieces are in search_space.c, the window structures in
+ * search_windows.c, the strategies in strategy_*.c (the table below; ea and
+ * nsga2 share search_genome.c), the choice and simulation of the validated
+ * candidates in search_validate.c, the baselines in search_baseline.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,80 +128,7 @@ int search_strategy_check(const char *name, err_t *e)
     return err_input(e, "--strategy: '%s' is not %s", name, names);
 }
 
-/* ---- validation by simulation ---- */
-
-/* The figures a search ranks by, from a full result. */
-static search_point point_of(const res_result *r)
-{
-    search_point pt = {r->makespan_s, r->energy_j, 0};
-    for (int m = 0; m < r->nmodels; m++)
-        pt.latency_s += r->models[m].latency_s / r->nmodels;
-    return pt;
-}
-
-/* Simulates the kept candidates, -j at a time, each in a worker of its own;
-   the best simulated one is *WIN (-1 if none ran) and its full result is
-   R's sim: it is not simulated again. */
-static int validate(const plat_t *p, const scn_t *scn, const srch_state *x, const search_opts *o,
-                    search_result *r, int *win, err_t *e)
-{
-    run_job *jobs = calloc((size_t)x->ntop + 1, sizeof *jobs);
-    if (!jobs)
-        return err_internal(e, "out of memory");
-    const evaluator *sim = eval_find("simulate");
-    eval_opts eo = {.nop = o->nop};
-    for (int i = 0; i < x->ntop; i++)
-        jobs[i] = (run_job){.p = p, .scn = scn, .s = &x->top[i], .ev = sim, .opts = &eo};
-    int rc = runner_run(jobs, x->ntop, o->jobs > 0 ? o->jobs : 1, e);
-    r->simulated = x->ntop;
-    double best = INFINITY;
-    *win = -1;
-    for (int i = 0; i < x->ntop; i++) {
-        r->val_ok[i] = jobs[i].rc == ERR_OK;
-        if (!r->val_ok[i]) {
-            r->val_err[i] = jobs[i].err;
-            continue;
-        }
-        r->val_sim[i] = point_of(&jobs[i].r);
-        if (search_score(o->objective, &r->val_sim[i]) < best) {
-            best = search_score(o->objective, &r->val_sim[i]);
-            *win = i;
-        }
-    }
-    if (*win >= 0) {
-        r->sim = jobs[*win].r; /* ownership moves */
-        memset(&jobs[*win].r, 0, sizeof jobs[*win].r);
-    }
-    for (int i = 0; i < x->ntop; i++)
-        res_free(&jobs[i].r);
-    free(jobs);
-    return rc;
-}
-
-static double kendall_tau(const double *a, const double *b, const int *ok, int n)
-{
-    double conc = 0, disc = 0;
-    for (int i = 0; i < n; i++)
-        for (int j = i + 1; j < n; j++) {
-            if (!ok[i] || !ok[j])
-                continue;
-            double s = (a[i] - a[j]) * (b[i] - b[j]);
-            conc += s > 0;
-            disc += s < 0;
-        }
-    return conc + disc > 0 ? (conc - disc) / (conc + disc) : 1;
-}
-
 /* ---- the search ---- */
-
-/* Pareto points in order of makespan (no two are equal on both axes). */
-static int by_makespan(const void *a, const void *b)
-{
-    const search_point *x = a, *y = b;
-    if (x->makespan_s != y->makespan_s)
-        return x->makespan_s < y->makespan_s ? -1 : 1;
-    return (x->energy_j > y->energy_j) - (x->energy_j < y->energy_j);
-}
 
 int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_result *r, err_t *e)
 {
@@ -230,42 +158,15 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
     r->allocations = x.allocations;
     r->estimated = x.estimated;
     srch_team_stop(&x); /* no thread but this one when the simulations fork */
-    /* validate */
-    if (!rc) {
-        r->nvalid = x.ntop;
-        r->val_est = calloc((size_t)x.ntop, sizeof *r->val_est);
-        r->val_sim = calloc((size_t)x.ntop, sizeof *r->val_sim);
-        r->val_ok = calloc((size_t)x.ntop, sizeof *r->val_ok);
-        r->val_err = calloc((size_t)x.ntop, sizeof *r->val_err);
-        if (!r->val_est || !r->val_sim || !r->val_ok || !r->val_err)
-            rc = err_internal(e, "out of memory");
-    }
     int win = 0;
-    if (!rc) {
-        memcpy(r->val_est, x.top_pt, (size_t)x.ntop * sizeof *r->val_est);
-        if (o->no_simulate) {
-            for (int i = 0; i < x.ntop; i++)
-                r->val_ok[i] = 0;
-        } else {
-            rc = validate(p, scn, &x, o, r, &win, e);
-            if (!rc && win < 0)
-                rc = err_input(e, "none of the %d best candidates could be simulated", x.ntop);
-            double *a = calloc((size_t)x.ntop + 1, sizeof *a), *b = calloc((size_t)x.ntop + 1, sizeof *b);
-            for (int i = 0; a && b && i < x.ntop; i++) {
-                a[i] = search_score(o->objective, &r->val_est[i]);
-                b[i] = search_score(o->objective, &r->val_sim[i]);
-            }
-            r->rank_agreement = a && b ? kendall_tau(a, b, r->val_ok, x.ntop) : 0;
-            free(a);
-            free(b);
-        }
-    }
-    if (!rc && sched_copy(&r->best, &x.top[win]))
+    if (!rc)
+        rc = srch_validate(&x, r, &win);
+    r->val_win = win;
+    if (!rc && sched_copy(&r->best, &r->val_sched[win]))
         rc = err_internal(e, "out of memory");
     if (!rc)
         rc = est_run(p, scn, &r->best, &r->est, e);
     if (!rc) {
-        qsort(x.pareto, (size_t)x.npareto, sizeof *x.pareto, by_makespan);
         r->npareto = x.npareto;
         r->pareto = x.pareto;
         x.pareto = NULL;
@@ -286,6 +187,10 @@ void search_result_free(search_result *r)
     free(r->val_sim);
     free(r->val_ok);
     free(r->val_err);
+    free(r->val_front);
+    for (int i = 0; r->val_sched && i < r->nvalid; i++)
+        sched_free(&r->val_sched[i]);
+    free(r->val_sched);
     free(r->pareto);
     memset(r, 0, sizeof *r);
 }

@@ -54,12 +54,17 @@ typedef struct {
     long allocations;       /* chiplet allocations visited */
     long estimated;         /* schedules estimated */
     long simulated;
-    int nvalid;             /* validated candidates, in estimate order */
+    int nvalid;             /* validated candidates: the estimated best first */
     search_point *val_est, *val_sim;
     int *val_ok;            /* simulation succeeded */
     err_t *val_err;         /* why not, where it did not */
+    int *val_front;         /* on the estimated makespan-energy front */
+    sched_t *val_sched;     /* their schedules */
+    int val_win;            /* the winner among them */
+    long rankings;          /* rankings by simulation made (validation, simulated generations) */
+    long best_differs;      /* of which the simulated best was not the estimated best */
     double rank_agreement;  /* Kendall's tau between estimated and simulated scores */
-    int npareto;            /* estimated latency-vs-energy Pareto front */
+    int npareto;            /* the estimated makespan-energy front, by makespan */
     search_point *pareto;
     double wall_s;
 } search_result;

@@ -27,12 +27,14 @@
 #include "estimate.h"
 #include "search_int.h"
 
-/* Local-search steps per individual: enough, with SCAR's population 10 and
-   4 generations, to land within 2 % of the exhaustive optimum on the 2x2
-   and 3x3 cases of test_search.c. */
+/* Local-search neighbours per individual: enough, with SCAR's population
+   10 and 4 generations, to land within 2 % of the exhaustive optimum on the
+   2x2 and 3x3 cases of test_search_optimum.c. They are drawn GEN_TRIALS at
+   a time, so that their new parts are made in one loop of the team. */
+#define GEN_TRIALS 8
 static long gen_ls_steps(const srch_state *x)
 {
-    return 4L * (x->N + x->M);
+    return 8L * (x->N + x->M);
 }
 
 int srch_evo_init(srch_evo *v, srch_state *x, int cap)
@@ -40,14 +42,18 @@ int srch_evo_init(srch_evo *v, srch_state *x, int cap)
     memset(v, 0, sizeof *v);
     v->x = x;
     size_t M = (size_t)x->M, N = (size_t)x->N, per = 2 * M + M * N;
-    v->cap = cap + 2; /* and two of scratch: the trial and the normal form's */
+    v->cap = cap + GEN_TRIALS + 1; /* and scratch: the trials, the normal form's */
     v->g = calloc((size_t)v->cap, sizeof *v->g);
     v->genes = calloc((size_t)v->cap * per, sizeof *v->genes);
     v->map = malloc(M * sizeof *v->map);
     v->mw = malloc(M * sizeof *v->mw);
     v->cnt = malloc(M * sizeof *v->cnt);
     v->sets = malloc(M * (size_t)x->words * sizeof *v->sets);
-    if (!v->g || !v->genes || !v->map || !v->mw || !v->cnt || !v->sets) {
+    v->miss = malloc(GEN_TRIALS * M * sizeof *v->miss);
+    v->made = malloc(GEN_TRIALS * M * sizeof *v->made);
+    v->ords = malloc(GEN_TRIALS * M * SRCH_MAX_ORDERS * N * sizeof *v->ords);
+    if (!v->g || !v->genes || !v->map || !v->mw || !v->cnt || !v->sets || !v->miss || !v->made ||
+        !v->ords) {
         srch_evo_free(v);
         return err_internal(x->e, "out of memory");
     }
@@ -67,6 +73,9 @@ void srch_evo_free(srch_evo *v)
     free(v->mw);
     free(v->cnt);
     free(v->sets);
+    free(v->miss);
+    free(v->made);
+    free(v->ords);
     memset(v, 0, sizeof *v);
 }
 
@@ -329,22 +338,67 @@ void srch_gen_vary(srch_evo *v, const srch_genome *a, const srch_genome *b, srch
 
 /* ---- decoding and estimating ---- */
 
-int srch_gen_eval(srch_evo *v, srch_genome *g)
+/* The chiplet set (V->sets) and its size (V->cnt) of each model of G. */
+static void gen_sets(srch_evo *v, const srch_genome *g)
 {
     srch_state *x = v->x;
-    srch_worker *w = &x->wk[0];
     size_t W = (size_t)x->words;
     memset(v->sets, 0, (size_t)x->M * W * sizeof *v->sets);
-    for (int m = 0; m < x->M; m++)
-        v->cnt[m] = 0;
     for (int m = 0; m < x->M; m++) {
-        const int *row = gen_row(x, g, g->win[m]);
+        v->cnt[m] = 0;
+        const int *row = &g->own[(size_t)g->win[m] * (size_t)x->N];
         for (int c = 0; c < x->N; c++)
             if (row[c] == m + 1) {
                 v->sets[(size_t)m * W + (size_t)c / 64] |= 1ULL << (c % 64);
                 v->cnt[m]++;
             }
     }
+}
+
+/* The memo entries the N genomes at slots FIRST.. need and lack, made in one
+   loop of the team (in the order one thread would make them). */
+static int gen_make_parts(srch_evo *v, int first, int n)
+{
+    srch_state *x = v->x;
+    size_t W = (size_t)x->words, per = (size_t)SRCH_MAX_ORDERS * (size_t)x->N;
+    int nm = 0, rc = ERR_OK;
+    for (int t = 0; !rc && t < n; t++) {
+        gen_sets(v, &v->g[first + t]);
+        for (int m = 0; !rc && m < x->M; m++) {
+            const uint64_t *set = &v->sets[(size_t)m * W];
+            if (srch_memo_find(x, m, set))
+                continue;
+            int dup = 0;
+            for (int j = 0; j < nm && !dup; j++)
+                dup = v->made[j]->model == m && memcmp(v->made[j]->set, set, W * sizeof *set) == 0;
+            if (dup)
+                continue;
+            int no;
+            int *ords = &v->ords[(size_t)nm * per];
+            if (!(rc = srch_memo_new(x, m, set, v->cnt[m], ords, &no, &v->made[nm])))
+                v->miss[nm++] = (srch_miss){m, v->cnt[m], no, ords, 0};
+        }
+    }
+    if (!rc && nm)
+        rc = srch_batch_parts(x, v->miss, nm);
+    for (int j = 0; j < nm; j++) {
+        if (rc) {
+            free(v->made[j]);
+            continue;
+        }
+        srch_memo_fill(v->made[j], &x->batch.parts[v->miss[j].first],
+                       (long)v->miss[j].no * x->models[v->miss[j].m].nmbs);
+        rc = srch_memo_add(x, v->made[j]);
+    }
+    return rc;
+}
+
+int srch_gen_eval(srch_evo *v, srch_genome *g)
+{
+    srch_state *x = v->x;
+    srch_worker *w = &x->wk[0];
+    size_t W = (size_t)x->words;
+    gen_sets(v, g);
     for (int m = 0; m < x->M; m++) {
         int rc = srch_parts_for(x, m, &v->sets[(size_t)m * W], v->cnt[m], &x->gmemo[m]);
         if (rc)
@@ -376,16 +430,25 @@ int srch_gen_eval(srch_evo *v, srch_genome *g)
 
 int srch_gen_improve(srch_evo *v, srch_genome *g, srch_better_fn better, const void *arg)
 {
-    srch_genome *t = &v->g[v->cap - 2];
-    long steps = gen_ls_steps(v->x);
-    for (long i = 0; i < steps; i++) {
-        srch_gen_copy(v->x, t, g);
-        gen_move(v, t);
-        int rc = srch_gen_eval(v, t);
+    int first = v->cap - 1 - GEN_TRIALS;
+    long rounds = gen_ls_steps(v->x) / GEN_TRIALS;
+    for (long r = 0; r < rounds; r++) {
+        /* GEN_TRIALS random neighbours, their new parts made together; the
+           best of them replaces G if it is better */
+        for (int t = 0; t < GEN_TRIALS; t++) {
+            srch_gen_copy(v->x, &v->g[first + t], g);
+            gen_move(v, &v->g[first + t]);
+        }
+        int rc = gen_make_parts(v, first, GEN_TRIALS), best = -1;
+        for (int t = 0; !rc && t < GEN_TRIALS; t++) {
+            rc = srch_gen_eval(v, &v->g[first + t]);
+            if (!rc && (best < 0 || better(v->x, &v->g[first + t], &v->g[first + best], arg)))
+                best = t;
+        }
         if (rc)
             return rc;
-        if (better(v->x, t, g, arg))
-            srch_gen_copy(v->x, g, t);
+        if (better(v->x, &v->g[first + best], g, arg))
+            srch_gen_copy(v->x, g, &v->g[first + best]);
     }
     return ERR_OK;
 }

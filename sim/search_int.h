@@ -24,11 +24,13 @@
 #include <stdint.h>
 #include "plan.h"
 #include "pool.h"
+#include "runner.h"
 #include "search.h"
 
 #define SRCH_PER_SET 3    /* parts kept per (model, chiplet set): fastest, leanest, best product */
 #define SRCH_GROUP_KEEP 2 /* schedules kept per window of a packing */
 #define SRCH_MAX_ORDERS 6 /* chiplet orders tried per set: 3! permutations, or 4 snakes */
+#define SRCH_POOL 4       /* candidates kept per one validated, to choose distinct ones from */
 
 /* A model's part of a window: its segments and mini-batch, with the
    estimate of the model alone running it. SEGS is storage of the holder's. */
@@ -110,6 +112,7 @@ typedef struct {
     const plat_t *p;
     const scn_t *scn;
     const search_opts *o;
+    eval_opts eo;             /* of the simulations */
     const srch_strategy *strategy; /* the options', auto's choice made */
     err_t *e;
     plan_cache *cache;        /* worker 0's */
@@ -126,12 +129,14 @@ typedef struct {
     srch_memo **memo;         /* open addressing; entries never move */
     long memo_cap, memo_n;
     uint64_t rng;             /* one stream for every window, in search order */
-    /* the best candidates so far, by estimated score */
+    /* the best candidates so far, by estimate (search_cmp): the pool that
+       validation chooses from, SRCH_POOL x --validate of them */
     sched_t *top;
     search_point *top_pt;
-    double *top_score;
-    int ntop;
+    int ntop, top_cap;
+    /* the makespan-energy front of the estimates, each point's schedule beside it */
     search_point *pareto;
+    sched_t *pareto_s;
     int npareto, cap_pareto;
     long estimated, allocations;
     double t0, last_progress;
@@ -143,7 +148,7 @@ typedef struct {
     scn_t view;
     /* a group's best single-window schedules (models numbered as in VIEW) */
     sched_t gbest[SRCH_GROUP_KEEP];
-    double gscore[SRCH_GROUP_KEEP];
+    search_point gpt[SRCH_GROUP_KEEP];
     int ngbest;
     /* scratch, sized from the input */
     int *alloc;               /* N: the proposal being scored */
@@ -190,11 +195,14 @@ typedef struct {
 
 typedef struct {
     srch_state *x;
-    int cap;                  /* individuals, the last two scratch */
+    int cap;                  /* individuals, the last few scratch */
     srch_genome *g;
     int *genes;
     int *map, *mw, *cnt;      /* M each */
     uint64_t *sets;           /* M x words */
+    srch_miss *miss;          /* the memo entries a batch of trials lacks, */
+    srch_memo **made;         /* being made, */
+    int *ords;                /* and their chiplet orders (rows of N) */
 } srch_evo;
 
 /* Whether A should replace B (ARG: the strategy's). */
@@ -332,6 +340,19 @@ int srch_try_allocations(srch_state *x, const int *allocs, int n, double *scores
    group, with room made for them in x->ahead; 0 when it cannot (more than
    8 models, whose combinations are searched by descent, or out of memory). */
 int srch_batch_allocations(srch_state *x);
+
+/* search_validate.c: the candidates simulated */
+search_point srch_point_of(const res_result *r);
+/* Whether A and B give each model the same chiplets, window by window. */
+int srch_same_structure(const sched_t *a, const sched_t *b);
+/* Simulates the N schedules S[], -j at a time; JOBS[i] holds each result
+   (the caller frees them). */
+int srch_simulate(const srch_state *x, const sched_t *const *s, int n, run_job *jobs);
+/* Chooses the candidates (the file's header says how), simulates them
+   unless no_simulate, fills R's val_* and rank figures and R->sim; *WIN:
+   the winner among them (0, the estimated best, when not simulated). Sorts
+   the front by makespan. The team must be stopped. */
+int srch_validate(srch_state *x, search_result *r, int *win);
 
 /* search_windows.c: window structures, each window's allocations searched
    by the state's allocation strategy */

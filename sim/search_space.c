@@ -110,6 +110,7 @@ int srch_setup(srch_state *x, const plat_t *p, const scn_t *scn, const search_op
     x->N = p->nchiplets;
     x->words = (x->N + 63) / 64;
     x->rng = o->seed;
+    x->eo = (eval_opts){.nop = o->nop};
     if (o->validate < 1)
         return err_input(e, "--validate must be at least 1");
     if (o->strategy && strcmp(o->strategy, "auto") != 0 &&
@@ -137,12 +138,12 @@ int srch_setup(srch_state *x, const plat_t *p, const scn_t *scn, const search_op
     x->gmemo = malloc(M * sizeof *x->gmemo);
     x->pick = malloc(M * sizeof *x->pick);
     x->work = malloc(M * sizeof *x->work);
-    x->top = calloc((size_t)o->validate, sizeof *x->top);
-    x->top_pt = calloc((size_t)o->validate, sizeof *x->top_pt);
-    x->top_score = calloc((size_t)o->validate, sizeof *x->top_score);
+    x->top_cap = SRCH_POOL * o->validate;
+    x->top = calloc((size_t)x->top_cap, sizeof *x->top);
+    x->top_pt = calloc((size_t)x->top_cap, sizeof *x->top_pt);
     if (!x->models || !x->snake || !x->gm || !x->view_models || !x->alloc || !x->ords ||
         !x->list || !x->segs || !x->gsets || !x->gcount || !x->gmemo || !x->pick || !x->work ||
-        !x->top || !x->top_pt || !x->top_score || srch_team_start(x) || srch_setup_models(x))
+        !x->top || !x->top_pt || srch_team_start(x) || srch_setup_models(x))
         return err_internal(e, "out of memory");
     srch_setup_snake(x);
     srch_set_group(x, NULL, x->M);
@@ -153,8 +154,11 @@ void srch_teardown(srch_state *x)
 {
     for (int i = 0; i < x->ngbest; i++)
         sched_free(&x->gbest[i]);
-    for (int i = 0; x->top && i < x->o->validate; i++)
+    for (int i = 0; x->top && i < x->top_cap; i++)
         sched_free(&x->top[i]);
+    for (int i = 0; i < x->npareto; i++)
+        sched_free(&x->pareto_s[i]);
+    free(x->pareto_s);
     for (long i = 0; i < x->memo_cap; i++)
         free(x->memo[i]);
     for (int m = 0; x->models && m < x->M; m++) {
@@ -177,7 +181,6 @@ void srch_teardown(srch_state *x)
     free(x->work);
     free(x->top);
     free(x->top_pt);
-    free(x->top_score);
     free(x->pareto);
     srch_team_free(x);
 }
@@ -206,7 +209,7 @@ void srch_progress(srch_state *x, double frac)
     double el = t - x->t0;
     fprintf(stderr, "\rsearch: %ld estimated, best %s %.4g, %3.0f%% done, ~%.0f s left   ",
             x->estimated, search_objective_name(x->o->objective),
-            x->ntop ? x->top_score[0] : 0.0, 100 * frac, frac > 0 ? el / frac - el : 0);
+            x->ntop ? search_score(x->o->objective, &x->top_pt[0]) : 0.0, 100 * frac, frac > 0 ? el / frac - el : 0);
     if (frac >= 1)
         fputc('\n', stderr);
 }

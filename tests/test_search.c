@@ -197,8 +197,7 @@ START_TEST(annealing_within_gap_and_repeatable)
     ck_assert_str_eq(a, b);
     free(a);
     free(b);
-    o.strategy = "auto";
-    o.max_exhaustive = 0; /* auto anneals */
+    o.strategy = "anneal";
     o.anneal_steps = 200;
     o.seed = 7;
     ck_assert_int_eq(search_run(&p, &scn, &o, &an, &e), ERR_OK);
@@ -208,15 +207,19 @@ START_TEST(annealing_within_gap_and_repeatable)
     ck_assert_msg(an.est.edp_js <= 1.05 * ex.est.edp_js, "annealing %g vs exhaustive %g", an.est.edp_js,
                   ex.est.edp_js);
     ck_assert(an.est.edp_js >= ex.est.edp_js * (1 - 1e-12)); /* it cannot beat the optimum */
-    /* the same again, and the same when annealing is asked for by name */
-    o.strategy = "anneal";
-    o.max_exhaustive = 20000;
+    /* the same again */
     ck_assert_int_eq(search_run(&p, &scn, &o, &an2, &e), ERR_OK);
     ck_assert_int_eq(an2.estimated, an.estimated);
     a = schedule_text(&p, &scn, &an.best), b = schedule_text(&p, &scn, &an2.best);
     ck_assert_str_eq(a, b);
     free(a);
     free(b);
+    /* where the allocations are too many to enumerate, auto runs NSGA-II */
+    search_result_free(&an2);
+    o.strategy = "auto";
+    o.max_exhaustive = 0;
+    ck_assert_int_eq(search_run(&p, &scn, &o, &an2, &e), ERR_OK);
+    ck_assert_str_eq(an2.strategy, "nsga2");
     search_result_free(&ex);
     search_result_free(&ex2);
     search_result_free(&an);
@@ -333,6 +336,7 @@ START_TEST(large_package_annealing)
     search_defaults(&o);
     o.no_simulate = 1;
     o.anneal_steps = 400;
+    o.strategy = "anneal";
     search_result r;
     ck_assert_msg(search_run(&p, &scn, &o, &r, &e) == ERR_OK, "%s", e.msg);
     ck_assert(!r.exhaustive);
@@ -345,7 +349,7 @@ START_TEST(large_package_annealing)
     ck_assert_msg(strstr(e.msg, "3^36"), "%s", e.msg);
     o.strategy = "greedy";
     ck_assert_int_eq(search_run(&p, &scn, &o, &r, &e), ERR_INPUT);
-    ck_assert_msg(strstr(e.msg, "auto, exhaustive or anneal"), "%s", e.msg);
+    ck_assert_msg(strstr(e.msg, "auto, exhaustive, anneal, ea or nsga2"), "%s", e.msg);
     scn_free(&scn);
     plat_free(&p);
 }

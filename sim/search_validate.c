@@ -1,0 +1,237 @@
+/* search_validate.c - which estimated candidates a search simulates, and
+ * simulating them. The --validate K are chosen for what they can teach, not
+ * as the K best estimates (which are often one allocation at K mini-batches):
+ * the estimated best; then up to K/2 points of the estimated makespan-energy
+ * front, spread evenly along it (both ends first); then the best of the pool
+ * (SRCH_POOL x K kept by estimate) whose window structure and chiplet
+ * allocation no chosen one has; then, if places are left, the best of the
+ * rest. Each is simulated in a worker of its own, -j at a time; the best
+ * simulated (search_cmp) wins, and its simulation is the one reported. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runner.h"
+#include "search_int.h"
+
+search_point srch_point_of(const res_result *r)
+{
+    search_point pt = {r->makespan_s, r->energy_j, 0};
+    for (int m = 0; m < r->nmodels; m++)
+        pt.latency_s += r->models[m].latency_s / r->nmodels;
+    return pt;
+}
+
+/* The part of window W of S that runs model M, or NULL. */
+static const sched_part *part_of(const sched_window *w, int m)
+{
+    for (int i = 0; i < w->nparts; i++)
+        if (w->parts[i].model == m)
+            return &w->parts[i];
+    return NULL;
+}
+
+static int seg_has(const sched_part *pt, int c)
+{
+    for (int i = 0; i < pt->nsegs; i++)
+        if (pt->segs[i].chiplet == c)
+            return 1;
+    return 0;
+}
+
+int srch_same_structure(const sched_t *a, const sched_t *b)
+{
+    if (a->nwindows != b->nwindows)
+        return 0;
+    for (int w = 0; w < a->nwindows; w++) {
+        const sched_window *wa = &a->windows[w], *wb = &b->windows[w];
+        if (wa->nparts != wb->nparts)
+            return 0;
+        for (int i = 0; i < wa->nparts; i++) {
+            const sched_part *pa = &wa->parts[i], *pb = part_of(wb, pa->model);
+            if (!pb || pa->nsegs != pb->nsegs)
+                return 0;
+            for (int k = 0; k < pa->nsegs; k++)
+                if (!seg_has(pb, pa->segs[k].chiplet))
+                    return 0;
+        }
+    }
+    return 1;
+}
+
+/* The front in order of makespan, each schedule moved with its point. */
+static void sort_front(srch_state *x)
+{
+    for (int i = 1; i < x->npareto; i++)
+        for (int j = i; j > 0 && x->pareto[j].makespan_s < x->pareto[j - 1].makespan_s; j--) {
+            search_point t = x->pareto[j];
+            x->pareto[j] = x->pareto[j - 1];
+            x->pareto[j - 1] = t;
+            sched_t ts = x->pareto_s[j];
+            x->pareto_s[j] = x->pareto_s[j - 1];
+            x->pareto_s[j - 1] = ts;
+        }
+}
+
+typedef struct {
+    const sched_t **s;
+    search_point *pt;
+    int *front;
+    int n, cap;
+} pick_list;
+
+/* Adds S at PT unless a chosen one has the same figures (then marks that
+   one as on the front when FRONT); 1 if added. */
+static int pick_add(const srch_state *x, pick_list *l, const sched_t *s, const search_point *pt,
+                    int front)
+{
+    for (int i = 0; i < l->n; i++)
+        if (search_cmp(x->o->objective, &l->pt[i], pt) == 0) {
+            l->front[i] |= front;
+            return 0;
+        }
+    if (l->n == l->cap)
+        return 0;
+    l->s[l->n] = s;
+    l->pt[l->n] = *pt;
+    l->front[l->n++] = front;
+    return 1;
+}
+
+static int pick_has_structure(const pick_list *l, const sched_t *s)
+{
+    for (int i = 0; i < l->n; i++)
+        if (srch_same_structure(l->s[i], s))
+            return 1;
+    return 0;
+}
+
+static void choose(srch_state *x, pick_list *l)
+{
+    int K = l->cap;
+    pick_add(x, l, &x->top[0], &x->top_pt[0], 0);
+    int F = x->npareto < K / 2 ? x->npareto : K / 2;
+    for (int i = 0; i < F; i++) {
+        /* both ends first, then evenly between */
+        int at = F == 1 ? 0 : i == 0 ? 0 : i == 1 ? x->npareto - 1
+                                       : (int)lround((double)(i - 1) * (x->npareto - 1) / (F - 1));
+        pick_add(x, l, &x->pareto_s[at], &x->pareto[at], 1);
+    }
+    for (int i = 1; i < x->ntop && l->n < K; i++)
+        if (!pick_has_structure(l, &x->top[i]))
+            pick_add(x, l, &x->top[i], &x->top_pt[i], 0);
+    for (int i = 1; i < x->ntop && l->n < K; i++)
+        pick_add(x, l, &x->top[i], &x->top_pt[i], 0);
+}
+
+/* Simulates the N schedules S[], -j at a time; JOBS[i] holds each result. */
+int srch_simulate(const srch_state *x, const sched_t *const *s, int n, run_job *jobs)
+{
+    const evaluator *sim = eval_find("simulate");
+    for (int i = 0; i < n; i++)
+        jobs[i] = (run_job){.p = x->p, .scn = x->scn, .s = s[i], .ev = sim, .opts = &x->eo};
+    return runner_run(jobs, n, x->o->jobs > 0 ? x->o->jobs : 1, x->e);
+}
+
+static double kendall_tau(const double *a, const double *b, const int *ok, int n)
+{
+    double conc = 0, disc = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) {
+            if (!ok[i] || !ok[j])
+                continue;
+            double s = (a[i] - a[j]) * (b[i] - b[j]);
+            conc += s > 0;
+            disc += s < 0;
+        }
+    return conc + disc > 0 ? (conc - disc) / (conc + disc) : 1;
+}
+
+static int alloc_result(search_result *r, int n)
+{
+    r->val_est = calloc((size_t)n, sizeof *r->val_est);
+    r->val_sim = calloc((size_t)n, sizeof *r->val_sim);
+    r->val_ok = calloc((size_t)n, sizeof *r->val_ok);
+    r->val_err = calloc((size_t)n, sizeof *r->val_err);
+    r->val_front = calloc((size_t)n, sizeof *r->val_front);
+    r->val_sched = calloc((size_t)n, sizeof *r->val_sched);
+    return r->val_est && r->val_sim && r->val_ok && r->val_err && r->val_front && r->val_sched
+               ? ERR_OK
+               : ERR_INTERNAL;
+}
+
+/* Kendall's tau of the objective's estimated and simulated scores. */
+static int rank_agreement(const search_opts *o, search_result *r)
+{
+    int n = r->nvalid;
+    double *a = calloc((size_t)n + 1, sizeof *a), *b = calloc((size_t)n + 1, sizeof *b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return ERR_INTERNAL;
+    }
+    for (int i = 0; i < n; i++) {
+        a[i] = search_score(o->objective, &r->val_est[i]);
+        b[i] = search_score(o->objective, &r->val_sim[i]);
+    }
+    r->rank_agreement = kendall_tau(a, b, r->val_ok, n);
+    free(a);
+    free(b);
+    return ERR_OK;
+}
+
+int srch_validate(srch_state *x, search_result *r, int *win)
+{
+    const search_opts *o = x->o;
+    int K = o->validate;
+    sort_front(x);
+    pick_list l = {malloc((size_t)K * sizeof *l.s), malloc((size_t)K * sizeof *l.pt),
+                   malloc((size_t)K * sizeof *l.front), 0, K};
+    run_job *jobs = calloc((size_t)K, sizeof *jobs);
+    int rc = l.s && l.pt && l.front && jobs ? ERR_OK : ERR_INTERNAL;
+    if (!rc)
+        choose(x, &l);
+    r->nvalid = l.n;
+    if (!rc)
+        rc = alloc_result(r, l.n);
+    for (int i = 0; !rc && i < l.n; i++) {
+        r->val_est[i] = l.pt[i];
+        r->val_front[i] = l.front[i];
+        if (sched_copy(&r->val_sched[i], l.s[i]))
+            rc = ERR_INTERNAL;
+    }
+    if (rc) {
+        free(l.s), free(l.pt), free(l.front), free(jobs);
+        return err_internal(x->e, "out of memory");
+    }
+    *win = 0;
+    if (!o->no_simulate) {
+        rc = srch_simulate(x, l.s, l.n, jobs);
+        r->simulated += l.n;
+        *win = -1;
+        for (int i = 0; i < l.n; i++) {
+            r->val_ok[i] = jobs[i].rc == ERR_OK;
+            if (!r->val_ok[i]) {
+                r->val_err[i] = jobs[i].err;
+                continue;
+            }
+            r->val_sim[i] = srch_point_of(&jobs[i].r);
+            if (*win < 0 || search_cmp(o->objective, &r->val_sim[i], &r->val_sim[*win]) < 0)
+                *win = i;
+        }
+        if (*win >= 0) {
+            r->sim = jobs[*win].r; /* ownership moves */
+            memset(&jobs[*win].r, 0, sizeof jobs[*win].r);
+            /* the estimated best is candidate 0 */
+            r->rankings++;
+            r->best_differs += *win != 0;
+        }
+        for (int i = 0; i < l.n; i++)
+            res_free(&jobs[i].r);
+        if (!rc && *win < 0)
+            rc = err_input(x->e, "none of the %d candidates chosen could be simulated", l.n);
+        if (!rc && rank_agreement(o, r))
+            rc = err_internal(x->e, "out of memory");
+    }
+    free(l.s), free(l.pt), free(l.front), free(jobs);
+    return rc;
+}
