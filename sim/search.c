@@ -157,6 +157,9 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
     }
     r->allocations = x.allocations;
     r->estimated = x.estimated;
+    r->simulated = x.simulated;
+    r->rankings = x.rankings;
+    r->best_differs = x.best_differs;
     srch_team_stop(&x); /* no thread but this one when the simulations fork */
     int win = 0;
     if (!rc)

@@ -393,7 +393,8 @@ static int gen_make_parts(srch_evo *v, int first, int n)
     return rc;
 }
 
-int srch_gen_eval(srch_evo *v, srch_genome *g)
+/* The schedule G decodes to, in worker 0's scratch (parts made as needed). */
+static int gen_build(srch_evo *v, const srch_genome *g, sched_t *out)
 {
     srch_state *x = v->x;
     srch_worker *w = &x->wk[0];
@@ -416,16 +417,55 @@ int srch_gen_eval(srch_evo *v, srch_genome *g)
             }
         w->sw[wi] = (sched_window){.nparts = k - first, .parts = &w->sp[first]};
     }
-    sched_t s = {.path = NULL, .nwindows = g->nwin, .windows = w->sw};
+    *out = (sched_t){.path = NULL, .nwindows = g->nwin, .windows = w->sw};
+    return ERR_OK;
+}
+
+int srch_gen_eval(srch_evo *v, srch_genome *g)
+{
+    srch_state *x = v->x;
+    srch_worker *w = &x->wk[0];
+    sched_t s;
     double mk, en, score;
-    int rc = est_quick(x->p, x->scn, &s, w->cache, &mk, &en, w->lat, &w->err);
-    if (rc) {
+    int rc = gen_build(v, g, &s);
+    if (rc)
+        return rc;
+    if ((rc = est_quick(x->p, x->scn, &s, w->cache, &mk, &en, w->lat, &w->err))) {
         *x->e = w->err;
         return rc;
     }
     g->pt = srch_point(x, mk, en, w->lat);
     x->allocations++;
     return srch_keep(x, &s, mk, en, w->lat, &score);
+}
+
+int srch_evo_simulate(srch_evo *v, int n)
+{
+    srch_state *x = v->x;
+    sched_t *s = calloc((size_t)n, sizeof *s);
+    search_point *pt = malloc((size_t)n * sizeof *pt);
+    int rc = s && pt ? ERR_OK : err_internal(x->e, "out of memory");
+    for (int i = 0; !rc && i < n; i++) {
+        sched_t b;
+        pt[i] = v->g[i].pt;
+        if (!(rc = gen_build(v, &v->g[i], &b)) && sched_copy(&s[i], &b))
+            rc = err_internal(x->e, "out of memory");
+    }
+    if (!rc)
+        rc = srch_sim_fitness(x, s, pt, n);
+    for (int i = 0; !rc && i < n; i++)
+        v->g[i].pt = pt[i];
+    for (int i = 0; s && i < n; i++)
+        sched_free(&s[i]);
+    free(s);
+    free(pt);
+    return rc;
+}
+
+int srch_evo_simulated(const srch_state *x, int gen)
+{
+    long per = x->o->population, gens = (x->o->sim_budget + per - 1) / per;
+    return x->o->sim_budget > 0 && !x->o->no_simulate && gen >= x->o->generations - gens;
 }
 
 int srch_gen_improve(srch_evo *v, srch_genome *g, srch_better_fn better, const void *arg)

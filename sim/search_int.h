@@ -58,6 +58,14 @@ typedef struct {
 
 typedef struct srch_strategy srch_strategy;
 
+/* A schedule simulated during the search, with its estimate beside. */
+typedef struct {
+    sched_t s;
+    search_point est, pt;
+    int ok;
+    res_result r;
+} srch_sim;
+
 /* What one thread of the search's team estimates with: a plan cache of its
    own (a cache has scratch space and grows as it is used) and room to
    assemble a schedule. Worker 0 is the caller's. */
@@ -139,6 +147,9 @@ typedef struct {
     sched_t *pareto_s;
     int npareto, cap_pareto;
     long estimated, allocations;
+    srch_sim *sims;           /* --sim-budget's simulations, by schedule */
+    int nsims, cap_sims;
+    long simulated, rankings, best_differs;
     double t0, last_progress;
     /* the models being placed in one window: all of them, or one window
        of a packing; VIEW is the scenario restricted to them, for estimates */
@@ -222,6 +233,12 @@ void srch_gen_seed(srch_evo *v, srch_genome *g, int i);
 void srch_gen_vary(srch_evo *v, const srch_genome *a, const srch_genome *b, srch_genome *child);
 /* Decodes G, estimates its schedule and offers it (srch_keep); G->pt. */
 int srch_gen_eval(srch_evo *v, srch_genome *g);
+/* Whether generation GEN's survivors are chosen on simulated figures: the
+   last ceil(sim_budget / population) generations are. */
+int srch_evo_simulated(const srch_state *x, int gen);
+/* The fitness of individuals 0 .. N-1 from their simulations (cached; the
+   budget spent, those past it keep their estimates). */
+int srch_evo_simulate(srch_evo *v, int n);
 /* A local search from G: random single changes, each kept when BETTER says. */
 int srch_gen_improve(srch_evo *v, srch_genome *g, srch_better_fn better, const void *arg);
 /* Seed I, estimated and improved. */
@@ -317,6 +334,7 @@ int srch_try_allocation(srch_state *x, const int *alloc, double *best);
    per core); the team is stopped before the search forks its simulations. */
 int srch_team_start(srch_state *x);
 void srch_team_stop(srch_state *x);
+int srch_team_resume(srch_state *x); /* after a stop: the same team again */
 void srch_team_free(srch_state *x);
 /* Room in x->batch for N combinations of WIDTH picks. */
 int srch_batch_reserve(srch_state *x, long n, int width);
@@ -341,7 +359,14 @@ int srch_try_allocations(srch_state *x, const int *allocs, int n, double *scores
    8 models, whose combinations are searched by descent, or out of memory). */
 int srch_batch_allocations(srch_state *x);
 
-/* search_validate.c: the candidates simulated */
+/* search_validate.c: the candidates simulated, and the simulations
+   cached by schedule for --sim-budget */
+/* Replaces each estimate PT[i] of S[i] (N of them) with its simulated
+   figures: from the cache, or simulated now (all at once, -j at a time)
+   while the budget lasts; counts the ranking and whether its best by
+   simulation differs from its best by estimate. Stops and restarts the team. */
+int srch_sim_fitness(srch_state *x, sched_t *s, search_point *pt, int n);
+void srch_sims_free(srch_state *x);
 search_point srch_point_of(const res_result *r);
 /* Whether A and B give each model the same chiplets, window by window. */
 int srch_same_structure(const sched_t *a, const sched_t *b);

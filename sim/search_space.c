@@ -159,6 +159,7 @@ void srch_teardown(srch_state *x)
     for (int i = 0; i < x->npareto; i++)
         sched_free(&x->pareto_s[i]);
     free(x->pareto_s);
+    srch_sims_free(x);
     for (long i = 0; i < x->memo_cap; i++)
         free(x->memo[i]);
     for (int m = 0; x->models && m < x->M; m++) {

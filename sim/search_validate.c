@@ -105,10 +105,23 @@ static int pick_has_structure(const pick_list *l, const sched_t *s)
     return 0;
 }
 
+/* The cached simulation with the best simulated figures, or NULL. */
+static const srch_sim *sim_best(const srch_state *x)
+{
+    const srch_sim *b = NULL;
+    for (int i = 0; i < x->nsims; i++)
+        if (x->sims[i].ok && (!b || search_cmp(x->o->objective, &x->sims[i].pt, &b->pt) < 0))
+            b = &x->sims[i];
+    return b;
+}
+
 static void choose(srch_state *x, pick_list *l)
 {
     int K = l->cap;
     pick_add(x, l, &x->top[0], &x->top_pt[0], 0);
+    const srch_sim *sb = sim_best(x);
+    if (sb) /* the best the generations simulated */
+        pick_add(x, l, &sb->s, &sb->est, 0);
     int F = x->npareto < K / 2 ? x->npareto : K / 2;
     for (int i = 0; i < F; i++) {
         /* both ends first, then evenly between */
@@ -179,6 +192,124 @@ static int rank_agreement(const search_opts *o, search_result *r)
     return ERR_OK;
 }
 
+/* ---- simulations cached by schedule ---- */
+
+/* Whether A and B are the same schedule: windows, parts, cuts, chiplets
+   and mini-batches (the line numbers of a file aside). */
+static int sched_equal(const sched_t *a, const sched_t *b)
+{
+    if (a->nwindows != b->nwindows)
+        return 0;
+    for (int w = 0; w < a->nwindows; w++) {
+        const sched_window *wa = &a->windows[w], *wb = &b->windows[w];
+        if (wa->nparts != wb->nparts)
+            return 0;
+        for (int i = 0; i < wa->nparts; i++) {
+            const sched_part *pa = &wa->parts[i], *pb = &wb->parts[i];
+            if (pa->model != pb->model || pa->minibatch != pb->minibatch || pa->nsegs != pb->nsegs)
+                return 0;
+            for (int k = 0; k < pa->nsegs; k++)
+                if (pa->segs[k].first != pb->segs[k].first || pa->segs[k].last != pb->segs[k].last ||
+                    pa->segs[k].chiplet != pb->segs[k].chiplet)
+                    return 0;
+        }
+    }
+    return 1;
+}
+
+static srch_sim *sim_find(const srch_state *x, const sched_t *s)
+{
+    for (int i = 0; i < x->nsims; i++)
+        if (sched_equal(&x->sims[i].s, s))
+            return &x->sims[i];
+    return NULL;
+}
+
+int srch_sim_fitness(srch_state *x, sched_t *s, search_point *pt, int n)
+{
+    int *todo = malloc((size_t)n * sizeof *todo + 1);
+    const sched_t **ts = malloc((size_t)n * sizeof *ts + 1);
+    run_job *jobs = calloc((size_t)n + 1, sizeof *jobs);
+    int nt = 0, rc = todo && ts && jobs ? ERR_OK : err_internal(x->e, "out of memory");
+    for (int i = 0; !rc && i < n; i++) {
+        if (sim_find(x, &s[i]))
+            continue;
+        int dup = 0;
+        for (int k = 0; k < nt && !dup; k++)
+            dup = sched_equal(ts[k], &s[i]);
+        if (!dup && x->nsims + nt < x->o->sim_budget) {
+            todo[nt] = i;
+            ts[nt++] = &s[i];
+        }
+    }
+    if (!rc && nt && x->nsims + nt > x->cap_sims) {
+        srch_sim *nv = realloc(x->sims, (size_t)(x->nsims + nt) * sizeof *nv);
+        if (nv) {
+            x->sims = nv;
+            x->cap_sims = x->nsims + nt;
+        } else
+            rc = err_internal(x->e, "out of memory");
+    }
+    if (!rc && nt) {
+        srch_team_stop(x); /* no thread but this one when the simulations fork */
+        rc = srch_simulate(x, ts, nt, jobs);
+        if (srch_team_resume(x) && !rc)
+            rc = err_internal(x->e, "cannot start the search's threads");
+    }
+    for (int k = 0; !rc && k < nt; k++) {
+        srch_sim *c = &x->sims[x->nsims];
+        memset(c, 0, sizeof *c);
+        c->est = pt[todo[k]];
+        c->ok = jobs[k].rc == ERR_OK;
+        if (c->ok) {
+            c->pt = srch_point_of(&jobs[k].r);
+            c->r = jobs[k].r; /* ownership moves */
+            memset(&jobs[k].r, 0, sizeof jobs[k].r);
+        }
+        if (sched_copy(&c->s, ts[k])) {
+            res_free(&c->r);
+            rc = err_internal(x->e, "out of memory");
+            break;
+        }
+        x->nsims++;
+    }
+    x->simulated += nt;
+    /* fitness: the simulated figures where there are; and whether the
+       best by simulation is the best by estimate among them */
+    const srch_sim *eb = NULL, *sb = NULL;
+    for (int i = 0; !rc && i < n; i++) {
+        const srch_sim *c = sim_find(x, &s[i]);
+        if (!c || !c->ok)
+            continue;
+        if (!eb || search_cmp(x->o->objective, &c->est, &eb->est) < 0)
+            eb = c;
+        if (!sb || search_cmp(x->o->objective, &c->pt, &sb->pt) < 0)
+            sb = c;
+        pt[i] = c->pt;
+    }
+    if (eb) {
+        x->rankings++;
+        x->best_differs += eb != sb;
+    }
+    for (int k = 0; k < nt; k++)
+        res_free(&jobs[k].r);
+    free(todo);
+    free(ts);
+    free(jobs);
+    return rc;
+}
+
+void srch_sims_free(srch_state *x)
+{
+    for (int i = 0; i < x->nsims; i++) {
+        sched_free(&x->sims[i].s);
+        res_free(&x->sims[i].r);
+    }
+    free(x->sims);
+    x->sims = NULL;
+    x->nsims = x->cap_sims = 0;
+}
+
 int srch_validate(srch_state *x, search_result *r, int *win)
 {
     const search_opts *o = x->o;
@@ -205,27 +336,43 @@ int srch_validate(srch_state *x, search_result *r, int *win)
     }
     *win = 0;
     if (!o->no_simulate) {
-        rc = srch_simulate(x, l.s, l.n, jobs);
-        r->simulated += l.n;
+        /* what the generations simulated is not simulated again */
+        int nj = 0;
+        for (int i = 0; i < l.n; i++)
+            if (!sim_find(x, l.s[i]))
+                l.s[nj++] = l.s[i];
+        rc = srch_simulate(x, l.s, nj, jobs);
+        r->simulated += nj;
         *win = -1;
-        for (int i = 0; i < l.n; i++) {
-            r->val_ok[i] = jobs[i].rc == ERR_OK;
+        for (int i = 0, j = 0; i < l.n; i++) {
+            srch_sim *c = sim_find(x, &r->val_sched[i]);
+            run_job *jb = c ? NULL : &jobs[j++];
+            r->val_ok[i] = c ? c->ok : jb->rc == ERR_OK;
             if (!r->val_ok[i]) {
-                r->val_err[i] = jobs[i].err;
+                if (jb)
+                    r->val_err[i] = jb->err;
+                else
+                    err_input(&r->val_err[i], "its simulation failed");
                 continue;
             }
-            r->val_sim[i] = srch_point_of(&jobs[i].r);
+            r->val_sim[i] = c ? c->pt : srch_point_of(&jb->r);
             if (*win < 0 || search_cmp(o->objective, &r->val_sim[i], &r->val_sim[*win]) < 0)
                 *win = i;
         }
         if (*win >= 0) {
-            r->sim = jobs[*win].r; /* ownership moves */
-            memset(&jobs[*win].r, 0, sizeof jobs[*win].r);
+            /* the winner's full result moves to R: it is not simulated again */
+            srch_sim *c = sim_find(x, &r->val_sched[*win]);
+            int j = 0;
+            for (int i = 0; !c && i < *win; i++)
+                j += !sim_find(x, &r->val_sched[i]);
+            res_result *from = c ? &c->r : &jobs[j].r;
+            r->sim = *from;
+            memset(from, 0, sizeof *from);
             /* the estimated best is candidate 0 */
             r->rankings++;
             r->best_differs += *win != 0;
         }
-        for (int i = 0; i < l.n; i++)
+        for (int i = 0; i < nj; i++)
             res_free(&jobs[i].r);
         if (!rc && *win < 0)
             rc = err_input(x->e, "none of the %d candidates chosen could be simulated", l.n);

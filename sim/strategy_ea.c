@@ -8,7 +8,9 @@
  * short local search (memetic), and the best of parents and children
  * together survive, by the objective with its ties broken on the others
  * (search_cmp), a copy of a survivor's figures only after every distinct
- * one. Everything it estimates is offered to the top list and the front. */
+ * one. With --sim-budget, the last generations' survivors are chosen on
+ * simulated figures (search_genome.c). Everything it estimates is offered
+ * to the top list and the front. */
 #include <stdlib.h>
 #include "search_int.h"
 
@@ -92,6 +94,8 @@ static int ea_run(srch_state *x)
             rc = srch_gen_child(&v, srch_evo_at(&v, a), srch_evo_at(&v, b), srch_evo_at(&v, P + i),
                                 ea_better, NULL);
         }
+        if (!rc && srch_evo_simulated(x, gen))
+            rc = srch_evo_simulate(&v, 2 * P);
         if (!rc)
             rc = ea_survive(x, &v, P);
         srch_progress(x, (double)(gen + 1) / G);

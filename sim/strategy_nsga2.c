@@ -8,6 +8,7 @@
  * by a short local search on a weighted product of the two objectives, the
  * weights spread over the population (child i: f0^w f1^(1-w), w = (i+1/2)/P),
  * so that the refinements pull towards different parts of the front.
+ * With --sim-budget, the last generations rank on simulated figures.
  * Every estimate is offered to the top list (by --objective, ties broken
  * on the others) and to the makespan-energy front. */
 #include <math.h>
@@ -158,6 +159,9 @@ static int ns_run(srch_state *x)
             if (!(rc = srch_gen_child(&v, srch_evo_at(&v, a), srch_evo_at(&v, b), c, ns_better, &w)))
                 ns_objectives(x, c);
         }
+        if (!rc && srch_evo_simulated(x, gen) && !(rc = srch_evo_simulate(&v, n)))
+            for (int i = 0; i < n; i++)
+                ns_objectives(x, srch_evo_at(&v, i));
         if (rc)
             break;
         for (int i = 0; i < n; i++)
