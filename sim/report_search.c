@@ -124,21 +124,27 @@ int rep_search(FILE *out, const plat_t *p, const scn_t *scn, search_objective ob
     fprintf(out, "space: %.3g schedules; %s over %ld chiplet allocations; %ld estimated, %ld simulated\n",
             r->space, r->method, r->allocations,
             r->estimated, r->simulated);
-    fprintf(out, "\nvalidated candidates (estimate order)\n%3s %14s %14s %12s %12s\n", "#", "est_ms",
-            "sim_ms", "est_J", "sim_J");
+    fprintf(out, "\nvalidated candidates (1: the estimated best; front: a point of the estimated "
+                 "front)\n%3s %14s %14s %12s %12s %6s\n", "#", "est_ms", "sim_ms", "est_J", "sim_J",
+            "front");
     for (int i = 0; i < r->nvalid; i++) {
+        const char *f = r->val_front[i] ? "*" : "-";
         if (r->val_ok[i])
-            fprintf(out, "%3d %14.6f %14.6f %12.6f %12.6f\n", i + 1, r->val_est[i].makespan_s * 1e3,
-                    r->val_sim[i].makespan_s * 1e3, r->val_est[i].energy_j, r->val_sim[i].energy_j);
+            fprintf(out, "%3d %14.6f %14.6f %12.6f %12.6f %6s\n", i + 1,
+                    r->val_est[i].makespan_s * 1e3, r->val_sim[i].makespan_s * 1e3,
+                    r->val_est[i].energy_j, r->val_sim[i].energy_j, f);
         else
-            fprintf(out, "%3d %14.6f %14s %12.6f %12s\n", i + 1, r->val_est[i].makespan_s * 1e3,
-                    "failed", r->val_est[i].energy_j, "-");
+            fprintf(out, "%3d %14.6f %14s %12.6f %12s %6s\n", i + 1, r->val_est[i].makespan_s * 1e3,
+                    "failed", r->val_est[i].energy_j, "-", f);
     }
     for (int i = 0; r->val_err && i < r->nvalid; i++)
         if (!r->val_ok[i] && r->val_err[i].msg[0])
             fprintf(out, "  %d failed: %s\n", i + 1, r->val_err[i].msg);
     fprintf(out, "rank agreement of estimate and simulation (Kendall's tau): %.3f\n",
             r->rank_agreement);
+    if (r->rankings)
+        fprintf(out, "simulated best: #%d; it was not the estimated best in %ld of %ld rankings by "
+                     "simulation\n", r->val_win + 1, r->best_differs, r->rankings);
     fprintf(out, "\nPareto front of the estimates (%d points)\n%14s %12s\n", r->npareto,
             "makespan_ms", "energy_J");
     for (int i = 0; i < r->npareto && i < 12; i++)
