@@ -84,6 +84,25 @@ srch_genome *srch_evo_at(srch_evo *v, int i)
     return &v->g[i];
 }
 
+void srch_evo_gather(srch_evo *v, const int *idx, int P, int n, int *where)
+{
+    srch_genome *tmp = &v->g[v->cap - 2];
+    for (int i = 0; i < n; i++)
+        where[i] = i;
+    for (int i = 0; i < P; i++) {
+        int from = where[idx[i]];
+        if (from == i)
+            continue;
+        srch_gen_copy(v->x, tmp, &v->g[i]);
+        srch_gen_copy(v->x, &v->g[i], &v->g[from]);
+        srch_gen_copy(v->x, &v->g[from], tmp);
+        for (int j = 0; j < n; j++)
+            if (where[j] == i)
+                where[j] = from;
+        where[idx[i]] = i;
+    }
+}
+
 void srch_gen_copy(const srch_state *x, srch_genome *dst, const srch_genome *src)
 {
     size_t M = (size_t)x->M;

@@ -223,6 +223,9 @@ typedef int (*srch_better_fn)(const srch_state *x, const srch_genome *a, const s
 int srch_evo_init(srch_evo *v, srch_state *x, int cap);
 void srch_evo_free(srch_evo *v);
 srch_genome *srch_evo_at(srch_evo *v, int i);
+/* Moves individuals IDX[0..P-1] (of 0 .. N-1) to slots 0 .. P-1, the rest
+   after them in some order; WHERE is scratch of N. */
+void srch_evo_gather(srch_evo *v, const int *idx, int P, int n, int *where);
 void srch_gen_copy(const srch_state *x, srch_genome *dst, const srch_genome *src);
 void srch_gen_normalize(srch_evo *v, srch_genome *g);
 /* Individual I of a first population: 0 every model in one window, 1 one

@@ -38,7 +38,24 @@ static int seg_has(const sched_part *pt, int c)
     return 0;
 }
 
-int srch_same_structure(const sched_t *a, const sched_t *b)
+/* Whether the parts PA and PB are alike: the same chiplets, in any order
+   (EXACT: the same segments in order, cuts and mini-batch too). */
+static int parts_alike(const sched_part *pa, const sched_part *pb, int exact)
+{
+    if (!pb || pa->nsegs != pb->nsegs || (exact && pa->minibatch != pb->minibatch))
+        return 0;
+    for (int k = 0; k < pa->nsegs; k++) {
+        const sched_seg *sa = &pa->segs[k], *sb = &pb->segs[k];
+        if (exact ? sa->first != sb->first || sa->last != sb->last || sa->chiplet != sb->chiplet
+                  : !seg_has(pb, sa->chiplet))
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether A and B have the same windows and each model the same chiplets
+   in each (EXACT: the same schedule, the line numbers of a file aside). */
+static int sched_alike(const sched_t *a, const sched_t *b, int exact)
 {
     if (a->nwindows != b->nwindows)
         return 0;
@@ -47,15 +64,19 @@ int srch_same_structure(const sched_t *a, const sched_t *b)
         if (wa->nparts != wb->nparts)
             return 0;
         for (int i = 0; i < wa->nparts; i++) {
-            const sched_part *pa = &wa->parts[i], *pb = part_of(wb, pa->model);
-            if (!pb || pa->nsegs != pb->nsegs)
+            const sched_part *pa = &wa->parts[i];
+            const sched_part *pb = exact ? (wb->parts[i].model == pa->model ? &wb->parts[i] : NULL)
+                                         : part_of(wb, pa->model);
+            if (!parts_alike(pa, pb, exact))
                 return 0;
-            for (int k = 0; k < pa->nsegs; k++)
-                if (!seg_has(pb, pa->segs[k].chiplet))
-                    return 0;
         }
     }
     return 1;
+}
+
+int srch_same_structure(const sched_t *a, const sched_t *b)
+{
+    return sched_alike(a, b, 0);
 }
 
 /* The front in order of makespan, each schedule moved with its point. */
@@ -194,27 +215,9 @@ static int rank_agreement(const search_opts *o, search_result *r)
 
 /* ---- simulations cached by schedule ---- */
 
-/* Whether A and B are the same schedule: windows, parts, cuts, chiplets
-   and mini-batches (the line numbers of a file aside). */
 static int sched_equal(const sched_t *a, const sched_t *b)
 {
-    if (a->nwindows != b->nwindows)
-        return 0;
-    for (int w = 0; w < a->nwindows; w++) {
-        const sched_window *wa = &a->windows[w], *wb = &b->windows[w];
-        if (wa->nparts != wb->nparts)
-            return 0;
-        for (int i = 0; i < wa->nparts; i++) {
-            const sched_part *pa = &wa->parts[i], *pb = &wb->parts[i];
-            if (pa->model != pb->model || pa->minibatch != pb->minibatch || pa->nsegs != pb->nsegs)
-                return 0;
-            for (int k = 0; k < pa->nsegs; k++)
-                if (pa->segs[k].first != pb->segs[k].first || pa->segs[k].last != pb->segs[k].last ||
-                    pa->segs[k].chiplet != pb->segs[k].chiplet)
-                    return 0;
-        }
-    }
-    return 1;
+    return sched_alike(a, b, 1);
 }
 
 static srch_sim *sim_find(const srch_state *x, const sched_t *s)

@@ -52,31 +52,18 @@ static int ea_survive(srch_state *x, srch_evo *v, int P)
         idx[i] = i;
     ea_sort(x, v, idx, n);
     /* distinct figures first, copies after */
-    int k = 0;
-    for (int i = 0; i < n; i++)
-        if (i == 0 || search_cmp(x->o->objective, &srch_evo_at(v, idx[i])->pt,
-                                 &srch_evo_at(v, idx[i - 1])->pt) != 0)
-            order[k++] = idx[i], idx[i] = -1;
+    int k = 0, prev = -1;
+    for (int i = 0; i < n; i++) {
+        int cur = idx[i];
+        if (prev < 0 || search_cmp(x->o->objective, &srch_evo_at(v, cur)->pt,
+                                   &srch_evo_at(v, prev)->pt) != 0)
+            order[k++] = cur, idx[i] = -1;
+        prev = cur;
+    }
     for (int i = 0; i < n; i++)
         if (idx[i] >= 0)
             order[k++] = idx[i];
-    /* the survivors' genes to 0 .. P-1 through the scratch of the children's half */
-    srch_genome *tmp = srch_evo_at(v, v->cap - 2);
-    int *where = idx; /* where[i]: the slot individual i is in now */
-    for (int i = 0; i < n; i++)
-        where[i] = i;
-    for (int i = 0; i < P; i++) {
-        int from = where[order[i]];
-        if (from == i)
-            continue;
-        srch_gen_copy(x, tmp, srch_evo_at(v, i));
-        srch_gen_copy(x, srch_evo_at(v, i), srch_evo_at(v, from));
-        srch_gen_copy(x, srch_evo_at(v, from), tmp);
-        for (int j = 0; j < n; j++)
-            if (where[j] == i)
-                where[j] = from;
-        where[order[i]] = i;
-    }
+    srch_evo_gather(v, order, P, n, idx);
     free(idx);
     return ERR_OK;
 }

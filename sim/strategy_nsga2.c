@@ -113,26 +113,6 @@ static int ns_tournament(srch_state *x, srch_evo *v, int n)
     return gb->crowd > ga->crowd ? b : a;
 }
 
-/* Moves the individuals IDX[0..P-1] to slots 0 .. P-1. */
-static void ns_gather(srch_state *x, srch_evo *v, const int *idx, int P, int n, int *where)
-{
-    srch_genome *tmp = srch_evo_at(v, v->cap - 2);
-    for (int i = 0; i < n; i++)
-        where[i] = i;
-    for (int i = 0; i < P; i++) {
-        int from = where[idx[i]];
-        if (from == i)
-            continue;
-        srch_gen_copy(x, tmp, srch_evo_at(v, i));
-        srch_gen_copy(x, srch_evo_at(v, i), srch_evo_at(v, from));
-        srch_gen_copy(x, srch_evo_at(v, from), tmp);
-        for (int j = 0; j < n; j++)
-            if (where[j] == i)
-                where[j] = from;
-        where[idx[i]] = i;
-    }
-}
-
 static int ns_run(srch_state *x)
 {
     int P = x->o->population, G = x->o->generations, n = 2 * P;
@@ -167,7 +147,7 @@ static int ns_run(srch_state *x)
         for (int i = 0; i < n; i++)
             idx[i] = i;
         ns_rank(&v, idx, n, idx + n);
-        ns_gather(x, &v, idx, P, n, idx + 2 * n);
+        srch_evo_gather(&v, idx, P, n, idx + 2 * n);
         /* the survivors' fronts and crowding among themselves */
         for (int i = 0; i < P; i++)
             idx[i] = i;
