@@ -512,6 +512,13 @@ int srch_gen_improve(srch_evo *v, srch_genome *g, srch_better_fn better, const v
     return ERR_OK;
 }
 
+int srch_gen_better_objective(const srch_state *x, const srch_genome *a, const srch_genome *b,
+                              const void *arg)
+{
+    (void)arg;
+    return search_cmp(x->o->objective, &a->pt, &b->pt) < 0;
+}
+
 int srch_gen_start(srch_evo *v, srch_genome *g, int i, srch_better_fn better, const void *arg)
 {
     srch_gen_seed(v, g, i);

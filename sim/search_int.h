@@ -244,6 +244,9 @@ int srch_evo_simulated(const srch_state *x, int gen);
 int srch_evo_simulate(srch_evo *v, int n);
 /* A local search from G: random single changes, each kept when BETTER says. */
 int srch_gen_improve(srch_evo *v, srch_genome *g, srch_better_fn better, const void *arg);
+/* The better_fn of the search's --objective, ties broken on the other figures. */
+int srch_gen_better_objective(const srch_state *x, const srch_genome *a, const srch_genome *b,
+                              const void *arg);
 /* Seed I, estimated and improved. */
 int srch_gen_start(srch_evo *v, srch_genome *g, int i, srch_better_fn better, const void *arg);
 /* A child of A and B, estimated and improved. */

@@ -14,18 +14,11 @@
 #include <stdlib.h>
 #include "search_int.h"
 
-static int ea_better(const srch_state *x, const srch_genome *a, const srch_genome *b,
-                     const void *arg)
-{
-    (void)arg;
-    return search_cmp(x->o->objective, &a->pt, &b->pt) < 0;
-}
-
 /* The better of two individuals drawn at random among the first N. */
 static int ea_tournament(srch_state *x, srch_evo *v, int n)
 {
     int a = (int)(srch_rand(&x->rng) % (uint64_t)n), b = (int)(srch_rand(&x->rng) % (uint64_t)n);
-    return ea_better(x, srch_evo_at(v, b), srch_evo_at(v, a), NULL) ? b : a;
+    return srch_gen_better_objective(x, srch_evo_at(v, b), srch_evo_at(v, a), NULL) ? b : a;
 }
 
 /* Sorts the indices IDX[0..n-1] by the objective, equal figures keeping
@@ -74,12 +67,12 @@ static int ea_run(srch_state *x)
     srch_evo v;
     int rc = srch_evo_init(&v, x, 2 * P);
     for (int i = 0; !rc && i < P; i++)
-        rc = srch_gen_start(&v, srch_evo_at(&v, i), i, ea_better, NULL);
+        rc = srch_gen_start(&v, srch_evo_at(&v, i), i, srch_gen_better_objective, NULL);
     for (int gen = 0; !rc && gen < G; gen++) {
         for (int i = 0; !rc && i < P; i++) {
             int a = ea_tournament(x, &v, P), b = ea_tournament(x, &v, P);
             rc = srch_gen_child(&v, srch_evo_at(&v, a), srch_evo_at(&v, b), srch_evo_at(&v, P + i),
-                                ea_better, NULL);
+                                srch_gen_better_objective, NULL);
         }
         if (!rc && srch_evo_simulated(x, gen))
             rc = srch_evo_simulate(&v, 2 * P);

@@ -7,7 +7,9 @@
  * fit cut by crowding distance (its ends kept). Each individual is refined
  * by a short local search on a weighted product of the two objectives, the
  * weights spread over the population (child i: f0^w f1^(1-w), w = (i+1/2)/P),
- * so that the refinements pull towards different parts of the front.
+ * so that the refinements pull towards different parts of the front; the
+ * first individual of each generation refines on --objective itself, so
+ * that the point the search reports is sought directly too.
  * With --sim-budget, the last generations rank on simulated figures.
  * Every estimate is offered to the top list (by --objective, ties broken
  * on the others) and to the makespan-energy front. */
@@ -41,6 +43,13 @@ static int ns_better(const srch_state *x, const srch_genome *a, const srch_genom
     if (sa != sb)
         return sa < sb;
     return search_cmp(x->o->objective, &a->pt, &b->pt) < 0;
+}
+
+/* The local search of individual I: the first refines on the search's own
+   --objective, the others on their weighted products. */
+static srch_better_fn ns_refine(int i)
+{
+    return i == 0 ? srch_gen_better_objective : ns_better;
 }
 
 /* Fronts (rank) and crowding distances of the N individuals IDX[0..n-1];
@@ -124,7 +133,7 @@ static int ns_run(srch_state *x)
     for (int i = 0; !rc && i < P; i++) {
         double w = (i + 0.5) / P;
         srch_genome *g = srch_evo_at(&v, i);
-        if (!(rc = srch_gen_start(&v, g, i, ns_better, &w)))
+        if (!(rc = srch_gen_start(&v, g, i, ns_refine(i), &w)))
             ns_objectives(x, g);
     }
     for (int i = 0; !rc && i < P; i++)
@@ -136,7 +145,8 @@ static int ns_run(srch_state *x)
             double w = (i + 0.5) / P;
             int a = ns_tournament(x, &v, P), b = ns_tournament(x, &v, P);
             srch_genome *c = srch_evo_at(&v, P + i);
-            if (!(rc = srch_gen_child(&v, srch_evo_at(&v, a), srch_evo_at(&v, b), c, ns_better, &w)))
+            if (!(rc = srch_gen_child(&v, srch_evo_at(&v, a), srch_evo_at(&v, b), c, ns_refine(i),
+                                      &w)))
                 ns_objectives(x, c);
         }
         if (!rc && srch_evo_simulated(x, gen) && !(rc = srch_evo_simulate(&v, n)))
