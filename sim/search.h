@@ -2,19 +2,22 @@
  *
  * The space (SCAR's): time windows -> which chiplets each model gets in a
  * window -> the order its segments take through them -> where its layers are
- * cut -> its mini-batch. Window structures tried: every model in one window
- * on disjoint chiplets; one model per window on all chiplets; and, with three
- * models or more, greedy packings of the models into 2 .. M-1 windows. A
- * window's chiplet allocations are explored by a strategy: exhaustive
- * enumeration, simulated annealing from a fixed seed, or auto (exhaustive
- * when there are at most max_exhaustive of them, otherwise annealing). Sizes
- * come from the input: any number of models, chiplets and mini-batch sizes
- * (every divisor of a batch is tried). For a given allocation and order the
- * cut points are those that minimise the slowest segment on those chiplets
- * (bisection over a greedy fill, exact for a fixed order). Every candidate is
- * ranked by the closed-form estimate; the best `validate` are
- * simulated (in parallel, each in its own process) and the winner is the best
- * simulated one. Deterministic for a given seed, whatever `jobs` is. */
+ * cut -> its mini-batch. Strategies: exhaustive and anneal explore the chiplet
+ * allocations of fixed window structures (every model in one window on
+ * disjoint chiplets; one model per window on all chiplets; with three models
+ * or more, greedy packings into 2 .. M-1 windows), by enumeration or by
+ * simulated annealing from a fixed seed; ea (SCAR's evolutionary search) and
+ * nsga2 (NSGA-II on two objectives) search windows, allocations and parts
+ * together; auto is exhaustive when the all-models window has at most
+ * max_exhaustive allocations, otherwise nsga2. Sizes come from the input: any
+ * number of models, chiplets and mini-batch sizes (every divisor of a batch is
+ * tried). For a given allocation and order the cut points are those that
+ * minimise the slowest segment on those chiplets (bisection over a greedy
+ * fill, exact for a fixed order). Every candidate is ranked by the closed-form
+ * estimate, ties broken on the other figures; `validate` of them, chosen to
+ * differ (the best, points along the estimated front, distinct allocations),
+ * are simulated (in parallel, each in its own process) and the winner is the
+ * best simulated one. Deterministic for a given seed, whatever `jobs` is. */
 #ifndef MCM_SEARCH_H
 #define MCM_SEARCH_H
 
