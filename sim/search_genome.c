@@ -32,9 +32,12 @@
    2x2 and 3x3 cases of test_search_optimum.c. They are drawn GEN_TRIALS at
    a time, so that their new parts are made in one loop of the team. */
 #define GEN_TRIALS 8
+#define GEN_LS_CHIPLETS 64
 static long gen_ls_steps(const srch_state *x)
 {
-    return 8L * (x->N + x->M);
+    /* past 64 chiplets the neighbourhood grows with the models only: each
+       step costs more there already (normal forms and chiplet sets of N) */
+    return 8L * ((x->N < GEN_LS_CHIPLETS ? x->N : GEN_LS_CHIPLETS) + x->M);
 }
 
 int srch_evo_init(srch_evo *v, srch_state *x, int cap)
