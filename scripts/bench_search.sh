@@ -8,8 +8,11 @@
 # src/), which it can read: later commits added platform and workload keys,
 # changed the cost model (MAESTRO's access counts) and added static power,
 # so the two print other figures and only their rates compare. Then the
-# processes a validating search starts, counted with strace.
+# processes a validating search starts, counted with strace. Last, the
+# targets of the evolutionary search: Sc5 on het-sides-3x3 and Sc4 on
+# het-6x6 with nsga2 and validation (8 simulated) at -j 2, each under 15 s.
 # Usage (repository root): sh scripts/bench_search.sh NEW_BINARY [REF_BINARY]
+#        PART=nsga2 sh scripts/bench_search.sh NEW_BINARY   (the last part alone)
 NEW=${1:-build/mcmsim}
 REF=$2
 P=platforms/het-sides-3x3.ini
@@ -28,9 +31,11 @@ best() {
     b=
     for i in $(seq "${4:-5}"); do
         t0=$(now)
-        root=.
-        [ "$1" = "$REF" ] && root=$(dirname "$REF")/src
-        "$1" search -p "$root/$P" -m "$root/workloads/scenarios/$2.ini" -j "$3" --json >"$T/out.json" 2>/dev/null || return 1
+        root=. strategy="--strategy anneal"
+        # the reference's auto anneals these; the new auto would run nsga2 (other work)
+        [ "$1" = "$REF" ] && root=$(dirname "$REF")/src strategy=
+        "$1" search -p "$root/$P" -m "$root/workloads/scenarios/$2.ini" -j "$3" --json $strategy \
+            >"$T/out.json" 2>/dev/null || return 1
         t=$(calc %.4f "$(now) - $t0")
         if [ -z "$b" ]; then b=$t; else b=$(calc %.4f "$t < $b ? $t : $b"); fi
     done
@@ -39,6 +44,27 @@ best() {
 
 fail() { echo "bench_search: $*" >&2; exit 1; }
 count() { sed -n 's/^ *"estimated": \([0-9]*\),*$/\1/p' "$T/out.json"; }
+
+nsga2_targets() {
+    echo "search --strategy nsga2 with validation (8 simulated), -j 2, one run each (target < 15 s wall)"
+    printf '%-26s %8s %8s %12s %10s %10s\n' case wall_s cpu_s estimated simulated sim_EDP_Js
+    for case in het-sides-3x3:sc5 het-6x6:sc4; do
+        p=${case%%:*} sc=${case##*:}
+        t0=$(now)
+        /usr/bin/time -f %U+%S -o "$T/time" "$NEW" search -p platforms/$p.ini \
+            -m workloads/scenarios/$sc.ini --strategy nsga2 -j 2 --json >"$T/out.json" 2>/dev/null ||
+            fail "search $sc on $p failed"
+        wall=$(calc %.2f "$(now) - $t0")
+        printf '%-26s %8s %8s %12s %10s %10s\n' "$sc on $p" "$wall" \
+            "$(awk -F+ '{ printf "%.2f", $1 + $2 }' "$T/time")" "$(count)" \
+            "$(sed -n 's/^ *"simulated": \([0-9]*\),*$/\1/p' "$T/out.json")" \
+            "$(sed -n 's/^    "edp_js": \(.*\),$/\1/p' "$T/out.json" | tail -1)"
+    done
+}
+if [ "${PART:-}" = nsga2 ]; then
+    nsga2_targets
+    exit 0
+fi
 
 if [ -n "$REF" ] && [ -x "$REF" ]; then
     echo "search estimates/s on het-sides-3x3, best of 5 runs (ref: best of 3, the code before the estimate speed-up and the threads)"
@@ -81,3 +107,4 @@ if command -v strace >/dev/null 2>&1 && f8=$(forks 8) && f4=$(forks 4); then
 else
     echo "processes started by search --validate 8: not counted (no strace, or it cannot trace here)"
 fi
+nsga2_targets

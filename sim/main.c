@@ -23,10 +23,11 @@
 
 typedef struct {
     const char *platform, *schedule, *workload, *scenario, *trace, *output, *objective;
-    const char *dataflow, *chiplet, *baseline, *strategy, *nop, *pattern;
+    const char *dataflow, *chiplet, *baseline, *strategy, *nop, *pattern, *objectives;
     const char *csv_dir, *run;
     const char *requests, *rate, *duration, *slo_ttft, *slo_tpot;
     long pes, batch, validate, jobs, seed, steps, packets, packet_flits, hotspot, bucket;
+    long population, generations, sim_budget;
     int json, verbose, csv, search;
     const char **sets;      /* sweep's --set texts (malloc'd; opts_free) */
     int nsets;
@@ -62,18 +63,26 @@ static const char *const usage_text[] = {
     "search",
     "usage: mcmsim search -p PLATFORM -m SCENARIO [--objective latency|throughput|energy|edp]\n"
     "                     [--validate K] [-j N] [--seed S] [--steps N] [--nop flow|packet]\n"
+    "                     [--strategy S] [--population N] [--generations N] [--objectives A,B]\n"
+    "                     [--sim-budget N]\n"
     "                     [-o BEST.ini] [--json] [--verbose]\n"
     "       mcmsim search -p PLATFORM -m SCENARIO --baseline monolithic-os|standalone|simba ...\n"
-    "Finds a schedule for the scenario: candidates ranked by the closed-form estimate, the\n"
-    "best K (default 8) simulated, -j at a time (default: all cores), the winner chosen on\n"
-    "simulated figures. --baseline builds and simulates one of the field's baselines instead.\n"
+    "Finds a schedule for the scenario: candidates ranked by the closed-form estimate, K of\n"
+    "them (default 8: the best, points along the front, distinct allocations) simulated, -j at\n"
+    "a time (default: all cores), the winner chosen on simulated figures. --baseline builds\n"
+    "and simulates one of the field's baselines instead.\n"
     "-o writes the chosen schedule (loadable by simulate). Default objective: edp. --steps: annealing\n"
-    "steps where allocations are too many to enumerate (default 1500).\n"
-    "--strategy exhaustive|anneal|auto: how chiplet allocations are explored (default auto).\n"
+    "steps (--strategy anneal, default 1500).\n"
+    "--strategy exhaustive|anneal|ea|nsga2|auto: how the space is explored (default auto:\n"
+    "exhaustive where the allocations number at most 20,000, otherwise nsga2). ea and nsga2\n"
+    "search windows, allocations, placement, cuts and mini-batches together: --population N\n"
+    "(default 10), --generations N (default 4); nsga2 ranks on --objectives A,B (default\n"
+    "latency,energy). --sim-budget N: up to N simulations replace estimates as the fitness\n"
+    "of ea's and nsga2's last generations (cached by schedule).\n"
     "--nop: the network level of the simulations (see simulate --help). On a terminal, a\n"
-    "progress line on stderr: estimating, then simulating the K best, each figure marked\n"
-    "estimated or simulated. --baseline monolithic-os on a package of several chiplets\n"
-    "runs its one-chip equivalent (README \"The one-chip equivalent\").\n" VERBOSE_HELP,
+    "progress line on stderr: estimating, then simulating, each figure marked estimated or\n"
+    "simulated. --baseline monolithic-os on a package of several chiplets runs its one-chip\n"
+    "equivalent (README \"The one-chip equivalent\").\n" VERBOSE_HELP,
     "run",
     "usage: mcmsim run [--objective O] [-j N] [--strategy S] [--nop flow|packet] [--json]\n"
     "                  [--verbose]\n"
@@ -178,6 +187,9 @@ static void usage(FILE *out, const char *cmd)
 #define OPT_JOBS_MAX 1024L
 #define OPT_VALIDATE_MAX 1000L
 #define OPT_STEPS_MAX 1000000L
+#define OPT_POPULATION_MAX 10000L
+#define OPT_GENERATIONS_MAX 10000L
+#define OPT_SIM_BUDGET_MAX 100000L
 #define OPT_PACKETS_MAX 1000000L
 #define OPT_HOTSPOT_MAX (64L * 64 - 1) /* the largest mesh's last node */
 /* traffic: flits sent in all (every node's packets x flits): 10^8 take the
@@ -235,6 +247,8 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         {"rate", required_argument, 0, 'r'},     {"duration", required_argument, 0, 'd'},
         {"slo-ttft", required_argument, 0, 't'}, {"slo-tpot", required_argument, 0, 'u'},
         {"search", no_argument, 0, 'Z'},         {"bucket", required_argument, 0, 'b'},
+        {"population", required_argument, 0, 'Q'}, {"generations", required_argument, 0, 'g'},
+        {"objectives", required_argument, 0, 'k'}, {"sim-budget", required_argument, 0, 'W'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->batch = 1;
@@ -284,6 +298,10 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         case 'V': rc = parse_long_opt("validate", optarg, 1, OPT_VALIDATE_MAX, &o->validate, e); break;
         case 'S': rc = parse_long_opt("seed", optarg, 0, LONG_MAX, &o->seed, e); break;
         case 'A': rc = parse_long_opt("steps", optarg, 1, OPT_STEPS_MAX, &o->steps, e); break;
+        case 'Q': rc = parse_long_opt("population", optarg, 2, OPT_POPULATION_MAX, &o->population, e); break;
+        case 'g': rc = parse_long_opt("generations", optarg, 1, OPT_GENERATIONS_MAX, &o->generations, e); break;
+        case 'W': rc = parse_long_opt("sim-budget", optarg, 0, OPT_SIM_BUDGET_MAX, &o->sim_budget, e); break;
+        case 'k': o->objectives = optarg; break;
         case 'h': return -1;
         case ':': return err_input(e, "option %s needs a value", argv[optind - 1]);
         default:
@@ -500,6 +518,16 @@ static int search_options(const opts_t *o, search_opts *so, err_t *e)
     so->seed = (unsigned long)o->seed;
     if (o->steps)
         so->anneal_steps = o->steps;
+    if (o->population)
+        so->population = (int)o->population;
+    if (o->generations)
+        so->generations = (int)o->generations;
+    so->sim_budget = o->sim_budget;
+    if (o->objectives) {
+        int rc = search_objectives_parse(o->objectives, so->objectives, e);
+        if (rc)
+            return rc;
+    }
     if (o->strategy) {
         int rc = search_strategy_check(o->strategy, e);
         if (rc)

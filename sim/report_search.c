@@ -14,6 +14,64 @@ static json_t *point_json(const search_point *pt)
     return o;
 }
 
+/* A schedule as the text of its file, or NULL. */
+static char *sched_text(const plat_t *p, const scn_t *scn, const sched_t *s)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *fp = open_memstream(&buf, &n);
+    if (!fp)
+        return NULL;
+    int rc = sched_write(fp, p, scn, s, scn->path);
+    if (fclose(fp) || rc) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* The validated points of the estimated front, in order of estimated
+   makespan, estimate and simulation side by side, with their schedules. */
+static json_t *front_json(const plat_t *p, const scn_t *scn, const search_result *r)
+{
+    json_t *a = json_array();
+    int last = -1;
+    for (;;) {
+        int next = -1; /* the next front point by makespan (then index) after LAST */
+        for (int i = 0; i < r->nvalid; i++) {
+            if (!r->val_front[i])
+                continue;
+            double mi = r->val_est[i].makespan_s;
+            int after = last < 0 || mi > r->val_est[last].makespan_s ||
+                        (mi == r->val_est[last].makespan_s && i > last);
+            if (after && (next < 0 || mi < r->val_est[next].makespan_s))
+                next = i;
+        }
+        if (next < 0)
+            return a;
+        last = next;
+        char *text = sched_text(p, scn, &r->val_sched[next]);
+        if (!text) {
+            json_decref(a);
+            return NULL;
+        }
+        json_t *o = json_object();
+        const search_point *e = &r->val_est[next], *s = &r->val_sim[next];
+        json_object_set_new(o, "est_makespan_s", json_real(e->makespan_s));
+        json_object_set_new(o, "est_energy_j", json_real(e->energy_j));
+        if (r->val_ok[next]) {
+            json_object_set_new(o, "sim_makespan_s", json_real(s->makespan_s));
+            json_object_set_new(o, "sim_energy_j", json_real(s->energy_j));
+        } else {
+            json_object_set_new(o, "sim_makespan_s", json_null());
+            json_object_set_new(o, "sim_energy_j", json_null());
+        }
+        json_object_set_new(o, "schedule", json_string(text));
+        free(text);
+        json_array_append_new(a, o);
+    }
+}
+
 static int search_json(FILE *out, const plat_t *p, const scn_t *scn, search_objective objective,
                        unsigned long seed, const search_result *r)
 {
@@ -29,6 +87,7 @@ static int search_json(FILE *out, const plat_t *p, const scn_t *scn, search_obje
     json_t *v = json_array();
     for (int i = 0; i < r->nvalid; i++) {
         json_t *o = json_object();
+        json_object_set_new(o, "on_front", json_boolean(r->val_front[i]));
         json_object_set_new(o, "estimate", point_json(&r->val_est[i]));
         if (r->val_ok[i])
             json_object_set_new(o, "simulate", point_json(&r->val_sim[i]));
@@ -38,6 +97,15 @@ static int search_json(FILE *out, const plat_t *p, const scn_t *scn, search_obje
     }
     json_object_set_new(j, "validated", v);
     json_object_set_new(j, "rank_agreement_kendall_tau", json_real(r->rank_agreement));
+    json_object_set_new(j, "simulated_best_index", json_integer(r->val_win));
+    json_object_set_new(j, "rankings_by_simulation", json_integer(r->rankings));
+    json_object_set_new(j, "simulated_best_differs", json_integer(r->best_differs));
+    json_t *front = front_json(p, scn, r);
+    if (!front) {
+        json_decref(j);
+        return ERR_INTERNAL;
+    }
+    json_object_set_new(j, "pareto", front);
     json_t *pf = json_array();
     for (int i = 0; i < r->npareto; i++)
         json_array_append_new(pf, point_json(&r->pareto[i]));
@@ -77,21 +145,27 @@ int rep_search(FILE *out, const plat_t *p, const scn_t *scn, search_objective ob
     fprintf(out, "space: %.3g schedules; %s over %ld chiplet allocations; %ld estimated, %ld simulated\n",
             r->space, r->method, r->allocations,
             r->estimated, r->simulated);
-    fprintf(out, "\nvalidated candidates (estimate order)\n%3s %14s %14s %12s %12s\n", "#", "est_ms",
-            "sim_ms", "est_J", "sim_J");
+    fprintf(out, "\nvalidated candidates (1: the estimated best; front: a point of the estimated "
+                 "front)\n%3s %14s %14s %12s %12s %6s\n", "#", "est_ms", "sim_ms", "est_J", "sim_J",
+            "front");
     for (int i = 0; i < r->nvalid; i++) {
+        const char *f = r->val_front[i] ? "*" : "-";
         if (r->val_ok[i])
-            fprintf(out, "%3d %14.6f %14.6f %12.6f %12.6f\n", i + 1, r->val_est[i].makespan_s * 1e3,
-                    r->val_sim[i].makespan_s * 1e3, r->val_est[i].energy_j, r->val_sim[i].energy_j);
+            fprintf(out, "%3d %14.6f %14.6f %12.6f %12.6f %6s\n", i + 1,
+                    r->val_est[i].makespan_s * 1e3, r->val_sim[i].makespan_s * 1e3,
+                    r->val_est[i].energy_j, r->val_sim[i].energy_j, f);
         else
-            fprintf(out, "%3d %14.6f %14s %12.6f %12s\n", i + 1, r->val_est[i].makespan_s * 1e3,
-                    "failed", r->val_est[i].energy_j, "-");
+            fprintf(out, "%3d %14.6f %14s %12.6f %12s %6s\n", i + 1, r->val_est[i].makespan_s * 1e3,
+                    "failed", r->val_est[i].energy_j, "-", f);
     }
     for (int i = 0; r->val_err && i < r->nvalid; i++)
         if (!r->val_ok[i] && r->val_err[i].msg[0])
             fprintf(out, "  %d failed: %s\n", i + 1, r->val_err[i].msg);
     fprintf(out, "rank agreement of estimate and simulation (Kendall's tau): %.3f\n",
             r->rank_agreement);
+    if (r->rankings)
+        fprintf(out, "simulated best: #%d; it was not the estimated best in %ld of %ld rankings by "
+                     "simulation\n", r->val_win + 1, r->best_differs, r->rankings);
     fprintf(out, "\nPareto front of the estimates (%d points)\n%14s %12s\n", r->npareto,
             "makespan_ms", "energy_J");
     for (int i = 0; i < r->npareto && i < 12; i++)

@@ -1,8 +1,9 @@
 /* search.c - the outer scheduler's public side (search.h): options and
- * names, the phases of a search in order, and the validation of the best
- * candidates by simulation. The space and its pieces are in search_space.c,
- * the window structures in search_windows.c, the allocation strategies in
- * strategy_*.c (the table below), the baselines in search_baseline.c. */
+ * names, the order of objectives and ties, and the phases of a search. The
+ * space and its pieces are in search_space.c, the window structures in
+ * search_windows.c, the strategies in strategy_*.c (the table below; ea and
+ * nsga2 share search_genome.c), the choice and simulation of the validated
+ * candidates in search_validate.c, the baselines in search_baseline.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +17,9 @@
 
 static const char *const obj_names[] = {"latency", "throughput", "energy", "edp"};
 
-/* The allocation strategies --strategy names; "auto" chooses among them. */
-static const srch_strategy *const strategies[] = {&srch_exhaustive, &srch_anneal};
+/* The strategies --strategy names; "auto" chooses among them (srch_setup). */
+static const srch_strategy *const strategies[] = {&srch_exhaustive, &srch_anneal, &srch_ea,
+                                                  &srch_nsga2};
 #define NSTRATEGIES (int)(sizeof strategies / sizeof strategies[0])
 
 void search_defaults(search_opts *o)
@@ -31,6 +33,10 @@ void search_defaults(search_opts *o)
     o->max_exhaustive = 20000;
     o->anneal_steps = 1500;
     o->strategy = "auto";
+    o->population = 10;
+    o->generations = 4;
+    o->objectives[0] = OBJ_LATENCY;
+    o->objectives[1] = OBJ_ENERGY;
 }
 
 int srch_lookup(const char *const *names, int n, const char *name)
@@ -64,6 +70,45 @@ double search_score(search_objective o, const search_point *pt)
     return pt->makespan_s * pt->energy_j;
 }
 
+/* The figure each objective ranks by, in the order ties are broken. */
+static double cmp_figure(int k, const search_point *pt)
+{
+    static const search_objective tie_order[] = {OBJ_THROUGHPUT, OBJ_ENERGY, OBJ_LATENCY};
+    return search_score(tie_order[k], pt);
+}
+
+int search_cmp(search_objective o, const search_point *a, const search_point *b)
+{
+    double sa = search_score(o, a), sb = search_score(o, b);
+    if (sa != sb)
+        return sa < sb ? -1 : 1;
+    for (int k = 0; k < 3; k++) {
+        double fa = cmp_figure(k, a), fb = cmp_figure(k, b);
+        if (fa != fb)
+            return fa < fb ? -1 : 1;
+    }
+    return 0;
+}
+
+int search_objectives_parse(const char *text, search_objective out[2], err_t *e)
+{
+    const char *comma = strchr(text, ',');
+    char first[16];
+    size_t n = comma ? (size_t)(comma - text) : 0;
+    if (comma && n < sizeof first) {
+        memcpy(first, text, n);
+        first[n] = 0;
+        int a = search_objective_parse(first), b = search_objective_parse(comma + 1);
+        if (a >= 0 && b >= 0 && a != b) {
+            out[0] = (search_objective)a;
+            out[1] = (search_objective)b;
+            return ERR_OK;
+        }
+    }
+    return err_input(e, "--objectives: '%s' is not two different objectives A,B among latency, "
+                        "throughput, energy and edp", text);
+}
+
 const srch_strategy *srch_strategy_find(const char *name)
 {
     for (int i = 0; i < NSTRATEGIES; i++)
@@ -83,117 +128,7 @@ int search_strategy_check(const char *name, err_t *e)
     return err_input(e, "--strategy: '%s' is not %s", name, names);
 }
 
-/* ---- validation by simulation ---- */
-
-/* The figures a search ranks by, from a full result. */
-static search_point point_of(const res_result *r)
-{
-    search_point pt = {r->makespan_s, r->energy_j, 0};
-    for (int m = 0; m < r->nmodels; m++)
-        pt.latency_s += r->models[m].latency_s / r->nmodels;
-    return pt;
-}
-
-/* The validations as they end, for the progress line. */
-typedef struct {
-    srch_state *x;
-    const run_job *jobs;
-    double best;
-} val_watch;
-
-/* The line of the validations: how many are done, the best simulated score. */
-static void val_show(val_watch *w, int ndone)
-{
-    srch_state *x = w->x;
-    char stage[64], fig[96];
-    snprintf(stage, sizeof stage, "simulating the %d best", x->ntop);
-    if (isfinite(w->best))
-        snprintf(fig, sizeof fig, "%d of %d simulated, best %s %.4g (simulated)", ndone, x->ntop,
-                 search_objective_name(x->o->objective), w->best);
-    else
-        snprintf(fig, sizeof fig, "%d of %d simulated", ndone, x->ntop);
-    prog_step(&x->prog, prog_now_s(), "search", stage, fig, (double)ndone / x->ntop);
-}
-
-static void val_done(void *arg, int job, int ndone)
-{
-    val_watch *w = arg;
-    if (w->jobs[job].rc == ERR_OK) {
-        search_point pt = point_of(&w->jobs[job].r);
-        double sc = search_score(w->x->o->objective, &pt);
-        if (sc < w->best)
-            w->best = sc;
-    }
-    val_show(w, ndone);
-}
-
-/* Simulates the kept candidates, -j at a time, each in a worker of its own;
-   the best simulated one is *WIN (-1 if none ran) and its full result is
-   R's sim: it is not simulated again. */
-static int validate(const plat_t *p, const scn_t *scn, srch_state *x, const search_opts *o,
-                    search_result *r, int *win, err_t *e)
-{
-    run_job *jobs = calloc((size_t)x->ntop + 1, sizeof *jobs);
-    if (!jobs)
-        return err_internal(e, "out of memory");
-    const evaluator *sim = eval_find("simulate");
-    eval_opts eo = {.nop = o->nop, .verbose = o->verbose};
-    for (int i = 0; i < x->ntop; i++)
-        jobs[i] = (run_job){.p = p, .scn = scn, .s = &x->top[i], .ev = sim, .opts = &eo};
-    val_watch w = {x, jobs, INFINITY};
-    if (x->prog.out)
-        val_show(&w, 0);
-    int rc = runner_run_ranks(o->ranks, jobs, x->ntop, o->jobs > 0 ? o->jobs : 1,
-                              x->prog.out ? val_done : NULL, &w, e);
-    r->simulated = x->ntop;
-    double best = INFINITY;
-    *win = -1;
-    for (int i = 0; i < x->ntop; i++) {
-        r->val_ok[i] = jobs[i].rc == ERR_OK;
-        if (!r->val_ok[i]) {
-            r->val_err[i] = jobs[i].err;
-            continue;
-        }
-        r->val_sim[i] = point_of(&jobs[i].r);
-        if (search_score(o->objective, &r->val_sim[i]) < best) {
-            best = search_score(o->objective, &r->val_sim[i]);
-            *win = i;
-        }
-    }
-    if (*win >= 0) {
-        r->sim = jobs[*win].r; /* ownership moves */
-        memset(&jobs[*win].r, 0, sizeof jobs[*win].r);
-    }
-    for (int i = 0; i < x->ntop; i++)
-        res_free(&jobs[i].r);
-    free(jobs);
-    return rc;
-}
-
-static double kendall_tau(const double *a, const double *b, const int *ok, int n)
-{
-    double conc = 0, disc = 0;
-    for (int i = 0; i < n; i++)
-        for (int j = i + 1; j < n; j++) {
-            if (!ok[i] || !ok[j])
-                continue;
-            double s = (a[i] - a[j]) * (b[i] - b[j]);
-            conc += s > 0;
-            disc += s < 0;
-        }
-    return conc + disc > 0 ? (conc - disc) / (conc + disc) : 1;
-}
-
 /* ---- the search ---- */
-
-/* Pareto points in order of makespan (no two are equal on both axes). */
-static int by_makespan(const void *a, const void *b)
-{
-    const search_point *x = a, *y = b;
-    if (x->makespan_s != y->makespan_s)
-        return x->makespan_s < y->makespan_s ? -1 : 1;
-    return (x->energy_j > y->energy_j) - (x->energy_j < y->energy_j);
-}
 
 int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_result *r, err_t *e)
 {
@@ -202,18 +137,22 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
     int rc = srch_setup(&x, p, scn, o, e);
     x.t0 = prog_now_s();
     prog_init(&x.prog, o->progress ? stderr : NULL);
-    /* the estimating stage: one window's run, then each packing's windows,
-       their steps shared out (srch_packing) */
-    x.units = 1;
-    for (int W = 2; W < x.M; W++)
-        x.units += W * srch_steps_share(&x, o->anneal_steps / W);
-    const srch_strategy *used = NULL;
-    if (!rc)
+    const srch_strategy *used = rc ? NULL : x.strategy;
+    if (!rc && used->whole) {
+        x.units = x.unit = 1; /* the estimating stage is its generations alone */
+        rc = used->whole(&x);
+    } else if (!rc) {
+        /* the estimating stage: one window's run, then each packing's
+           windows, their steps shared out (srch_packing) */
+        x.units = 1;
+        for (int W = 2; W < x.M; W++)
+            x.units += W * srch_steps_share(&x, o->anneal_steps / W);
         rc = srch_sequential(&x);
-    if (!rc)
-        rc = srch_one_window(&x, &used);
-    if (!rc)
-        rc = srch_packings(&x);
+        if (!rc)
+            rc = srch_one_window(&x);
+        if (!rc)
+            rc = srch_packings(&x);
+    }
     if (!rc)
         rc = srch_splits(&x);
     if (!rc && x.ntop == 0)
@@ -227,47 +166,23 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
     }
     r->allocations = x.allocations;
     r->estimated = x.estimated;
+    r->simulated = x.simulated;
+    r->rankings = x.rankings;
+    r->best_differs = x.best_differs;
     if (!rc) {
         x.units_done = x.units, x.unit = 0;
         srch_progress(&x, 1);
     }
     srch_team_stop(&x); /* no thread but this one when the simulations fork */
-    /* validate */
-    if (!rc) {
-        r->nvalid = x.ntop;
-        r->val_est = calloc((size_t)x.ntop, sizeof *r->val_est);
-        r->val_sim = calloc((size_t)x.ntop, sizeof *r->val_sim);
-        r->val_ok = calloc((size_t)x.ntop, sizeof *r->val_ok);
-        r->val_err = calloc((size_t)x.ntop, sizeof *r->val_err);
-        if (!r->val_est || !r->val_sim || !r->val_ok || !r->val_err)
-            rc = err_internal(e, "out of memory");
-    }
     int win = 0;
-    if (!rc) {
-        memcpy(r->val_est, x.top_pt, (size_t)x.ntop * sizeof *r->val_est);
-        if (o->no_simulate) {
-            for (int i = 0; i < x.ntop; i++)
-                r->val_ok[i] = 0;
-        } else {
-            rc = validate(p, scn, &x, o, r, &win, e);
-            if (!rc && win < 0)
-                rc = err_input(e, "none of the %d best candidates could be simulated", x.ntop);
-            double *a = calloc((size_t)x.ntop + 1, sizeof *a), *b = calloc((size_t)x.ntop + 1, sizeof *b);
-            for (int i = 0; a && b && i < x.ntop; i++) {
-                a[i] = search_score(o->objective, &r->val_est[i]);
-                b[i] = search_score(o->objective, &r->val_sim[i]);
-            }
-            r->rank_agreement = a && b ? kendall_tau(a, b, r->val_ok, x.ntop) : 0;
-            free(a);
-            free(b);
-        }
-    }
-    if (!rc && sched_copy(&r->best, &x.top[win]))
+    if (!rc)
+        rc = srch_validate(&x, r, &win);
+    r->val_win = win;
+    if (!rc && sched_copy(&r->best, &r->val_sched[win]))
         rc = err_internal(e, "out of memory");
     if (!rc)
         rc = est_run(p, scn, &r->best, &r->est, e);
     if (!rc) {
-        qsort(x.pareto, (size_t)x.npareto, sizeof *x.pareto, by_makespan);
         r->npareto = x.npareto;
         r->pareto = x.pareto;
         x.pareto = NULL;
@@ -289,6 +204,10 @@ void search_result_free(search_result *r)
     free(r->val_sim);
     free(r->val_ok);
     free(r->val_err);
+    free(r->val_front);
+    for (int i = 0; r->val_sched && i < r->nvalid; i++)
+        sched_free(&r->val_sched[i]);
+    free(r->val_sched);
     free(r->pareto);
     memset(r, 0, sizeof *r);
 }

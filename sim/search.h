@@ -2,19 +2,22 @@
  *
  * The space (SCAR's): time windows -> which chiplets each model gets in a
  * window -> the order its segments take through them -> where its layers are
- * cut -> its mini-batch. Window structures tried: every model in one window
- * on disjoint chiplets; one model per window on all chiplets; and, with three
- * models or more, greedy packings of the models into 2 .. M-1 windows. A
- * window's chiplet allocations are explored by a strategy: exhaustive
- * enumeration, simulated annealing from a fixed seed, or auto (exhaustive
- * when there are at most max_exhaustive of them, otherwise annealing). Sizes
- * come from the input: any number of models, chiplets and mini-batch sizes
- * (every divisor of a batch is tried). For a given allocation and order the
- * cut points are those that minimise the slowest segment on those chiplets
- * (bisection over a greedy fill, exact for a fixed order). Every candidate is
- * ranked by the closed-form estimate; the best `validate` are
- * simulated (in parallel, each in its own process) and the winner is the best
- * simulated one. Deterministic for a given seed, whatever `jobs` is and
+ * cut -> its mini-batch. Strategies: exhaustive and anneal explore the chiplet
+ * allocations of fixed window structures (every model in one window on
+ * disjoint chiplets; one model per window on all chiplets; with three models
+ * or more, greedy packings into 2 .. M-1 windows), by enumeration or by
+ * simulated annealing from a fixed seed; ea (SCAR's evolutionary search) and
+ * nsga2 (NSGA-II on two objectives) search windows, allocations and parts
+ * together; auto is exhaustive when the all-models window has at most
+ * max_exhaustive allocations, otherwise nsga2. Sizes come from the input: any
+ * number of models, chiplets and mini-batch sizes (every divisor of a batch is
+ * tried). For a given allocation and order the cut points are those that
+ * minimise the slowest segment on those chiplets (bisection over a greedy
+ * fill, exact for a fixed order). Every candidate is ranked by the closed-form
+ * estimate, ties broken on the other figures; `validate` of them, chosen to
+ * differ (the best, points along the estimated front, distinct allocations),
+ * are simulated (in parallel, each in its own process) and the winner is the
+ * best simulated one. Deterministic for a given seed, whatever `jobs` is and
  * however many MPI ranks share the search (`ranks`, runner.h). */
 #ifndef MCM_SEARCH_H
 #define MCM_SEARCH_H
@@ -34,7 +37,11 @@ typedef struct {
     int progress;           /* progress lines on stderr */
     int verbose;            /* the validations' SimGrid log on stderr (eval_opts.verbose) */
     int no_simulate;        /* rank and choose on estimates only (tests, quick looks) */
-    const char *strategy;   /* allocations: "auto" (default), "exhaustive", "anneal" */
+    const char *strategy;   /* "auto" (default), "exhaustive", "anneal", "ea", "nsga2" */
+    int population, generations; /* ea and nsga2 (default SCAR's: 10 and 4) */
+    search_objective objectives[2]; /* nsga2's two (default latency and energy) */
+    long sim_budget;        /* ea/nsga2: simulations that may replace estimates as fitness
+                               in the last generations (0: none) */
     const nop_level *nop;   /* network level of the validations; NULL: the platform's */
     struct runner_ranks *ranks; /* MPI ranks sharing the estimates and simulations (runner.h);
                                NULL: this process alone */
@@ -54,12 +61,17 @@ typedef struct {
     long allocations;       /* chiplet allocations visited */
     long estimated;         /* schedules estimated */
     long simulated;
-    int nvalid;             /* validated candidates, in estimate order */
+    int nvalid;             /* validated candidates: the estimated best first */
     search_point *val_est, *val_sim;
     int *val_ok;            /* simulation succeeded */
     err_t *val_err;         /* why not, where it did not */
+    int *val_front;         /* on the estimated makespan-energy front */
+    sched_t *val_sched;     /* their schedules */
+    int val_win;            /* the winner among them */
+    long rankings;          /* rankings by simulation made (validation, simulated generations) */
+    long best_differs;      /* of which the simulated best was not the estimated best */
     double rank_agreement;  /* Kendall's tau between estimated and simulated scores */
-    int npareto;            /* estimated latency-vs-energy Pareto front */
+    int npareto;            /* the estimated makespan-energy front, by makespan */
     search_point *pareto;
     double wall_s;
 } search_result;
@@ -71,6 +83,12 @@ const char *search_objective_name(search_objective o);
 int search_strategy_check(const char *name, err_t *e);
 /* Lower is better. */
 double search_score(search_objective o, const search_point *pt);
+/* Negative when A is better than B for O, positive when worse, 0 when they
+   are equal on every figure: O first, ties broken on throughput, energy and
+   latency in that order (O itself skipped). */
+int search_cmp(search_objective o, const search_point *a, const search_point *b);
+/* Parses "A,B" (two distinct objective names) into OUT; an input error if not. */
+int search_objectives_parse(const char *text, search_objective out[2], err_t *e);
 
 /* The field's baselines as schedules (README "Baselines"): monolithic-os runs
    the models one after another on a one-chip platform; standalone gives each

@@ -1,9 +1,9 @@
 /* search_baseline.c - the field's baselines as schedules (search.h):
  * monolithic-os, standalone and Simba-like, each model's mini-batch chosen
  * for the objective. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "estimate.h"
 #include "search_int.h"
 
 static const char *const base_names[] = {"monolithic-os", "standalone", "simba"};
@@ -18,27 +18,31 @@ const char *search_baseline_name(search_base b)
     return b >= 0 && b <= BASE_SIMBA ? base_names[b] : "?";
 }
 
-static double base_score(const srch_state *x, const srch_part *pt)
+/* A part alone as the search ranks it: its latency is the makespan. */
+static search_point base_point(const srch_part *pt)
 {
-    search_point sp = {pt->lat_s, pt->energy_j, pt->lat_s};
-    return search_score(x->o->objective, &sp);
+    return (search_point){pt->lat_s, pt->energy_j, pt->lat_s};
+}
+
+/* Whether part A serves the objective better than B (ties broken on the
+   other figures). */
+static int base_better(const srch_state *x, const srch_part *a, const srch_part *b)
+{
+    search_point pa = base_point(a), pb = base_point(b);
+    return search_cmp(x->o->objective, &pa, &pb) < 0;
 }
 
 /* The mini-batch that serves the objective best for model M on the chiplets ORD. */
 static int base_best_part(srch_state *x, int m, const int *ord, int k, srch_part *best)
 {
-    double best_score = INFINITY;
     srch_part pt = {.segs = x->segs};
     for (int bi = 0; bi < x->models[m].nmbs; bi++) {
         srch_cut(x, m, ord, k, bi, &pt);
         int rc = srch_eval_part(x, m, ord, k, &pt);
         if (rc)
             return rc;
-        double sc = base_score(x, &pt);
-        if (sc < best_score) {
-            best_score = sc;
+        if (bi == 0 || base_better(x, &pt, best))
             srch_part_copy(best, &pt);
-        }
     }
     return ERR_OK;
 }
@@ -67,12 +71,10 @@ static int base_standalone(srch_state *x, srch_part *parts)
     srch_by_work(x, order);
     for (int i = 0; !rc && i < x->M; i++) {
         int m = order[i], pick = -1;
-        double best = INFINITY;
         for (int c = 0; !rc && c < x->N; c++) {
             if (taken[c] || (rc = base_best_part(x, m, &c, 1, &parts[x->M])))
                 continue;
-            if (base_score(x, &parts[x->M]) < best) {
-                best = base_score(x, &parts[x->M]);
+            if (pick < 0 || base_better(x, &parts[x->M], &parts[m])) {
                 srch_part_copy(&parts[m], &parts[x->M]);
                 pick = c;
             }
@@ -98,6 +100,46 @@ static int base_simba(srch_state *x, srch_part *parts)
             if (alloc[x->snake[i]] == m + 1)
                 ord[k++] = x->snake[i];
         rc = base_best_part(x, m, ord, k, &parts[m]);
+    }
+    return rc;
+}
+
+/* The whole schedule's figures with PARTS (PP: room for M pointers). */
+static int base_schedule_point(srch_state *x, const srch_part *parts, const srch_part **pp,
+                               int separate, search_point *pt)
+{
+    srch_worker *w = &x->wk[0];
+    for (int m = 0; m < x->M; m++)
+        pp[m] = &parts[m];
+    sched_t s = srch_assemble(w, pp, x->M, separate);
+    double mk, en;
+    int rc = est_quick(x->p, x->scn, &s, w->cache, &mk, &en, w->lat, x->e);
+    *pt = srch_point(x, mk, en, w->lat);
+    return rc;
+}
+
+/* Each model's mini-batch chosen again, the others fixed, on the whole
+   schedule's figures (search_cmp): a model whose time does not set the
+   makespan then takes, under the throughput objective, the mini-batch of
+   least energy among those that keep the makespan, not the one that is
+   fastest alone. PARTS[M] is scratch. */
+static int base_refine(srch_state *x, srch_part *parts, const srch_part **pp, int separate)
+{
+    search_point cur, pt;
+    int rc = base_schedule_point(x, parts, pp, separate, &cur);
+    for (int m = 0; !rc && m < x->M; m++) {
+        int k = parts[m].nsegs;
+        for (int i = 0; i < k; i++)
+            x->list[i] = parts[m].segs[i].chiplet;
+        for (int bi = 0; !rc && bi < x->models[m].nmbs; bi++) {
+            srch_part_copy(&parts[x->M], &parts[m]);
+            srch_cut(x, m, x->list, k, bi, &parts[m]);
+            rc = base_schedule_point(x, parts, pp, separate, &pt);
+            if (!rc && search_cmp(x->o->objective, &pt, &cur) < 0)
+                cur = pt;
+            else
+                srch_part_copy(&parts[m], &parts[x->M]);
+        }
     }
     return rc;
 }
@@ -129,6 +171,8 @@ int search_baseline(const plat_t *p, const scn_t *scn, search_base kind, const s
         rc = kind == BASE_MONOLITHIC ? base_monolithic(&x, parts)
              : kind == BASE_STANDALONE ? base_standalone(&x, parts)
                                        : base_simba(&x, parts);
+    if (!rc)
+        rc = base_refine(&x, parts, pp, kind == BASE_MONOLITHIC);
     if (!rc) {
         for (int m = 0; m < x.M; m++)
             pp[m] = &parts[m];

@@ -69,6 +69,13 @@ void srch_team_stop(srch_state *x)
     x->pool = NULL;
 }
 
+int srch_team_resume(srch_state *x)
+{
+    if (x->nwk > 1 && !x->pool && !(x->pool = pool_new(x->nwk)))
+        return ERR_INTERNAL;
+    return ERR_OK;
+}
+
 static void srch_batch_free_rows(srch_batch *b)
 {
     free(b->pick);

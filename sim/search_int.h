@@ -25,11 +25,13 @@
 #include "plan.h"
 #include "pool.h"
 #include "progress.h"
+#include "runner.h"
 #include "search.h"
 
 #define SRCH_PER_SET 3    /* parts kept per (model, chiplet set): fastest, leanest, best product */
 #define SRCH_GROUP_KEEP 2 /* schedules kept per window of a packing */
 #define SRCH_MAX_ORDERS 6 /* chiplet orders tried per set: 3! permutations, or 4 snakes */
+#define SRCH_POOL 4       /* candidates kept per one validated, to choose distinct ones from */
 
 /* A model's part of a window: its segments and mini-batch, with the
    estimate of the model alone running it. SEGS is storage of the holder's. */
@@ -56,6 +58,14 @@ typedef struct {
 } srch_model;
 
 typedef struct srch_strategy srch_strategy;
+
+/* A schedule simulated during the search, with its estimate beside. */
+typedef struct {
+    sched_t s;
+    search_point est, pt;
+    int ok;
+    res_result r;
+} srch_sim;
 
 /* What one thread of the search's team estimates with: a plan cache of its
    own (a cache has scratch space and grows as it is used) and room to
@@ -111,7 +121,8 @@ typedef struct {
     const plat_t *p;
     const scn_t *scn;
     const search_opts *o;
-    const srch_strategy *strategy; /* forced by the options; NULL: auto */
+    eval_opts eo;             /* of the simulations */
+    const srch_strategy *strategy; /* the options', auto's choice made */
     err_t *e;
     plan_cache *cache;        /* worker 0's */
     pool_t *pool;             /* the -j threads that estimate; NULL once the search is done */
@@ -127,12 +138,14 @@ typedef struct {
     srch_memo **memo;         /* open addressing; entries never move */
     long memo_cap, memo_n;
     uint64_t rng;             /* one stream for every window, in search order */
-    /* the best candidates so far, by estimated score */
+    /* the best candidates so far, by estimate (search_cmp): the pool that
+       validation chooses from, SRCH_POOL x --validate of them */
     sched_t *top;
     search_point *top_pt;
-    double *top_score;
-    int ntop;
+    int ntop, top_cap;
+    /* the makespan-energy front of the estimates, each point's schedule beside it */
     search_point *pareto;
+    sched_t *pareto_s;
     int npareto, cap_pareto;
     long estimated, allocations;
     double t0;
@@ -140,6 +153,9 @@ typedef struct {
     double units_done, units; /* estimating: strategy runs done and in all, in units of
                                  anneal_steps (a packing's windows share one) */
     double unit;              /* the share of the run under way */
+    srch_sim *sims;           /* --sim-budget's simulations, by schedule */
+    int nsims, cap_sims;
+    long simulated, rankings, best_differs;
     /* the models being placed in one window: all of them, or one window
        of a packing; VIEW is the scenario restricted to them, for estimates */
     int G;
@@ -148,7 +164,7 @@ typedef struct {
     scn_t view;
     /* a group's best single-window schedules (models numbered as in VIEW) */
     sched_t gbest[SRCH_GROUP_KEEP];
-    double gscore[SRCH_GROUP_KEEP];
+    search_point gpt[SRCH_GROUP_KEEP];
     int ngbest;
     /* scratch, sized from the input */
     int *alloc;               /* N: the proposal being scored */
@@ -173,9 +189,74 @@ struct srch_strategy {
     /* The score of a proposed allocation, in the order they were proposed. */
     void (*accept)(srch_state *x, void *priv, const int *alloc, double score);
     void (*free)(void *priv);
+    /* A strategy over the whole space (windows included) sets WHOLE instead
+       of the four above: it runs the search, offering what it estimates. */
+    int (*whole)(srch_state *x);
 };
 
-extern const srch_strategy srch_exhaustive, srch_anneal;
+extern const srch_strategy srch_exhaustive, srch_anneal, srch_ea, srch_nsga2;
+
+/* search_genome.c: the genome of ea and nsga2 (its header comment says
+   what it holds), in a pool of individuals with scratch beside them. */
+typedef struct {
+    int *win;                 /* M: each model's window label */
+    int *pick;                /* M: its kept part, 0 .. SRCH_PER_SET - 1 */
+    int *own;                 /* M x N: per label, each chiplet's model + 1, or 0 */
+    int nwin;
+    search_point pt;          /* its figures (estimated, or simulated) */
+    double f[2];              /* nsga2: its two objectives */
+    int rank;                 /* nsga2: its front, 0 the first */
+    double crowd;             /* nsga2: its crowding distance */
+} srch_genome;
+
+typedef struct {
+    srch_state *x;
+    int cap;                  /* individuals, the last few scratch */
+    srch_genome *g;
+    int *genes;
+    int *map, *mw, *cnt;      /* M each */
+    uint64_t *sets;           /* M x words */
+    srch_miss *miss;          /* the memo entries a batch of trials lacks, */
+    srch_memo **made;         /* being made, */
+    int *ords;                /* and their chiplet orders (rows of N) */
+} srch_evo;
+
+/* Whether A should replace B (ARG: the strategy's). */
+typedef int (*srch_better_fn)(const srch_state *x, const srch_genome *a, const srch_genome *b,
+                              const void *arg);
+
+int srch_evo_init(srch_evo *v, srch_state *x, int cap);
+void srch_evo_free(srch_evo *v);
+srch_genome *srch_evo_at(srch_evo *v, int i);
+/* Moves individuals IDX[0..P-1] (of 0 .. N-1) to slots 0 .. P-1, the rest
+   after them in some order; WHERE is scratch of N. */
+void srch_evo_gather(srch_evo *v, const int *idx, int P, int n, int *where);
+void srch_gen_copy(const srch_state *x, srch_genome *dst, const srch_genome *src);
+void srch_gen_normalize(srch_evo *v, srch_genome *g);
+/* Individual I of a first population: 0 every model in one window, 1 one
+   model per window, 2 .. M-1 the greedy packings (each window with the
+   proportional allocation), the rest random. */
+void srch_gen_seed(srch_evo *v, srch_genome *g, int i);
+/* CHILD = a uniform crossover of A and B, then one to three random changes. */
+void srch_gen_vary(srch_evo *v, const srch_genome *a, const srch_genome *b, srch_genome *child);
+/* Decodes G, estimates its schedule and offers it (srch_keep); G->pt. */
+int srch_gen_eval(srch_evo *v, srch_genome *g);
+/* Whether generation GEN's survivors are chosen on simulated figures: the
+   last ceil(sim_budget / population) generations are. */
+int srch_evo_simulated(const srch_state *x, int gen);
+/* The fitness of individuals 0 .. N-1 from their simulations (cached; the
+   budget spent, those past it keep their estimates). */
+int srch_evo_simulate(srch_evo *v, int n);
+/* A local search from G: random single changes, each kept when BETTER says. */
+int srch_gen_improve(srch_evo *v, srch_genome *g, srch_better_fn better, const void *arg);
+/* The better_fn of the search's --objective, ties broken on the other figures. */
+int srch_gen_better_objective(const srch_state *x, const srch_genome *a, const srch_genome *b,
+                              const void *arg);
+/* Seed I, estimated and improved. */
+int srch_gen_start(srch_evo *v, srch_genome *g, int i, srch_better_fn better, const void *arg);
+/* A child of A and B, estimated and improved. */
+int srch_gen_child(srch_evo *v, const srch_genome *a, const srch_genome *b, srch_genome *child,
+                   srch_better_fn better, const void *arg);
 
 /* search.c */
 int srch_lookup(const char *const *names, int n, const char *name);
@@ -186,6 +267,9 @@ int srch_setup(srch_state *x, const plat_t *p, const scn_t *scn, const search_op
 void srch_teardown(srch_state *x);
 /* FRAC of the strategy run under way is done: the progress line of the
    estimates (progress.h), over all runs. */
+/* splitmix64 over the search's stream: small, seedable, the same everywhere */
+uint64_t srch_rand(uint64_t *s);
+double srch_unit(uint64_t *s); /* in [0, 1) */
 void srch_progress(srch_state *x, double frac);
 /* A run of STEPS annealing steps as a share of the estimating stage. */
 double srch_steps_share(const srch_state *x, long steps);
@@ -236,6 +320,8 @@ int srch_eval_part(srch_state *x, int m, const int *set, int k, srch_part *pt);
 sched_t srch_assemble(srch_worker *w, const srch_part *const *pt, int n, int separate);
 /* Offers S, estimated at MK, EN and the view's model latencies LAT, to the
    top list (and the Pareto front); *SCORE is its score. Counts it. */
+/* The point of a schedule estimated at MK, EN and the view's model latencies LAT. */
+search_point srch_point(const srch_state *x, double mk, double en, const double *lat);
 int srch_keep(srch_state *x, const sched_t *s, double mk, double en, const double *lat,
               double *score);
 int srch_offer(srch_state *x, const sched_t *s, double *score);
@@ -264,6 +350,7 @@ int srch_try_allocation(srch_state *x, const int *alloc, double *best);
    per core); the team is stopped before the search forks its simulations. */
 int srch_team_start(srch_state *x);
 void srch_team_stop(srch_state *x);
+int srch_team_resume(srch_state *x); /* after a stop: the same team again */
 void srch_team_free(srch_state *x);
 /* Room in x->batch for N combinations of WIDTH picks. */
 int srch_batch_reserve(srch_state *x, long n, int width);
@@ -288,10 +375,30 @@ int srch_try_allocations(srch_state *x, const int *allocs, int n, double *scores
    8 models, whose combinations are searched by descent, or out of memory). */
 int srch_batch_allocations(srch_state *x);
 
+/* search_validate.c: the candidates simulated, and the simulations
+   cached by schedule for --sim-budget */
+/* Replaces each estimate PT[i] of S[i] (N of them) with its simulated
+   figures: from the cache, or simulated now (all at once, -j at a time)
+   while the budget lasts; counts the ranking and whether its best by
+   simulation differs from its best by estimate. Stops and restarts the team. */
+int srch_sim_fitness(srch_state *x, sched_t *s, search_point *pt, int n);
+void srch_sims_free(srch_state *x);
+search_point srch_point_of(const res_result *r);
+/* Whether A and B give each model the same chiplets, window by window. */
+int srch_same_structure(const sched_t *a, const sched_t *b);
+/* Simulates the N schedules S[], -j at a time; JOBS[i] holds each result
+   (the caller frees them). */
+int srch_simulate(srch_state *x, const sched_t *const *s, int n, run_job *jobs);
+/* Chooses the candidates (the file's header says how), simulates them
+   unless no_simulate, fills R's val_* and rank figures and R->sim; *WIN:
+   the winner among them (0, the estimated best, when not simulated). Sorts
+   the front by makespan. The team must be stopped. */
+int srch_validate(srch_state *x, search_result *r, int *win);
+
 /* search_windows.c: window structures, each window's allocations searched
-   by the chosen strategy (*USED, when not NULL, says which) */
-int srch_allocate(srch_state *x, long steps, const srch_strategy **used);
-int srch_one_window(srch_state *x, const srch_strategy **used);
+   by the state's allocation strategy */
+int srch_allocate(srch_state *x, long steps);
+int srch_one_window(srch_state *x);
 int srch_sequential(srch_state *x);
 int srch_packings(srch_state *x);
 

@@ -62,31 +62,6 @@ int srch_eval_part(srch_state *x, int m, const int *set, int k, srch_part *pt)
     return rc ? srch_fail(x, &x->wk[0], rc) : ERR_OK;
 }
 
-static void srch_offer_pareto(srch_state *x, const search_point *pt)
-{
-    for (int i = 0; i < x->npareto; i++) {
-        const search_point *q = &x->pareto[i];
-        if (q->makespan_s <= pt->makespan_s && q->energy_j <= pt->energy_j)
-            return;
-    }
-    int n = 0;
-    for (int i = 0; i < x->npareto; i++) {
-        const search_point *q = &x->pareto[i];
-        if (!(pt->makespan_s <= q->makespan_s && pt->energy_j <= q->energy_j))
-            x->pareto[n++] = *q;
-    }
-    x->npareto = n;
-    if (n == x->cap_pareto) {
-        int cap = x->cap_pareto ? 2 * x->cap_pareto : 32;
-        search_point *nv = realloc(x->pareto, (size_t)cap * sizeof *nv);
-        if (!nv)
-            return;
-        x->pareto = nv;
-        x->cap_pareto = cap;
-    }
-    x->pareto[x->npareto++] = *pt;
-}
-
 /* A schedule to keep: S, or when S is NULL the one BUILD makes of PICK,
    made only if it is kept (most are not). */
 typedef struct {
@@ -96,61 +71,106 @@ typedef struct {
     const int *pick;
 } srch_cand;
 
-/* Inserts C with SCORE into the sorted list TOP/SCORES of capacity K (N
-   used), with PT beside it when PTS is not NULL. Equal scores are taken for
-   the same schedule. */
-static int srch_keep_top(srch_state *x, sched_t *top, double *scores, search_point *pts, int *n,
-                         int K, const srch_cand *c, double score, const search_point *pt)
+/* A copy of C's schedule in OUT. */
+static int srch_cand_copy(srch_state *x, const srch_cand *c, sched_t *out)
 {
-    for (int i = 0; i < *n; i++)
-        if (scores[i] == score)
-            return ERR_OK;
-    if (*n == K && score >= scores[K - 1])
-        return ERR_OK;
-    int pos = *n < K ? (*n)++ : K - 1;
-    sched_free(&top[pos]);
-    /* shifting moves ownership down; the slot left at POS is overwritten */
-    while (pos > 0 && scores[pos - 1] > score) {
-        top[pos] = top[pos - 1];
-        scores[pos] = scores[pos - 1];
-        if (pts)
-            pts[pos] = pts[pos - 1];
-        pos--;
-    }
     sched_t built;
     const sched_t *s = c->s;
     if (!s) {
         built = c->build(x, c->arg, c->pick, &x->wk[0]);
         s = &built;
     }
-    if (sched_copy(&top[pos], s)) {
+    return sched_copy(out, s);
+}
+
+/* The makespan-energy front of every schedule estimated, each point with
+   its schedule: C joins it unless a point is as good on both axes, and
+   pushes out the points it is as good as on both. */
+static int srch_offer_pareto(srch_state *x, const srch_cand *c, const search_point *pt)
+{
+    for (int i = 0; i < x->npareto; i++) {
+        const search_point *q = &x->pareto[i];
+        if (q->makespan_s <= pt->makespan_s && q->energy_j <= pt->energy_j)
+            return ERR_OK;
+    }
+    int n = 0;
+    for (int i = 0; i < x->npareto; i++) {
+        const search_point *q = &x->pareto[i];
+        if (!(pt->makespan_s <= q->makespan_s && pt->energy_j <= q->energy_j)) {
+            x->pareto_s[n] = x->pareto_s[i];
+            x->pareto[n++] = *q;
+        } else
+            sched_free(&x->pareto_s[i]);
+    }
+    x->npareto = n;
+    if (n == x->cap_pareto) {
+        int cap = x->cap_pareto ? 2 * x->cap_pareto : 32;
+        search_point *nv = realloc(x->pareto, (size_t)cap * sizeof *nv);
+        if (nv)
+            x->pareto = nv;
+        sched_t *ns = nv ? realloc(x->pareto_s, (size_t)cap * sizeof *ns) : NULL;
+        if (!ns)
+            return err_internal(x->e, "out of memory");
+        x->pareto_s = ns;
+        x->cap_pareto = cap;
+    }
+    if (srch_cand_copy(x, c, &x->pareto_s[x->npareto]))
+        return err_internal(x->e, "out of memory");
+    x->pareto[x->npareto++] = *pt;
+    return ERR_OK;
+}
+
+/* Inserts C at PT into the list TOP/PTS of capacity K (N used), sorted by
+   the objective with ties broken on the other figures (search_cmp). A
+   candidate equal on every figure to one kept is taken for the same
+   schedule. */
+static int srch_keep_top(srch_state *x, sched_t *top, search_point *pts, int *n, int K,
+                         const srch_cand *c, const search_point *pt)
+{
+    search_objective o = x->o->objective;
+    for (int i = 0; i < *n; i++)
+        if (search_cmp(o, &pts[i], pt) == 0)
+            return ERR_OK;
+    if (*n == K && search_cmp(o, pt, &pts[K - 1]) >= 0)
+        return ERR_OK;
+    int pos = *n < K ? (*n)++ : K - 1;
+    sched_free(&top[pos]);
+    /* shifting moves ownership down; the slot left at POS is overwritten */
+    while (pos > 0 && search_cmp(o, &pts[pos - 1], pt) > 0) {
+        top[pos] = top[pos - 1];
+        pts[pos] = pts[pos - 1];
+        pos--;
+    }
+    if (srch_cand_copy(x, c, &top[pos])) {
         memset(&top[pos], 0, sizeof top[pos]);
-        scores[pos] = INFINITY;
+        pts[pos] = (search_point){INFINITY, INFINITY, INFINITY};
         return err_internal(x->e, "out of memory");
     }
-    scores[pos] = score;
-    if (pts)
-        pts[pos] = *pt;
+    pts[pos] = *pt;
     return ERR_OK;
 }
 
 /* C is kept when it is among the best: of the search when VIEW is the
    whole scenario, of the current group otherwise. */
+search_point srch_point(const srch_state *x, double mk, double en, const double *lat)
+{
+    search_point pt = {mk, en, 0};
+    for (int j = 0; j < x->G; j++)
+        pt.latency_s += lat[j] / x->G;
+    return pt;
+}
+
 static int srch_keep_cand(srch_state *x, const srch_cand *c, double mk, double en,
                           const double *lat, double *score_out)
 {
     x->estimated++;
-    search_point pt = {mk, en, 0};
-    for (int j = 0; j < x->G; j++)
-        pt.latency_s += lat[j] / x->G;
+    search_point pt = srch_point(x, mk, en, lat);
     double score = search_score(x->o->objective, &pt);
     *score_out = score;
     if (x->G < x->M)
-        return srch_keep_top(x, x->gbest, x->gscore, NULL, &x->ngbest, SRCH_GROUP_KEEP, c, score,
-                             &pt);
-    srch_offer_pareto(x, &pt);
-    return srch_keep_top(x, x->top, x->top_score, x->top_pt, &x->ntop, x->o->validate, c, score,
-                         &pt);
+        return srch_keep_top(x, x->gbest, x->gpt, &x->ngbest, SRCH_GROUP_KEEP, c, &pt);
+    int rc = srch_offer_pareto(x, c, &pt);
+    return rc ? rc : srch_keep_top(x, x->top, x->top_pt, &x->ntop, x->top_cap, c, &pt);
 }
 
 int srch_keep(srch_state *x, const sched_t *s, double mk, double en, const double *lat,

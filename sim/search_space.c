@@ -7,7 +7,20 @@
 #include <string.h>
 #include <time.h>
 #include "cost.h"
+#include "num.h"
 #include "search_int.h"
+
+uint64_t srch_rand(uint64_t *s)
+{
+    uint64_t z = num_splitmix64(*s); /* the state steps as splitmix64's does */
+    *s += 0x9e3779b97f4a7c15ULL;
+    return z;
+}
+
+double srch_unit(uint64_t *s)
+{
+    return (double)(srch_rand(s) >> 11) * (1.0 / 9007199254740992.0);
+}
 
 static int srch_has(const uint64_t *set, int c)
 {
@@ -90,11 +103,20 @@ int srch_setup(srch_state *x, const plat_t *p, const scn_t *scn, const search_op
     x->N = p->nchiplets;
     x->words = (x->N + 63) / 64;
     x->rng = o->seed;
+    x->eo = (eval_opts){.nop = o->nop, .verbose = o->verbose};
     if (o->validate < 1)
         return err_input(e, "--validate must be at least 1");
     if (o->strategy && strcmp(o->strategy, "auto") != 0 &&
         !(x->strategy = srch_strategy_find(o->strategy)))
         return search_strategy_check(o->strategy, e);
+    /* auto: every allocation of the all-models window (the largest) when
+       they are few enough, otherwise NSGA-II over the whole space */
+    if (!x->strategy)
+        x->strategy = srch_alloc_count(x->M + 1, x->N, o->max_exhaustive) <= o->max_exhaustive
+                          ? &srch_exhaustive
+                          : &srch_nsga2;
+    if (x->strategy->whole && (o->population < 2 || o->generations < 0))
+        return err_input(e, "--population must be at least 2 and --generations at least 0");
     size_t M = (size_t)x->M, N = (size_t)x->N;
     x->models = calloc(M, sizeof *x->models);
     x->snake = malloc(N * sizeof *x->snake);
@@ -109,12 +131,12 @@ int srch_setup(srch_state *x, const plat_t *p, const scn_t *scn, const search_op
     x->gmemo = malloc(M * sizeof *x->gmemo);
     x->pick = malloc(M * sizeof *x->pick);
     x->work = malloc(M * sizeof *x->work);
-    x->top = calloc((size_t)o->validate, sizeof *x->top);
-    x->top_pt = calloc((size_t)o->validate, sizeof *x->top_pt);
-    x->top_score = calloc((size_t)o->validate, sizeof *x->top_score);
+    x->top_cap = SRCH_POOL * o->validate;
+    x->top = calloc((size_t)x->top_cap, sizeof *x->top);
+    x->top_pt = calloc((size_t)x->top_cap, sizeof *x->top_pt);
     if (!x->models || !x->snake || !x->gm || !x->view_models || !x->alloc || !x->ords ||
         !x->list || !x->segs || !x->gsets || !x->gcount || !x->gmemo || !x->pick || !x->work ||
-        !x->top || !x->top_pt || !x->top_score || srch_team_start(x) || srch_setup_models(x))
+        !x->top || !x->top_pt || srch_team_start(x) || srch_setup_models(x))
         return err_internal(e, "out of memory");
     srch_setup_snake(x);
     srch_set_group(x, NULL, x->M);
@@ -125,8 +147,12 @@ void srch_teardown(srch_state *x)
 {
     for (int i = 0; i < x->ngbest; i++)
         sched_free(&x->gbest[i]);
-    for (int i = 0; x->top && i < x->o->validate; i++)
+    for (int i = 0; x->top && i < x->top_cap; i++)
         sched_free(&x->top[i]);
+    for (int i = 0; i < x->npareto; i++)
+        sched_free(&x->pareto_s[i]);
+    free(x->pareto_s);
+    srch_sims_free(x);
     for (long i = 0; i < x->memo_cap; i++)
         free(x->memo[i]);
     for (int m = 0; x->models && m < x->M; m++) {
@@ -149,7 +175,6 @@ void srch_teardown(srch_state *x)
     free(x->work);
     free(x->top);
     free(x->top_pt);
-    free(x->top_score);
     free(x->pareto);
     srch_team_free(x);
 }
@@ -179,7 +204,7 @@ void srch_progress(srch_state *x, double frac)
     char fig[128];
     if (x->ntop)
         snprintf(fig, sizeof fig, "%ld schedules, best %s %.4g (estimated)", x->estimated,
-                 search_objective_name(x->o->objective), x->top_score[0]);
+                 search_objective_name(x->o->objective), search_score(x->o->objective, &x->top_pt[0]));
     else
         snprintf(fig, sizeof fig, "%ld schedules", x->estimated);
     /* the runs laid end to end: the line never goes back when one ends */

@@ -145,7 +145,7 @@ int srch_splits(srch_state *x)
         free(idle);
         return err_internal(x->e, "out of memory");
     }
-    double best = x->top_score[0];
+    double best = search_score(x->o->objective, &x->top_pt[0]);
     int rc = ERR_OK, improved = 1;
     for (int pass = 0; !rc && improved && pass < SPLIT_PASSES; pass++)
         rc = split_pass(x, &cur, &best, &improved, idle);

@@ -3,21 +3,16 @@
  * and, with three models or more, greedy packings into 2 .. M-1 windows.
  * The models of a window on disjoint chiplets (the one window, each window
  * of a packing) get their chiplet allocations searched by the chosen
- * strategy (auto: exhaustive when they number at most max_exhaustive, else
- * annealing). */
+ * allocation strategy (exhaustive or anneal; auto chooses exhaustive here,
+ * in srch_setup, and nsga2 over the whole space where the allocations are
+ * too many). */
 #include <stdlib.h>
 #include <string.h>
 #include "search_int.h"
 
-int srch_allocate(srch_state *x, long steps, const srch_strategy **used)
+int srch_allocate(srch_state *x, long steps)
 {
     const srch_strategy *st = x->strategy;
-    if (!st)
-        st = srch_alloc_count(x->G + 1, x->N, x->o->max_exhaustive) <= x->o->max_exhaustive
-                 ? &srch_exhaustive
-                 : &srch_anneal;
-    if (used)
-        *used = st;
     void *priv = NULL;
     x->unit = srch_steps_share(x, steps);
     int rc = st->start(x, steps, &priv);
@@ -49,10 +44,10 @@ int srch_allocate(srch_state *x, long steps, const srch_strategy **used)
     return rc;
 }
 
-int srch_one_window(srch_state *x, const srch_strategy **used)
+int srch_one_window(srch_state *x)
 {
     srch_set_group(x, NULL, x->M);
-    return srch_allocate(x, x->o->anneal_steps, used);
+    return srch_allocate(x, x->o->anneal_steps);
 }
 
 int srch_sequential(srch_state *x)
@@ -112,7 +107,7 @@ static int srch_packing(srch_state *x, const int *order, int W, int *win_of, int
             if (win_of[i] == w)
                 grp[g++] = order[i];
         srch_set_group(x, grp, g);
-        rc = srch_allocate(x, x->o->anneal_steps / W, NULL);
+        rc = srch_allocate(x, x->o->anneal_steps / W);
         sched_t *kw = &kept[w * SRCH_GROUP_KEEP];
         for (int i = 0; i < x->ngbest; i++) {
             kw[i] = x->gbest[i]; /* ownership moves */

@@ -17,20 +17,6 @@ typedef struct {
     double cur_score;
 } an_priv;
 
-/* splitmix64: small, seedable, the same on every machine */
-static uint64_t an_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static double an_unit(uint64_t *s)
-{
-    return (double)(an_next(s) >> 11) * (1.0 / 9007199254740992.0);
-}
-
 static void an_free(void *priv)
 {
     an_priv *an = priv;
@@ -63,13 +49,13 @@ static int an_propose(srch_state *x, void *priv, int *alloc)
     memcpy(alloc, an->cur, sizeof(int) * (size_t)x->N);
     if (an->k < 0)
         return 1;
-    int c = (int)(an_next(&x->rng) % (uint64_t)x->N);
-    int v = (int)(an_next(&x->rng) % (uint64_t)(x->G + 1));
+    int c = (int)(srch_rand(&x->rng) % (uint64_t)x->N);
+    int v = (int)(srch_rand(&x->rng) % (uint64_t)(x->G + 1));
     if (v == alloc[c])
         v = (v + 1) % (x->G + 1);
     alloc[c] = v;
-    if (an_unit(&x->rng) < 0.3) { /* and swap two chiplets */
-        int c2 = (int)(an_next(&x->rng) % (uint64_t)x->N);
+    if (srch_unit(&x->rng) < 0.3) { /* and swap two chiplets */
+        int c2 = (int)(srch_rand(&x->rng) % (uint64_t)x->N);
         int t = alloc[c];
         alloc[c] = alloc[c2];
         alloc[c2] = t;
@@ -88,7 +74,7 @@ static void an_accept(srch_state *x, void *priv, const int *alloc, double sc)
     double temp = 0.05 * pow(0.001 / 0.05, (double)an->k / (double)an->steps);
     double d = (sc - an->cur_score) / an->cur_score;
     /* the draw is made only for a finite loss: the stream stays as it was */
-    if (isfinite(sc) && (d <= 0 || an_unit(&x->rng) < exp(-d / temp))) {
+    if (isfinite(sc) && (d <= 0 || srch_unit(&x->rng) < exp(-d / temp))) {
         memcpy(an->cur, alloc, sizeof(int) * (size_t)x->N);
         an->cur_score = sc;
     }
@@ -98,4 +84,4 @@ static void an_accept(srch_state *x, void *priv, const int *alloc, double sc)
 
 /* Each proposal starts from the state the last score left. */
 const srch_strategy srch_anneal = {"anneal", "simulated annealing", 1, an_start, an_propose,
-                                   an_accept, an_free};
+                                   an_accept, an_free, NULL};

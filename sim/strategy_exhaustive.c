@@ -52,4 +52,4 @@ static void ex_accept(srch_state *x, void *priv, const int *alloc, double score)
 
 /* Its proposals do not depend on the scores: any number may be scored together. */
 const srch_strategy srch_exhaustive = {"exhaustive", "exhaustive", 1 << 30, ex_start, ex_propose,
-                                       ex_accept, free};
+                                       ex_accept, free, NULL};

@@ -100,7 +100,7 @@ if [ -s "$T/want" ] && cmp -s "$T/want" "$T/got"; then ok; else bad "reloaded sc
 expect 2 "$M" search -p "$P" -m "$SC" --objective speed
 
 # --strategy: auto is the strategy it picks, byte for byte (het-2x2's 3^4
-# allocations are enumerated; het-6x6's 3^36 annealed)
+# allocations are enumerated; het-6x6's 3^36 searched by NSGA-II)
 expect 0 "$M" search -p "$P" -m "$SC" --validate 2 -j 1 --json
 has '"strategy": "exhaustive"'
 cp "$T/out" "$T/auto1"
@@ -108,15 +108,34 @@ expect 0 "$M" search -p "$P" -m "$SC" --validate 2 -j 1 --json --strategy exhaus
 if cmp -s "$T/auto1" "$T/out"; then ok; else bad "auto is not exhaustive on het-2x2"; fi
 P6=platforms/het-6x6.ini
 SC1=workloads/scenarios/sc1.ini
-expect 0 "$M" search -p "$P6" -m "$SC1" --steps 30 --validate 1 -j 1 --strategy auto
-has 'simulated annealing over'
+expect 0 "$M" search -p "$P6" -m "$SC1" --population 4 --generations 1 --validate 1 -j 1 --strategy auto
+has 'NSGA-II over'
 cp "$T/out" "$T/auto2"
-expect 0 "$M" search -p "$P6" -m "$SC1" --steps 30 --validate 1 -j 1 --strategy anneal
-if cmp -s "$T/auto2" "$T/out"; then ok; else bad "auto is not anneal on het-6x6"; fi
+expect 0 "$M" search -p "$P6" -m "$SC1" --population 4 --generations 1 --validate 1 -j 1 --strategy nsga2
+if cmp -s "$T/auto2" "$T/out"; then ok; else bad "auto is not nsga2 on het-6x6"; fi
+# ea and nsga2: the same bytes at -j 1 and -j 2, for a seed; the front's
+# points with estimate, simulation and schedule
+for st in ea nsga2; do
+    expect 0 "$M" search -p "$P" -m "$SC" --strategy $st --seed 3 --validate 3 -j 1 --json
+    cp "$T/out" "$T/evo1"
+    expect 0 "$M" search -p "$P" -m "$SC" --strategy $st --seed 3 --validate 3 -j 2 --json
+    if cmp -s "$T/evo1" "$T/out"; then ok; else bad "$st differs between -j 1 and -j 2"; fi
+done
+for f in '"pareto": \[' '"est_makespan_s"' '"sim_makespan_s"' '"est_energy_j"' '"sim_energy_j"' \
+         '"schedule": "; mcmsim schedule' '"simulated_best_differs"' '"rankings_by_simulation"'; do
+    has "$f"
+done
+expect 0 "$M" search -p "$P" -m "$SC" --strategy nsga2 --objectives throughput,energy --sim-budget 6 \
+    --validate 2 -j 2
+has 'rankings by simulation'
+expect 2 "$M" search -p "$P" -m "$SC" --strategy nsga2 --objectives latency
+expect 2 "$M" search -p "$P" -m "$SC" --strategy nsga2 --objectives energy,energy
+expect 2 "$M" search -p "$P" -m "$SC" --strategy ea --population 1
+expect 2 "$M" search -p "$P" -m "$SC" --strategy ea --generations 0
 expect 0 "$M" search -p "$P" -m "$SC" --validate 1 -j 1 --steps 30 --strategy anneal
 has 'simulated annealing over'
 expect 2 "$M" search -p "$P" -m "$SC" --strategy greedy
-if grep -q "'greedy' is not auto, exhaustive or anneal" "$T/err"; then ok; else bad "unknown strategy: $(cat "$T/err")"; fi
+if grep -q "'greedy' is not auto, exhaustive, anneal, ea or nsga2" "$T/err"; then ok; else bad "unknown strategy: $(cat "$T/err")"; fi
 expect 2 "$M" run --strategy greedy
 # run --json: the searched schedule against every monolith, each reading of
 # the paper's "optimized output-stationary" chip and the WS one

@@ -197,8 +197,7 @@ START_TEST(annealing_within_gap_and_repeatable)
     ck_assert_str_eq(a, b);
     free(a);
     free(b);
-    o.strategy = "auto";
-    o.max_exhaustive = 0; /* auto anneals */
+    o.strategy = "anneal";
     o.anneal_steps = 200;
     o.seed = 7;
     ck_assert_int_eq(search_run(&p, &scn, &o, &an, &e), ERR_OK);
@@ -208,15 +207,19 @@ START_TEST(annealing_within_gap_and_repeatable)
     ck_assert_msg(an.est.edp_js <= 1.05 * ex.est.edp_js, "annealing %g vs exhaustive %g", an.est.edp_js,
                   ex.est.edp_js);
     ck_assert(an.est.edp_js >= ex.est.edp_js * (1 - 1e-12)); /* it cannot beat the optimum */
-    /* the same again, and the same when annealing is asked for by name */
-    o.strategy = "anneal";
-    o.max_exhaustive = 20000;
+    /* the same again */
     ck_assert_int_eq(search_run(&p, &scn, &o, &an2, &e), ERR_OK);
     ck_assert_int_eq(an2.estimated, an.estimated);
     a = schedule_text(&p, &scn, &an.best), b = schedule_text(&p, &scn, &an2.best);
     ck_assert_str_eq(a, b);
     free(a);
     free(b);
+    /* where the allocations are too many to enumerate, auto runs NSGA-II */
+    search_result_free(&an2);
+    o.strategy = "auto";
+    o.max_exhaustive = 0;
+    ck_assert_int_eq(search_run(&p, &scn, &o, &an2, &e), ERR_OK);
+    ck_assert_str_eq(an2.strategy, "nsga2");
     search_result_free(&ex);
     search_result_free(&ex2);
     search_result_free(&an);
@@ -320,6 +323,59 @@ START_TEST(baselines)
 }
 END_TEST
 
+/* Under the throughput objective the Simba-like baseline's mini-batches
+   break ties on energy. Brute force over every pair of mini-batches of the
+   default mix (4 x 6, each model cut over its Simba block n00 n10 | n11 s01
+   at its mini-batch as the baseline cuts): the least makespan, and the least
+   energy among the pairs that reach it. The baseline must have both; the
+   model that does not set the makespan is then free to save energy. */
+START_TEST(simba_throughput_ties_go_to_energy)
+{
+    plat_t p;
+    scn_t scn;
+    err_t e;
+    load_default(&p, &scn);
+    search_opts o;
+    search_defaults(&o);
+    o.objective = OBJ_THROUGHPUT;
+    o.jobs = 1;
+    sched_t s;
+    ck_assert_int_eq(search_baseline(&p, &scn, BASE_SIMBA, &o, &s, &e), ERR_OK);
+    double got_mk, got_en;
+    ck_assert_int_eq(est_quick(&p, &scn, &s, NULL, &got_mk, &got_en, NULL, &e), ERR_OK);
+    srch_state x;
+    ck_assert_int_eq(srch_setup(&x, &p, &scn, &o, &e), ERR_OK);
+    int ord[2][2];
+    for (int m = 0; m < 2; m++)
+        for (int i = 0; i < 2; i++)
+            ord[m][i] = s.windows[0].parts[m].segs[i].chiplet;
+    sched_seg segs[2][4];
+    double best_mk = INFINITY, best_en = INFINITY;
+    for (int b0 = 0; b0 < x.models[0].nmbs; b0++)
+        for (int b1 = 0; b1 < x.models[1].nmbs; b1++) {
+            srch_part pt[2] = {{.segs = segs[0]}, {.segs = segs[1]}};
+            srch_cut(&x, 0, ord[0], 2, b0, &pt[0]);
+            srch_cut(&x, 1, ord[1], 2, b1, &pt[1]);
+            sched_part sp[2];
+            for (int m = 0; m < 2; m++)
+                sp[m] = (sched_part){.model = m, .minibatch = pt[m].minibatch,
+                                     .nsegs = pt[m].nsegs, .segs = pt[m].segs};
+            sched_window w = {.nparts = 2, .parts = sp};
+            sched_t t = {.nwindows = 1, .windows = &w};
+            double mk, en;
+            ck_assert_int_eq(est_quick(&p, &scn, &t, NULL, &mk, &en, NULL, &e), ERR_OK);
+            if (mk < best_mk || (mk == best_mk && en < best_en))
+                best_mk = mk, best_en = en;
+        }
+    ck_assert_rel(got_mk, best_mk, 1e-12);
+    ck_assert_rel(got_en, best_en, 1e-12);
+    srch_teardown(&x);
+    sched_free(&s);
+    scn_free(&scn);
+    plat_free(&p);
+}
+END_TEST
+
 START_TEST(large_package_annealing)
 {
     /* 36 chiplets, two big models: many chiplet sets, so the memo of parts
@@ -333,6 +389,7 @@ START_TEST(large_package_annealing)
     search_defaults(&o);
     o.no_simulate = 1;
     o.anneal_steps = 400;
+    o.strategy = "anneal";
     search_result r;
     ck_assert_msg(search_run(&p, &scn, &o, &r, &e) == ERR_OK, "%s", e.msg);
     ck_assert(!r.exhaustive);
@@ -345,7 +402,7 @@ START_TEST(large_package_annealing)
     ck_assert_msg(strstr(e.msg, "3^36"), "%s", e.msg);
     o.strategy = "greedy";
     ck_assert_int_eq(search_run(&p, &scn, &o, &r, &e), ERR_INPUT);
-    ck_assert_msg(strstr(e.msg, "auto, exhaustive or anneal"), "%s", e.msg);
+    ck_assert_msg(strstr(e.msg, "auto, exhaustive, anneal, ea or nsga2"), "%s", e.msg);
     scn_free(&scn);
     plat_free(&p);
 }
@@ -353,8 +410,8 @@ END_TEST
 
 /* Every figure of a search, not only its winner, is the same whatever the
    size of the team that estimates: the counts, the kept candidates' estimates
-   and the Pareto front, bit for bit (sc2 on 9 chiplets: annealing, and
-   packings of its three models). */
+   and the Pareto front, bit for bit (sc2 on 9 chiplets: annealing with the
+   packings of its three models, ea and nsga2). */
 START_TEST(same_search_for_every_team_size)
 {
     plat_t p;
@@ -362,10 +419,12 @@ START_TEST(same_search_for_every_team_size)
     err_t e;
     ck_assert_int_eq(plat_load("platforms/het-sides-3x3.ini", &p, &e), ERR_OK);
     ck_assert_int_eq(scn_load("workloads/scenarios/sc2.ini", &scn, &e), ERR_OK);
+    static const char *const strategies[] = {"anneal", "ea", "nsga2"};
     search_opts o;
     search_defaults(&o);
     o.no_simulate = 1;
     o.anneal_steps = 30;
+    o.strategy = strategies[_i];
     search_result r[3];
     for (int j = 0; j < 3; j++) {
         o.jobs = j + 1;
@@ -388,6 +447,93 @@ START_TEST(same_search_for_every_team_size)
     free(want);
     for (int j = 0; j < 3; j++)
         search_result_free(&r[j]);
+    scn_free(&scn);
+    plat_free(&p);
+}
+END_TEST
+
+/* --sim-budget: the last generations rank on simulations, each schedule
+   simulated once (cached); the winner is chosen among simulated candidates
+   and the counts add up: at most the budget in the generations, at most
+   --validate more in the validation, and one ranking per simulated
+   generation (population 10, budget 20: the last two) plus the
+   validation's. The same for -j 1 and -j 2. */
+START_TEST(simulation_in_the_loop)
+{
+    plat_t p;
+    scn_t scn;
+    load_default(&p, &scn);
+    search_opts o;
+    search_defaults(&o);
+    o.strategy = "ea";
+    o.sim_budget = 20;
+    o.validate = 4;
+    search_result r[2];
+    err_t e;
+    for (int j = 0; j < 2; j++) {
+        o.jobs = j + 1;
+        ck_assert_msg(search_run(&p, &scn, &o, &r[j], &e) == ERR_OK, "%s", e.msg);
+    }
+    ck_assert_int_eq(r[0].rankings, 3);
+    ck_assert_int_le(r[0].best_differs, r[0].rankings);
+    ck_assert_int_gt(r[0].simulated, 4);
+    ck_assert_int_le(r[0].simulated, 20 + 4);
+    ck_assert_int_le(r[0].nvalid, 4);
+    /* the winner's simulation is the one reported */
+    ck_assert(r[0].val_ok[r[0].val_win]);
+    ck_assert_rel(r[0].sim.makespan_s, r[0].val_sim[r[0].val_win].makespan_s, 1e-12);
+    for (int i = 0; i < r[0].nvalid; i++)
+        if (r[0].val_ok[i])
+            ck_assert(search_cmp(o.objective, &r[0].val_sim[r[0].val_win], &r[0].val_sim[i]) <= 0);
+    char *a = schedule_text(&p, &scn, &r[0].best), *b = schedule_text(&p, &scn, &r[1].best);
+    ck_assert_str_eq(a, b);
+    ck_assert_int_eq(r[1].simulated, r[0].simulated);
+    ck_assert_int_eq(r[1].best_differs, r[0].best_differs);
+    free(a);
+    free(b);
+    for (int j = 0; j < 2; j++)
+        search_result_free(&r[j]);
+    scn_free(&scn);
+    plat_free(&p);
+}
+END_TEST
+
+/* Validation chooses distinct candidates: the estimated best, points
+   spread along the estimated front (its two ends among them), and then
+   candidates each of which gives the models other chiplets (or windows)
+   than every one chosen before it, where the pool has enough of them (the
+   exhaustive search of two models on 9 chiplets keeps 32, of many
+   allocations). */
+START_TEST(validation_is_diverse)
+{
+    plat_t p;
+    scn_t scn;
+    err_t e;
+    ck_assert_int_eq(plat_load("platforms/het-sides-3x3.ini", &p, &e), ERR_OK);
+    ck_assert_int_eq(scn_load("workloads/scenarios/gpt2-resnet50.ini", &scn, &e), ERR_OK);
+    search_opts o;
+    search_defaults(&o);
+    o.no_simulate = 1;
+    search_result r;
+    ck_assert_msg(search_run(&p, &scn, &o, &r, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_int_eq(r.nvalid, 8);
+    int same = 0, front = 0;
+    for (int i = 0; i < r.nvalid; i++) {
+        front += r.val_front[i];
+        for (int j = 0; j < i && !r.val_front[i]; j++)
+            same += srch_same_structure(&r.val_sched[i], &r.val_sched[j]);
+    }
+    ck_assert_int_eq(same, 0);
+    ck_assert_int_ge(r.npareto, 2);
+    ck_assert_int_ge(front, 2);
+    /* the front's ends: its fastest and its leanest points */
+    int fast = 0, lean = 0;
+    for (int i = 0; i < r.nvalid; i++) {
+        fast |= r.val_est[i].makespan_s == r.pareto[0].makespan_s;
+        lean |= r.val_est[i].energy_j == r.pareto[r.npareto - 1].energy_j;
+    }
+    ck_assert(fast && lean);
+    search_result_free(&r);
     scn_free(&scn);
     plat_free(&p);
 }
@@ -457,9 +603,12 @@ Suite *test_suite(void)
     tcase_add_test(tc, annealing_within_gap_and_repeatable);
     tcase_add_test(tc, searched_schedule_reloads_and_simulates_the_same);
     tcase_add_test(tc, baselines);
+    tcase_add_test(tc, simba_throughput_ties_go_to_energy);
     tcase_add_test(tc, large_package_annealing);
     tcase_add_test(tc, packing_windows);
-    tcase_add_test(tc, same_search_for_every_team_size);
+    tcase_add_loop_test(tc, same_search_for_every_team_size, 0, 3);
+    tcase_add_test(tc, simulation_in_the_loop);
+    tcase_add_test(tc, validation_is_diverse);
     tcase_add_test(tc, a_part_pays_for_its_own_chiplets);
     suite_add_tcase(s, tc);
     return s;

@@ -110,8 +110,8 @@ static void run_mesh(run_t *k, int w)
 }
 
 /* Searches N models (workload text WL[i % NWL], batch i + 1) on K's
-   platform, simulating the best VALIDATE (none: 0), annealing for STEPS
-   (0: the default), two simulations at a time. */
+   platform, simulating VALIDATE (none: 0), annealing for STEPS (0: the
+   default strategy, auto), two simulations at a time. */
 static void run_search(run_t *k, const char *const *wl, int nwl, int n, int validate, long steps)
 {
     search_opts o;
@@ -119,8 +119,10 @@ static void run_search(run_t *k, const char *const *wl, int nwl, int n, int vali
     o.validate = validate ? validate : 1;
     o.no_simulate = !validate;
     o.jobs = 2;
-    if (steps)
+    if (steps) { /* annealing asked for: auto would run nsga2 on these packages */
         o.anneal_steps = steps;
+        o.strategy = "anneal";
+    }
     const char *wl_path[4];
     ck_assert_int_le(nwl, 4);
     for (int i = 0; i < nwl; i++)
