@@ -267,7 +267,9 @@ struct flit_net {
     /* from a move at a mesh port [0] or a local one [1]: cycles to the
        flit's arrival downstream, to the credit's upstream */
     int fdelay[2], cdelay[2];
-    int fslot[2], cslot[2];   /* their slots from the router cycle under way */
+    /* their slots from the router cycles of the step under way (t0 + d),
+       set once a step: [d][0..1] fdelay's, [d][2..3] cdelay's */
+    int mslot[2][4];
     /* an interface ejects a flit as it comes, so a VC of an ejection link
        holds at most fdelay[1] + cdelay[1] flits by its router's count (a
        flit a cycle): a buffer deeper than that never fills, and its
