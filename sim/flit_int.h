@@ -215,6 +215,8 @@ typedef struct {
     int shared;
     int stuck;              /* its last try injected nothing for want of a VC or credit */
     int inj, ej;            /* links into and out of the router */
+    int inj_bucket;         /* the injection link's bucket, -1 none: here, so that a cycle
+                               that injects nothing touches no link */
     int vc0;                /* its injection VCs in flit_net.occ, inuse: vc0 + vc */
     int lanes, lane0;       /* packets in progress at once, from flit_net.lane[lane0] */
     int busy_lanes;         /* lanes holding a packet */
