@@ -200,6 +200,7 @@ typedef struct {
     int *occ, *owner, *va_gptr; /* per output VC: as flit_net.occ, the input VC that took it, VA pointer */
     unsigned char *inuse;   /* per output VC: taken by a packet */
     uint64_t outmask;       /* fast: outputs some input VC may bid for */
+    uint64_t vawait;        /* fast: outputs with heads waiting for VA (flit_port.nwait) */
     int nfull;              /* input VCs holding flits */
     int unit;               /* its ports move one flit a cycle at most */
     uint64_t bucketed;      /* fast: its outputs a bucket limits */

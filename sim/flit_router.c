@@ -95,6 +95,7 @@ static void start_head(const flit_net *n, flit_router *R, int r, long lv, long f
        else when a tail frees one (move) */
     flit_port *O = &R->port[c->out];
     R->vaq[(long)c->out * R->nports * n->vcs + O->nwait++] = (int)lv;
+    R->vawait |= 1ULL << (c->out & 63);
     if (O->nfree && ready < R->va_next)
         R->va_next = ready;
 }
@@ -162,94 +163,108 @@ static void va_take(flit_net *n, flit_router *R, flit_port *O, int lv, int k, in
     n->dirty = 1;
 }
 
-/* VA, output by output: a head requests only its output's VCs, so each
-   output's VCs grant, and its heads accept, among its heads alone. */
-static void va(flit_net *n, flit_router *R, long t)
+/* VA at output O of router R: a head requests only its output's VCs, so
+   each output's VCs grant, and its heads accept, among its heads alone. */
+static void va_out(flit_net *n, flit_router *R, int o, long t)
 {
     const int vcs = n->vcs, nv = R->nports * vcs, qn = nv;
     int *best = n->va_best, *bestd = n->va_bestd;
+    flit_port *O = &R->port[o];
+    if (!O->nfree)
+        return;
+    int *q = R->vaq + (long)o * qn, bids = 0, lost = 0;
+    const unsigned char *use = R->inuse + (long)o * vcs;
+    const int *gp = R->va_gptr + (long)o * vcs;
+    if (O->nwait == 1) {
+        /* the common case: every free VC grants the one head, which takes
+           the first after its pointer (AP, in the output's numbering: a
+           pointer outside the output's VCs is before its first) */
+        int lv = q[0], ap = R->va_aptr[lv] - o * vcs, pick = -1, first = -1;
+        if (R->ready[lv] > t) {
+            if (R->ready[lv] < R->va_next)
+                R->va_next = R->ready[lv];
+            return;
+        }
+        for (int ov = 0; ov < vcs; ov++)
+            if (!use[ov]) {
+                first = first < 0 ? ov : first;
+                pick = pick < 0 && ov >= ap ? ov : pick;
+            }
+        pick = pick < 0 ? first : pick;
+        va_take(n, R, O, lv, o * vcs + pick, pick);
+        O->nwait = 0;
+        R->vawait &= ~(1ULL << (o & 63));
+        return;
+    }
+    /* grants: each free output VC to its requester nearest after its pointer */
+    for (int ov = 0; ov < vcs; ov++)
+        best[ov] = -1;
+    for (int i = 0; i < O->nwait; i++) {
+        int lv = q[i];
+        long ready = R->ready[lv];
+        if (ready > t) {
+            if (ready < R->va_next)
+                R->va_next = ready;
+            continue;
+        }
+        bids = 1;
+        for (int ov = 0; ov < vcs; ov++) {
+            if (use[ov])
+                continue;
+            int d = lv - gp[ov];
+            if (d < 0)
+                d += nv;
+            if (best[ov] < 0 || d < bestd[ov]) {
+                best[ov] = lv;
+                bestd[ov] = d;
+            }
+        }
+    }
+    if (!bids)
+        return;
+    /* accepts: each input VC takes its grant nearest after its pointer */
+    for (int i = 0; i < O->nwait;) {
+        int lv = q[i], pick = -1, pd = 0, ap = R->va_aptr[lv];
+        for (int ov = 0; ov < vcs; ov++) {
+            if (best[ov] != lv)
+                continue;
+            int d = o * vcs + ov - ap;
+            if (d < 0)
+                d += nv;
+            if (pick < 0 || d < pd) {
+                pick = ov;
+                pd = d;
+            }
+        }
+        if (pick < 0) {
+            lost |= R->ready[lv] <= t;
+            i++;
+            continue;
+        }
+        va_take(n, R, O, lv, o * vcs + pick, pick);
+        q[i] = q[--O->nwait];
+    }
+    if (lost && O->nfree && R->va_next > t + 1)
+        R->va_next = t + 1;
+    if (!O->nwait)
+        R->vawait &= ~(1ULL << (o & 63));
+}
+
+/* VA, output by output. */
+static void va(flit_net *n, flit_router *R, long t)
+{
     /* the next VA: when the first head with a free VC leaves route
        computation, or at once for those that lost while a VC is left; a
        head whose output has no free VC waits for a tail to free one (move) */
     R->va_next = LONG_MAX;
-    for (int o = 0; o < R->nports; o++) {
-        flit_port *O = &R->port[o];
-        if (!O->nwait || !O->nfree)
-            continue;
-        int *q = R->vaq + (long)o * qn, bids = 0, lost = 0;
-        const unsigned char *use = R->inuse + (long)o * vcs;
-        const int *gp = R->va_gptr + (long)o * vcs;
-        if (O->nwait == 1) {
-            /* the common case: every free VC grants the one head, which takes
-               the first after its pointer (AP, in the output's numbering: a
-               pointer outside the output's VCs is before its first) */
-            int lv = q[0], ap = R->va_aptr[lv] - o * vcs, pick = -1, first = -1;
-            if (R->ready[lv] > t) {
-                if (R->ready[lv] < R->va_next)
-                    R->va_next = R->ready[lv];
-                continue;
-            }
-            for (int ov = 0; ov < vcs; ov++)
-                if (!use[ov]) {
-                    first = first < 0 ? ov : first;
-                    pick = pick < 0 && ov >= ap ? ov : pick;
-                }
-            pick = pick < 0 ? first : pick;
-            va_take(n, R, O, lv, o * vcs + pick, pick);
-            O->nwait = 0;
-            continue;
-        }
-        /* grants: each free output VC to its requester nearest after its pointer */
-        for (int ov = 0; ov < vcs; ov++)
-            best[ov] = -1;
-        for (int i = 0; i < O->nwait; i++) {
-            int lv = q[i];
-            long ready = R->ready[lv];
-            if (ready > t) {
-                if (ready < R->va_next)
-                    R->va_next = ready;
-                continue;
-            }
-            bids = 1;
-            for (int ov = 0; ov < vcs; ov++) {
-                if (use[ov])
-                    continue;
-                int d = lv - gp[ov];
-                if (d < 0)
-                    d += nv;
-                if (best[ov] < 0 || d < bestd[ov]) {
-                    best[ov] = lv;
-                    bestd[ov] = d;
-                }
-            }
-        }
-        if (!bids)
-            continue;
-        /* accepts: each input VC takes its grant nearest after its pointer */
-        for (int i = 0; i < O->nwait;) {
-            int lv = q[i], pick = -1, pd = 0, ap = R->va_aptr[lv];
-            for (int ov = 0; ov < vcs; ov++) {
-                if (best[ov] != lv)
-                    continue;
-                int d = o * vcs + ov - ap;
-                if (d < 0)
-                    d += nv;
-                if (pick < 0 || d < pd) {
-                    pick = ov;
-                    pd = d;
-                }
-            }
-            if (pick < 0) {
-                lost |= R->ready[lv] <= t;
-                i++;
-                continue;
-            }
-            va_take(n, R, O, lv, o * vcs + pick, pick);
-            q[i] = q[--O->nwait];
-        }
-        if (lost && O->nfree && R->va_next > t + 1)
-            R->va_next = t + 1;
+    if (n->fast) {
+        for (uint64_t m = R->vawait; m; m &= m - 1)
+            va_out(n, R, __builtin_ctzll(m), t);
+        return;
     }
+    for (int o = 0; o < R->nports; o++)
+        if (R->port[o].nwait)
+            va_out(n, R, o, t);
 }
 
 /* Flits output Q may move this cycle: its speedup, or what its bucket
