@@ -233,6 +233,12 @@ static void set_clock(flit_net *n, long t)
         s -= n->wslots;
     n->sof = n->sring + s;
     n->t0 = t;
+    for (int d = 0; d < 2; d++) {
+        n->mslot[d][0] = n->sof[d + n->fdelay[0]];
+        n->mslot[d][1] = n->sof[d + n->fdelay[1]];
+        n->mslot[d][2] = n->sof[d + n->cdelay[0]];
+        n->mslot[d][3] = n->sof[d + n->cdelay[1]];
+    }
 }
 
 static void step(flit_net *n, long t)

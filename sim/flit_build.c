@@ -305,6 +305,7 @@ static int wire(flit_net *n, const flit_config *c)
         K->cr_x0 = ep->port * n->vcs;
         int b = make_link(n, ep->inj, 1, f->inject_rate, -1, ep->shared);
         make_link(n, ep->ej, 1, ep->shared ? f->inject_rate : f->eject_rate, ep->shared ? b : -1, 0);
+        ep->inj_bucket = J->bucket;
     }
     int rc = make_wheels(n);
     for (int r = 0; r < n->nrouters; r++) {

@@ -200,6 +200,7 @@ typedef struct {
     int *occ, *owner, *va_gptr; /* per output VC: as flit_net.occ, the input VC that took it, VA pointer */
     unsigned char *inuse;   /* per output VC: taken by a packet */
     uint64_t outmask;       /* fast: outputs some input VC may bid for */
+    uint64_t vawait;        /* fast: outputs with heads waiting for VA (flit_port.nwait) */
     int nfull;              /* input VCs holding flits */
     int unit;               /* its ports move one flit a cycle at most */
     uint64_t bucketed;      /* fast: its outputs a bucket limits */
@@ -215,6 +216,8 @@ typedef struct {
     int shared;
     int stuck;              /* its last try injected nothing for want of a VC or credit */
     int inj, ej;            /* links into and out of the router */
+    int inj_bucket;         /* the injection link's bucket, -1 none: here, so that a cycle
+                               that injects nothing touches no link */
     int vc0;                /* its injection VCs in flit_net.occ, inuse: vc0 + vc */
     int lanes, lane0;       /* packets in progress at once, from flit_net.lane[lane0] */
     int busy_lanes;         /* lanes holding a packet */
@@ -267,7 +270,9 @@ struct flit_net {
     /* from a move at a mesh port [0] or a local one [1]: cycles to the
        flit's arrival downstream, to the credit's upstream */
     int fdelay[2], cdelay[2];
-    int fslot[2], cslot[2];   /* their slots from the router cycle under way */
+    /* their slots from the router cycles of the step under way (t0 + d),
+       set once a step: [d][0..1] fdelay's, [d][2..3] cdelay's */
+    int mslot[2][4];
     /* an interface ejects a flit as it comes, so a VC of an ejection link
        holds at most fdelay[1] + cdelay[1] flits by its router's count (a
        flit a cycle): a buffer deeper than that never fills, and its

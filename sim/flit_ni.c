@@ -238,11 +238,10 @@ FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t)
     if (slot) {
         if (!E->shared)
             take_credits(n, E, slot, nc);
-        const flit_link *K = &n->l[E->ej];
         for (int i = 1; i <= nf; i++) {
             eject(n, E, slot[i].w, t);
             if (n->ej_track)
-                flit_push_credit(n, K, t, slot[i].x);
+                flit_push_credit(n, &n->l[E->ej], t, slot[i].x);
         }
         if (nf)
             n->dirty = 1;
@@ -250,10 +249,9 @@ FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t)
     /* nothing to send, or nothing changed since it could not */
     if ((!E->busy_lanes && E->ring < 0) || E->stuck)
         return;
-    int limit = E->lanes;
-    const flit_link *J = &n->l[E->inj];
-    if (J->bucket >= 0) {
-        int tok = flit_bucket_tokens(&n->buckets[J->bucket], t);
+    int limit = E->lanes, bk = E->inj_bucket;
+    if (bk >= 0) {
+        int tok = flit_bucket_tokens(&n->buckets[bk], t);
         if (tok < limit)
             limit = tok;
         if (!limit) {
@@ -264,8 +262,8 @@ FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t)
     }
     int sent = inject(n, E, t, limit, 1);
     E->stuck = !sent;
-    if (sent && J->bucket >= 0) {
-        flit_bucket_spend(&n->buckets[J->bucket], t, sent);
+    if (sent && bk >= 0) {
+        flit_bucket_spend(&n->buckets[bk], t, sent);
         E->inj_at = t;
     }
 }

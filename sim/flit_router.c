@@ -95,6 +95,7 @@ static void start_head(const flit_net *n, flit_router *R, int r, long lv, long f
        else when a tail frees one (move) */
     flit_port *O = &R->port[c->out];
     R->vaq[(long)c->out * R->nports * n->vcs + O->nwait++] = (int)lv;
+    R->vawait |= 1ULL << (c->out & 63);
     if (O->nfree && ready < R->va_next)
         R->va_next = ready;
 }
@@ -143,87 +144,127 @@ FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, const int fas
         credit_in(n, R, c->x, fast);
 }
 
-/* VA, output by output: a head requests only its output's VCs, so each
-   output's VCs grant, and its heads accept, among its heads alone. */
-static void va(flit_net *n, flit_router *R, long t)
+/* Input VC LV of output O takes that output's VC PICK (K = O's VC PICK in
+   the router's numbering). */
+static void va_take(flit_net *n, flit_router *R, flit_port *O, int lv, int k, int pick)
+{
+    R->inuse[k] = 1;
+    R->owner[k] = lv;
+    O->nfree--;
+    /* VA compares cyclic distances, for which nv is as 0 */
+    R->va_gptr[k] = lv + 1;
+    R->va_aptr[lv] = k + 1;
+    R->ivc[lv].ovc = pick;
+    /* it bids for the switch d_va cycles on: now, or after this cycle's SA */
+    if (n->d_va)
+        n->fresh[n->nfresh++] = lv;
+    else
+        update_elig(n, R, lv);
+    n->dirty = 1;
+}
+
+/* VA at output O of router R: a head requests only its output's VCs, so
+   each output's VCs grant, and its heads accept, among its heads alone. */
+static void va_out(flit_net *n, flit_router *R, int o, long t)
 {
     const int vcs = n->vcs, nv = R->nports * vcs, qn = nv;
     int *best = n->va_best, *bestd = n->va_bestd;
+    flit_port *O = &R->port[o];
+    if (!O->nfree)
+        return;
+    int *q = R->vaq + (long)o * qn, bids = 0, lost = 0;
+    const unsigned char *use = R->inuse + (long)o * vcs;
+    const int *gp = R->va_gptr + (long)o * vcs;
+    if (O->nwait == 1) {
+        /* the common case: every free VC grants the one head, which takes
+           the first after its pointer (AP, in the output's numbering: a
+           pointer outside the output's VCs is before its first) */
+        int lv = q[0], ap = R->va_aptr[lv] - o * vcs, pick = -1, first = -1;
+        if (R->ready[lv] > t) {
+            if (R->ready[lv] < R->va_next)
+                R->va_next = R->ready[lv];
+            return;
+        }
+        for (int ov = 0; ov < vcs; ov++)
+            if (!use[ov]) {
+                first = first < 0 ? ov : first;
+                pick = pick < 0 && ov >= ap ? ov : pick;
+            }
+        pick = pick < 0 ? first : pick;
+        va_take(n, R, O, lv, o * vcs + pick, pick);
+        O->nwait = 0;
+        R->vawait &= ~(1ULL << (o & 63));
+        return;
+    }
+    /* grants: each free output VC to its requester nearest after its pointer */
+    for (int ov = 0; ov < vcs; ov++)
+        best[ov] = -1;
+    for (int i = 0; i < O->nwait; i++) {
+        int lv = q[i];
+        long ready = R->ready[lv];
+        if (ready > t) {
+            if (ready < R->va_next)
+                R->va_next = ready;
+            continue;
+        }
+        bids = 1;
+        for (int ov = 0; ov < vcs; ov++) {
+            if (use[ov])
+                continue;
+            int d = lv - gp[ov];
+            if (d < 0)
+                d += nv;
+            if (best[ov] < 0 || d < bestd[ov]) {
+                best[ov] = lv;
+                bestd[ov] = d;
+            }
+        }
+    }
+    if (!bids)
+        return;
+    /* accepts: each input VC takes its grant nearest after its pointer */
+    for (int i = 0; i < O->nwait;) {
+        int lv = q[i], pick = -1, pd = 0, ap = R->va_aptr[lv];
+        for (int ov = 0; ov < vcs; ov++) {
+            if (best[ov] != lv)
+                continue;
+            int d = o * vcs + ov - ap;
+            if (d < 0)
+                d += nv;
+            if (pick < 0 || d < pd) {
+                pick = ov;
+                pd = d;
+            }
+        }
+        if (pick < 0) {
+            lost |= R->ready[lv] <= t;
+            i++;
+            continue;
+        }
+        va_take(n, R, O, lv, o * vcs + pick, pick);
+        q[i] = q[--O->nwait];
+    }
+    if (lost && O->nfree && R->va_next > t + 1)
+        R->va_next = t + 1;
+    if (!O->nwait)
+        R->vawait &= ~(1ULL << (o & 63));
+}
+
+/* VA, output by output. */
+static void va(flit_net *n, flit_router *R, long t)
+{
     /* the next VA: when the first head with a free VC leaves route
        computation, or at once for those that lost while a VC is left; a
        head whose output has no free VC waits for a tail to free one (move) */
     R->va_next = LONG_MAX;
-    for (int o = 0; o < R->nports; o++) {
-        flit_port *O = &R->port[o];
-        if (!O->nwait || !O->nfree)
-            continue;
-        int *q = R->vaq + (long)o * qn, bids = 0, lost = 0;
-        const unsigned char *use = R->inuse + (long)o * vcs;
-        const int *gp = R->va_gptr + (long)o * vcs;
-        /* grants: each free output VC to its requester nearest after its pointer */
-        for (int ov = 0; ov < vcs; ov++)
-            best[ov] = -1;
-        for (int i = 0; i < O->nwait; i++) {
-            int lv = q[i];
-            long ready = R->ready[lv];
-            if (ready > t) {
-                if (ready < R->va_next)
-                    R->va_next = ready;
-                continue;
-            }
-            bids = 1;
-            for (int ov = 0; ov < vcs; ov++) {
-                if (use[ov])
-                    continue;
-                int d = lv - gp[ov];
-                if (d < 0)
-                    d += nv;
-                if (best[ov] < 0 || d < bestd[ov]) {
-                    best[ov] = lv;
-                    bestd[ov] = d;
-                }
-            }
-        }
-        if (!bids)
-            continue;
-        /* accepts: each input VC takes its grant nearest after its pointer */
-        for (int i = 0; i < O->nwait;) {
-            int lv = q[i], pick = -1, pd = 0, ap = R->va_aptr[lv];
-            for (int ov = 0; ov < vcs; ov++) {
-                if (best[ov] != lv)
-                    continue;
-                int d = o * vcs + ov - ap;
-                if (d < 0)
-                    d += nv;
-                if (pick < 0 || d < pd) {
-                    pick = ov;
-                    pd = d;
-                }
-            }
-            if (pick < 0) {
-                lost |= R->ready[lv] <= t;
-                i++;
-                continue;
-            }
-            int k = o * vcs + pick;
-            R->inuse[k] = 1;
-            R->owner[k] = lv;
-            O->nfree--;
-            /* VA compares cyclic distances, for which nv is as 0 */
-            R->va_gptr[k] = lv + 1;
-            R->va_aptr[lv] = k + 1;
-            R->ivc[lv].ovc = pick;
-            /* it bids for the switch d_va cycles on: now, or after this cycle's SA */
-            if (n->d_va)
-                n->fresh[n->nfresh++] = lv;
-            else
-                update_elig(n, R, lv);
-            q[i] = q[--O->nwait];
-            n->dirty = 1;
-        }
-        if (lost && O->nfree && R->va_next > t + 1)
-            R->va_next = t + 1;
+    if (n->fast) {
+        for (uint64_t m = R->vawait; m; m &= m - 1)
+            va_out(n, R, __builtin_ctzll(m), t);
+        return;
     }
+    for (int o = 0; o < R->nports; o++)
+        if (R->port[o].nwait)
+            va_out(n, R, o, t);
 }
 
 /* Flits output Q may move this cycle: its speedup, or what its bucket
@@ -248,11 +289,12 @@ static int out_cap(flit_net *n, const flit_plink *Q, long t)
 }
 
 /* Input port P's VC V crosses to its output O: its credit goes upstream
-   now and the flit is on the channel d_st cycles later. UNIT and FAST are
-   flit_router.unit and flit_net.fast, BK whether a bucket may limit the
-   output, constants in each caller, which marks the cycle dirty. */
-FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, long t, const int unit,
-                   const int fast, const int bk)
+   now and the flit is on the channel d_st cycles later. SL is the cycle's
+   flit_net.mslot row; UNIT and FAST are flit_router.unit and
+   flit_net.fast, BK whether a bucket may limit the output, constants in
+   each caller, which marks the cycle dirty. */
+FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, long t, const int *sl,
+                   const int unit, const int fast, const int bk)
 {
     const long vcs = n->vcs, vcbuf = n->vcbuf, lv = p * vcs + v;
     flit_ivc *c = &R->ivc[lv];
@@ -262,8 +304,8 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     c->w = (w & ~(FW_HEAD | FW_TAIL)) | (--c->left == 1 ? FW_TAIL : 0);
     int left = --c->count;
     R->nfull -= !left;
-    flit_put_credit(n, I->tx, n->cslot[p >= FLIT_DIRS], I->cr_x0 + v);
-    flit_put_flit(n, O->rx, n->fslot[o >= FLIT_DIRS], w, O->rx_x0 + c->ovc);
+    flit_put_credit(n, I->tx, sl[2 + (p >= FLIT_DIRS)], I->cr_x0 + v);
+    flit_put_flit(n, O->rx, sl[o >= FLIT_DIRS], w, O->rx_x0 + c->ovc);
     O->flits++;
     int held = R->occ[k] += (o < FLIT_DIRS) | n->ej_track;
     if (!unit || bk) {
@@ -329,7 +371,7 @@ FLIT_HOT void rr_split(uint64_t m, int from, uint64_t part[2])
    input p requests output o when one of its VCs bound for o is eligible,
    with the one nearest after its offset. The winners are listed first and
    moved after, so that no move changes what allocation sees. */
-static void sa_fast(flit_net *n, flit_router *R, int r, long t)
+static void sa_fast(flit_net *n, flit_router *R, int r, long t, const int *sl)
 {
     const int np = R->nports, maxp = n->maxp;
     flit_port *P = R->port;
@@ -405,7 +447,7 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t)
             P[o].gptr = accp[o] + 1 == np ? 0 : accp[o] + 1;
     }
     for (int i = 0; i < nwin; i += 3)
-        move(n, R, r, win[i], win[i + 1], win[i + 2], t, 0, 1, 1);
+        move(n, R, r, win[i], win[i + 1], win[i + 2], t, sl, 0, 1, 1);
     if (nwin)
         n->dirty = 1;
 }
@@ -415,7 +457,7 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t)
    is empty (BK: some output has one), which accepts one output, so each
    accept sets both pointers and moves its flit at once (a move changes only
    its own input's and output's state, and the buckets are read first). */
-FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t, const int bk)
+FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t, const int *sl, const int bk)
 {
     const int maxp = n->maxp;
     flit_port *P = R->port;
@@ -435,12 +477,12 @@ FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t, const int bk)
         grm[p] = 0;
         P[p].aptr = o + 1;
         P[o].gptr = p + 1;
-        move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), o, t, 1, 1, bk);
+        move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), o, t, sl, 1, 1, bk);
     }
 }
 
 /* Switch allocation on sets of several words, as sa_fast. */
-static void sa_words(flit_net *n, flit_router *R, int r, long t)
+static void sa_words(flit_net *n, flit_router *R, int r, long t, const int *sl)
 {
     int vcs = n->vcs, np = R->nports, wv = n->wv, wp = n->wp, nouts = 0, nins = 0;
     int *req = n->sa_req, *cap = n->sa_cap, *list = n->sa_list;
@@ -481,7 +523,7 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t)
         int k = fb_list(g, wp, R->port[p].aptr, R->plink[p].speedup, list);
         for (int j = 0; j < k; j++) {
             int o = list[j];
-            move(n, R, r, p, req[p * np + o], o, t, 0, 0, 1);
+            move(n, R, r, p, req[p * np + o], o, t, sl, 0, 0, 1);
             n->dirty = 1;
             int d = p - R->port[o].gptr;
             if (d < 0)
@@ -505,11 +547,7 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t)
 
 FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
 {
-    const int *sof = n->sof + (t - n->t0);
-    n->fslot[0] = sof[n->fdelay[0]];
-    n->fslot[1] = sof[n->fdelay[1]];
-    n->cslot[0] = sof[n->cdelay[0]];
-    n->cslot[1] = sof[n->cdelay[1]];
+    const int *sl = n->mslot[t - n->t0];
     if (R->in->pending) {
         if (n->fast)
             arrivals(n, R, r, t, 1);
@@ -521,14 +559,14 @@ FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
         va(n, R, t);
     if (!n->fast) {
         if (R->nfull)
-            sa_words(n, R, r, t);
+            sa_words(n, R, r, t, sl);
     } else if (R->outmask) {
         if (R->unit && !R->bucketed)
-            sa_unit(n, R, r, t, 0);
+            sa_unit(n, R, r, t, sl, 0);
         else if (R->unit)
-            sa_unit(n, R, r, t, 1);
+            sa_unit(n, R, r, t, sl, 1);
         else
-            sa_fast(n, R, r, t);
+            sa_fast(n, R, r, t, sl);
     }
     for (int i = 0; i < n->nfresh; i++)
         update_elig(n, R, n->fresh[i]);
