@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == ERR_OK && argc > 1) {
         const nop_level *level;
         search_opts so;
-        if (nop_option(&o, &level, &e) == ERR_OK && search_options(&o, &so, &e) == ERR_OK) {
+        if (cli_nop_option(&o, &level, &e) == ERR_OK && cli_search_options(&o, &so, &e) == ERR_OK) {
             /* what the ranges promise */
             if (so.validate < 1 || so.validate > OPT_VALIDATE_MAX || so.jobs < 1 ||
                 so.jobs > OPT_JOBS_MAX || so.anneal_steps < 1 || so.anneal_steps > OPT_STEPS_MAX ||
