@@ -270,11 +270,15 @@ int cli_serve(const opts_t *o, FILE *out, err_t *e)
         plat_free(&p);
         return rc;
     }
-    srv_stream st;
+    srv_stream st = {0};
     srv_result r;
     srv_searched sr = {0};
-    rc = o->requests ? srv_load_requests(o->requests, &scn, &st, e)
-                     : srv_poisson(&scn, rate, duration, (unsigned long)o->seed, &st, e);
+    /* the request file is the one more input a table file must not be */
+    rc = cli_check_output("--csv-dir", o->csv_dir, REP_CSV_SERVE, &p, &scn, o->schedule,
+                          o->requests, e);
+    if (!rc)
+        rc = o->requests ? srv_load_requests(o->requests, &scn, &st, e)
+                         : srv_poisson(&scn, rate, duration, (unsigned long)o->seed, &st, e);
     if (!rc)
         rc = o->search ? srv_search(&p, &scn, &sopts, !o->objective, &st, &so, &s, &r, &sr, e)
                        : srv_run(&p, &scn, &s, &st, &so, &r, e);
@@ -284,7 +288,10 @@ int cli_serve(const opts_t *o, FILE *out, err_t *e)
                             "of the arrivals it was busy %.0f%% of the time and the queue grew "
                             "from %ld to %ld requests; it grows without bound with --duration\n",
                     100 * r.busy_second_half, r.queue_mid, r.queue_end);
-        if (rep_serve(out, &p, &scn, o->schedule ? o->schedule : "the searched schedule", &s, &st,
+        rep_csv_src src = {.p = &p, .scn = &scn, .s = &s, .stream = &st, .served = &r,
+                           .serve_opts = &so, .searched = o->search ? &sr : NULL};
+        if (!(rc = cli_emit_csv(o, REP_CSV_SERVE, &src, out, e)) && !o->csv &&
+            rep_serve(out, &p, &scn, o->schedule ? o->schedule : "the searched schedule", &s, &st,
                       &so, &r, o->search ? &sr : NULL, o->json))
             rc = cli_report_failed(e);
         srv_result_free(&r);

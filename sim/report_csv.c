@@ -466,6 +466,115 @@ static int t_traffic_links(csv_t *c, const rep_csv_src *s)
     return ERR_OK;
 }
 
+/* ---- serve ---- */
+
+/* A figure that may be absent (-1: no TPOT, no target): empty when it is. */
+static void maybe_real(csv_t *c, double v)
+{
+    if (v < 0)
+        csv_none(c);
+    else
+        csv_real(c, v);
+}
+
+static int t_serve_summary(csv_t *c, const rep_csv_src *s)
+{
+    static const char *const cols[] = {
+        "platform",      "schedule",         "nrequests",        "rate_per_s",   "iterations",
+        "evaluated_iterations", "ttft_p50_s", "ttft_p99_s",      "tpot_p50_s",   "tpot_p99_s",
+        "tokens",        "tokens_per_s",     "requests_per_s",   "energy_j",     "energy_per_token_j",
+        "busy_s",        "span_s",           "slo_ttft_s",       "slo_ttft_attainment",
+        "slo_tpot_s",    "slo_tpot_attainment", "slo_attainment", "overloaded",  "max_queue"};
+    head(c, cols, NCOLS(cols));
+    const srv_result *r = s->served;
+    const srv_opts *o = s->serve_opts;
+    csv_str(c, s->p->name);
+    csv_str(c, s->s && s->s->path ? s->s->path : "searched");
+    csv_int(c, s->stream->n);
+    maybe_real(c, s->stream->rate_per_s > 0 ? s->stream->rate_per_s : -1);
+    csv_int(c, r->iterations);
+    csv_int(c, r->evaluated);
+    csv_real(c, r->ttft_p50_s);
+    csv_real(c, r->ttft_p99_s);
+    maybe_real(c, r->tpot_p50_s);
+    maybe_real(c, r->tpot_p99_s);
+    csv_real(c, r->tokens);
+    csv_real(c, r->tokens_per_s);
+    csv_real(c, r->requests_per_s);
+    csv_real(c, r->energy_j);
+    csv_real(c, r->energy_per_token_j);
+    csv_real(c, r->busy_s);
+    csv_real(c, r->span_s);
+    maybe_real(c, o->slo_ttft_s > 0 ? o->slo_ttft_s : -1);
+    maybe_real(c, r->slo_ttft_attainment);
+    maybe_real(c, o->slo_tpot_s > 0 ? o->slo_tpot_s : -1);
+    maybe_real(c, r->slo_tpot_attainment);
+    maybe_real(c, r->slo_attainment);
+    csv_int(c, r->overloaded);
+    csv_int(c, r->max_queue);
+    csv_end(c);
+    return ERR_OK;
+}
+
+static int t_serve_requests(csv_t *c, const rep_csv_src *s)
+{
+    static const char *const cols[] = {"request", "arrival_s", "model",  "prompt_tokens",
+                                       "output_tokens", "queue_s", "ttft_s", "tpot_s", "e2e_s"};
+    head(c, cols, NCOLS(cols));
+    for (int i = 0; i < s->stream->n; i++) {
+        const srv_request *q = &s->stream->req[i];
+        const srv_outcome *u = &s->served->out[i];
+        csv_int(c, i + 1);
+        csv_real(c, q->arrival_s);
+        csv_str(c, s->scn->models[q->model].name);
+        csv_int(c, q->prompt);
+        csv_int(c, q->output);
+        csv_real(c, u->queue_s);
+        csv_real(c, u->ttft_s);
+        maybe_real(c, u->tpot_s);
+        csv_real(c, u->e2e_s);
+        csv_end(c);
+    }
+    return ERR_OK;
+}
+
+static int t_serve_models(csv_t *c, const rep_csv_src *s)
+{
+    static const char *const cols[] = {"model", "llm", "batch", "kv_bytes_per_token"};
+    head(c, cols, NCOLS(cols));
+    for (int m = 0; m < s->scn->nmodels; m++) {
+        csv_str(c, s->scn->models[m].name);
+        csv_int(c, s->scn->models[m].llm);
+        csv_int(c, s->scn->models[m].batch);
+        csv_real(c, s->served->kv_bytes_per_token[m]);
+        csv_end(c);
+    }
+    return ERR_OK;
+}
+
+/* --search's candidates, one per objective (no rows without --search). */
+static int t_serve_candidates(csv_t *c, const rep_csv_src *s)
+{
+    static const char *const cols[] = {"objective", "chosen", "tokens_per_s", "slo_attainment",
+                                       "ttft_p99_s", "tpot_p99_s", "energy_per_token_j",
+                                       "overloaded"};
+    head(c, cols, NCOLS(cols));
+    const srv_searched *sr = s->searched;
+    for (int i = 0; sr && i < sr->n; i++) {
+        const srv_candidate *x = &sr->cand[i];
+        csv_str(c, search_objective_name(x->objective));
+        csv_int(c, i == sr->chosen);
+        csv_real(c, x->tokens_per_s);
+        maybe_real(c, x->slo_attainment);
+        csv_real(c, x->ttft_p99_s);
+        maybe_real(c, x->tpot_p99_s);
+        csv_real(c, x->energy_per_token_j);
+        csv_int(c, x->overloaded);
+        csv_end(c);
+    }
+    return ERR_OK;
+}
+
 /* ---- layers ---- */
 
 static int t_layers(csv_t *c, const rep_csv_src *s)
@@ -546,6 +655,10 @@ static const table traffic_tables[] = {
     {"summary", t_traffic_summary}, {"sources", t_traffic_sources}, {"links", t_traffic_links},
     {0, 0}};
 
+static const table serve_tables[] = {
+    {"summary", t_serve_summary}, {"requests", t_serve_requests}, {"models", t_serve_models},
+    {"candidates", t_serve_candidates}, {0, 0}};
+
 static const table *tables_of(rep_csv_kind kind)
 {
     switch (kind) {
@@ -554,6 +667,7 @@ static const table *tables_of(rep_csv_kind kind)
     case REP_CSV_COMPARE: return compare_tables;
     case REP_CSV_SEARCH: return search_tables;
     case REP_CSV_RUN: return run_tables;
+    case REP_CSV_SERVE: return serve_tables;
     case REP_CSV_TRAFFIC: break;
     }
     return traffic_tables;

@@ -18,7 +18,8 @@ typedef enum {
     REP_CSV_COMPARE,
     REP_CSV_SEARCH,
     REP_CSV_RUN,
-    REP_CSV_TRAFFIC
+    REP_CSV_TRAFFIC,
+    REP_CSV_SERVE
 } rep_csv_kind;
 
 /* What a report is made of; each kind reads its own fields. */
@@ -35,6 +36,10 @@ typedef struct {
     int nrows;
     const trun_result *traffic;        /* TRAFFIC */
     const char *pattern;
+    const srv_stream *stream;          /* SERVE: the requests, how they were served, */
+    const srv_result *served;          /* the options, and with --search the candidates */
+    const srv_opts *serve_opts;        /* (NULL without) */
+    const srv_searched *searched;
     const plat_chiplet *chip;          /* LAYERS */
     const wl_model *model;
     long batch;

@@ -190,4 +190,27 @@ expect 0 "$M" sweep -p "$P" -m "$T/scn.ini" --set b.pes=1024,4096 --validate 2 -
 if [ "$(wc -l <"$T/out")" -eq 3 ] && [ "$(head -1 "$T/out" | cut -d, -f1-3)" = "b.pes,objective,seed" ]; then ok; else
     bad "search sweep:"; cat "$T/out"; fi
 
+# 7. serve: the summary is the JSON's figures; a row per request (the burst
+#    file has 6); GPT-2 medium's KV cache is 24 layers x 2 (K and V) x 1024 x
+#    1 byte = 49152 bytes a token; no candidates without --search
+SV="serve -p platforms/het-2x2.ini -m workloads/scenarios/gpt2-serving.ini -s workloads/schedules/het-2x2-gpt2-serving.ini --requests workloads/requests/gpt2-burst.csv"
+expect 0 "$M" $SV --json
+for k in ttft_p50_s tpot_p99_s tokens_per_s energy_per_token_j; do
+    awk -F': ' -v k="\"$k\"" '$1 ~ k"$" { sub(/,$/, "", $2); print $2; exit }' "$T/out" >"$T/json.$k"
+done
+expect 0 "$M" $SV --csv --csv-dir "$T/serve"
+if [ "$(wc -l <"$T/out")" -eq 2 ]; then ok; else bad "serve --csv prints more than the summary"; fi
+for k in ttft_p50_s tpot_p99_s tokens_per_s energy_per_token_j; do
+    near "$(col "$T/out" 1 $k)" "$(cat "$T/json.$k")" "serve --csv $k vs --json"
+done
+if [ "$(wc -l <"$T/serve/requests.csv")" -eq 7 ] && [ "$(col "$T/serve/requests.csv" 6 arrival_s)" = 1 ]; then ok; else
+    bad "serve requests.csv:"; cat "$T/serve/requests.csv"; fi
+if [ "$(col "$T/serve/models.csv" 1 kv_bytes_per_token)" = 49152 ]; then ok; else bad "KV bytes: $(cat "$T/serve/models.csv")"; fi
+if [ "$(wc -l <"$T/serve/candidates.csv")" -eq 1 ]; then ok; else bad "candidates without --search"; fi
+cp workloads/requests/gpt2-burst.csv "$T/burst.csv"
+mkdir "$T/sclash" && ln -s "$T/burst.csv" "$T/sclash/requests.csv"
+expect 2 "$M" serve -p platforms/het-2x2.ini -m workloads/scenarios/gpt2-serving.ini \
+    -s workloads/schedules/het-2x2-gpt2-serving.ini --requests "$T/burst.csv" --csv-dir "$T/sclash"
+if cmp -s "$T/burst.csv" workloads/requests/gpt2-burst.csv; then ok; else bad "--csv-dir overwrote the request file"; fi
+
 summary e2e_csv
