@@ -94,5 +94,6 @@ bench() {
 bench "estimation (exhaustive)" search -p platforms/het-sides-3x3.ini -m workloads/scenarios/sc2.ini \
     --strategy exhaustive --validate 2
 # the target case: simulated annealing, whose steps are loops of 3 to 81
-bench "annealing (sc4, het-6x6)" search -p platforms/het-6x6.ini -m workloads/scenarios/sc4.ini
+bench "annealing (sc4, het-6x6)" search -p platforms/het-6x6.ini -m workloads/scenarios/sc4.ini \
+    --strategy anneal
 exit $status
