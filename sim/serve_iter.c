@@ -124,6 +124,11 @@ double srv_iter_kv_per_token(const srv_iter *it, int model)
     return it->kv_total[model];
 }
 
+const double *srv_iter_kv_layers(const srv_iter *it, int model)
+{
+    return it->kvpt[model];
+}
+
 /* ---- the iteration's scenario and schedule ---- */
 
 enum { PH_WHOLE, PH_PREFILL, PH_DECODE };
