@@ -146,7 +146,7 @@ int rep_serve(FILE *out, const plat_t *p, const scn_t *scn, const char *sched, c
     fprintf(out, "energy           %.6f J   %.6f J/token\n", r->energy_j, r->energy_per_token_j);
     fprintf(out, "package busy     %.6f s   most waiting %ld\n", r->busy_s, r->max_queue);
     if (r->disaggregated) {
-        fprintf(out, "disaggregated    decode on the [decode] chiplets, busy %.6f s\n",
+        fprintf(out, "disaggregated    decode pipeline busy %.6f s (package busy: the prefill's)\n",
                 r->decode_busy_s);
         fprintf(out, "KV shipped       %.0f bytes   per request mean %.6f s   max %.6f s\n",
                 r->kv_shipped_bytes, r->kv_ship_mean_s, r->kv_ship_max_s);
