@@ -566,7 +566,7 @@ static int t_serve_candidates(csv_t *c, const rep_csv_src *s)
 {
     static const char *const cols[] = {"objective", "chosen", "tokens_per_s", "slo_attainment",
                                        "ttft_p99_s", "tpot_p99_s", "energy_per_token_j",
-                                       "overloaded"};
+                                       "overloaded", "disaggregated"};
     head(c, cols, NCOLS(cols));
     const srv_searched *sr = s->searched;
     for (int i = 0; sr && i < sr->n; i++) {
@@ -579,6 +579,7 @@ static int t_serve_candidates(csv_t *c, const rep_csv_src *s)
         maybe_real(c, x->tpot_p99_s);
         csv_real(c, x->energy_per_token_j);
         csv_int(c, x->overloaded);
+        csv_int(c, x->disaggregated);
         csv_end(c);
     }
     return ERR_OK;

@@ -14,8 +14,9 @@ static json_t *search_json(const srv_searched *sr)
     json_t *c = json_array();
     for (int i = 0; i < sr->n; i++) {
         const srv_candidate *x = &sr->cand[i];
-        json_array_append_new(c, json_pack("{s:s, s:f, s:o, s:f, s:o, s:f, s:b}", "objective",
-                                           search_objective_name(x->objective), "tokens_per_s",
+        json_array_append_new(c, json_pack("{s:s, s:b, s:f, s:o, s:f, s:o, s:f, s:b}", "objective",
+                                           search_objective_name(x->objective), "disaggregated",
+                                           x->disaggregated, "tokens_per_s",
                                            x->tokens_per_s, "slo_attainment",
                                            maybe(x->slo_attainment), "ttft_p99_s", x->ttft_p99_s,
                                            "tpot_p99_s", maybe(x->tpot_p99_s),
@@ -118,8 +119,11 @@ static void search_table(FILE *out, const srv_searched *sr)
         char slo[16] = "-";
         if (x->slo_attainment >= 0)
             snprintf(slo, sizeof slo, "%.1f%%", 100 * x->slo_attainment);
+        char name[48];
+        snprintf(name, sizeof name, "%s%s", search_objective_name(x->objective),
+                 x->disaggregated ? ", disaggregated" : "");
         fprintf(out, "%s %-29s %9.3f %9s %12.6f %12.6f %9.6f%s\n", i == sr->chosen ? "*" : " ",
-                search_objective_name(x->objective), x->tokens_per_s, slo, x->ttft_p99_s,
+                name, x->tokens_per_s, slo, x->ttft_p99_s,
                 x->tpot_p99_s, x->energy_per_token_j, x->overloaded ? "  overloaded" : "");
     }
 }

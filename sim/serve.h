@@ -104,6 +104,7 @@ void srv_result_free(srv_result *r);
 /* One schedule the search proposed, as it served. */
 typedef struct {
     search_objective objective;    /* the search's objective that chose it */
+    int disaggregated;             /* its winner with the decode on idle chiplets */
     double tokens_per_s, slo_attainment, ttft_p99_s, tpot_p99_s, energy_per_token_j;
     int overloaded;
 } srv_candidate;
@@ -114,12 +115,13 @@ typedef struct {
 } srv_searched;
 
 /* A schedule for serving ST: search's winner under SO's objective, or, with
-   ALL_OBJECTIVES, under each of its objectives, each served, the best kept
-   (serve_search.c says by what). BEST, R and SR are the chosen schedule,
+   ALL_OBJECTIVES, under each of its objectives, each served (with
+   DISAGGREGATE, a disaggregated variant of each too), the best kept
+   (serve_search.c says how). BEST, R and SR are the chosen schedule,
    how it served, and every candidate; all are freed on failure. */
 int srv_search(const plat_t *p, const scn_t *scn, const search_opts *so, int all_objectives,
-               const srv_stream *st, const srv_opts *o, sched_t *best, srv_result *r,
-               srv_searched *sr, err_t *e);
+               int disaggregate, const srv_stream *st, const srv_opts *o, sched_t *best,
+               srv_result *r, srv_searched *sr, err_t *e);
 void srv_searched_free(srv_searched *sr);
 
 #endif
