@@ -125,6 +125,14 @@ int sched_seg_chiplet(const sched_part *pt, int k, int i)
     return sched_seg_split(pt, k) == SPLIT_NONE ? pt->segs[k].chiplet : pt->splits[k].chips[i];
 }
 
+const sched_part *sched_part_of(const sched_window *w, int model)
+{
+    for (int i = 0; i < w->nparts; i++)
+        if (w->parts[i].model == model)
+            return &w->parts[i];
+    return NULL;
+}
+
 /* Segment K of PT, split: its chiplets, each once, and layers that split so. */
 static int check_split(const plat_t *p, const scn_t *scn, const sched_t *s, const sched_part *pt, int k,
                        err_t *e)

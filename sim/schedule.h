@@ -62,6 +62,8 @@ typedef struct {
 split_kind sched_seg_split(const sched_part *pt, int k);
 int sched_seg_slices(const sched_part *pt, int k);
 int sched_seg_chiplet(const sched_part *pt, int k, int i);
+/* The part of W that runs MODEL, or NULL. */
+const sched_part *sched_part_of(const sched_window *w, int model);
 
 /* Loads a schedule and the scenario it names (relative to the schedule file),
    resolving chiplets against P; validates it fully. */

@@ -123,5 +123,10 @@ int srv_search(const plat_t *p, const scn_t *scn, const search_opts *so, int all
                int disaggregate, const srv_stream *st, const srv_opts *o, sched_t *best,
                srv_result *r, srv_searched *sr, err_t *e);
 void srv_searched_free(srv_searched *sr);
+/* V: W with its GPT-2 models' decode on the chiplets it leaves idle
+   (serve_search.c says which, and how cut); *MADE 0, V untouched, when W
+   has no such variant. */
+int srv_variant(const plat_t *p, const scn_t *scn, const sched_t *w, sched_t *v, int *made,
+                err_t *e);
 
 #endif

@@ -7,8 +7,11 @@
  * energy per token (then the objectives' order).
  *
  * With DISAGGREGATE, each winner is also served disaggregated: its GPT-2
- * models' decode on the chiplets it leaves idle (shared out in chiplet
- * order, one model's share cut into segments of about equal weight bytes),
+ * models' decode on the chiplets it leaves idle that have a dataflow it
+ * runs them on (the search found those fit them; a decode on another kind,
+ * an output-stationary chiplet for a matrix-vector step, can be a hundred
+ * times slower), shared out in chiplet order, one model's share cut into
+ * segments of about equal weight bytes,
  * its windows unchanged; the variant is ranked by the same rule, after its
  * winner. A winner that leaves no idle chiplet for every such model has no
  * variant. */
@@ -79,9 +82,8 @@ static void cut(const wl_model *m, int n, const int *chips, sched_seg *segs)
     }
 }
 
-/* V: W disaggregated as the header says; *MADE 0 when W has no variant. */
-static int variant(const plat_t *p, const scn_t *scn, const sched_t *w, sched_t *v, int *made,
-                   err_t *e)
+int srv_variant(const plat_t *p, const scn_t *scn, const sched_t *w, sched_t *v, int *made,
+                err_t *e)
 {
     int nch = p->nchiplets, nidle = 0, nllm = 0, rc;
     int *idle = calloc((size_t)nch, sizeof *idle);
@@ -89,15 +91,20 @@ static int variant(const plat_t *p, const scn_t *scn, const sched_t *w, sched_t 
         return err_internal(e, "out of memory");
     for (int c = 0; c < nch; c++)
         idle[c] = 1;
+    unsigned kinds = 0;          /* the dataflows the winner runs its LLMs on */
     for (int x = 0; x < w->nwindows; x++)
         for (int i = 0; i < w->windows[x].nparts; i++) {
             const sched_part *pt = &w->windows[x].parts[i];
             for (int k = 0; k < pt->nsegs; k++)
-                for (int j = 0; j < sched_seg_slices(pt, k); j++)
-                    idle[sched_seg_chiplet(pt, k, j)] = 0;
+                for (int j = 0; j < sched_seg_slices(pt, k); j++) {
+                    int c = sched_seg_chiplet(pt, k, j);
+                    idle[c] = 0;
+                    if (scn->models[pt->model].llm)
+                        kinds |= 1u << p->chiplets[c].dataflow;
+                }
         }
     for (int c = 0; c < nch; c++)
-        if (idle[c])
+        if (idle[c] && (kinds >> p->chiplets[c].dataflow & 1))
             idle[nidle++] = c;
     for (int m = 0; m < scn->nmodels; m++)
         nllm += scn->models[m].llm;
@@ -151,7 +158,7 @@ int srv_search(const plat_t *p, const scn_t *scn, const search_opts *so, int all
         if ((rc = search_run(p, scn, &one, &res, e)))
             break;
         if (disaggregate)
-            rc = variant(p, scn, &res.best, &v, &made, e);
+            rc = srv_variant(p, scn, &res.best, &v, &made, e);
         if (!rc)
             rc = consider(p, scn, st, o, one.objective, &res.best, best, r, sr, e);
         if (!rc && made)

@@ -40,15 +40,6 @@ void srv_ship_free(srv_ship *sh)
     free(sh);
 }
 
-/* The part of W that runs MODEL, or NULL. */
-static const sched_part *part_of(const sched_window *w, int model)
-{
-    for (int i = 0; i < w->nparts; i++)
-        if (w->parts[i].model == model)
-            return &w->parts[i];
-    return NULL;
-}
-
 /* The segment of PT holding layer L, or -1. */
 static int seg_of(const sched_part *pt, int l)
 {
@@ -61,10 +52,10 @@ static int seg_of(const sched_part *pt, int l)
 /* Adds layer L's KV bytes per token (KV) to the chiplet pairs' volumes VOL. */
 static void add_layer(const plat_t *p, const sched_t *s, int model, int l, double kv, double *vol)
 {
-    const sched_part *dp = part_of(&s->decode, model), *pp = NULL;
+    const sched_part *dp = sched_part_of(&s->decode, model), *pp = NULL;
     int pk = -1, dk = seg_of(dp, l);
     for (int w = 0; pk < 0 && w < s->nwindows; w++)
-        pk = seg_of(pp = part_of(&s->windows[w], model), l);
+        pk = seg_of(pp = sched_part_of(&s->windows[w], model), l);
     int np = sched_seg_slices(pp, pk), nd = sched_seg_slices(dp, dk);
     for (int i = 0; i < np; i++)
         for (int j = 0; j < nd; j++)

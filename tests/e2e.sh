@@ -283,5 +283,7 @@ printf '[schedule]\nscenario = %s/%s\n[window 1]\ngpt2.minibatch = 1\ngpt2.1 = e
 expect 2 "$M" serve -p "$P" -m "$SC" -s "$T/dec.ini" --requests workloads/requests/gpt2-burst.csv
 expect_located "$T/dec.ini"
 has_err "dec.ini:7: \[decode\]: gpt2 segment 1 is on n00, which window 1 gives to gpt2"
+expect 2 "$M" serve -p "$P" -m "$SC" -s "$SS" --disaggregate --requests workloads/requests/gpt2-burst.csv
+has_err '--disaggregate goes with --search'
 
 summary e2e

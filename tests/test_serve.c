@@ -49,6 +49,14 @@ static void load(kase *k)
     load_sched(k, sched_text);
 }
 
+/* ... with 64 KB of L2, which holds no weights and no KV cache. */
+static void load_small_l2(kase *k, const char *sched)
+{
+    load_sched(k, sched);
+    for (int c = 0; c < k->p.nchiplets; c++)
+        k->p.chiplets[c].l2_bytes = 64e3;
+}
+
 static void unload(kase *k)
 {
     sched_free(&k->s);
@@ -108,9 +116,7 @@ static void serve_file(kase *k, const char *csv, long bucket, srv_stream *st, sr
 START_TEST(test_one_at_a_time_is_the_simulation)
 {
     kase k;
-    load(&k);
-    for (int c = 0; c < k.p.nchiplets; c++)
-        k.p.chiplets[c].l2_bytes = 64e3;
+    load_small_l2(&k, sched_text);
     srv_stream st;
     srv_result r;
     serve_file(&k, "arrival_s,model,prompt_tokens,output_tokens\n0,gpt2,20,4\n100,gpt2,20,4\n", 1,
@@ -280,9 +286,8 @@ START_TEST(test_search_keeps_the_best_served)
     so.jobs = 1;
     srv_opts o = {.bucket = 16, .slo_ttft_s = 0.05, .slo_tpot_s = 0.004};
     /* with --disaggregate, each winner is followed by its variant when it
-       leaves a chiplet idle; here every winner does (measured: 8
-       candidates), and the variants, decoding on what is left, serve worse
-       (13.5 against 165.5 tokens/s), so the choice is a co-located one */
+       leaves a chiplet of its kind idle; here none does (measured: every
+       winner leaves only the ShiDianNao s01 idle, see test_variant) */
     for (int d = 0; d < 2; d++) {
         sched_t best;
         srv_result r;
@@ -304,7 +309,7 @@ START_TEST(test_search_keeps_the_best_served)
                 ck_assert(c->tokens_per_s >= x->tokens_per_s);
         }
         ck_assert_int_eq(winners, 4);
-        ck_assert_int_eq(sr.n, d ? 8 : 4);
+        ck_assert_int_eq(sr.n, 4);
         ck_assert_int_eq(best.decode.nparts, c->disaggregated);
         ck_assert_double_eq(r.tokens_per_s, c->tokens_per_s);
         ck_assert_double_eq(r.slo_attainment, c->slo_attainment);
@@ -436,9 +441,7 @@ static double simulate_decode(kase *k, long kv)
 START_TEST(test_disagg_one_request)
 {
     kase k;
-    load_sched(&k, disagg_text);
-    for (int c = 0; c < k.p.nchiplets; c++)
-        k.p.chiplets[c].l2_bytes = 64e3;
+    load_small_l2(&k, disagg_text);
     srv_stream st;
     srv_result r;
     serve_file(&k, "arrival_s,model,prompt_tokens,output_tokens\n0,gpt2,20,2\n100,gpt2,20,2\n", 1,
@@ -495,6 +498,58 @@ START_TEST(test_disagg_tpot_beats_interference)
     }
     ck_assert_double_lt(p99[1], p99[0]);
     ck_assert_double_lt(longest[1], longest[0]);
+}
+END_TEST
+
+/* The search's disaggregated variant of the two-stage schedule on n00 and
+   n10 (NVDLA): the idle NVDLA chiplet is n11 alone (s01 is ShiDianNao), so
+   the decode is one segment of all layers on n11, DISAGG_TEXT's. With s01
+   made NVDLA too, s01 and n11 (chiplet order) get a segment each, the cut
+   where the first holds at most half the weight bytes and one more layer
+   would pass half. With every chiplet in use there is no variant. */
+START_TEST(test_variant)
+{
+    kase k;
+    load(&k);
+    err_t e;
+    sched_t v;
+    int made;
+    int n11 = plat_find_chiplet(&k.p, "n11"), s01 = plat_find_chiplet(&k.p, "s01");
+    const wl_model *m = &k.scn.models[0].model;
+    ck_assert_msg(srv_variant(&k.p, &k.scn, &k.s, &v, &made, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_int_eq(made, 1);
+    ck_assert_int_eq(v.decode.nparts, 1);
+    ck_assert_int_eq(v.decode.parts[0].nsegs, 1);
+    ck_assert_int_eq(v.decode.parts[0].segs[0].chiplet, n11);
+    ck_assert_int_eq(v.decode.parts[0].segs[0].last, m->nlayers - 1);
+    ck_assert_int_eq(v.decode.parts[0].minibatch, 4);
+    ck_assert_int_eq(v.nwindows, 1);
+    ck_assert_int_eq(v.windows[0].parts[0].segs[1].chiplet, plat_find_chiplet(&k.p, "n10"));
+    sched_free(&v);
+    k.p.chiplets[s01].dataflow = k.p.chiplets[n11].dataflow;
+    ck_assert_int_eq(srv_variant(&k.p, &k.scn, &k.s, &v, &made, &e), ERR_OK);
+    ck_assert_int_eq(made, 1);
+    const sched_part *d = &v.decode.parts[0];
+    ck_assert_int_eq(d->nsegs, 2);
+    ck_assert_int_eq(d->segs[0].chiplet, s01);
+    ck_assert_int_eq(d->segs[1].chiplet, n11);
+    double total = 0, first = 0;
+    for (int l = 0; l < m->nlayers; l++)
+        total += m->layers[l].weight_bytes;
+    for (int l = 0; l <= d->segs[0].last; l++)
+        first += m->layers[l].weight_bytes;
+    ck_assert_double_le(first, total / 2);
+    ck_assert_double_gt(first + m->layers[d->segs[0].last + 1].weight_bytes, total / 2);
+    ck_assert_int_eq(d->segs[1].first, d->segs[0].last + 1);
+    sched_free(&v);
+    unload(&k);
+    /* every chiplet in use: the decode has nowhere to go */
+    load_sched(&k, "[schedule]\nscenario = %s\n[window 1]\ngpt2.minibatch = 1\n"
+                   "gpt2.1 = embed .. h2.add2 @ n00\ngpt2.2 = h3.ln1 .. h5.add2 @ n10\n"
+                   "gpt2.3 = h6.ln1 .. h8.add2 @ s01\ngpt2.4 = h9.ln1 .. lm_head @ n11\n");
+    ck_assert_int_eq(srv_variant(&k.p, &k.scn, &k.s, &v, &made, &e), ERR_OK);
+    ck_assert_int_eq(made, 0);
+    unload(&k);
 }
 END_TEST
 
@@ -596,6 +651,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_disagg_tpot_beats_interference);
     tcase_add_test(tc, test_disagg_schedule_errors);
     tcase_add_test(tc, test_disagg_schedule_round_trip);
+    tcase_add_test(tc, test_variant);
     suite_add_tcase(s, tc);
     return s;
 }
