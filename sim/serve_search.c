@@ -113,6 +113,7 @@ int srv_variant(const plat_t *p, const scn_t *scn, const sched_t *w, sched_t *v,
         free(idle);
         return *made ? err_internal(e, "out of memory") : ERR_OK;
     }
+    free(v->decode.parts); /* W's, empty */
     if (!(v->decode.parts = calloc((size_t)nllm, sizeof *v->decode.parts)))
         rc = err_internal(e, "out of memory");
     for (int m = 0, i = 0; !rc && m < scn->nmodels; m++) {
