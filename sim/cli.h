@@ -19,7 +19,7 @@ typedef struct {
     const char *requests, *rate, *duration, *slo_ttft, *slo_tpot;
     long pes, batch, validate, jobs, seed, steps, packets, packet_flits, hotspot, bucket;
     long population, generations, sim_budget;
-    int json, verbose, csv, search;
+    int json, verbose, csv, search, disaggregate;
     const char **sets;      /* sweep's --set texts (malloc'd; opts_free) */
     int nsets;
     runner_ranks *ranks;    /* the MPI ranks `search` is spread over (runner.h); set by main */

@@ -261,6 +261,9 @@ int cli_serve(const opts_t *o, FILE *out, err_t *e)
         return err_input(e, "give either --requests FILE or --rate R --duration T");
     if (!o->search == !o->schedule)
         return err_input(e, "give either -s SCHEDULE or --search");
+    if (o->disaggregate && !o->search)
+        return err_input(e, "--disaggregate goes with --search (a schedule says its placement "
+                            "in its [decode] section)");
     plat_t p;
     scn_t scn;
     sched_t s = {0};
@@ -280,7 +283,8 @@ int cli_serve(const opts_t *o, FILE *out, err_t *e)
         rc = o->requests ? srv_load_requests(o->requests, &scn, &st, e)
                          : srv_poisson(&scn, rate, duration, (unsigned long)o->seed, &st, e);
     if (!rc)
-        rc = o->search ? srv_search(&p, &scn, &sopts, !o->objective, &st, &so, &s, &r, &sr, e)
+        rc = o->search ? srv_search(&p, &scn, &sopts, !o->objective, o->disaggregate, &st, &so, &s,
+                                    &r, &sr, e)
                        : srv_run(&p, &scn, &s, &st, &so, &r, e);
     if (!rc) {
         if (r.overloaded)

@@ -96,7 +96,7 @@ static const char *const usage_text[] = {
     "platform (nop.vcs, defaults.l2, n00.pes, dram-left.bandwidth) or the scenario\n"
     "(gpt2.batch); KEY+KEY gives both keys each value. Every point is loaded before any runs.\n",
     "serve",
-    "usage: mcmsim serve -p PLATFORM -m SCENARIO (-s SCHEDULE | --search)\n"
+    "usage: mcmsim serve -p PLATFORM -m SCENARIO (-s SCHEDULE | --search [--disaggregate])\n"
     "                    (--requests FILE | --rate R --duration T) [--seed S]\n"
     "                    [--slo-ttft S] [--slo-tpot S] [--bucket N] [--nop flow|packet] [--json]\n"
     "Serves a stream of requests with continuous batching: every iteration runs the prefill\n"
@@ -106,7 +106,10 @@ static const char *const usage_text[] = {
     "arrival_s,model,prompt_tokens,output_tokens; --rate/--duration: Poisson arrivals drawn\n"
     "from the scenario's prompt_tokens/output_tokens (--seed, default 1). --search: search's\n"
     "winner under each objective (or --objective's only), each served, the one with the most\n"
-    "requests within the SLOs, then the most tokens/s, kept. --bucket: prompt and KV lengths\n"
+    "requests within the SLOs, then the most tokens/s, kept; --disaggregate: each winner also\n"
+    "with its decode on the chiplets it leaves idle. A schedule's [decode] section serves\n"
+    "disaggregated: prefill and decode pipelines at once, the KV cache shipped between.\n"
+    "--bucket: prompt and KV lengths\n"
     "are rounded up to a multiple of N tokens before an iteration is evaluated (default 1:\n"
     "exact).\n",
     NULL};
@@ -230,6 +233,7 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         {"search", no_argument, 0, 'Z'},         {"bucket", required_argument, 0, 'b'},
         {"population", required_argument, 0, 'Q'}, {"generations", required_argument, 0, 'g'},
         {"objectives", required_argument, 0, 'k'}, {"sim-budget", required_argument, 0, 'W'},
+        {"disaggregate", no_argument, 0, 'z'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->batch = 1;
@@ -266,6 +270,7 @@ static int parse_opts(int argc, char **argv, opts_t *o, err_t *e)
         case 't': o->slo_ttft = optarg; break;
         case 'u': o->slo_tpot = optarg; break;
         case 'Z': o->search = 1; break;
+        case 'z': o->disaggregate = 1; break;
         case 'b': rc = parse_long_opt("bucket", optarg, 1, 1L << 20, &o->bucket, e); break;
         case 'K': rc = parse_long_opt("packets", optarg, 1, OPT_PACKETS_MAX, &o->packets, e); break;
         case 'F': rc = parse_long_opt("packet-flits", optarg, 1, PLAT_PACKET_FLITS_MAX,

@@ -484,7 +484,8 @@ static int t_serve_summary(csv_t *c, const rep_csv_src *s)
         "evaluated_iterations", "ttft_p50_s", "ttft_p99_s",      "tpot_p50_s",   "tpot_p99_s",
         "tokens",        "tokens_per_s",     "requests_per_s",   "energy_j",     "energy_per_token_j",
         "busy_s",        "span_s",           "slo_ttft_s",       "slo_ttft_attainment",
-        "slo_tpot_s",    "slo_tpot_attainment", "slo_attainment", "overloaded",  "max_queue"};
+        "slo_tpot_s",    "slo_tpot_attainment", "slo_attainment", "overloaded",  "max_queue",
+        "disaggregated", "decode_busy_s",    "kv_shipped_bytes", "kv_ship_mean_s", "kv_ship_max_s"};
     head(c, cols, NCOLS(cols));
     const srv_result *r = s->served;
     const srv_opts *o = s->serve_opts;
@@ -512,6 +513,11 @@ static int t_serve_summary(csv_t *c, const rep_csv_src *s)
     maybe_real(c, r->slo_attainment);
     csv_int(c, r->overloaded);
     csv_int(c, r->max_queue);
+    csv_int(c, r->disaggregated);
+    maybe_real(c, r->disaggregated ? r->decode_busy_s : -1);
+    csv_real(c, r->kv_shipped_bytes);
+    maybe_real(c, r->disaggregated ? r->kv_ship_mean_s : -1);
+    maybe_real(c, r->disaggregated ? r->kv_ship_max_s : -1);
     csv_end(c);
     return ERR_OK;
 }
@@ -519,7 +525,8 @@ static int t_serve_summary(csv_t *c, const rep_csv_src *s)
 static int t_serve_requests(csv_t *c, const rep_csv_src *s)
 {
     static const char *const cols[] = {"request", "arrival_s", "model",  "prompt_tokens",
-                                       "output_tokens", "queue_s", "ttft_s", "tpot_s", "e2e_s"};
+                                       "output_tokens", "queue_s", "ttft_s", "tpot_s", "e2e_s",
+                                       "kv_shipped_bytes", "kv_ship_s"};
     head(c, cols, NCOLS(cols));
     for (int i = 0; i < s->stream->n; i++) {
         const srv_request *q = &s->stream->req[i];
@@ -533,6 +540,8 @@ static int t_serve_requests(csv_t *c, const rep_csv_src *s)
         csv_real(c, u->ttft_s);
         maybe_real(c, u->tpot_s);
         csv_real(c, u->e2e_s);
+        csv_real(c, u->kv_shipped_bytes);
+        maybe_real(c, s->served->disaggregated ? u->kv_ship_s : -1);
         csv_end(c);
     }
     return ERR_OK;
@@ -557,7 +566,7 @@ static int t_serve_candidates(csv_t *c, const rep_csv_src *s)
 {
     static const char *const cols[] = {"objective", "chosen", "tokens_per_s", "slo_attainment",
                                        "ttft_p99_s", "tpot_p99_s", "energy_per_token_j",
-                                       "overloaded"};
+                                       "overloaded", "disaggregated"};
     head(c, cols, NCOLS(cols));
     const srv_searched *sr = s->searched;
     for (int i = 0; sr && i < sr->n; i++) {
@@ -570,6 +579,7 @@ static int t_serve_candidates(csv_t *c, const rep_csv_src *s)
         maybe_real(c, x->tpot_p99_s);
         csv_real(c, x->energy_per_token_j);
         csv_int(c, x->overloaded);
+        csv_int(c, x->disaggregated);
         csv_end(c);
     }
     return ERR_OK;

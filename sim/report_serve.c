@@ -1,5 +1,6 @@
-/* report_serve.c - `serve`'s report: the summary, each model's KV-cache
- * size, and every request's figures; see report.h. */
+/* report_serve.c - `serve`'s report: the summary (disaggregated: the decode
+ * pipeline and the KV shipments), each model's KV-cache size, and every
+ * request's figures; see report.h. */
 #include "report_int.h"
 
 /* A figure that may be absent (-1): null in JSON. */
@@ -13,8 +14,9 @@ static json_t *search_json(const srv_searched *sr)
     json_t *c = json_array();
     for (int i = 0; i < sr->n; i++) {
         const srv_candidate *x = &sr->cand[i];
-        json_array_append_new(c, json_pack("{s:s, s:f, s:o, s:f, s:o, s:f, s:b}", "objective",
-                                           search_objective_name(x->objective), "tokens_per_s",
+        json_array_append_new(c, json_pack("{s:s, s:b, s:f, s:o, s:f, s:o, s:f, s:b}", "objective",
+                                           search_objective_name(x->objective), "disaggregated",
+                                           x->disaggregated, "tokens_per_s",
                                            x->tokens_per_s, "slo_attainment",
                                            maybe(x->slo_attainment), "ttft_p99_s", x->ttft_p99_s,
                                            "tpot_p99_s", maybe(x->tpot_p99_s),
@@ -55,6 +57,13 @@ static json_t *serve_json(const plat_t *p, const scn_t *scn, const char *sched,
     json_object_set_new(j, "energy_per_token_j", json_real(r->energy_per_token_j));
     json_object_set_new(j, "busy_s", json_real(r->busy_s));
     json_object_set_new(j, "span_s", json_real(r->span_s));
+    json_object_set_new(j, "disaggregated", json_boolean(r->disaggregated));
+    if (r->disaggregated) {
+        json_object_set_new(j, "decode_busy_s", json_real(r->decode_busy_s));
+        json_object_set_new(j, "kv_shipped_bytes", json_real(r->kv_shipped_bytes));
+        json_object_set_new(j, "kv_ship_mean_s", json_real(r->kv_ship_mean_s));
+        json_object_set_new(j, "kv_ship_max_s", json_real(r->kv_ship_max_s));
+    }
     if (o->slo_ttft_s > 0) {
         json_object_set_new(j, "slo_ttft_s", json_real(o->slo_ttft_s));
         json_object_set_new(j, "slo_ttft_attainment", json_real(r->slo_ttft_attainment));
@@ -85,6 +94,10 @@ static json_t *serve_json(const plat_t *p, const scn_t *scn, const char *sched,
                               (json_int_t)q->prompt, "output_tokens", (json_int_t)q->output,
                               "queue_s", u->queue_s, "ttft_s", u->ttft_s, "tpot_s",
                               maybe(u->tpot_s), "e2e_s", u->e2e_s);
+        if (r->disaggregated) {
+            json_object_set_new(x, "kv_shipped_bytes", json_real(u->kv_shipped_bytes));
+            json_object_set_new(x, "kv_ship_s", json_real(u->kv_ship_s));
+        }
         json_array_append_new(reqs, x);
     }
     json_object_set_new(j, "requests", reqs);
@@ -106,8 +119,11 @@ static void search_table(FILE *out, const srv_searched *sr)
         char slo[16] = "-";
         if (x->slo_attainment >= 0)
             snprintf(slo, sizeof slo, "%.1f%%", 100 * x->slo_attainment);
+        char name[48];
+        snprintf(name, sizeof name, "%s%s", search_objective_name(x->objective),
+                 x->disaggregated ? ", disaggregated" : "");
         fprintf(out, "%s %-29s %9.3f %9s %12.6f %12.6f %9.6f%s\n", i == sr->chosen ? "*" : " ",
-                search_objective_name(x->objective), x->tokens_per_s, slo, x->ttft_p99_s,
+                name, x->tokens_per_s, slo, x->ttft_p99_s,
                 x->tpot_p99_s, x->energy_per_token_j, x->overloaded ? "  overloaded" : "");
     }
 }
@@ -133,6 +149,12 @@ int rep_serve(FILE *out, const plat_t *p, const scn_t *scn, const char *sched, c
             r->tokens_per_s, r->requests_per_s, r->tokens, r->span_s);
     fprintf(out, "energy           %.6f J   %.6f J/token\n", r->energy_j, r->energy_per_token_j);
     fprintf(out, "package busy     %.6f s   most waiting %ld\n", r->busy_s, r->max_queue);
+    if (r->disaggregated) {
+        fprintf(out, "disaggregated    decode pipeline busy %.6f s (package busy: the prefill's)\n",
+                r->decode_busy_s);
+        fprintf(out, "KV shipped       %.0f bytes   per request mean %.6f s   max %.6f s\n",
+                r->kv_shipped_bytes, r->kv_ship_mean_s, r->kv_ship_max_s);
+    }
     if (o->slo_ttft_s > 0)
         fprintf(out, "SLO TTFT <= %gs  %.1f%% of requests\n", o->slo_ttft_s,
                 100 * r->slo_ttft_attainment);

@@ -13,7 +13,13 @@
  * chiplet in the order given; split= says how (split.h): k output channels
  * (partial outputs gathered, or reduced after an input-channel layer), c input
  * channels (partial sums reduced), n samples of the mini-batch. A chiplet may
- * hold one slice of a segment. */
+ * hold one slice of a segment.
+ *   [decode]
+ *   gpt2.1 = embed .. h11.add2 @ n01
+ *   gpt2.2 = h12.ln1 .. lm_head @ n11
+ * gives a GPT-2 model's decode steps segments of their own, covering all its
+ * layers, on chiplets no window uses (serve.h: disaggregated serving); no
+ * minibatch key, a decode step running its requests as one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,16 +34,55 @@ static void free_part(sched_part *pt)
     free(pt->segs);
 }
 
+static void free_window(sched_window *w)
+{
+    for (int i = 0; i < w->nparts; i++)
+        free_part(&w->parts[i]);
+    free(w->parts);
+}
+
 void sched_free(sched_t *s)
 {
-    for (int w = 0; w < s->nwindows; w++) {
-        for (int i = 0; i < s->windows[w].nparts; i++)
-            free_part(&s->windows[w].parts[i]);
-        free(s->windows[w].parts);
-    }
+    for (int w = 0; w < s->nwindows; w++)
+        free_window(&s->windows[w]);
     free(s->windows);
+    free_window(&s->decode);
     free(s->path);
     memset(s, 0, sizeof *s);
+}
+
+/* DW becomes a deep copy of SW; on failure DW holds what was copied, for free_window. */
+static int copy_window(sched_window *dw, const sched_window *sw)
+{
+    *dw = *sw;
+    dw->parts = calloc((size_t)sw->nparts + 1, sizeof *dw->parts);
+    if (!dw->parts) {
+        dw->nparts = 0;
+        return ERR_INTERNAL;
+    }
+    for (int i = 0; i < sw->nparts; i++) {
+        const sched_part *sp = &sw->parts[i];
+        sched_part *dp = &dw->parts[i];
+        *dp = *sp;
+        dp->segs = malloc((size_t)sp->nsegs * sizeof(sched_seg) + 1);
+        dp->splits = sp->splits ? calloc((size_t)sp->nsegs + 1, sizeof(sched_split)) : NULL;
+        int ok = dp->segs && (!sp->splits || dp->splits);
+        if (dp->segs)
+            memcpy(dp->segs, sp->segs, (size_t)sp->nsegs * sizeof(sched_seg));
+        for (int k = 0; ok && dp->splits && k < sp->nsegs; k++) {
+            const sched_split *a = &sp->splits[k];
+            dp->splits[k] = (sched_split){a->kind, a->nslices, NULL, a->line};
+            if (a->chips && !(dp->splits[k].chips = malloc((size_t)a->nslices * sizeof(int))))
+                ok = 0;
+            else if (a->chips)
+                memcpy(dp->splits[k].chips, a->chips, (size_t)a->nslices * sizeof(int));
+        }
+        if (!ok) {
+            dw->nparts = i + 1;
+            return ERR_INTERNAL;
+        }
+    }
+    return ERR_OK;
 }
 
 int sched_copy(sched_t *dst, const sched_t *src)
@@ -46,46 +91,18 @@ int sched_copy(sched_t *dst, const sched_t *src)
     dst->windows = calloc((size_t)src->nwindows + 1, sizeof *dst->windows);
     if (!dst->windows)
         return ERR_INTERNAL;
-    dst->nwindows = src->nwindows;
-    for (int w = 0; w < src->nwindows; w++) {
-        const sched_window *sw = &src->windows[w];
-        sched_window *dw = &dst->windows[w];
-        *dw = *sw;
-        dw->parts = calloc((size_t)sw->nparts + 1, sizeof *dw->parts);
-        if (!dw->parts) {
-            dw->nparts = 0;
-            sched_free(dst);
-            return ERR_INTERNAL;
-        }
-        for (int i = 0; i < sw->nparts; i++) {
-            const sched_part *sp = &sw->parts[i];
-            sched_part *dp = &dw->parts[i];
-            *dp = *sp;
-            dp->segs = malloc((size_t)sp->nsegs * sizeof(sched_seg) + 1);
-            dp->splits = sp->splits ? calloc((size_t)sp->nsegs + 1, sizeof(sched_split)) : NULL;
-            int ok = dp->segs && (!sp->splits || dp->splits);
-            if (dp->segs)
-                memcpy(dp->segs, sp->segs, (size_t)sp->nsegs * sizeof(sched_seg));
-            for (int k = 0; ok && dp->splits && k < sp->nsegs; k++) {
-                const sched_split *a = &sp->splits[k];
-                dp->splits[k] = (sched_split){a->kind, a->nslices, NULL, a->line};
-                if (a->chips && !(dp->splits[k].chips = malloc((size_t)a->nslices * sizeof(int))))
-                    ok = 0;
-                else if (a->chips)
-                    memcpy(dp->splits[k].chips, a->chips, (size_t)a->nslices * sizeof(int));
-            }
-            if (!ok) {
-                dw->nparts = i + 1;
-                sched_free(dst);
-                return ERR_INTERNAL;
-            }
-        }
+    int rc = ERR_OK;
+    for (int w = 0; !rc && w < src->nwindows; w++) {
+        dst->nwindows = w + 1;
+        rc = copy_window(&dst->windows[w], &src->windows[w]);
     }
-    if (src->path && !(dst->path = strdup(src->path))) {
+    if (!rc)
+        rc = copy_window(&dst->decode, &src->decode);
+    if (!rc && src->path && !(dst->path = strdup(src->path)))
+        rc = ERR_INTERNAL;
+    if (rc)
         sched_free(dst);
-        return ERR_INTERNAL;
-    }
-    return ERR_OK;
+    return rc;
 }
 
 static const char *where(const sched_t *s)
@@ -106,6 +123,14 @@ int sched_seg_slices(const sched_part *pt, int k)
 int sched_seg_chiplet(const sched_part *pt, int k, int i)
 {
     return sched_seg_split(pt, k) == SPLIT_NONE ? pt->segs[k].chiplet : pt->splits[k].chips[i];
+}
+
+const sched_part *sched_part_of(const sched_window *w, int model)
+{
+    for (int i = 0; i < w->nparts; i++)
+        if (w->parts[i].model == model)
+            return &w->parts[i];
+    return NULL;
 }
 
 /* Segment K of PT, split: its chiplets, each once, and layers that split so. */
@@ -147,10 +172,94 @@ static int check_split(const plat_t *p, const scn_t *scn, const sched_t *s, cons
     return ERR_OK;
 }
 
+/* PT's mini-batch and segments, the first starting at layer *NEXT, which
+   it advances past the last; IN names where PT is, for messages. */
+static int check_part(const plat_t *p, const scn_t *scn, const sched_t *s, const sched_part *pt,
+                      const char *in, int *next, err_t *e)
+{
+    int m = pt->model;
+    const char *name = scn->models[m].name;
+    const wl_model *wm = &scn->models[m].model;
+    if (pt->nsegs < 1)
+        return err_at(e, where(s), pt->line, "%s: model %s has no segment", in, name);
+    if (pt->minibatch < 1 || scn->models[m].batch % pt->minibatch != 0)
+        return err_at(e, where(s), pt->line, "%s: %s: mini-batch %ld does not divide the batch %ld",
+                      in, name, pt->minibatch, scn->models[m].batch);
+    for (int k = 0; k < pt->nsegs; k++) {
+        const sched_seg *sg = &pt->segs[k];
+        if (sg->chiplet < 0 || sg->chiplet >= p->nchiplets)
+            return err_at(e, where(s), pt->line, "%s: %s segment %d: no such chiplet", in, name, k + 1);
+        if (sg->first != *next)
+            return err_at(e, where(s), pt->line,
+                          "%s: %s segment %d starts at layer %s, expected %s "
+                          "(segments must cover the layers in order, each once)",
+                          in, name, k + 1,
+                          sg->first >= 0 && sg->first < wm->nlayers ? wm->layers[sg->first].name : "?",
+                          *next < wm->nlayers ? wm->layers[*next].name : "(past the last layer)");
+        if (sg->last < sg->first || sg->last >= wm->nlayers)
+            return err_at(e, where(s), pt->line, "%s: %s segment %d ends before it starts", in,
+                          name, k + 1);
+        *next = sg->last + 1;
+        int rc = sched_seg_split(pt, k) == SPLIT_NONE ? ERR_OK : check_split(p, scn, s, pt, k, e);
+        if (rc)
+            return rc;
+    }
+    return ERR_OK;
+}
+
+/* The window and part that use chiplet CH, or -1. */
+static int window_using(const sched_t *s, int ch, int *part)
+{
+    for (int w = 0; w < s->nwindows; w++)
+        for (int i = 0; i < s->windows[w].nparts; i++) {
+            const sched_part *pt = &s->windows[w].parts[i];
+            for (int k = 0; k < pt->nsegs; k++)
+                for (int j = 0; j < sched_seg_slices(pt, k); j++)
+                    if (sched_seg_chiplet(pt, k, j) == ch) {
+                        *part = i;
+                        return w;
+                    }
+        }
+    return -1;
+}
+
+/* [decode]: served GPT-2 models only, all their layers, on chiplets of its own. */
+static int check_decode(const plat_t *p, const scn_t *scn, const sched_t *s, err_t *e)
+{
+    for (int i = 0; i < s->decode.nparts; i++) {
+        const sched_part *pt = &s->decode.parts[i];
+        const scn_model *sm = &scn->models[pt->model];
+        if (!sm->llm)
+            return err_at(e, where(s), pt->line, "[decode]: model %s is not served token by token "
+                          "(not GPT-2): it has no decode step to place", sm->name);
+        int next = 0, rc = check_part(p, scn, s, pt, "[decode]", &next, e);
+        if (rc)
+            return rc;
+        if (next != sm->model.nlayers)
+            return err_at(e, where(s), pt->line, "[decode]: model %s: layers from %s on are in no "
+                          "decode segment", sm->name, sm->model.layers[next].name);
+        for (int k = 0; k < pt->nsegs; k++)
+            for (int j = 0; j < sched_seg_slices(pt, k); j++) {
+                int ch = sched_seg_chiplet(pt, k, j), other, w = window_using(s, ch, &other);
+                if (w >= 0)
+                    return err_at(e, where(s), pt->line,
+                                  "[decode]: %s segment %d is on %s, which window %d gives to %s: "
+                                  "a disaggregated decode runs beside the prefill, on chiplets of "
+                                  "its own", sm->name, k + 1, p->chiplets[ch].name, w + 1,
+                                  scn->models[s->windows[w].parts[other].model].name);
+            }
+    }
+    return ERR_OK;
+}
+
 int sched_validate(const plat_t *p, const scn_t *scn, const sched_t *s, err_t *e)
 {
     if (s->nwindows < 1)
         return err_at(e, where(s), 0, "no [window N] section");
+    for (int w = 0; w < s->nwindows; w++)
+        for (int i = 0; i < s->windows[w].nparts; i++)
+            if (s->windows[w].parts[i].model < 0 || s->windows[w].parts[i].model >= scn->nmodels)
+                return err_at(e, where(s), s->windows[w].parts[i].line, "unknown model");
     for (int m = 0; m < scn->nmodels; m++) {
         const wl_model *wm = &scn->models[m].model;
         int next = 0, last_line = 0;
@@ -164,44 +273,17 @@ int sched_validate(const plat_t *p, const scn_t *scn, const sched_t *s, err_t *e
                     if (s->windows[w].parts[j].model == m)
                         return err_at(e, where(s), pt->line, "window %d: model %s appears twice",
                                       w + 1, scn->models[m].name);
-                if (pt->nsegs < 1)
-                    return err_at(e, where(s), pt->line, "window %d: model %s has no segment", w + 1,
-                                  scn->models[m].name);
-                if (pt->minibatch < 1 || scn->models[m].batch % pt->minibatch != 0)
-                    return err_at(e, where(s), pt->line,
-                                  "window %d: %s: mini-batch %ld does not divide the batch %ld",
-                                  w + 1, scn->models[m].name, pt->minibatch, scn->models[m].batch);
-                for (int k = 0; k < pt->nsegs; k++) {
-                    const sched_seg *sg = &pt->segs[k];
-                    if (sg->chiplet < 0 || sg->chiplet >= p->nchiplets)
-                        return err_at(e, where(s), pt->line, "window %d: %s segment %d: no such chiplet",
-                                      w + 1, scn->models[m].name, k + 1);
-                    if (sg->first != next)
-                        return err_at(e, where(s), pt->line,
-                                      "window %d: %s segment %d starts at layer %s, expected %s "
-                                      "(segments must cover the layers in order, each once)",
-                                      w + 1, scn->models[m].name, k + 1,
-                                      sg->first >= 0 && sg->first < wm->nlayers ? wm->layers[sg->first].name : "?",
-                                      next < wm->nlayers ? wm->layers[next].name : "(past the last layer)");
-                    if (sg->last < sg->first || sg->last >= wm->nlayers)
-                        return err_at(e, where(s), pt->line,
-                                      "window %d: %s segment %d ends before it starts", w + 1,
-                                      scn->models[m].name, k + 1);
-                    next = sg->last + 1;
-                    int rc = sched_seg_split(pt, k) == SPLIT_NONE ? ERR_OK : check_split(p, scn, s, pt, k, e);
-                    if (rc)
-                        return rc;
-                }
+                char in[32];
+                snprintf(in, sizeof in, "window %d", w + 1);
+                int rc = check_part(p, scn, s, pt, in, &next, e);
+                if (rc)
+                    return rc;
             }
         if (next != wm->nlayers)
             return err_at(e, where(s), last_line, "model %s: layers from %s on are in no segment",
                           scn->models[m].name, wm->layers[next].name);
     }
-    for (int w = 0; w < s->nwindows; w++)
-        for (int i = 0; i < s->windows[w].nparts; i++)
-            if (s->windows[w].parts[i].model < 0 || s->windows[w].parts[i].model >= scn->nmodels)
-                return err_at(e, where(s), s->windows[w].parts[i].line, "unknown model");
-    return ERR_OK;
+    return check_decode(p, scn, s, e);
 }
 
 /* ---- loading ---- */
@@ -295,8 +377,10 @@ static int parse_seg(const cfg_file *f, const cfg_entry *en, const plat_t *p, co
     return ERR_OK;
 }
 
-static int load_window(cfg_file *f, int sect, const plat_t *p, const scn_t *scn, sched_window *win,
-                       err_t *e)
+/* [window N], or with DECODE the [decode] section, whose parts have no
+   mini-batch key: a decode step runs the running requests as one. */
+static int load_window(cfg_file *f, int sect, const plat_t *p, const scn_t *scn, int decode,
+                       sched_window *win, err_t *e)
 {
     const char *sec = f->sects[sect];
     win->line = f->sect_lines[sect];
@@ -332,6 +416,9 @@ static int load_window(cfg_file *f, int sect, const plat_t *p, const scn_t *scn,
                 return err_internal(e, "out of memory");
         }
         en->used = 1;
+        if (strcmp(dot + 1, "minibatch") == 0 && decode)
+            return err_at(e, f->path, en->line, "[decode]: no '%s' here: a decode step runs its "
+                          "running requests as one mini-batch", en->key);
         if (strcmp(dot + 1, "minibatch") == 0) {
             if ((rc = cfg_long(f, en, 1, scn->models[m].batch, &pt->minibatch, e)))
                 return rc;
@@ -364,6 +451,8 @@ static int load_window(cfg_file *f, int sect, const plat_t *p, const scn_t *scn,
     }
     for (int j = 0; j < win->nparts; j++) {
         sched_part *pt = &win->parts[j];
+        if (decode)
+            pt->minibatch = scn->models[pt->model].batch;
         if (pt->minibatch == 0)
             return err_at(e, f->path, pt->line, "[%s]: missing key '%s.minibatch'", sec,
                           scn->models[pt->model].name);
@@ -405,16 +494,23 @@ static int load_file(cfg_file *f, const plat_t *p, const scn_sets *ss, scn_t *sc
         const char *sec = f->sects[i];
         if (strcmp(sec, "schedule") == 0)
             continue;
+        if (strcmp(sec, "decode") == 0) {
+            if (s->decode.parts)
+                return err_at(e, f->path, f->sect_lines[i], "a second [decode] section");
+            if ((rc = load_window(f, i, p, scn, 1, &s->decode, e)))
+                return rc;
+            continue;
+        }
         long num;
         if (strncmp(sec, "window ", 7) != 0 || cfg_parse_long(sec + 7, &num))
             return err_at(e, f->path, f->sect_lines[i],
-                          "unknown section (expected [schedule] or [window N])");
+                          "unknown section (expected [schedule], [window N] or [decode])");
         if (num != s->nwindows + 1)
             return err_at(e, f->path, f->sect_lines[i],
                           "[%s]: windows are numbered 1, 2, ... in order (expected %d)", sec,
                           s->nwindows + 1);
         s->nwindows++;
-        if ((rc = load_window(f, i, p, scn, &s->windows[s->nwindows - 1], e)))
+        if ((rc = load_window(f, i, p, scn, 0, &s->windows[s->nwindows - 1], e)))
             return rc;
     }
     return cfg_check_used(f, NULL, e);
@@ -449,6 +545,28 @@ int sched_load_set(const char *path, const plat_t *p, const cfg_set *scn_set, in
     return rc;
 }
 
+/* The parts of W, one MODEL.minibatch key each unless DECODE. */
+static void write_window(FILE *out, const plat_t *p, const scn_t *scn, const sched_window *w,
+                         int decode)
+{
+    for (int i = 0; i < w->nparts; i++) {
+        const sched_part *pt = &w->parts[i];
+        const scn_model *sm = &scn->models[pt->model];
+        if (!decode)
+            fprintf(out, "%s.minibatch = %ld\n", sm->name, pt->minibatch);
+        for (int k = 0; k < pt->nsegs; k++) {
+            const sched_seg *sg = &pt->segs[k];
+            fprintf(out, "%s.%d = %s .. %s @ ", sm->name, k + 1,
+                    sm->model.layers[sg->first].name, sm->model.layers[sg->last].name);
+            for (int j = 0; j < sched_seg_slices(pt, k); j++)
+                fprintf(out, "%s%s", j ? "+" : "", p->chiplets[sched_seg_chiplet(pt, k, j)].name);
+            if (sched_seg_split(pt, k) != SPLIT_NONE)
+                fprintf(out, " split=%s", split_kind_name(sched_seg_split(pt, k)));
+            fputc('\n', out);
+        }
+    }
+}
+
 int sched_write(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
                 const char *scenario_ref)
 {
@@ -456,21 +574,11 @@ int sched_write(FILE *out, const plat_t *p, const scn_t *scn, const sched_t *s,
             scenario_ref);
     for (int w = 0; w < s->nwindows; w++) {
         fprintf(out, "\n[window %d]\n", w + 1);
-        for (int i = 0; i < s->windows[w].nparts; i++) {
-            const sched_part *pt = &s->windows[w].parts[i];
-            const scn_model *sm = &scn->models[pt->model];
-            fprintf(out, "%s.minibatch = %ld\n", sm->name, pt->minibatch);
-            for (int k = 0; k < pt->nsegs; k++) {
-                const sched_seg *sg = &pt->segs[k];
-                fprintf(out, "%s.%d = %s .. %s @ ", sm->name, k + 1,
-                        sm->model.layers[sg->first].name, sm->model.layers[sg->last].name);
-                for (int j = 0; j < sched_seg_slices(pt, k); j++)
-                    fprintf(out, "%s%s", j ? "+" : "", p->chiplets[sched_seg_chiplet(pt, k, j)].name);
-                if (sched_seg_split(pt, k) != SPLIT_NONE)
-                    fprintf(out, " split=%s", split_kind_name(sched_seg_split(pt, k)));
-                fputc('\n', out);
-            }
-        }
+        write_window(out, p, scn, &s->windows[w], 0);
+    }
+    if (s->decode.nparts) {
+        fprintf(out, "\n[decode]\n");
+        write_window(out, p, scn, &s->decode, 1);
     }
     return ferror(out) ? ERR_INTERNAL : ERR_OK;
 }

@@ -5,7 +5,9 @@
  * segment runs on one chiplet, or is split over several (split.h: by output
  * channels, input channels or samples). A model's batch streams through its
  * segments as a pipeline of mini-batches. Across windows each model's layers are covered
- * exactly once and in order. A schedule file names its scenario; chiplets are
+ * exactly once and in order. A [decode] section may give a served GPT-2
+ * model's decode steps segments of their own (disaggregated serving). A
+ * schedule file names its scenario; chiplets are
  * named as in the platform, layers as in the workload (or #INDEX). */
 #ifndef MCM_SCHEDULE_H
 #define MCM_SCHEDULE_H
@@ -48,6 +50,11 @@ typedef struct {
     char *path;
     int nwindows;
     sched_window *windows;
+    /* [decode]: the decode steps of the models `serve` disaggregates, on
+       chiplets no window uses, one part per such model (its minibatch the
+       batch); nparts 0 when prefill and decode share the windows. Only
+       `serve` reads it. */
+    sched_window decode;
 } sched_t;
 
 /* Segment K of PT: how it is split, on how many chiplets it runs, and
@@ -55,6 +62,8 @@ typedef struct {
 split_kind sched_seg_split(const sched_part *pt, int k);
 int sched_seg_slices(const sched_part *pt, int k);
 int sched_seg_chiplet(const sched_part *pt, int k, int i);
+/* The part of W that runs MODEL, or NULL. */
+const sched_part *sched_part_of(const sched_window *w, int model);
 
 /* Loads a schedule and the scenario it names (relative to the schedule file),
    resolving chiplets against P; validates it fully. */

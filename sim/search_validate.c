@@ -21,15 +21,6 @@ search_point srch_point_of(const res_result *r)
     return pt;
 }
 
-/* The part of window W of S that runs model M, or NULL. */
-static const sched_part *part_of(const sched_window *w, int m)
-{
-    for (int i = 0; i < w->nparts; i++)
-        if (w->parts[i].model == m)
-            return &w->parts[i];
-    return NULL;
-}
-
 static int seg_has(const sched_part *pt, int c)
 {
     for (int i = 0; i < pt->nsegs; i++)
@@ -66,7 +57,7 @@ static int sched_alike(const sched_t *a, const sched_t *b, int exact)
         for (int i = 0; i < wa->nparts; i++) {
             const sched_part *pa = &wa->parts[i];
             const sched_part *pb = exact ? (wb->parts[i].model == pa->model ? &wb->parts[i] : NULL)
-                                         : part_of(wb, pa->model);
+                                         : sched_part_of(wb, pa->model);
             if (!parts_alike(pa, pb, exact))
                 return 0;
         }

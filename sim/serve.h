@@ -11,7 +11,16 @@
  * built), simulated, and remembered by its composition. The serving clock
  * and the per-request figures are composed from those iterations here:
  * nothing inside an iteration is approximated beyond what the evaluator
- * models, and nothing between iterations is simulated. */
+ * models, and nothing between iterations is simulated.
+ *
+ * A model the schedule's [decode] section places is served disaggregated
+ * (DistServe, Splitwise): two pipelines run at once, the windows' one
+ * (prefills of its admitted requests, beside everything of the other
+ * models) and the decode one on the [decode] chiplets (one decode step of
+ * every request whose KV cache has arrived). After its prefill a request's
+ * KV cache is shipped over the NoP (serve_ship.c); its first decode step
+ * waits for it. Its TTFT ends with the prefill; its TPOT is counted from
+ * the cache's arrival; the shipment is reported on its own. */
 #ifndef MCM_SERVE_H
 #define MCM_SERVE_H
 
@@ -56,6 +65,8 @@ typedef struct {
     double tpot_s;             /* (done - first token) / (output - 1); -1 when output < 2 */
     double e2e_s;              /* arrival to done */
     double done_s;
+    double kv_shipped_bytes;   /* disaggregated: its KV cache, prefill to decode chiplets */
+    double kv_ship_s;          /* the shipment it went in, end of prefill to arrival; else 0 */
 } srv_outcome;
 
 typedef struct {
@@ -64,7 +75,12 @@ typedef struct {
     long iterations;           /* iterations run */
     long evaluated;            /* distinct compositions evaluated (the rest came from the cache) */
     long kv_dram_iterations;   /* iterations where some KV cache did not fit in L2 */
-    double busy_s, span_s;     /* package busy; first arrival to last completion */
+    double busy_s, span_s;     /* package busy (disaggregated: the windows' pipeline);
+                                  first arrival to last completion */
+    int disaggregated;         /* some model's decode ran on [decode] chiplets */
+    double decode_busy_s;      /* the [decode] pipeline busy */
+    double kv_shipped_bytes;   /* over all requests */
+    double kv_ship_mean_s, kv_ship_max_s; /* over the requests shipped; 0 if none */
     double energy_j, tokens;
     double ttft_p50_s, ttft_p99_s, tpot_p50_s, tpot_p99_s; /* nearest rank; tpot -1 if none */
     double tokens_per_s, requests_per_s, energy_per_token_j;
@@ -78,8 +94,8 @@ typedef struct {
 } srv_result;
 
 /* Serves ST on P under S (a schedule of SCN). The run is flagged overloaded
-   when, over the second half of the arrival period, the package was busy at
-   least 95 % of the time and the waiting queue grew by more than the largest
+   when, over the second half of the arrival period, the package (or either
+   pipeline) was busy at least 95 % of the time and the waiting queue grew by more than the largest
    batch: arrivals outpace service and the queue grows with the duration. */
 int srv_run(const plat_t *p, const scn_t *scn, const sched_t *s, const srv_stream *st,
             const srv_opts *o, srv_result *r, err_t *e);
@@ -88,6 +104,7 @@ void srv_result_free(srv_result *r);
 /* One schedule the search proposed, as it served. */
 typedef struct {
     search_objective objective;    /* the search's objective that chose it */
+    int disaggregated;             /* its winner with the decode on idle chiplets */
     double tokens_per_s, slo_attainment, ttft_p99_s, tpot_p99_s, energy_per_token_j;
     int overloaded;
 } srv_candidate;
@@ -98,12 +115,18 @@ typedef struct {
 } srv_searched;
 
 /* A schedule for serving ST: search's winner under SO's objective, or, with
-   ALL_OBJECTIVES, under each of its objectives, each served, the best kept
-   (serve_search.c says by what). BEST, R and SR are the chosen schedule,
+   ALL_OBJECTIVES, under each of its objectives, each served (with
+   DISAGGREGATE, a disaggregated variant of each too), the best kept
+   (serve_search.c says how). BEST, R and SR are the chosen schedule,
    how it served, and every candidate; all are freed on failure. */
 int srv_search(const plat_t *p, const scn_t *scn, const search_opts *so, int all_objectives,
-               const srv_stream *st, const srv_opts *o, sched_t *best, srv_result *r,
-               srv_searched *sr, err_t *e);
+               int disaggregate, const srv_stream *st, const srv_opts *o, sched_t *best,
+               srv_result *r, srv_searched *sr, err_t *e);
 void srv_searched_free(srv_searched *sr);
+/* V: W with its GPT-2 models' decode on the chiplets it leaves idle
+   (serve_search.c says which, and how cut); *MADE 0, V untouched, when W
+   has no such variant. */
+int srv_variant(const plat_t *p, const scn_t *scn, const sched_t *w, sched_t *v, int *made,
+                err_t *e);
 
 #endif

@@ -1,5 +1,6 @@
 /* serve_int.h - private to the serve module: what one iteration runs, and
- * its evaluation (serve_iter.c) behind a cache keyed by that composition. */
+ * its evaluation (serve_iter.c) behind a cache keyed by that composition;
+ * the KV-cache shipment of a disaggregated model (serve_ship.c). */
 #ifndef MCM_SERVE_INT_H
 #define MCM_SERVE_INT_H
 
@@ -29,5 +30,18 @@ long srv_iter_evaluated(const srv_iter *it);
 /* KV-cache bytes one cached token of MODEL takes: every b=kv layer of its
    decode step; 0 for a model that does not decode. */
 double srv_iter_kv_per_token(const srv_iter *it, int model);
+/* The same per layer of the model (NULL for a model that does not decode). */
+const double *srv_iter_kv_layers(const srv_iter *it, int model);
+
+/* The KV-cache shipment of a model whose decode S's [decode] places
+   (serve_ship.c). */
+typedef struct srv_ship srv_ship;
+
+/* KV_LAYERS: the model's KV bytes per cached token, per layer. */
+int srv_ship_new(const plat_t *p, const scn_t *scn, const sched_t *s, int model,
+                 const double *kv_layers, srv_ship **out, err_t *e);
+void srv_ship_free(srv_ship *sh);
+/* How long shipping the KV cache of TOKENS tokens takes, and its NoP energy. */
+int srv_ship_cost(const srv_ship *sh, double tokens, double *time_s, double *energy_j, err_t *e);
 
 #endif

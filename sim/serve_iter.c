@@ -7,7 +7,8 @@
  * KV length, one sample per running request), and the requests of any other
  * model at its own shape. Both phases of a model keep its layers, so each
  * takes the user's segments as they are: the same chiplets, the same
- * windows. A decode step runs as one mini-batch (its weights are read once
+ * windows (a disaggregated model's decode steps are evaluated by a srv_iter
+ * of their own, whose schedule is the [decode] section as one window). A decode step runs as one mini-batch (its weights are read once
  * per step, as a batched decode reads them); other phases use the largest
  * mini-batch that divides both their batch and the schedule's. When a
  * model both prefills and decodes, the decode uses the weights the prefill
@@ -122,6 +123,11 @@ long srv_iter_evaluated(const srv_iter *it)
 double srv_iter_kv_per_token(const srv_iter *it, int model)
 {
     return it->kv_total[model];
+}
+
+const double *srv_iter_kv_layers(const srv_iter *it, int model)
+{
+    return it->kvpt[model];
 }
 
 /* ---- the iteration's scenario and schedule ---- */

@@ -269,5 +269,21 @@ printf '[model gpt2]\nworkload = %s/workloads/gpt2-medium.ini\nbatch = 2\noutput
 expect 2 "$M" serve -p "$P" -m "$T/badsc.ini" -s "$SS" --rate 2 --duration 2
 expect_located "$T/badsc.ini"
 has_err "badsc.ini:4: output_tokens"
+# serve, disaggregated: the [decode] section's report, and its errors located (figures: test_serve)
+SD=workloads/schedules/het-2x2-gpt2-disagg.ini
+expect 0 "$M" serve -p "$P" -m "$SC" -s "$SD" --requests workloads/requests/gpt2-burst.csv --json
+has '"disaggregated": true'
+has '"kv_shipped_bytes"'
+has '"kv_ship_s"'
+expect 0 "$M" serve -p "$P" -m "$SC" -s "$SS" --requests workloads/requests/gpt2-burst.csv --json
+has '"disaggregated": false'
+expect 0 "$M" serve -p "$P" -m "$SC" -s "$SD" --requests workloads/requests/gpt2-burst.csv
+has '^KV shipped'
+printf '[schedule]\nscenario = %s/%s\n[window 1]\ngpt2.minibatch = 1\ngpt2.1 = embed .. lm_head @ n00\n[decode]\ngpt2.1 = embed .. lm_head @ n00\n' "$PWD" "$SC" >"$T/dec.ini"
+expect 2 "$M" serve -p "$P" -m "$SC" -s "$T/dec.ini" --requests workloads/requests/gpt2-burst.csv
+expect_located "$T/dec.ini"
+has_err "dec.ini:7: \[decode\]: gpt2 segment 1 is on n00, which window 1 gives to gpt2"
+expect 2 "$M" serve -p "$P" -m "$SC" -s "$SS" --disaggregate --requests workloads/requests/gpt2-burst.csv
+has_err '--disaggregate goes with --search'
 
 summary e2e

@@ -87,8 +87,7 @@ static void cuts(uint64_t *s, int L, int n, int *cut)
 static void random_schedule(uint64_t *rng, const plat_t *p, const scn_t *scn, sched_t *s)
 {
     int W = 1 + pick(rng, MAXW);
-    s->path = NULL;
-    s->nwindows = W;
+    *s = (sched_t){.path = NULL, .nwindows = W};
     s->windows = calloc((size_t)W, sizeof *s->windows);
     for (int w = 0; w < W; w++)
         s->windows[w].parts = calloc((size_t)scn->nmodels, sizeof(sched_part));

@@ -119,7 +119,7 @@ START_TEST(bad_schedules)
     expect_bad("[window 1]\ngpt2.minibatch = 2\ngpt2.1 = embed .. lm_head n00\n" GOOD_R, 5,
                "FIRST .. LAST @ CHIPLET");
     expect_bad("[window 1]\ngpt2.minibatch = 2\ngpt2.1 = #0 .. #999 @ n00\n" GOOD_R, 5, "not in 0..146");
-    expect_bad("[windows 1]\n", 3, "unknown section (expected [schedule] or [window N])");
+    expect_bad("[windows 1]\n", 3, "unknown section (expected [schedule], [window N] or [decode])");
     /* a model split over two windows must keep its layers in order */
     expect_bad("[window 1]\ngpt2.minibatch = 2\ngpt2.1 = h0.ln1 .. lm_head @ n00\n" GOOD_R
                "[window 2]\ngpt2.minibatch = 2\ngpt2.1 = embed @ n00\n", 4, "expected embed");

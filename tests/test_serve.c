@@ -1,7 +1,9 @@
 /* test_serve.c - `serve` against figures worked out apart from it: one
  * request at a time takes exactly the simulated prefill and decode-step
  * latencies; arrivals beyond capacity are flagged; the KV cache per token
- * is the hand count; request files fail at their line. */
+ * is the hand count; request files fail at their line. Disaggregated: the
+ * KV shipment is the hand-computed transfer, TPOT the decode chiplets'
+ * step, and [decode] errors are located. */
 #include "testutil.h"
 #include "runner.h"
 #include "serve.h"
@@ -22,17 +24,37 @@ static const char *sched_text = "[schedule]\nscenario = %s\n[window 1]\ngpt2.min
 
 static char *scn_path, *sched_path;
 
-static void load(kase *k)
+/* The same prefill; the decode steps on n11 alone (disaggregated). */
+static const char *disagg_text = "[schedule]\nscenario = %s\n[window 1]\ngpt2.minibatch = 1\n"
+                                 "gpt2.1 = embed .. h5.add2 @ n00\n"
+                                 "gpt2.2 = h6.ln1 .. lm_head @ n10\n"
+                                 "[decode]\ngpt2.1 = embed .. lm_head @ n11\n";
+
+/* The scenario, and a schedule of it from the format SCHED (%s: the scenario). */
+static void load_sched(kase *k, const char *sched)
 {
     char cwd[512], text[1024];
     ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
     snprintf(text, sizeof text, scn_text, cwd);
     scn_path = tu_write_tmp(text, ".ini");
-    snprintf(text, sizeof text, sched_text, scn_path);
+    snprintf(text, sizeof text, sched, scn_path);
     sched_path = tu_write_tmp(text, ".ini");
     err_t e;
     ck_assert_msg(plat_load("platforms/het-2x2.ini", &k->p, &e) == ERR_OK, "%s", e.msg);
     ck_assert_msg(sched_load(sched_path, &k->p, &k->scn, &k->s, &e) == ERR_OK, "%s", e.msg);
+}
+
+static void load(kase *k)
+{
+    load_sched(k, sched_text);
+}
+
+/* ... with 64 KB of L2, which holds no weights and no KV cache. */
+static void load_small_l2(kase *k, const char *sched)
+{
+    load_sched(k, sched);
+    for (int c = 0; c < k->p.nchiplets; c++)
+        k->p.chiplets[c].l2_bytes = 64e3;
 }
 
 static void unload(kase *k)
@@ -47,8 +69,8 @@ static void unload(kase *k)
 }
 
 /* The simulated makespan of the scenario's GPT-2 rebuilt at SEQ tokens on
-   KV cached ones, batch 1, under the same schedule. */
-static double simulate_phase(kase *k, long seq, long kv)
+   KV cached ones, batch 1, under S. */
+static double simulate_phase_on(kase *k, const sched_t *s, long seq, long kv)
 {
     wl_tf_spec spec = k->scn.models[0].model.tf;
     spec.seq = seq;
@@ -60,12 +82,18 @@ static double simulate_phase(kase *k, long seq, long kv)
     m.batch = 1;
     scn_t one = {.path = k->scn.path, .nmodels = 1, .models = &m};
     res_result r;
-    int rc = runner_one(eval_find("simulate"), &k->p, &one, &k->s, NULL, NULL, &r, &e);
+    int rc = runner_one(eval_find("simulate"), &k->p, &one, s, NULL, NULL, &r, &e);
     ck_assert_msg(rc == ERR_OK, "%s", e.msg);
     double t = r.makespan_s;
     res_free(&r);
     wl_free(&m.model);
     return t;
+}
+
+/* ... under the kase's own schedule. */
+static double simulate_phase(kase *k, long seq, long kv)
+{
+    return simulate_phase_on(k, &k->s, seq, kv);
 }
 
 static void serve_file(kase *k, const char *csv, long bucket, srv_stream *st, srv_result *r)
@@ -88,9 +116,7 @@ static void serve_file(kase *k, const char *csv, long bucket, srv_stream *st, sr
 START_TEST(test_one_at_a_time_is_the_simulation)
 {
     kase k;
-    load(&k);
-    for (int c = 0; c < k.p.nchiplets; c++)
-        k.p.chiplets[c].l2_bytes = 64e3;
+    load_small_l2(&k, sched_text);
     srv_stream st;
     srv_result r;
     serve_file(&k, "arrival_s,model,prompt_tokens,output_tokens\n0,gpt2,20,4\n100,gpt2,20,4\n", 1,
@@ -259,25 +285,40 @@ START_TEST(test_search_keeps_the_best_served)
     so.no_simulate = 1;
     so.jobs = 1;
     srv_opts o = {.bucket = 16, .slo_ttft_s = 0.05, .slo_tpot_s = 0.004};
-    sched_t best;
-    srv_result r;
-    srv_searched sr;
-    ck_assert_msg(srv_search(&k.p, &k.scn, &so, 1, &st, &o, &best, &r, &sr, &e) == ERR_OK, "%s",
-                  e.msg);
-    ck_assert_int_eq(sr.n, 4);
-    const srv_candidate *c = &sr.cand[sr.chosen];
-    for (int i = 0; i < sr.n; i++) {
-        ck_assert_int_eq(sr.cand[i].objective, i);
-        ck_assert(c->slo_attainment >= sr.cand[i].slo_attainment);
-        if (c->slo_attainment == sr.cand[i].slo_attainment)
-            ck_assert(c->tokens_per_s >= sr.cand[i].tokens_per_s);
+    /* with --disaggregate, each winner is followed by its variant when it
+       leaves a chiplet of its kind idle; here none does (measured: every
+       winner leaves only the ShiDianNao s01 idle, see test_variant) */
+    for (int d = 0; d < 2; d++) {
+        sched_t best;
+        srv_result r;
+        srv_searched sr;
+        ck_assert_msg(srv_search(&k.p, &k.scn, &so, 1, d, &st, &o, &best, &r, &sr, &e) == ERR_OK,
+                      "%s", e.msg);
+        const srv_candidate *c = &sr.cand[sr.chosen];
+        int winners = 0;
+        for (int i = 0; i < sr.n; i++) {
+            const srv_candidate *x = &sr.cand[i];
+            ck_assert(!x->disaggregated || d);
+            if (x->disaggregated)
+                ck_assert(i > 0 && sr.cand[i - 1].objective == x->objective &&
+                          !sr.cand[i - 1].disaggregated);
+            else
+                ck_assert_int_eq(x->objective, winners++);
+            ck_assert(c->slo_attainment >= x->slo_attainment);
+            if (c->slo_attainment == x->slo_attainment)
+                ck_assert(c->tokens_per_s >= x->tokens_per_s);
+        }
+        ck_assert_int_eq(winners, 4);
+        ck_assert_int_eq(sr.n, 4);
+        ck_assert_int_eq(best.decode.nparts, c->disaggregated);
+        ck_assert_double_eq(r.tokens_per_s, c->tokens_per_s);
+        ck_assert_double_eq(r.slo_attainment, c->slo_attainment);
+        ck_assert_int_eq(r.disaggregated, c->disaggregated);
+        ck_assert_int_gt(best.nwindows, 0);
+        srv_searched_free(&sr);
+        srv_result_free(&r);
+        sched_free(&best);
     }
-    ck_assert_double_eq(r.tokens_per_s, c->tokens_per_s);
-    ck_assert_double_eq(r.slo_attainment, c->slo_attainment);
-    ck_assert_int_gt(best.nwindows, 0);
-    srv_searched_free(&sr);
-    srv_result_free(&r);
-    sched_free(&best);
     srv_stream_free(&st);
     unload(&k);
 }
@@ -372,6 +413,227 @@ START_TEST(test_request_file_errors)
 }
 END_TEST
 
+/* ---- disaggregated serving ([decode]) ---- */
+
+/* The decode steps of DISAGG_TEXT alone, as a one-window schedule at batch 1. */
+static double simulate_decode(kase *k, long kv)
+{
+    sched_part dp = k->s.decode.parts[0];
+    dp.minibatch = 1;
+    sched_window w = {.nparts = 1, .parts = &dp, .line = k->s.decode.line};
+    sched_t dv = {.path = k->s.path, .nwindows = 1, .windows = &w};
+    return simulate_phase_on(k, &dv, 1, kv);
+}
+
+/* One request (20 prompt tokens, 2 output tokens) alone, twice, prefill on
+   n00 + n10, decode on n11, 64 KB of L2 (the KV cache in DRAM, as the plain
+   workloads read it):
+   - TTFT is the simulated 20-token prefill on the windows' segments;
+   - its KV cache is 20 x 12 blocks x 2 x 768 B = 368640 B: blocks 0-5
+     (184320 B) go n00 -> n11 (XY: east link, north link, 2 hops), blocks
+     6-11 (184320 B) n10 -> n11 (north link, 1 hop). Both flows cross the
+     north link n10 -> n11 and n11's 100 GB/s ejection port, so max-min
+     gives each 50 GB/s and both end at 368640 B / 100 GB/s = 3.6864 us; the
+     longer route's latency, 2 x 35 ns, follows: 3.7564 us;
+   - its one decode step reads a KV cache of 20 tokens on n11: TPOT is that
+     step simulated alone on the [decode] segment;
+   - end to end: the three in a row. */
+START_TEST(test_disagg_one_request)
+{
+    kase k;
+    load_small_l2(&k, disagg_text);
+    srv_stream st;
+    srv_result r;
+    serve_file(&k, "arrival_s,model,prompt_tokens,output_tokens\n0,gpt2,20,2\n100,gpt2,20,2\n", 1,
+               &st, &r);
+    double prefill = simulate_phase(&k, 20, 0), step = simulate_decode(&k, 20);
+    double ship = 368640 / 100e9 + 2 * 35e-9;
+    ck_assert_int_eq(r.disaggregated, 1);
+    ck_assert_rel(r.kv_bytes_per_token[0], 12 * 2 * 768, 0);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_double_eq(r.out[i].queue_s, 0);
+        ck_assert_rel(r.out[i].ttft_s, prefill, 1e-9);
+        ck_assert_rel(r.out[i].kv_shipped_bytes, 368640, 0);
+        ck_assert_rel(r.out[i].kv_ship_s, ship, 1e-9);
+        ck_assert_rel(r.out[i].tpot_s, step, 1e-9);
+        ck_assert_rel(r.out[i].e2e_s, prefill + ship + step, 1e-9);
+    }
+    ck_assert_rel(r.kv_shipped_bytes, 2 * 368640, 0);
+    ck_assert_rel(r.kv_ship_mean_s, ship, 1e-9);
+    /* a prefill and a decode step per request, the second's from the caches */
+    ck_assert_int_eq(r.iterations, 4);
+    ck_assert_int_eq(r.evaluated, 2);
+    ck_assert_rel(r.busy_s, 2 * prefill, 1e-9);
+    ck_assert_rel(r.decode_busy_s, 2 * step, 1e-9);
+    srv_result_free(&r);
+    srv_stream_free(&st);
+    unload(&k);
+}
+END_TEST
+
+/* A 40-token generation (prompt 20) while six 256-token prompts arrive
+   every 5 ms. Co-located, its decode steps share iterations with their
+   prefills and each of those iterations lasts a prefill; disaggregated,
+   they run on n11 beside the prefills. Measured (het-2x2, 10 MB L2):
+   TPOT p99 co-located 0.029912 s (a short request's one decode step, fused
+   with a 256-token prefill), disaggregated 0.005537 s; the long request's
+   TPOT 0.004810 s co-located, 0.002925 s disaggregated. */
+START_TEST(test_disagg_tpot_beats_interference)
+{
+    const char *csv = "arrival_s,model,prompt_tokens,output_tokens\n0,gpt2,20,40\n"
+                      "0.005,gpt2,256,2\n0.010,gpt2,256,2\n0.015,gpt2,256,2\n"
+                      "0.020,gpt2,256,2\n0.025,gpt2,256,2\n0.030,gpt2,256,2\n";
+    double p99[2], longest[2];
+    for (int d = 0; d < 2; d++) {
+        kase k;
+        load_sched(&k, d ? disagg_text : sched_text);
+        srv_stream st;
+        srv_result r;
+        serve_file(&k, csv, 1, &st, &r);
+        p99[d] = r.tpot_p99_s;
+        longest[d] = r.out[0].tpot_s;
+        srv_result_free(&r);
+        srv_stream_free(&st);
+        unload(&k);
+    }
+    ck_assert_double_lt(p99[1], p99[0]);
+    ck_assert_double_lt(longest[1], longest[0]);
+}
+END_TEST
+
+/* The search's disaggregated variant of the two-stage schedule on n00 and
+   n10 (NVDLA): the idle NVDLA chiplet is n11 alone (s01 is ShiDianNao), so
+   the decode is one segment of all layers on n11, DISAGG_TEXT's. With s01
+   made NVDLA too, s01 and n11 (chiplet order) get a segment each, the cut
+   where the first holds at most half the weight bytes and one more layer
+   would pass half. With every chiplet in use there is no variant. */
+START_TEST(test_variant)
+{
+    kase k;
+    load(&k);
+    err_t e;
+    sched_t v;
+    int made;
+    int n11 = plat_find_chiplet(&k.p, "n11"), s01 = plat_find_chiplet(&k.p, "s01");
+    const wl_model *m = &k.scn.models[0].model;
+    ck_assert_msg(srv_variant(&k.p, &k.scn, &k.s, &v, &made, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_int_eq(made, 1);
+    ck_assert_int_eq(v.decode.nparts, 1);
+    ck_assert_int_eq(v.decode.parts[0].nsegs, 1);
+    ck_assert_int_eq(v.decode.parts[0].segs[0].chiplet, n11);
+    ck_assert_int_eq(v.decode.parts[0].segs[0].last, m->nlayers - 1);
+    ck_assert_int_eq(v.decode.parts[0].minibatch, 4);
+    ck_assert_int_eq(v.nwindows, 1);
+    ck_assert_int_eq(v.windows[0].parts[0].segs[1].chiplet, plat_find_chiplet(&k.p, "n10"));
+    sched_free(&v);
+    k.p.chiplets[s01].dataflow = k.p.chiplets[n11].dataflow;
+    ck_assert_int_eq(srv_variant(&k.p, &k.scn, &k.s, &v, &made, &e), ERR_OK);
+    ck_assert_int_eq(made, 1);
+    const sched_part *d = &v.decode.parts[0];
+    ck_assert_int_eq(d->nsegs, 2);
+    ck_assert_int_eq(d->segs[0].chiplet, s01);
+    ck_assert_int_eq(d->segs[1].chiplet, n11);
+    double total = 0, first = 0;
+    for (int l = 0; l < m->nlayers; l++)
+        total += m->layers[l].weight_bytes;
+    for (int l = 0; l <= d->segs[0].last; l++)
+        first += m->layers[l].weight_bytes;
+    ck_assert_double_le(first, total / 2);
+    ck_assert_double_gt(first + m->layers[d->segs[0].last + 1].weight_bytes, total / 2);
+    ck_assert_int_eq(d->segs[1].first, d->segs[0].last + 1);
+    sched_free(&v);
+    unload(&k);
+    /* every chiplet in use: the decode has nowhere to go */
+    load_sched(&k, "[schedule]\nscenario = %s\n[window 1]\ngpt2.minibatch = 1\n"
+                   "gpt2.1 = embed .. h2.add2 @ n00\ngpt2.2 = h3.ln1 .. h5.add2 @ n10\n"
+                   "gpt2.3 = h6.ln1 .. h8.add2 @ s01\ngpt2.4 = h9.ln1 .. lm_head @ n11\n");
+    ck_assert_int_eq(srv_variant(&k.p, &k.scn, &k.s, &v, &made, &e), ERR_OK);
+    ck_assert_int_eq(made, 0);
+    unload(&k);
+}
+END_TEST
+
+/* A schedule from FMT (%s: the scenario) that must fail at LINE. */
+static void bad_sched(const char *scn_fmt, const char *fmt, int line, const char *what)
+{
+    char cwd[512], text[1024];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    snprintf(text, sizeof text, scn_fmt, cwd, cwd);
+    char *scn = tu_write_tmp(text, ".ini");
+    snprintf(text, sizeof text, fmt, scn);
+    char *sch = tu_write_tmp(text, ".ini");
+    plat_t p;
+    scn_t sc;
+    sched_t s;
+    err_t e;
+    ck_assert_msg(plat_load("platforms/het-2x2.ini", &p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_int_eq(sched_load(sch, &p, &sc, &s, &e), ERR_INPUT);
+    tu_assert_located(e.msg, sch, line, what);
+    plat_free(&p);
+    unlink(scn), unlink(sch);
+    free(scn), free(sch);
+}
+
+/* Lines: 1 [schedule], 2 scenario, 3 [window 1], 4 minibatch, 5 and 6 the
+   prefill segments, 7 [decode], 8 its first key. */
+START_TEST(test_disagg_schedule_errors)
+{
+    const char *pre = "[schedule]\nscenario = %s\n[window 1]\ngpt2.minibatch = 1\n"
+                      "gpt2.1 = embed .. h5.add2 @ n00\ngpt2.2 = h6.ln1 .. lm_head @ n10\n[decode]\n";
+    const char *cases[][2] = {
+        {"gpt2.1 = embed .. lm_head @ n10\n", "n10, which window 1 gives to gpt2"},
+        {"gpt2.1 = embed .. lm_head @ n11+n00 split=n\n", "n00, which window 1 gives to gpt2"},
+        {"gpt2.1 = embed .. h5.add2 @ n11\n", "layers from h6.ln1 on are in no decode segment"},
+        {"gpt2.1 = embed .. h5.add2 @ n11\ngpt2.2 = h7.ln1 .. lm_head @ s01\n",
+         "[decode]: gpt2 segment 2 starts at layer h7.ln1, expected h6.ln1"},
+        {"gpt2.minibatch = 1\ngpt2.1 = embed .. lm_head @ n11\n", "no 'gpt2.minibatch' here"},
+    };
+    char fmt[1024];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(fmt, sizeof fmt, "%s%s", pre, cases[i][0]);
+        bad_sched(scn_text, fmt, 8, cases[i][1]);
+    }
+    /* a CNN has no decode step */
+    const char *mixed = "[model gpt2]\nworkload = %s/workloads/gpt2-small.ini\nbatch = 2\n"
+                        "[model cnn]\nworkload = %s/workloads/resnet50.ini\nbatch = 4\n";
+    bad_sched(mixed, "[schedule]\nscenario = %s\n[window 1]\ngpt2.minibatch = 1\n"
+                     "gpt2.1 = embed .. lm_head @ n00\ncnn.minibatch = 1\ncnn.1 = conv1 .. fc @ s01\n"
+                     "[decode]\ncnn.1 = conv1 .. fc @ n11\n", 9, "model cnn is not served token by token");
+}
+END_TEST
+
+/* A disaggregated schedule written reads back with its [decode] segments. */
+START_TEST(test_disagg_schedule_round_trip)
+{
+    kase k, back;
+    load_sched(&k, disagg_text);
+    char *out = tu_write_tmp("", ".ini");
+    FILE *f = fopen(out, "w");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(sched_write(f, &k.p, &k.scn, &k.s, scn_path), ERR_OK);
+    fclose(f);
+    err_t e;
+    ck_assert_msg(sched_load(out, &k.p, &back.scn, &back.s, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_int_eq(back.s.decode.nparts, 1);
+    const sched_part *a = &k.s.decode.parts[0], *b = &back.s.decode.parts[0];
+    ck_assert_int_eq(b->nsegs, 1);
+    ck_assert_int_eq(b->segs[0].first, a->segs[0].first);
+    ck_assert_int_eq(b->segs[0].last, a->segs[0].last);
+    ck_assert_int_eq(b->segs[0].chiplet, plat_find_chiplet(&k.p, "n11"));
+    ck_assert_int_eq(b->minibatch, 4);
+    sched_t copy;
+    ck_assert_int_eq(sched_copy(&copy, &back.s), ERR_OK);
+    ck_assert_int_eq(copy.decode.nparts, 1);
+    ck_assert_int_eq(copy.decode.parts[0].segs[0].chiplet, b->segs[0].chiplet);
+    sched_free(&copy);
+    sched_free(&back.s);
+    scn_free(&back.scn);
+    unlink(out);
+    free(out);
+    unload(&k);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("serve");
@@ -385,6 +647,11 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_search_keeps_the_best_served);
     tcase_add_test(tc, test_cnn_beside_llm);
     tcase_add_test(tc, test_request_file_errors);
+    tcase_add_test(tc, test_disagg_one_request);
+    tcase_add_test(tc, test_disagg_tpot_beats_interference);
+    tcase_add_test(tc, test_disagg_schedule_errors);
+    tcase_add_test(tc, test_disagg_schedule_round_trip);
+    tcase_add_test(tc, test_variant);
     suite_add_tcase(s, tc);
     return s;
 }
