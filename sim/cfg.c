@@ -333,6 +333,23 @@ int cfg_open_input(const char *path, FILE **out, err_t *e)
     return rc;
 }
 
+int cfg_next_row(FILE *fp, const char *path, char **line, size_t *size, int *lineno, char **row,
+                 err_t *e)
+{
+    ssize_t len;
+    *row = NULL;
+    while ((len = getline(line, size, fp)) != -1) {
+        ++*lineno;
+        if (memchr(*line, '\0', (size_t)len))
+            return err_at(e, path, *lineno, "a NUL byte (not a text file)");
+        *row = cfg_trim(*line);
+        if (**row)
+            return ERR_OK;
+    }
+    *row = NULL; /* a last blank line left it pointing into the buffer */
+    return ERR_OK;
+}
+
 int cfg_parse_file(const char *path, int (*parse)(cfg_file *f, void *arg, err_t *e), void *arg,
                    err_t *e)
 {

@@ -49,6 +49,13 @@ typedef struct {
    file", without waiting on it. */
 int cfg_open_input(const char *path, FILE **fp, err_t *e);
 
+/* The next line of FP (PATH's) that is not blank, trimmed, into *ROW
+   (inside getline's buffer *LINE of *SIZE), *LINENO counting every line;
+   *ROW is NULL at the end. A NUL byte is the input error at its line (it
+   would end the row early, silently). */
+int cfg_next_row(FILE *fp, const char *path, char **line, size_t *size, int *lineno, char **row,
+                 err_t *e);
+
 /* Reads and tokenises PATH; a syntax error, an over-long line or a NUL byte
    is an input error at its line. */
 int cfg_load(const char *path, cfg_file *f, err_t *e);

@@ -93,16 +93,8 @@ int srv_load_requests(const char *path, const scn_t *scn, srv_stream *st, err_t 
     char *line = NULL;
     size_t size = 0;
     int lineno = 0, header = 0, cap = 0;
-    ssize_t len;
-    while (!rc && (len = getline(&line, &size, fp)) != -1) {
-        lineno++;
-        if (memchr(line, '\0', (size_t)len)) {
-            rc = err_at(e, path, lineno, "a NUL byte (not a text file)");
-            break;
-        }
-        char *row = cfg_trim(line), *fld[REQ_NCOLS + 1];
-        if (!*row)
-            continue;
+    char *row, *fld[REQ_NCOLS + 1];
+    while (!rc && !(rc = cfg_next_row(fp, path, &line, &size, &lineno, &row, e)) && row) {
         int n = cfg_csv_split(row, fld, REQ_NCOLS + 1);
         if (!header) {
             int ok = n == REQ_NCOLS;

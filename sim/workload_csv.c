@@ -75,18 +75,8 @@ int wl_csv_load(const char *path, wl_model *m, err_t *e)
     char *line = NULL;
     size_t size = 0;
     int lineno = 0, gemm = -1, cap = 0;
-    ssize_t len;
-    while (!rc && (len = getline(&line, &size, fp)) != -1) {
-        lineno++;
-        /* a NUL would end the row early, silently */
-        if (memchr(line, '\0', (size_t)len)) {
-            rc = err_at(e, path, lineno, "a NUL byte (not a text file)");
-            break;
-        }
-        char *fld[CSV_MAX_FIELDS];
-        char *row = cfg_trim(line);
-        if (!*row)
-            continue;
+    char *row, *fld[CSV_MAX_FIELDS];
+    while (!rc && !(rc = cfg_next_row(fp, path, &line, &size, &lineno, &row, e)) && row) {
         int n = cfg_csv_split(row, fld, CSV_MAX_FIELDS);
         if (gemm >= 0)
             rc = csv_row(m, &cap, gemm, fld, n, lineno, e);
