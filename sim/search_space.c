@@ -2,6 +2,7 @@
  * shares: the layer-time table, the cut of a model over a chiplet order, the
  * memo of parts kept per (model, chiplet set), and the size of the space. */
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,10 +285,42 @@ void srch_part_copy(srch_part *dst, const srch_part *src)
     dst->segs = segs;
 }
 
+/* The greedy filling of the layers of model M over chiplets ORD[0..k-1]
+   under the bound MID: whether it places every layer. A run that does
+   also places them under any bound from its largest segment sum (*FITS:
+   each comparison comes out the same), and one that does not fails under
+   every bound below the smallest sum it refused (*SHORT), so the caller
+   learns the answer for a whole interval of bounds from one run. */
+static int srch_fill(const srch_state *x, int m, const int *ord, int k, int bi, double mid, double *fits,
+                     double *shrt)
+{
+    int L = x->scn->models[m].model.nlayers, idx = 0;
+    double most = 0, refused = INFINITY;
+    for (int s = 0; s < k && idx < L; s++) {
+        const double *t = srch_layer_times(x, m, ord[s], bi);
+        double sum = 0;
+        while (idx < L && sum + t[idx] <= mid)
+            sum += t[idx++];
+        if (idx < L && sum + t[idx] < refused)
+            refused = sum + t[idx];
+        if (sum > most)
+            most = sum;
+    }
+    if (idx == L)
+        *fits = most;
+    else
+        *shrt = refused;
+    return idx == L;
+}
+
 /* Cut the layers of model M over chiplets ORD[0..k-1] so that the slowest
    segment is as fast as it can be: greedy filling is exact for a fixed order,
    and bisection finds the smallest feasible bound. Chiplets left without
-   layers are dropped. PT->segs holds min(K, layers) segments. */
+   layers are dropped. PT->segs holds min(K, layers) segments.
+   Feasibility grows with the bound (in floating point too: rounding is
+   monotone and the times are not negative), so every fill's answer for an
+   interval of bounds (srch_fill) answers the later steps that fall in it:
+   the same 48 steps and the same bound as filling at each, from a few fills. */
 int srch_cut(srch_state *x, int m, const int *ord, int k, int bi, srch_part *pt)
 {
     int L = x->scn->models[m].model.nlayers;
@@ -295,16 +328,11 @@ int srch_cut(srch_state *x, int m, const int *ord, int k, int bi, srch_part *pt)
     const double *t0 = srch_layer_times(x, m, ord[0], bi);
     for (int l = 0; l < L; l++)
         hi += t0[l];
+    double fits = hi, shrt = -INFINITY; /* feasible from FITS on, infeasible below SHRT */
     for (int it = 0; it < 48; it++) {
         double mid = 0.5 * (lo + hi);
-        int idx = 0;
-        for (int s = 0; s < k && idx < L; s++) {
-            const double *t = srch_layer_times(x, m, ord[s], bi);
-            double sum = 0;
-            while (idx < L && sum + t[idx] <= mid)
-                sum += t[idx++];
-        }
-        if (idx == L)
+        int ok = mid >= fits ? 1 : mid < shrt ? 0 : srch_fill(x, m, ord, k, bi, mid, &fits, &shrt);
+        if (ok)
             hi = mid;
         else
             lo = mid;

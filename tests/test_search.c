@@ -376,6 +376,118 @@ START_TEST(simba_throughput_ties_go_to_energy)
 }
 END_TEST
 
+/* srch_cut against two references written here: the plain bisection,
+   filling at each of its 48 steps (the cut must be the same, segment for
+   segment, since it only skips fills whose answer it knows), and a
+   dynamic program over every way to cut the layers into at most K runs
+   (the slowest segment must be the optimum's, unless the cut had to give a
+   chiplet a layer slower than the bound). Every model of the default
+   mix, every chiplet order of 1 to 4 chiplets, every mini-batch. */
+static double seg_time(const double *t, int a, int z)
+{
+    double sum = 0;
+    for (int l = a; l <= z; l++)
+        sum += t[l];
+    return sum;
+}
+
+START_TEST(cut_is_the_bisection_and_the_optimum)
+{
+    plat_t p;
+    scn_t scn;
+    err_t e;
+    load_default(&p, &scn);
+    search_opts o;
+    search_defaults(&o);
+    srch_state x;
+    ck_assert_int_eq(srch_setup(&x, &p, &scn, &o, &e), ERR_OK);
+    int N = p.nchiplets, ncut = 0, nopt = 0;
+    for (int m = 0; m < scn.nmodels; m++) {
+        int L = scn.models[m].model.nlayers;
+        const srch_model *sm = &x.models[m];
+        double *best = malloc((size_t)(L + 1) * sizeof *best), *next = malloc((size_t)(L + 1) * sizeof *next);
+        sched_seg *segs = malloc((size_t)N * sizeof *segs);
+        for (int k = 1; k <= N; k++)
+            for (int code = 0; code < 1 << (2 * k); code++) {
+                int ord[4], used = 0, ok = 1;
+                for (int i = 0; i < k; i++) {
+                    ord[i] = (code >> (2 * i)) & 3;
+                    ok &= !(used & 1 << ord[i]);
+                    used |= 1 << ord[i];
+                }
+                for (int bi = 0; ok && bi < sm->nmbs; bi++) {
+                    const double *t[4];
+                    for (int i = 0; i < k; i++)
+                        t[i] = &sm->lt[((size_t)ord[i] * (size_t)sm->nmbs + (size_t)bi) * (size_t)L];
+                    /* the plain bisection */
+                    double lo = 0, hi = seg_time(t[0], 0, L - 1);
+                    for (int it = 0; it < 48; it++) {
+                        double mid = 0.5 * (lo + hi);
+                        int idx = 0;
+                        for (int s = 0; s < k && idx < L; s++) {
+                            double sum = 0;
+                            while (idx < L && sum + t[s][idx] <= mid)
+                                sum += t[s][idx++];
+                        }
+                        if (idx == L)
+                            hi = mid;
+                        else
+                            lo = mid;
+                    }
+                    srch_part pt = {.segs = segs};
+                    srch_cut(&x, m, ord, k, bi, &pt);
+                    int idx = 0, s = 0;
+                    double worst = 0;
+                    for (; s < k && idx < L; s++) {
+                        int first = idx;
+                        double sum = 0;
+                        while (idx < L && (idx == first || sum + t[s][idx] <= hi * (1 + 1e-12)))
+                            sum += t[s][idx++];
+                        if (s == k - 1)
+                            idx = L;
+                        ck_assert_int_eq(pt.segs[s].first, first);
+                        ck_assert_int_eq(pt.segs[s].last, idx - 1);
+                        ck_assert_int_eq(pt.segs[s].chiplet, ord[s]);
+                        double ts = seg_time(t[s], first, idx - 1);
+                        worst = ts > worst ? ts : worst;
+                    }
+                    ck_assert_int_eq(pt.nsegs, s);
+                    /* best[i]: the least bottleneck of layers 0..i-1 on the chiplets so far */
+                    for (int i = 0; i <= L; i++)
+                        best[i] = i ? INFINITY : 0;
+                    for (int c = 0; c < k; c++) {
+                        for (int i = 0; i <= L; i++) {
+                            next[i] = best[i]; /* chiplet c left without layers */
+                            for (int j = 0; j < i; j++) {
+                                double v = fmax(best[j], seg_time(t[c], j, i - 1));
+                                next[i] = fmin(next[i], v);
+                            }
+                        }
+                        memcpy(best, next, (size_t)(L + 1) * sizeof *best);
+                    }
+                    /* a chiplet always gets the next layer, even one slower alone than
+                       the bound (the layer must go somewhere; a set without that
+                       chiplet is another candidate): then the cut is only no better */
+                    ck_assert(worst >= best[L] * (1 - 1e-12));
+                    if (worst <= hi * (1 + 1e-12)) {
+                        ck_assert_rel(worst, best[L], 1e-9);
+                        nopt++;
+                    }
+                    ncut++;
+                }
+            }
+        free(best);
+        free(next);
+        free(segs);
+    }
+    ck_assert_int_gt(ncut, 100);
+    ck_assert_int_gt(nopt, ncut / 2);
+    srch_teardown(&x);
+    scn_free(&scn);
+    plat_free(&p);
+}
+END_TEST
+
 START_TEST(large_package_annealing)
 {
     /* 36 chiplets, two big models: many chiplet sets, so the memo of parts
@@ -604,6 +716,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, searched_schedule_reloads_and_simulates_the_same);
     tcase_add_test(tc, baselines);
     tcase_add_test(tc, simba_throughput_ties_go_to_energy);
+    tcase_add_test(tc, cut_is_the_bisection_and_the_optimum);
     tcase_add_test(tc, large_package_annealing);
     tcase_add_test(tc, packing_windows);
     tcase_add_loop_test(tc, same_search_for_every_team_size, 0, 3);
