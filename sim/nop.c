@@ -4,38 +4,11 @@
 #include <string.h>
 #include "nop.h"
 
-int nop_dram_endpoint(const plat_t *p, int d)
-{
-    return p->nchiplets + d;
-}
-
-int nop_is_dram(const plat_t *p, int ep)
-{
-    return ep >= p->nchiplets;
-}
-
-int nop_router(const plat_t *p, int ep)
-{
-    return nop_is_dram(p, ep) ? p->drams[ep - p->nchiplets].chiplet : ep;
-}
-
 /* plat_finish puts the DRAM links after every mesh link, in channel order,
    and the ports after them. */
 int nop_dram_link(const plat_t *p, int d)
 {
     return p->port0 - p->ndrams + d;
-}
-
-int nop_hops(const plat_t *p, int from, int to)
-{
-    const plat_chiplet *a = &p->chiplets[nop_router(p, from)];
-    const plat_chiplet *b = &p->chiplets[nop_router(p, to)];
-    return abs(a->x - b->x) + abs(a->y - b->y);
-}
-
-int nop_port_link(const plat_t *p, int ep, plat_port k)
-{
-    return p->port0 + 2 * ep + (k == PLAT_PORT_EJECT);
 }
 
 int nop_route_cap(const plat_t *p)
@@ -96,43 +69,6 @@ int nop_dram_for(const plat_t *p, int c)
         }
     }
     return best;
-}
-
-/* The channel at one end of a transfer, or NULL. */
-static const plat_dram *dram_end(const plat_t *p, int from, int to)
-{
-    if (nop_is_dram(p, from))
-        return &p->drams[from - p->nchiplets];
-    return nop_is_dram(p, to) ? &p->drams[to - p->nchiplets] : NULL;
-}
-
-/* Mesh links all have link_bw, so the slowest link is one of the two
-   ports, the channel's, or a mesh link, the latter only where the route
-   crosses one. */
-double nop_transfer_s(const plat_t *p, int from, int to, double bytes)
-{
-    if (from == to)
-        return 0;
-    const plat_dram *d = dram_end(p, from, to);
-    int hops = nop_hops(p, from, to);
-    double bw = fmin(p->links[nop_port_link(p, from, PLAT_PORT_INJECT)].bw,
-                     p->links[nop_port_link(p, to, PLAT_PORT_EJECT)].bw);
-    if (d)
-        bw = fmin(bw, d->bw);
-    if (hops > 0)
-        bw = fmin(bw, p->link_bw);
-    double t = bytes / bw + hops * p->hop_latency_s;
-    return d ? t + d->latency_s : t;
-}
-
-void nop_transfer_energy(const plat_t *p, int from, int to, double bytes, double *e_nop_j,
-                         double *e_dram_j)
-{
-    const plat_dram *d = dram_end(p, from, to);
-    double bits = bytes * 8;
-    *e_nop_j += bits * nop_hops(p, from, to) * p->nop_pj_per_bit * 1e-12;
-    if (d)
-        *e_dram_j += bits * d->pj_per_bit * 1e-12;
 }
 
 double nop_link_energy_j(const plat_t *p, int l, double bytes)

@@ -14,20 +14,43 @@
 #define MCM_NOP_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <simgrid/host.h>
 #include "platform.h"
 
-int nop_dram_endpoint(const plat_t *p, int d);
-int nop_is_dram(const plat_t *p, int ep);
+/* The closed form's pieces are inline: the estimator prices every edge of
+   every schedule a search tries with them, and a call per piece was a
+   fifth of an estimate. */
+static inline int nop_dram_endpoint(const plat_t *p, int d)
+{
+    return p->nchiplets + d;
+}
+
+static inline int nop_is_dram(const plat_t *p, int ep)
+{
+    return ep >= p->nchiplets;
+}
+
 /* The chiplet whose router EP sits at (a DRAM channel's attachment). */
-int nop_router(const plat_t *p, int ep);
+static inline int nop_router(const plat_t *p, int ep)
+{
+    return nop_is_dram(p, ep) ? p->drams[ep - p->nchiplets].chiplet : ep;
+}
 /* Index of DRAM channel D's link in plat_t.links. */
 int nop_dram_link(const plat_t *p, int d);
 /* Index of endpoint EP's injection or ejection port in plat_t.links. */
-int nop_port_link(const plat_t *p, int ep, plat_port k);
+static inline int nop_port_link(const plat_t *p, int ep, plat_port k)
+{
+    return p->port0 + 2 * ep + (k == PLAT_PORT_EJECT);
+}
 
 /* Mesh hops between the routers of two endpoints (Manhattan distance). */
-int nop_hops(const plat_t *p, int from, int to);
+static inline int nop_hops(const plat_t *p, int from, int to)
+{
+    const plat_chiplet *a = &p->chiplets[nop_router(p, from)];
+    const plat_chiplet *b = &p->chiplets[nop_router(p, to)];
+    return abs(a->x - b->x) + abs(a->y - b->y);
+}
 /* The most links any route crosses: the size of a buffer for nop_route. */
 int nop_route_cap(const plat_t *p);
 /* The links from endpoint FROM to endpoint TO into OUT; returns how many.
@@ -41,14 +64,53 @@ double nop_route_latency(const plat_t *p, const int *route, int n);
 /* The DRAM channel serving chiplet C: fewest hops, then lowest index. */
 int nop_dram_for(const plat_t *p, int c);
 
+/* The channel at one end of a transfer, or NULL. */
+static inline const plat_dram *nop_dram_end(const plat_t *p, int from, int to)
+{
+    if (nop_is_dram(p, from))
+        return &p->drams[from - p->nchiplets];
+    return nop_is_dram(p, to) ? &p->drams[to - p->nchiplets] : NULL;
+}
+
+/* The smaller of two bandwidths (fmin without its NaN cases and its call). */
+static inline double nop_min_bw(double a, double b)
+{
+    return b < a ? b : a;
+}
+
 /* Closed form of BYTES from FROM to TO, contention ignored: bytes over the
    slowest link or port on the route, plus hops x hop latency, plus the DRAM
-   latency when one end is a channel. Free when FROM == TO. */
-double nop_transfer_s(const plat_t *p, int from, int to, double bytes);
+   latency when one end is a channel. Free when FROM == TO.
+   Mesh links all have link_bw, so the slowest link is one of the two
+   ports, the channel's, or a mesh link, the latter only where the route
+   crosses one. */
+static inline double nop_transfer_s(const plat_t *p, int from, int to, double bytes)
+{
+    if (from == to)
+        return 0;
+    const plat_dram *d = nop_dram_end(p, from, to);
+    int hops = nop_hops(p, from, to);
+    double bw = nop_min_bw(p->links[nop_port_link(p, from, PLAT_PORT_INJECT)].bw,
+                           p->links[nop_port_link(p, to, PLAT_PORT_EJECT)].bw);
+    if (d)
+        bw = nop_min_bw(bw, d->bw);
+    if (hops > 0)
+        bw = nop_min_bw(bw, p->link_bw);
+    double t = bytes / bw + hops * p->hop_latency_s;
+    return d ? t + d->latency_s : t;
+}
+
 /* Adds the energy of BYTES from FROM to TO: bits x hops x NoP pJ/bit to
    *E_NOP_J, bits x the channel's pJ/bit to *E_DRAM_J when an end is DRAM. */
-void nop_transfer_energy(const plat_t *p, int from, int to, double bytes, double *e_nop_j,
-                         double *e_dram_j);
+static inline void nop_transfer_energy(const plat_t *p, int from, int to, double bytes,
+                                       double *e_nop_j, double *e_dram_j)
+{
+    const plat_dram *d = nop_dram_end(p, from, to);
+    double bits = bytes * 8;
+    *e_nop_j += bits * nop_hops(p, from, to) * p->nop_pj_per_bit * 1e-12;
+    if (d)
+        *e_dram_j += bits * d->pj_per_bit * 1e-12;
+}
 /* Energy of BYTES crossing link L (NoP or DRAM, by the link's kind; a port
    costs nothing of its own). */
 double nop_link_energy_j(const plat_t *p, int l, double bytes);
