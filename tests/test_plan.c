@@ -363,6 +363,57 @@ START_TEST(cached_estimates_are_bit_for_bit)
 }
 END_TEST
 
+/* Two systolic chiplets of 1024 PEs each, one an 8x128 array, the other
+   32x32: the array's shape sets a layer's cycles, so the cache must not
+   take one's costs for the other's. Window 1 runs the model on a, window 2
+   on b; each segment's compute time is its chiplet's own cost_layer sum. */
+START_TEST(array_shape_is_part_of_a_configuration)
+{
+    const char *plat_text =
+        "[package]\nname = sys\nmesh = 2x1\nlink_bandwidth = 100GB/s\nhop_latency = 35ns\n"
+        "energy_per_bit = 2pJ\n"
+        "[chiplet a]\nat = 0,0\ndataflow = systolic-ws\npes = 1024\narray = 8x128\n"
+        "[chiplet b]\nat = 1,0\ndataflow = systolic-ws\npes = 1024\narray = 32x32\n"
+        "[dram d]\nchiplet = a\nbandwidth = 64GB/s\nlatency = 200ns\nenergy_per_bit = 15pJ\n";
+    const char *wl_text = "[model]\nname = two\n[layers]\nc = conv k=64 c=3 r=7 h=224 w=224 stride=2\n"
+                          "m = matmul m=64 k=64 n=4096\n";
+    char *paths[3], buf[512];
+    paths[0] = tu_write_tmp(plat_text, ".ini");
+    paths[1] = tu_write_tmp(wl_text, ".ini");
+    snprintf(buf, sizeof buf, "[model x]\nworkload = %s\nbatch = 2\n", paths[1]);
+    paths[2] = tu_write_tmp(buf, ".ini");
+    plat_t p;
+    scn_t scn;
+    err_t e;
+    ck_assert_msg(plat_load(paths[0], &p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(scn_load(paths[2], &scn, &e) == ERR_OK, "%s", e.msg);
+    sched_seg segs[2] = {{0, 1, 0}, {0, 1, 1}};
+    sched_part parts[2] = {{.model = 0, .minibatch = 2, .nsegs = 1, .segs = &segs[0]},
+                           {.model = 0, .minibatch = 2, .nsegs = 1, .segs = &segs[1]}};
+    sched_window w[2] = {{.nparts = 1, .parts = &parts[0]}, {.nparts = 1, .parts = &parts[1]}};
+    sched_t s = {.nwindows = 2, .windows = w};
+    res_result r;
+    ck_assert_msg(est_run(&p, &scn, &s, &r, &e) == ERR_OK, "%s", e.msg);
+    const wl_model *m = &scn.models[0].model;
+    double want[2];
+    for (int c = 0; c < 2; c++) {
+        double cycles = 0;
+        for (int l = 0; l < m->nlayers; l++) {
+            cost_t ct;
+            cost_layer(&p.chiplets[c], &m->layers[l], m->elem_bytes, 2, &ct);
+            cycles += ct.cycles;
+        }
+        want[c] = cycles / p.chiplets[c].clock_hz;
+        ck_assert_rel(r.segs[c].compute_s, want[c], 1e-12);
+    }
+    ck_assert_msg(fabs(want[0] - want[1]) > 0.01 * want[1], "the shapes must cost differently");
+    res_free(&r);
+    scn_free(&scn);
+    plat_free(&p);
+    tu_remove_tmp(paths, 3);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("plan");
@@ -370,6 +421,7 @@ Suite *test_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, random_schedules_follow_the_rules);
     tcase_add_test(tc, cached_estimates_are_bit_for_bit);
+    tcase_add_test(tc, array_shape_is_part_of_a_configuration);
     suite_add_tcase(s, tc);
     return s;
 }
