@@ -86,17 +86,6 @@ int plan_cache_model(plan_cache *c, const wl_model *m)
     return c->nmodels++;
 }
 
-/* Chiplets that cost every layer the same: every field the cost model
-   reads (a systolic array's shape too, not only its PE count). */
-static int same_config(const plat_chiplet *a, const plat_chiplet *b)
-{
-    return a->dataflow == b->dataflow && a->pes == b->pes && a->array_rows == b->array_rows &&
-           a->array_cols == b->array_cols && a->l1_bytes == b->l1_bytes &&
-           a->l2_bytes == b->l2_bytes && a->clock_hz == b->clock_hz &&
-           a->vector_per_cycle == b->vector_per_cycle && a->l2_bw == b->l2_bw &&
-           a->pj_mac == b->pj_mac && a->pj_l1 == b->pj_l1 && a->pj_l2 == b->pj_l2;
-}
-
 int plan_cache_platform(plan_cache *c, const plat_t *p)
 {
     if (p == c->plat)
@@ -107,7 +96,7 @@ int plan_cache_platform(plan_cache *c, const plat_t *p)
         return ERR_INTERNAL;
     for (int ch = 0; ch < p->nchiplets; ch++) {
         int k = 0;
-        while (k < c->nconfigs && !same_config(&c->configs[k], &p->chiplets[ch]))
+        while (k < c->nconfigs && !plat_chiplet_same_cost(&c->configs[k], &p->chiplets[ch]))
             k++;
         if (k == c->nconfigs) {
             if (plan_grow(&c->configs, &c->cap_configs, k + 1, sizeof *c->configs))

@@ -53,6 +53,15 @@ int plat_dataflow_is_systolic(plat_dataflow df)
     return df == PLAT_SYSTOLIC_OS || df == PLAT_SYSTOLIC_WS || df == PLAT_SYSTOLIC_IS;
 }
 
+int plat_chiplet_same_cost(const plat_chiplet *a, const plat_chiplet *b)
+{
+    return a->dataflow == b->dataflow && a->pes == b->pes && a->array_rows == b->array_rows &&
+           a->array_cols == b->array_cols && a->l1_bytes == b->l1_bytes &&
+           a->l2_bytes == b->l2_bytes && a->clock_hz == b->clock_hz &&
+           a->vector_per_cycle == b->vector_per_cycle && a->l2_bw == b->l2_bw &&
+           a->pj_mac == b->pj_mac && a->pj_l1 == b->pj_l1 && a->pj_l2 == b->pj_l2;
+}
+
 /* The side of a square PE count, or 0. */
 static long square_side(long pes)
 {

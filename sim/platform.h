@@ -192,6 +192,9 @@ const char *plat_dataflow_list(void);
 int plat_dataflow_is_os(plat_dataflow df);
 /* 1 when DF runs on a systolic array (and needs array_rows x array_cols). */
 int plat_dataflow_is_systolic(plat_dataflow df);
+/* Whether chiplets A and B cost every layer the same: every field the cost
+   model reads (a systolic array's shape too, not only its PE count). */
+int plat_chiplet_same_cost(const plat_chiplet *a, const plat_chiplet *b);
 
 int plat_find_chiplet(const plat_t *p, const char *name); /* -1 if none */
 

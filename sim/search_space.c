@@ -58,29 +58,70 @@ static double *srch_layer_times(const srch_state *x, int m, int c, int bi)
     return &sm->lt[((size_t)c * (size_t)sm->nmbs + (size_t)bi) * L];
 }
 
-/* Mini-batch sizes and layer seconds of every model on every chiplet. */
+/* The layer seconds of model M on chiplet C, at every mini-batch size. */
+static void srch_time_layers(srch_state *x, int m, int c)
+{
+    const srch_model *sm = &x->models[m];
+    const wl_model *wm = &x->scn->models[m].model;
+    for (int bi = 0; bi < sm->nmbs; bi++) {
+        double *t = srch_layer_times(x, m, c, bi);
+        for (int l = 0; l < wm->nlayers; l++) {
+            cost_t ct;
+            cost_layer(&x->p->chiplets[c], &wm->layers[l], wm->elem_bytes, sm->mbs[bi], &ct);
+            t[l] = ct.cycles / x->p->chiplets[c].clock_hz;
+        }
+    }
+}
+
+typedef struct {
+    srch_state *x;
+    const int *twin; /* [c]: the first chiplet that costs every layer as c does */
+} srch_timing;
+
+/* pool_fn: item I is model I / N on chiplet I % N, timed where the chiplet
+   is the first of its kind (the others copy it after). */
+static void srch_time_one(void *v, long i, int worker)
+{
+    (void)worker;
+    const srch_timing *tm = v;
+    int m = (int)(i / tm->x->N), c = (int)(i % tm->x->N);
+    if (tm->twin[c] == c)
+        srch_time_layers(tm->x, m, c);
+}
+
+/* Mini-batch sizes and layer seconds of every model on every chiplet: the
+   cost model runs once per kind of chiplet, over the team's threads. */
 static int srch_setup_models(srch_state *x)
 {
-    for (int m = 0; m < x->M; m++) {
+    int *twin = malloc((size_t)x->N * sizeof *twin), *kinds = malloc((size_t)x->N * sizeof *kinds);
+    int nkinds = 0, rc = twin && kinds ? ERR_OK : ERR_INTERNAL;
+    for (int c = 0; !rc && c < x->N; c++) {
+        int k = 0;
+        while (k < nkinds && !plat_chiplet_same_cost(&x->p->chiplets[kinds[k]], &x->p->chiplets[c]))
+            k++;
+        if (k == nkinds)
+            kinds[nkinds++] = c;
+        twin[c] = kinds[k];
+    }
+    for (int m = 0; !rc && m < x->M; m++) {
         const scn_model *sc = &x->scn->models[m];
         srch_model *sm = &x->models[m];
-        if (srch_divisors(sc->batch, &sm->mbs, &sm->nmbs))
-            return ERR_INTERNAL;
-        const wl_model *wm = &sc->model;
-        sm->lt = malloc((size_t)x->N * (size_t)sm->nmbs * (size_t)wm->nlayers * sizeof(double) + 1);
-        if (!sm->lt)
-            return ERR_INTERNAL;
-        for (int c = 0; c < x->N; c++)
-            for (int bi = 0; bi < sm->nmbs; bi++) {
-                double *t = srch_layer_times(x, m, c, bi);
-                for (int l = 0; l < wm->nlayers; l++) {
-                    cost_t ct;
-                    cost_layer(&x->p->chiplets[c], &wm->layers[l], wm->elem_bytes, sm->mbs[bi], &ct);
-                    t[l] = ct.cycles / x->p->chiplets[c].clock_hz;
-                }
-            }
+        if (srch_divisors(sc->batch, &sm->mbs, &sm->nmbs) ||
+            !(sm->lt = malloc((size_t)x->N * (size_t)sm->nmbs * (size_t)sc->model.nlayers * sizeof(double) +
+                              1)))
+            rc = ERR_INTERNAL;
     }
-    return ERR_OK;
+    if (!rc) {
+        srch_timing tm = {x, twin};
+        pool_run(x->pool, (long)x->M * x->N, srch_time_one, &tm);
+    }
+    for (int c = 0; !rc && c < x->N; c++)
+        for (int m = 0; twin[c] != c && m < x->M; m++)
+            memcpy(srch_layer_times(x, m, c, 0), srch_layer_times(x, m, twin[c], 0),
+                   (size_t)x->models[m].nmbs * (size_t)x->scn->models[m].model.nlayers * sizeof(double));
+    free(twin);
+    free(kinds);
+    return rc;
 }
 
 /* The chiplets along the mesh snake: rows in turn, every other one backwards. */
