@@ -10,15 +10,20 @@
  * microseconds in all), so waking a sleeping thread through the kernel
  * would cost more than the loop: between loops a thread spins on the
  * generation, and sleeps on a condition variable only after a long idle
- * spell (the caller's broadcast costs nothing while nobody sleeps). */
+ * spell (the caller's broadcast costs nothing while nobody sleeps). A
+ * spinning thread yields its core after a short spell: on a machine shared
+ * with other work, the thread it waits for may be the one without a core,
+ * and spinning on would keep it waiting out a whole time slice. */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include "pool.h"
 
-/* About a millisecond of spinning before a thread sleeps; iterations a
-   claim takes at most. */
-enum { POOL_SPINS = 1 << 16, POOL_CHUNK = 16 };
+/* Waits of a few microseconds spin; then a waiting thread yields its core
+   at each turn, and after about a millisecond of that it sleeps (between
+   loops; a loop's end is never slept on). Iterations a claim takes at most. */
+enum { POOL_SPINS = 1 << 8, POOL_YIELDS = 1 << 10, POOL_CHUNK = 16 };
 
 struct pool {
     int n;
@@ -50,6 +55,18 @@ static inline void cpu_relax(void)
 #endif
 }
 
+/* One turn of a wait: a pause while the wait is short (*TURNS counts them),
+   then the core to whoever else wants it. */
+static void wait_turn(int *turns)
+{
+    if (*turns < POOL_SPINS) {
+        ++*turns;
+        cpu_relax();
+    } else {
+        sched_yield();
+    }
+}
+
 /* Iterations are claimed a few at a time: neighbouring iterations write
    neighbouring result slots, which two threads taking turns would keep
    pulling each other's cache lines for. */
@@ -67,18 +84,18 @@ static void take_part(pool_t *p, int worker)
 /* Until every thread has left the last loop. */
 static void wait_threads(pool_t *p)
 {
-    while (atomic_load_explicit(&p->busy, memory_order_acquire) > 0)
-        cpu_relax();
+    for (int turns = 0; atomic_load_explicit(&p->busy, memory_order_acquire) > 0;)
+        wait_turn(&turns);
 }
 
 /* Waits for a generation other than SEEN: spinning first, then asleep. */
 static long next_generation(pool_t *p, long seen)
 {
     long g;
-    for (int s = 0; s < POOL_SPINS; s++) {
+    for (int turns = 0, yields = 0; yields < POOL_YIELDS; yields += turns == POOL_SPINS) {
         if ((g = atomic_load_explicit(&p->generation, memory_order_acquire)) != seen)
             return g;
-        cpu_relax();
+        wait_turn(&turns);
     }
     pthread_mutex_lock(&p->lock);
     while ((g = atomic_load_explicit(&p->generation, memory_order_acquire)) == seen)
@@ -158,8 +175,8 @@ void pool_run(pool_t *p, long n, pool_fn fn, void *arg)
     atomic_store(&p->busy, p->n - 1);
     publish(p);
     take_part(p, 0);
-    while (atomic_load_explicit(&p->done, memory_order_acquire) < n)
-        cpu_relax();
+    for (int turns = 0; atomic_load_explicit(&p->done, memory_order_acquire) < n;)
+        wait_turn(&turns);
 }
 
 void pool_free(pool_t *p)
