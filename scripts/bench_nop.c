@@ -77,7 +77,8 @@ int main(void)
     printf("  traffic het-6x6 uniform, 1000 x 16 flits a node: flow %.4f s (drain %.0f cycles), "
            "packet %.4f s (drain %.0f cycles); packet/flow %.1fx\n",
            tf, df, tp, dp, tp / tf);
-    printf("  vs BookSim2's 3.5-5 s: flow %.0f-%.0fx faster (target >= 100x), packet %.0f-%.0fx "
+    /* one decimal: a rounded 19.5 must not read as the target's 20 */
+    printf("  vs BookSim2's 3.5-5 s: flow %.1f-%.1fx faster (target >= 100x), packet %.1f-%.1fx "
            "(target >= 20x)\n",
            3.5 / tf, 5 / tf, 3.5 / tp, 5 / tp);
     double sf = simulate_s(&p2, &scn, &s, "flow", &mf), sp = simulate_s(&p2, &scn, &s, "packet", &mp);
