@@ -178,7 +178,7 @@ typedef struct {
     int head, npk;          /* its packets, in flit_router.pq from head on, the front one first */
     uint32_t w;             /* the next flit to leave: the front packet's, FW_HEAD, FW_TAIL */
     int left;               /* the front packet's flits yet to leave */
-    int pad;                /* to 32 bytes */
+    int k;                  /* while ovc >= 0: out * vcs + ovc, that output VC in the router's numbering */
 } flit_ivc;
 
 /* A router. Its ports, input VCs and output VCs are numbered from 0 in

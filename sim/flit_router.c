@@ -77,7 +77,7 @@ static void update_elig(const flit_net *n, flit_router *R, long lv)
 {
     const flit_ivc *c = &R->ivc[lv];
     set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out,
-             c->ovc >= 0 && c->count && R->occ[(long)c->out * n->vcs + c->ovc] < n->vcbuf, n->fast);
+             c->ovc >= 0 && c->count && R->occ[c->k] < n->vcbuf, n->fast);
 }
 
 /* The head at the front of input VC LV since cycle FRONT. */
@@ -114,7 +114,7 @@ FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_
     R->nfull++;
     if (c->out < 0) /* idle: this is a head */
         start_head(n, R, r, lv, t);
-    else if (c->ovc >= 0 && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
+    else if (c->ovc >= 0 && R->occ[c->k] < vcbuf)
         set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out, 1, fast);
 }
 
@@ -155,6 +155,7 @@ static void va_take(flit_net *n, flit_router *R, flit_port *O, int lv, int k, in
     R->va_gptr[k] = lv + 1;
     R->va_aptr[lv] = k + 1;
     R->ivc[lv].ovc = pick;
+    R->ivc[lv].k = k;
     /* it bids for the switch d_va cycles on: now, or after this cycle's SA */
     if (n->d_va)
         n->fresh[n->nfresh++] = lv;
@@ -298,7 +299,7 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
 {
     const long vcs = n->vcs, vcbuf = n->vcbuf, lv = p * vcs + v;
     flit_ivc *c = &R->ivc[lv];
-    const long k = o * vcs + c->ovc;
+    const long k = c->k;
     flit_port *I = &R->port[p], *O = &R->port[o];
     uint32_t w = c->w;
     c->w = (w & ~(FW_HEAD | FW_TAIL)) | (--c->left == 1 ? FW_TAIL : 0);
