@@ -315,6 +315,10 @@ static int wire(flit_net *n, const flit_config *c)
             flit_port *P = &n->port[p];
             flit_plink *Q = &n->plink[p];
             fill_port(n, P, Q);
+            int local = p - R->port0 >= FLIT_DIRS;
+            P->fslot = (unsigned char)local;
+            P->cslot = (unsigned char)(2 + local);
+            P->occ_add = !local || n->ej_track;
             if ((Q->link_out >= 0 && Q->speedup_out != 1) || (Q->link_in >= 0 && Q->speedup != 1))
                 R->unit = 0;
             if (n->fast && Q->bucket >= 0)

@@ -151,6 +151,11 @@ typedef struct {
     int aptr, off;          /* SA accept pointer, round-robin VC offset (input) */
     int nfree;              /* VCs of the output link not taken */
     int nwait;              /* heads waiting for VA for this output */
+    /* a move's constants, in what would be padding: its flit's slot in
+       flit_net.mslot's rows and its credit's (a mesh or a local port), and
+       what it adds to the sender's count of the receiver's buffer (none
+       into an interface whose buffer cannot fill, flit_net.ej_track) */
+    unsigned char fslot, cslot, occ_add;
     long flits;             /* the output link's, carried */
 } flit_port;
 

@@ -290,14 +290,16 @@ static int out_cap(flit_net *n, const flit_plink *Q, long t)
 }
 
 /* Input port P's VC V crosses to its output O: its credit goes upstream
-   now and the flit is on the channel d_st cycles later. SL is the cycle's
-   flit_net.mslot row; UNIT and FAST are flit_router.unit and
+   now and the flit is on the channel d_st cycles later. E is where the
+   caller found V, flit_router.elig's word for P and O (FAST only); SL is
+   the cycle's flit_net.mslot row; UNIT and FAST are flit_router.unit and
    flit_net.fast, BK whether a bucket may limit the output, constants in
    each caller, which marks the cycle dirty. */
-FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, long t, const int *sl,
-                   const int unit, const int fast, const int bk)
+FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, uint64_t *e, long t,
+                   const int *sl, const int unit, const int fast, const int bk)
 {
-    const long vcs = n->vcs, vcbuf = n->vcbuf, lv = p * vcs + v;
+    const long vcs = n->vcs, lv = p * vcs + v;
+    const int vcbuf = n->vcbuf;
     flit_ivc *c = &R->ivc[lv];
     const long k = c->k;
     flit_port *I = &R->port[p], *O = &R->port[o];
@@ -305,10 +307,10 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     c->w = (w & ~(FW_HEAD | FW_TAIL)) | (--c->left == 1 ? FW_TAIL : 0);
     int left = --c->count;
     R->nfull -= !left;
-    flit_put_credit(n, I->tx, sl[2 + (p >= FLIT_DIRS)], I->cr_x0 + v);
-    flit_put_flit(n, O->rx, sl[o >= FLIT_DIRS], w, O->rx_x0 + c->ovc);
+    flit_put_credit(n, I->tx, sl[I->cslot], I->cr_x0 + v);
+    flit_put_flit(n, O->rx, sl[O->fslot], w, O->rx_x0 + c->ovc);
     O->flits++;
-    int held = R->occ[k] += (o < FLIT_DIRS) | n->ej_track;
+    int held = R->occ[k] += O->occ_add;
     if (!unit || bk) {
         flit_plink *Q = &R->plink[o];
         if (!unit && Q->speedup_out > 1 && Q->busy_at != t) {
@@ -327,7 +329,7 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
        order would mispredict (clearing nothing changes nothing) */
     uint64_t end = (w & FW_TAIL) | !left | (held == vcbuf);
     if (fast) {
-        uint64_t *e = &R->elig[p * n->maxp + o], *rq = &O->req;
+        uint64_t *rq = &O->req;
         uint64_t ev = *e & ~(end << v), rv = *rq & ~((uint64_t)!ev << p);
         *e = ev;
         *rq = rv;
@@ -448,7 +450,8 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t, const int *sl)
             P[o].gptr = accp[o] + 1 == np ? 0 : accp[o] + 1;
     }
     for (int i = 0; i < nwin; i += 3)
-        move(n, R, r, win[i], win[i + 1], win[i + 2], t, sl, 0, 1, 1);
+        move(n, R, r, win[i], win[i + 1], win[i + 2], R->elig + (long)win[i] * n->maxp + win[i + 2], t, sl,
+             0, 1, 1);
     if (nwin)
         n->dirty = 1;
 }
@@ -471,14 +474,15 @@ FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t, const int *sl,
         grm[p] |= 1ULL << o;
         ins |= 1ULL << p;
     }
-    const uint64_t *elig = R->elig;
+    uint64_t *elig = R->elig;
     n->dirty = 1;
     for (; ins; ins &= ins - 1) {
         int p = __builtin_ctzll(ins), o = rr_first(grm[p], P[p].aptr);
         grm[p] = 0;
         P[p].aptr = o + 1;
         P[o].gptr = p + 1;
-        move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), o, t, sl, 1, 1, bk);
+        uint64_t *e = elig + (long)p * maxp + o;
+        move(n, R, r, p, rr_first(*e, P[p].off), o, e, t, sl, 1, 1, bk);
     }
 }
 
@@ -524,7 +528,7 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t, const int *sl)
         int k = fb_list(g, wp, R->port[p].aptr, R->plink[p].speedup, list);
         for (int j = 0; j < k; j++) {
             int o = list[j];
-            move(n, R, r, p, req[p * np + o], o, t, sl, 0, 0, 1);
+            move(n, R, r, p, req[p * np + o], o, NULL, t, sl, 0, 0, 1);
             n->dirty = 1;
             int d = p - R->port[o].gptr;
             if (d < 0)
