@@ -550,19 +550,16 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t, const int *sl)
     }
 }
 
-FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
+/* Router R's cycle T; SL is its flit_net.mslot row, FAST flit_net.fast, a
+   constant in each caller. */
+FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t, const int *sl, const int fast)
 {
-    const int *sl = n->mslot[t - n->t0];
-    if (R->in->pending) {
-        if (n->fast)
-            arrivals(n, R, r, t, 1);
-        else
-            arrivals(n, R, r, t, 0);
-    }
+    if (R->in->pending)
+        arrivals(n, R, r, t, fast);
     n->nfresh = 0;
     if (R->va_next <= t) /* never while no head waits */
         va(n, R, t);
-    if (!n->fast) {
+    if (!fast) {
         if (R->nfull)
             sa_words(n, R, r, t, sl);
     } else if (R->outmask) {
@@ -589,24 +586,40 @@ FLIT_HOT void prefetch_router(const flit_net *n, const flit_router *R, long t)
         __builtin_prefetch(R->port + p);
 }
 
-void flit_routers(flit_net *n, int nr, long t, int pair)
+/* flit_routers, FAST being flit_net.fast. */
+FLIT_HOT void routers(flit_net *n, int nr, long t, int pair, const int fast)
 {
+    const int *sl = n->mslot[t - n->t0], *sl_next = n->mslot[t + pair - n->t0];
     for (int i = 0; i < nr; i++) {
         int r = n->busy_r[i];
         flit_router *R = &n->r[r];
         if (i + 1 < nr && nr > FLIT_PREFETCH_ROUTERS)
             prefetch_router(n, &n->r[n->busy_r[i + 1]], t);
-        router_step(n, R, r, t);
+        router_step(n, R, r, t, sl, fast);
         if (pair && !R->coupled)
-            router_step(n, R, r, t + 1);
+            router_step(n, R, r, t + 1, sl_next, fast);
     }
+}
+
+void flit_routers(flit_net *n, int nr, long t, int pair)
+{
+    if (n->fast)
+        routers(n, nr, t, pair, 1);
+    else
+        routers(n, nr, t, pair, 0);
 }
 
 /* An idle one's cycle does nothing: they all run, busy or not. */
 void flit_routers_coupled(flit_net *n, long t)
 {
-    for (int i = 0; i < n->ncoupled; i++)
-        router_step(n, &n->r[n->coupled_r[i]], n->coupled_r[i], t);
+    const int *sl = n->mslot[t - n->t0];
+    for (int i = 0; i < n->ncoupled; i++) {
+        int r = n->coupled_r[i];
+        if (n->fast)
+            router_step(n, &n->r[r], r, t, sl, 1);
+        else
+            router_step(n, &n->r[r], r, t, sl, 0);
+    }
 }
 
 long flit_router_next(const flit_net *n, int r, long t)
