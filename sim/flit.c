@@ -281,7 +281,7 @@ long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t)
     /* asked only when a cycle did nothing: a look at each slot costs less
        than keeping a note of them at every arrival */
     for (int d = 0, s = (int)(t % n->wslots);; d++, s = s + 1 == n->wslots ? 0 : s + 1) {
-        const flit_ev *slot = &W->ev[(long)s * W->stride];
+        const flit_ev *slot = &W->ev[s * n->wrow];
         if (slot->x || slot->w)
             return t + d;
     }

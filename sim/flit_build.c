@@ -204,7 +204,8 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
 
 /* Each router's and interface's wheel, of slots for what can arrive in a
    cycle: a flit per flit its incoming links carry and a credit per flit
-   its outgoing links carry. */
+   its outgoing links carry. A slot of every wheel makes a row of
+   flit_net.wheel_ev, so that a slot is found by an addition. */
 static int make_wheels(flit_net *n)
 {
     int R = n->nrouters, nw = R + n->nends;
@@ -213,13 +214,6 @@ static int make_wheels(flit_net *n)
        run the first */
     long slots = n->d_st + n->link_cycles + 3;
     n->wslots = (int)slots;
-    /* 0 .. slots - 1 twice and two more: from any start, the slots of the
-       cycles a step reaches follow one another (set_clock) */
-    if (!(n->sring = malloc((size_t)(2 * slots + 2) * sizeof *n->sring)))
-        return ERR_INTERNAL;
-    for (long i = 0; i < 2 * slots + 2; i++)
-        n->sring[i] = (int)(i % slots);
-    n->sof = n->sring;
     for (int l = 0; l < n->nlinks; l++) {
         flit_link *L = &n->l[l];
         if (L->rx_router < 0 && L->rx_end < 0)
@@ -236,12 +230,19 @@ static int make_wheels(flit_net *n)
         W->id = i;
         total += W->stride;
     }
-    if (!(n->wheel_ev = calloc((size_t)(total * slots), sizeof *n->wheel_ev)))
+    n->wrow = total;
+    if (!(n->wheel_ev = calloc((size_t)(total * slots), sizeof *n->wheel_ev)) ||
+        !(n->sring = malloc((size_t)(2 * slots + 2) * sizeof *n->sring)))
         return ERR_INTERNAL;
+    /* 0 .. slots - 1 twice and two more, as offsets: from any start, the
+       slots of the cycles a step reaches follow one another (set_clock) */
+    for (long i = 0; i < 2 * slots + 2; i++)
+        n->sring[i] = i % slots * total;
+    n->sof = n->sring;
     total = 0;
     for (int i = 0; i < nw; i++) {
         flit_wheel *W = &n->wheels[i];
-        W->ev = n->wheel_ev + total * slots;
+        W->ev = n->wheel_ev + total;
         total += W->stride;
     }
     return ERR_OK;

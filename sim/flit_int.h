@@ -116,7 +116,7 @@ typedef struct {
 
 /* What is on its way to a router or interface, by the cycle it arrives:
    slot (cycle % flit_net.wslots) of STRIDE entries, the first counting
-   those that follow. Everything arrives 2 to wslots - 2 cycles after it
+   those that follow, at EV + slot * flit_net.wrow (flit_net.sof). Everything arrives 2 to wslots - 2 cycles after it
    is sent, so a slot never holds two cycles' arrivals, and a receiver
    reads just what reaches it this cycle, whatever port it comes by. */
 typedef struct {
@@ -277,7 +277,7 @@ struct flit_net {
     int fdelay[2], cdelay[2];
     /* their slots from the router cycles of the step under way (t0 + d),
        set once a step: [d][0..1] fdelay's, [d][2..3] cdelay's */
-    int mslot[2][4];
+    long mslot[2][4];
     /* an interface ejects a flit as it comes, so a VC of an ejection link
        holds at most fdelay[1] + cdelay[1] flits by its router's count (a
        flit a cycle): a buffer deeper than that never fills, and its
@@ -298,11 +298,14 @@ struct flit_net {
     flit_bucket *buckets;
     int wslots;               /* a wheel's slots */
     long t0;                  /* the cycle the step under way began with */
-    int *sof;                 /* the slot of cycle t0 + i, for i up to wslots + 1: in sring */
-    int *sring;
+    long wrow;                /* entries of a slot of every wheel */
+    long *sof;                /* the slot of cycle t0 + i, for i up to wslots + 1, as an
+                                 offset from a wheel's ev: in sring */
+    long *sring;
     flit_wheel *wheels;       /* every router's, then every endpoint's: together, for a push
                                  touches only its slot beyond them */
-    flit_ev *wheel_ev;        /* every wheel's slots */
+    flit_ev *wheel_ev;        /* every wheel's slots: slot 0 of each, then slot 1 of each, ...,
+                                 so that a cycle's arrivals everywhere lie together */
 
     /* the arrays the routers' bases point into (flit_router) */
     flit_port *port;          /* per port: every router's in turn */
@@ -365,29 +368,29 @@ static inline void flit_wake(flit_net *n, flit_wheel *W)
     }
 }
 
-/* The slot of wheel W for cycle AT, marked as holding one more: a router
+/* Slot S of wheel W (an offset, flit_net.sof), marked as holding one more: a router
    or interface is busy while its wheel holds something, so it is on its
    busy list when that comes. */
-FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, int s)
+FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, long s)
 {
     W->pending++;
     if (!W->busy)
         flit_wake(n, W);
-    return W->ev + (long)s * W->stride;
+    return W->ev + s;
 }
 
 /* Puts flit W for VC X in slot S of wheel WH (flit_net.sof: the slot of a
    cycle). A slot's flits follow its first entry, which counts them (x) and
    its credits (w), and its credits fill it from the end, so that each kind
    is read in a loop of its own; the stride holds both. */
-FLIT_HOT void flit_put_flit(flit_net *n, flit_wheel *Wh, int s, uint32_t w, int x)
+FLIT_HOT void flit_put_flit(flit_net *n, flit_wheel *Wh, long s, uint32_t w, int x)
 {
     flit_ev *slot = flit_slot(n, Wh, s);
     slot[++slot->x] = (flit_ev){w, x};
 }
 
 /* Puts a credit for VC X in slot S of wheel WH. */
-FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, int s, int x)
+FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, long s, int x)
 {
     flit_ev *slot = flit_slot(n, Wh, s);
     slot[Wh->stride - 1 - (int)slot->w++].x = x;
@@ -398,8 +401,7 @@ FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, int s, int x)
    counts are zeroed: nothing is put there before T has passed. */
 FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *nf, int *nc)
 {
-    int s = n->sof[t - n->t0];
-    flit_ev *slot = W->ev + (long)s * W->stride;
+    flit_ev *slot = W->ev + n->sof[t - n->t0];
     *nf = slot->x;
     *nc = (int)slot->w;
     if (!(*nf | *nc))

@@ -217,7 +217,7 @@ static void take_credits(flit_net *n, flit_ep *E, const flit_ev *slot, int nc)
 void flit_ni_credits(flit_net *n, int e, long t)
 {
     flit_ep *E = &n->e[e];
-    const flit_ev *slot = E->in->ev + n->sof[t - n->t0] * E->in->stride;
+    const flit_ev *slot = E->in->ev + n->sof[t - n->t0];
     take_credits(n, E, slot, (int)slot->w);
 }
 

@@ -296,7 +296,7 @@ static int out_cap(flit_net *n, const flit_plink *Q, long t)
    flit_net.fast, BK whether a bucket may limit the output, constants in
    each caller, which marks the cycle dirty. */
 FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, uint64_t *e, long t,
-                   const int *sl, const int unit, const int fast, const int bk)
+                   const long *sl, const int unit, const int fast, const int bk)
 {
     const long vcs = n->vcs, lv = p * vcs + v;
     const int vcbuf = n->vcbuf;
@@ -374,7 +374,7 @@ FLIT_HOT void rr_split(uint64_t m, int from, uint64_t part[2])
    input p requests output o when one of its VCs bound for o is eligible,
    with the one nearest after its offset. The winners are listed first and
    moved after, so that no move changes what allocation sees. */
-static void sa_fast(flit_net *n, flit_router *R, int r, long t, const int *sl)
+static void sa_fast(flit_net *n, flit_router *R, int r, long t, const long *sl)
 {
     const int np = R->nports, maxp = n->maxp;
     flit_port *P = R->port;
@@ -461,7 +461,7 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t, const int *sl)
    is empty (BK: some output has one), which accepts one output, so each
    accept sets both pointers and moves its flit at once (a move changes only
    its own input's and output's state, and the buckets are read first). */
-FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t, const int *sl, const int bk)
+FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t, const long *sl, const int bk)
 {
     const int maxp = n->maxp;
     flit_port *P = R->port;
@@ -487,7 +487,7 @@ FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t, const int *sl,
 }
 
 /* Switch allocation on sets of several words, as sa_fast. */
-static void sa_words(flit_net *n, flit_router *R, int r, long t, const int *sl)
+static void sa_words(flit_net *n, flit_router *R, int r, long t, const long *sl)
 {
     int vcs = n->vcs, np = R->nports, wv = n->wv, wp = n->wp, nouts = 0, nins = 0;
     int *req = n->sa_req, *cap = n->sa_cap, *list = n->sa_list;
@@ -552,7 +552,7 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t, const int *sl)
 
 /* Router R's cycle T; SL is its flit_net.mslot row, FAST flit_net.fast, a
    constant in each caller. */
-FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t, const int *sl, const int fast)
+FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t, const long *sl, const int fast)
 {
     if (R->in->pending)
         arrivals(n, R, r, t, fast);
@@ -581,7 +581,7 @@ enum { FLIT_PREFETCH_ROUTERS = 16 };
 FLIT_HOT void prefetch_router(const flit_net *n, const flit_router *R, long t)
 {
     const flit_wheel *W = R->in;
-    __builtin_prefetch(W->ev + n->sof[t - n->t0] * W->stride);
+    __builtin_prefetch(W->ev + n->sof[t - n->t0]);
     for (int p = 0, np = R->nports < 8 ? R->nports : 8; p < np; p++)
         __builtin_prefetch(R->port + p);
 }
@@ -589,7 +589,7 @@ FLIT_HOT void prefetch_router(const flit_net *n, const flit_router *R, long t)
 /* flit_routers, FAST being flit_net.fast. */
 FLIT_HOT void routers(flit_net *n, int nr, long t, int pair, const int fast)
 {
-    const int *sl = n->mslot[t - n->t0], *sl_next = n->mslot[t + pair - n->t0];
+    const long *sl = n->mslot[t - n->t0], *sl_next = n->mslot[t + pair - n->t0];
     for (int i = 0; i < nr; i++) {
         int r = n->busy_r[i];
         flit_router *R = &n->r[r];
@@ -612,7 +612,7 @@ void flit_routers(flit_net *n, int nr, long t, int pair)
 /* An idle one's cycle does nothing: they all run, busy or not. */
 void flit_routers_coupled(flit_net *n, long t)
 {
-    const int *sl = n->mslot[t - n->t0];
+    const long *sl = n->mslot[t - n->t0];
     for (int i = 0; i < n->ncoupled; i++) {
         int r = n->coupled_r[i];
         if (n->fast)
