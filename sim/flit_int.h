@@ -373,8 +373,8 @@ static inline void flit_wake(flit_net *n, flit_wheel *W)
    busy list when that comes. */
 FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, long s)
 {
-    W->pending++;
-    if (!W->busy)
+    /* a wheel that holds something is busy already */
+    if (!W->pending++ && !W->busy)
         flit_wake(n, W);
     return W->ev + s;
 }

@@ -202,14 +202,15 @@ int flit_ni_wants(flit_net *n, int e, long t)
 }
 
 /* The NC credits of SLOT. */
-static void take_credits(flit_net *n, flit_ep *E, const flit_ev *slot, int nc)
+FLIT_HOT void take_credits(flit_net *n, flit_ep *E, const flit_ev *slot, int nc)
 {
-    if (nc) {
-        E->stuck = 0;
-        n->dirty = 1;
-    }
-    for (int i = E->in->stride - 1; i >= E->in->stride - nc; i--)
-        n->occ[E->vc0 + slot[i].x]--;
+    if (!nc)
+        return;
+    E->stuck = 0;
+    n->dirty = 1;
+    int *occ = n->occ + E->vc0;
+    for (const flit_ev *c = slot + E->in->stride - 1, *end = c - nc; c > end; c--)
+        occ[c->x]--;
 }
 
 /* A shared endpoint's credits come before its router's cycle, for the
