@@ -63,8 +63,14 @@ static int wait_before(const flit_wait *a, const flit_wait *b)
     return a->at < b->at || (a->at == b->at && a->seq < b->seq);
 }
 
+/* A message before its cycle: at the end of the run when none there
+   comes after it, else on the heap. */
 static void wait_push(flit_net *n, flit_wait w)
 {
+    if (n->run_head == n->nrun || !wait_before(&w, &n->run[n->nrun - 1])) {
+        n->run[n->nrun++] = w;
+        return;
+    }
     long i = n->nwait++;
     while (i > 0 && wait_before(&w, &n->wait[(i - 1) / 2])) {
         n->wait[i] = n->wait[(i - 1) / 2];
@@ -73,9 +79,24 @@ static void wait_push(flit_net *n, flit_wait w)
     n->wait[i] = w;
 }
 
-static flit_wait wait_pop(flit_net *n)
+/* The first message before its cycle, of the run's and the heap's; NULL none. */
+static const flit_wait *wait_first(const flit_net *n)
 {
-    flit_wait top = n->wait[0], last = n->wait[--n->nwait];
+    if (n->run_head == n->nrun)
+        return n->nwait ? &n->wait[0] : NULL;
+    if (n->nwait && wait_before(&n->wait[0], &n->run[n->run_head]))
+        return &n->wait[0];
+    return &n->run[n->run_head];
+}
+
+/* Drops wait_first. */
+static void wait_pop(flit_net *n)
+{
+    if (wait_first(n) != n->wait) {
+        n->run_head++;
+        return;
+    }
+    flit_wait last = n->wait[--n->nwait];
     long i = 0;
     for (;;) {
         long c = 2 * i + 1;
@@ -90,7 +111,6 @@ static flit_wait wait_pop(flit_net *n)
     }
     if (n->nwait)
         n->wait[i] = last;
-    return top;
 }
 
 static int hops(const flit_net *n, int a, int b)
@@ -99,18 +119,18 @@ static int hops(const flit_net *n, int a, int b)
     return abs(ra % n->width - rb % n->width) + abs(ra / n->width - rb / n->width);
 }
 
-/* Room in a queue of notices (*Q from *HEAD to *N, capacity *CAP) for
-   NEED more: the popped ones are dropped first. */
-static int make_room(flit_done **q, long *head, long *n, long *cap, long need)
+/* Room in a queue (*Q of SIZE-byte entries from *HEAD to *N, capacity
+   *CAP) for NEED more: the popped ones are dropped first. */
+static int make_room(void **q, size_t size, long *head, long *n, long *cap, long need)
 {
     if (*head == *n)
         *head = *n = 0;
     if (*n + need > *cap && *head) {
-        memmove(*q, *q + *head, (size_t)(*n - *head) * sizeof **q);
+        memmove(*q, (char *)*q + (size_t)*head * size, (size_t)(*n - *head) * size);
         *n -= *head;
         *head = 0;
     }
-    return grow((void **)q, cap, *n + need, sizeof **q);
+    return grow(q, cap, *n + need, size);
 }
 
 int flit_send(flit_net *n, long at, int src, int dst, long flits, int packet_flits, long tag)
@@ -118,8 +138,11 @@ int flit_send(flit_net *n, long at, int src, int dst, long flits, int packet_fli
     if (!n || at < n->now || src < 0 || src >= n->nends || dst < 0 || dst >= n->nends || flits < 1 ||
         packet_flits < 1)
         return ERR_INPUT;
-    if (make_room(&n->done, &n->done_head, &n->done_n, &n->done_cap, n->nlive + 1) ||
-        make_room(&n->sent, &n->sent_head, &n->sent_n, &n->sent_cap, n->nlive + 1) ||
+    if (make_room((void **)&n->done, sizeof *n->done, &n->done_head, &n->done_n, &n->done_cap,
+                  n->nlive + 1) ||
+        make_room((void **)&n->sent, sizeof *n->sent, &n->sent_head, &n->sent_n, &n->sent_cap,
+                  n->nlive + 1) ||
+        make_room((void **)&n->run, sizeof *n->run, &n->run_head, &n->nrun, &n->crun, 1) ||
         grow((void **)&n->live, &n->clive, n->nlive + 1, sizeof *n->live) ||
         grow((void **)&n->wait, &n->cwait, n->nwait + 1, sizeof *n->wait))
         return ERR_INTERNAL;
@@ -182,8 +205,8 @@ static inline void sort_by_tag(flit_done *q, long from, long to)
    inject). */
 static void admit(flit_net *n, long t)
 {
-    while (n->nwait && n->wait[0].at <= t)
-        flit_ni_enqueue(n, wait_pop(n).msg);
+    for (const flit_wait *w; (w = wait_first(n)) && w->at <= t; wait_pop(n))
+        flit_ni_enqueue(n, w->msg);
     /* an interface with nothing on its way has no credits to take */
     for (int i = 0; i < n->shared; i++)
         flit_ni_credits(n, n->shared_e[i], t);
@@ -290,7 +313,8 @@ long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t)
 /* The first cycle from T at which something may happen, LONG_MAX never. */
 static long next_event(const flit_net *n, long t)
 {
-    long nx = n->nwait ? n->wait[0].at : LONG_MAX;
+    const flit_wait *w = wait_first(n);
+    long nx = w ? w->at : LONG_MAX;
     for (int i = 0; i < n->nbusy_r; i++) {
         long v = flit_router_next(n, n->busy_r[i], t);
         if (v < nx)

@@ -422,7 +422,7 @@ void flit_free(flit_net *n)
                       n->busy_e, n->shared_e, n->coupled_r, n->port, n->plink, n->iv_out, n->fresh,
                       n->ivc, n->ready, n->lv_p, n->lv_v, n->pq, n->va_aptr, n->va_gptr, n->vaq, n->occ,
                       n->inuse, n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg,
-                      n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req, n->sa_reqm,
+                      n->live, n->wait, n->run, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req, n->sa_reqm,
                       n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd,
                       n->va_best, n->va_bestd};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)

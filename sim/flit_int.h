@@ -339,6 +339,10 @@ struct flit_net {
     long seq;
     flit_wait *wait;          /* messages before their cycle, a heap */
     long nwait, cwait;
+    /* and those sent in order of their cycles (a batch, a trace in time
+       order), a queue in that order, from run_head to nrun: no sifting */
+    flit_wait *run;
+    long run_head, nrun, crun;
 
     flit_pkt *pkt;
     int *pkt_free;
