@@ -166,7 +166,7 @@ static void va_take(flit_net *n, flit_router *R, flit_port *O, int lv, int k, in
 
 /* VA at output O of router R: a head requests only its output's VCs, so
    each output's VCs grant, and its heads accept, among its heads alone. */
-static void va_out(flit_net *n, flit_router *R, int o, long t)
+FLIT_HOT void va_out(flit_net *n, flit_router *R, int o, long t)
 {
     const int vcs = n->vcs, nv = R->nports * vcs, qn = nv;
     int *best = n->va_best, *bestd = n->va_bestd;
