@@ -289,6 +289,24 @@ static int out_cap(flit_net *n, const flit_plink *Q, long t)
     return c;
 }
 
+/* The tail of input VC LV's front packet has left for output O at T: its
+   output VC is free, and the next packet, if any, is at the front. Out of
+   line: once a packet, it would crowd a move's registers. */
+static void tail_gone(const flit_net *n, flit_router *R, int r, long lv, flit_port *O, long t)
+{
+    flit_ivc *c = &R->ivc[lv];
+    c->head = c->head + 1 == n->vcbuf ? 0 : c->head + 1;
+    c->npk--;
+    R->inuse[c->k] = 0;
+    O->nfree++;
+    if (O->nwait && R->va_next > t + 1)
+        R->va_next = t + 1;
+    if (c->count)
+        start_head(n, R, r, lv, t + 1);
+    else
+        c->out = c->ovc = -1;
+}
+
 /* Input port P's VC V crosses to its output O: its credit goes upstream
    now and the flit is on the channel d_st cycles later. E is where the
    caller found V, flit_router.elig's word for P and O (FAST only); SL is
@@ -337,18 +355,8 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, ui
     } else if (end) {
         set_elig(n, R, p, v, o, 0, 0);
     }
-    if (w & FW_TAIL) {
-        c->head = c->head + 1 == vcbuf ? 0 : c->head + 1;
-        c->npk--;
-        R->inuse[k] = 0;
-        O->nfree++;
-        if (O->nwait && R->va_next > t + 1)
-            R->va_next = t + 1;
-        if (left)
-            start_head(n, R, r, lv, t + 1);
-        else
-            c->out = c->ovc = -1;
-    }
+    if (w & FW_TAIL)
+        tail_gone(n, R, r, lv, O, t);
 }
 
 /* The first member of non-empty M at or after bit FROM, wrapping round.
