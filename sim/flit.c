@@ -185,7 +185,7 @@ void flit_msg_done(flit_net *n, int m, long t)
 static int end_idle(const flit_net *n, int e)
 {
     const flit_ep *ep = &n->e[e];
-    return !ep->in->pending && ep->ring < 0 && !ep->busy_lanes;
+    return ep->ring < 0 && !ep->busy_lanes && flit_wheel_next(n, ep->in, n->now) == LONG_MAX;
 }
 
 /* The notices Q[FROM .. TO - 1] of one cycle, by tag. */
@@ -228,7 +228,7 @@ static void compact(flit_net *n)
     int k = 0;
     for (int i = 0; i < n->nbusy_r; i++) {
         int r = n->busy_r[i];
-        if (n->r[r].in->pending || n->r[r].nfull)
+        if (n->r[r].nfull || flit_wheel_next(n, n->r[r].in, n->now) < LONG_MAX)
             n->busy_r[k++] = r;
         else
             n->r[r].in->busy = 0;
@@ -299,15 +299,15 @@ static void step_pair(flit_net *n, long t)
 
 long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t)
 {
-    if (!W->pending)
-        return LONG_MAX;
-    /* asked only when a cycle did nothing: a look at each slot costs less
-       than keeping a note of them at every arrival */
-    for (int d = 0, s = (int)(t % n->wslots);; d++, s = s + 1 == n->wslots ? 0 : s + 1) {
+    /* asked only now and then (compact) or when a cycle did nothing: a
+       look at each slot costs less than keeping a note of them at every
+       arrival */
+    for (int d = 0, s = (int)(t % n->wslots); d < n->wslots; d++, s = s + 1 == n->wslots ? 0 : s + 1) {
         const flit_ev *slot = &W->ev[s * n->wrow];
         if (slot->x || slot->w)
             return t + d;
     }
+    return LONG_MAX;
 }
 
 /* The first cycle from T at which something may happen, LONG_MAX never. */

@@ -16,8 +16,8 @@
  * reaches its own through its bases, numbering ports and VCs from 0 (an
  * input or output VC is port * vcs + vc), as do the entries on its wheel.
  * Routers and interfaces reach each other only through wheels whose entries
- * arrive two or more cycles later (and the counts that say a wheel holds
- * something), so the order in which a cycle visits them does not matter,
+ * arrive two or more cycles later (and the flags that put the receiver on
+ * its busy list), so the order in which a cycle visits them does not matter,
  * and a router may run two cycles before the others run the first; the one
  * exception, a shared endpoint's router and interface, which spend one
  * bucket, go in a fixed order. */
@@ -116,13 +116,15 @@ typedef struct {
 
 /* What is on its way to a router or interface, by the cycle it arrives:
    slot (cycle % flit_net.wslots) of STRIDE entries, the first counting
-   those that follow, at EV + slot * flit_net.wrow (flit_net.sof). Everything arrives 2 to wslots - 2 cycles after it
-   is sent, so a slot never holds two cycles' arrivals, and a receiver
-   reads just what reaches it this cycle, whatever port it comes by. */
+   those that follow, at EV + slot * flit_net.wrow (flit_net.sof).
+   Everything arrives 2 to wslots - 2 cycles after it is sent, so a slot
+   never holds two cycles' arrivals, and a receiver reads just what reaches
+   it this cycle, whatever port it comes by. No count of what a wheel
+   holds is kept: a push or take would pay for what only compaction and
+   the clock's jumps ask, which look at the slots instead. */
 typedef struct {
     flit_ev *ev;
     int stride;             /* 1 + the most that can arrive in a cycle */
-    int pending;            /* entries held */
     int busy;               /* on flit_net.busy_r or busy_e */
     int id;                 /* its router, or nrouters + its endpoint */
 } flit_wheel;
@@ -372,13 +374,12 @@ static inline void flit_wake(flit_net *n, flit_wheel *W)
     }
 }
 
-/* Slot S of wheel W (an offset, flit_net.sof), marked as holding one more: a router
-   or interface is busy while its wheel holds something, so it is on its
-   busy list when that comes. */
+/* Slot S of wheel W (an offset, flit_net.sof), about to hold one more: a
+   router or interface is busy while its wheel holds something, so it is
+   on its busy list when that comes. */
 FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, long s)
 {
-    /* a wheel that holds something is busy already */
-    if (!W->pending++ && !W->busy)
+    if (!W->busy)
         flit_wake(n, W);
     return W->ev + s;
 }
@@ -412,7 +413,6 @@ FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *nf, i
         return NULL;
     slot->x = 0;
     slot->w = 0;
-    W->pending -= *nf + *nc;
     return slot;
 }
 
@@ -434,7 +434,8 @@ void flit_msg_sent(flit_net *n, int m, long t);
 long flit_bucket_level(const flit_bucket *b, long t);
 int flit_bucket_tokens(const flit_bucket *b, long t);
 void flit_bucket_spend(flit_bucket *b, long t, int k);
-/* The first cycle from T at which something arrives on W; LONG_MAX none. */
+/* The first cycle from T at which something arrives on W (nothing arrives
+   before T); LONG_MAX none. */
 long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t);
 
 /* flit_build.c */

@@ -235,7 +235,7 @@ FLIT_HOT void eject(flit_net *n, flit_ep *E, uint32_t w, long t)
 FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t)
 {
     int nf, nc;
-    const flit_ev *slot = E->in->pending ? flit_take(n, E->in, t, &nf, &nc) : NULL;
+    const flit_ev *slot = flit_take(n, E->in, t, &nf, &nc);
     if (slot) {
         if (!E->shared)
             take_credits(n, E, slot, nc);

@@ -562,8 +562,7 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t, const long *sl)
    constant in each caller. */
 FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t, const long *sl, const int fast)
 {
-    if (R->in->pending)
-        arrivals(n, R, r, t, fast);
+    arrivals(n, R, r, t, fast);
     n->nfresh = 0;
     if (R->va_next <= t) /* never while no head waits */
         va(n, R, t);
