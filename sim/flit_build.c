@@ -221,12 +221,14 @@ static int make_wheels(flit_net *n)
         L->rx = L->rx_router >= 0 ? n->r[L->rx_router].in : n->e[L->rx_end].in;
         L->tx = L->tx_router >= 0 ? n->r[L->tx_router].in : n->e[L->tx_end].in;
         L->rx->stride += L->speedup;
+        L->rx->cbase += L->speedup;
         L->tx->stride += L->speedup;
     }
     long total = 0;
     for (int i = 0; i < nw; i++) {
         flit_wheel *W = &n->wheels[i];
         W->stride++; /* the count */
+        W->cbase++;
         W->id = i;
         total += W->stride;
     }

@@ -125,6 +125,7 @@ typedef struct {
 typedef struct {
     flit_ev *ev;
     int stride;             /* 1 + the most that can arrive in a cycle */
+    int cbase;              /* a slot's first credit: 1 + the most flits that can arrive in a cycle */
     int busy;               /* on flit_net.busy_r or busy_e */
     int id;                 /* its router, or nrouters + its endpoint */
 } flit_wheel;
@@ -386,8 +387,8 @@ FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, long s)
 
 /* Puts flit W for VC X in slot S of wheel WH (flit_net.sof: the slot of a
    cycle). A slot's flits follow its first entry, which counts them (x) and
-   its credits (w), and its credits fill it from the end, so that each kind
-   is read in a loop of its own; the stride holds both. */
+   its credits (w), and its credits follow its flits' room (from cbase),
+   so that each kind is read in a loop of its own; the stride holds both. */
 FLIT_HOT void flit_put_flit(flit_net *n, flit_wheel *Wh, long s, uint32_t w, int x)
 {
     flit_ev *slot = flit_slot(n, Wh, s);
@@ -398,11 +399,11 @@ FLIT_HOT void flit_put_flit(flit_net *n, flit_wheel *Wh, long s, uint32_t w, int
 FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, long s, int x)
 {
     flit_ev *slot = flit_slot(n, Wh, s);
-    slot[Wh->stride - 1 - (int)slot->w++].x = x;
+    slot[Wh->cbase + (int)slot->w++].x = x;
 }
 
 /* The slot of what W receives at T, NULL when nothing comes then: *NF
-   flits from slot[1] on and *NC credits from slot[stride - 1] down. Its
+   flits from slot[1] on and *NC credits from slot[cbase] on. Its
    counts are zeroed: nothing is put there before T has passed. */
 FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *nf, int *nc)
 {

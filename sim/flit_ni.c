@@ -209,7 +209,7 @@ FLIT_HOT void take_credits(flit_net *n, flit_ep *E, const flit_ev *slot, int nc)
     E->stuck = 0;
     n->dirty = 1;
     int *occ = n->occ + E->vc0;
-    for (const flit_ev *c = slot + E->in->stride - 1, *end = c - nc; c > end; c--)
+    for (const flit_ev *c = slot + E->in->cbase, *end = c + nc; c < end; c++)
         occ[c->x]--;
 }
 

@@ -140,7 +140,7 @@ FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, const int fas
     n->dirty = 1;
     for (int i = 1; i <= nf; i++)
         vc_push(n, R, r, slot[i].x, slot[i].w, t, fast);
-    for (const flit_ev *c = slot + R->in->stride - 1, *end = c - nc; c > end; c--)
+    for (const flit_ev *c = slot + R->in->cbase, *end = c + nc; c < end; c++)
         credit_in(n, R, c->x, fast);
 }
 
