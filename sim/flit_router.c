@@ -581,27 +581,33 @@ FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t, const long
         update_elig(n, R, n->fresh[i]);
 }
 
-/* The lines the next router's cycle starts on, its slot of arrivals and
-   its ports, fetched while this one runs; where few routers are busy their
-   lines stay in the cache anyway. */
+/* The lines the next router's cycle starts on, its slot of arrivals (at
+   offset SLOT) and its ports, fetched while this one runs; where few
+   routers are busy their lines stay in the cache anyway. */
 enum { FLIT_PREFETCH_ROUTERS = 16 };
-FLIT_HOT void prefetch_router(const flit_net *n, const flit_router *R, long t)
+FLIT_HOT void prefetch_router(const flit_router *R, long slot)
 {
-    const flit_wheel *W = R->in;
-    __builtin_prefetch(W->ev + n->sof[t - n->t0]);
-    for (int p = 0, np = R->nports < 8 ? R->nports : 8; p < np; p++)
-        __builtin_prefetch(R->port + p);
+    const flit_port *P = R->port;
+    __builtin_prefetch(R->in->ev + slot);
+    /* every router has its mesh ports, whether a neighbour is there or not */
+    __builtin_prefetch(P);
+    __builtin_prefetch(P + 1);
+    __builtin_prefetch(P + 2);
+    __builtin_prefetch(P + 3);
+    for (int p = FLIT_DIRS, np = R->nports < 8 ? R->nports : 8; p < np; p++)
+        __builtin_prefetch(P + p);
 }
 
 /* flit_routers, FAST being flit_net.fast. */
 FLIT_HOT void routers(flit_net *n, int nr, long t, int pair, const int fast)
 {
     const long *sl = n->mslot[t - n->t0], *sl_next = n->mslot[t + pair - n->t0];
+    const long slot = n->sof[t - n->t0];
     for (int i = 0; i < nr; i++) {
         int r = n->busy_r[i];
         flit_router *R = &n->r[r];
         if (i + 1 < nr && nr > FLIT_PREFETCH_ROUTERS)
-            prefetch_router(n, &n->r[n->busy_r[i + 1]], t);
+            prefetch_router(&n->r[n->busy_r[i + 1]], slot);
         router_step(n, R, r, t, sl, fast);
         if (pair && !R->coupled)
             router_step(n, R, r, t + 1, sl_next, fast);
