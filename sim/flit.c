@@ -261,6 +261,7 @@ static void set_clock(flit_net *n, long t)
         n->mslot[d][1] = n->sof[d + n->fdelay[1]];
         n->mslot[d][2] = n->sof[d + n->cdelay[0]];
         n->mslot[d][3] = n->sof[d + n->cdelay[1]];
+        n->mslot[d][4] = n->sof[d];
     }
 }
 

@@ -279,8 +279,9 @@ struct flit_net {
        flit's arrival downstream, to the credit's upstream */
     int fdelay[2], cdelay[2];
     /* their slots from the router cycles of the step under way (t0 + d),
-       set once a step: [d][0..1] fdelay's, [d][2..3] cdelay's */
-    long mslot[2][4];
+       set once a step: [d][0..1] fdelay's, [d][2..3] cdelay's, [d][4] the
+       slot of cycle t0 + d itself, whose arrivals it reads */
+    long mslot[2][5];
     /* an interface ejects a flit as it comes, so a VC of an ejection link
        holds at most fdelay[1] + cdelay[1] flits by its router's count (a
        flit a cycle): a buffer deeper than that never fills, and its
@@ -402,12 +403,12 @@ FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, long s, int x)
     slot[Wh->cbase + (int)slot->w++].x = x;
 }
 
-/* The slot of what W receives at T, NULL when nothing comes then: *NF
-   flits from slot[1] on and *NC credits from slot[cbase] on. Its
-   counts are zeroed: nothing is put there before T has passed. */
-FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *nf, int *nc)
+/* Slot S of W, of the cycle under way, NULL when nothing comes then: *NF
+   flits from slot[1] on and *NC credits from slot[cbase] on. Its counts
+   are zeroed: nothing is put there before the cycle has passed. */
+FLIT_HOT const flit_ev *flit_take(flit_wheel *W, long s, int *nf, int *nc)
 {
-    flit_ev *slot = W->ev + n->sof[t - n->t0];
+    flit_ev *slot = W->ev + s;
     *nf = slot->x;
     *nc = (int)slot->w;
     if (!(*nf | *nc))

@@ -232,10 +232,11 @@ FLIT_HOT void eject(flit_net *n, flit_ep *E, uint32_t w, long t)
         flit_msg_done(n, m, t);
 }
 
-FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t)
+/* Interface E's cycle T, whose slot is S. */
+FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t, long s)
 {
     int nf, nc;
-    const flit_ev *slot = flit_take(n, E->in, t, &nf, &nc);
+    const flit_ev *slot = flit_take(E->in, s, &nf, &nc);
     if (slot) {
         if (!E->shared)
             take_credits(n, E, slot, nc);
@@ -271,6 +272,7 @@ FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t)
 
 void flit_nis(flit_net *n, int ne, long t)
 {
+    const long s = n->sof[t - n->t0];
     for (int i = 0; i < ne; i++)
-        ni_step(n, &n->e[n->busy_e[i]], t);
+        ni_step(n, &n->e[n->busy_e[i]], t, s);
 }

@@ -130,11 +130,11 @@ FLIT_HOT void credit_in(const flit_net *n, flit_router *R, long k, const int fas
     }
 }
 
-/* The flits and credits that arrive at T. */
-FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, const int fast)
+/* The flits and credits that arrive at T, in slot S. */
+FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, long s, const int fast)
 {
     int nf, nc;
-    const flit_ev *slot = flit_take(n, R->in, t, &nf, &nc);
+    const flit_ev *slot = flit_take(R->in, s, &nf, &nc);
     if (!slot)
         return;
     n->dirty = 1;
@@ -562,7 +562,7 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t, const long *sl)
    constant in each caller. */
 FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t, const long *sl, const int fast)
 {
-    arrivals(n, R, r, t, fast);
+    arrivals(n, R, r, t, sl[4], fast);
     n->nfresh = 0;
     if (R->va_next <= t) /* never while no head waits */
         va(n, R, t);
