@@ -250,13 +250,17 @@ static int make_wheels(flit_net *n)
     return ERR_OK;
 }
 
-/* A router port's copy of its links. */
-static void fill_port(flit_net *n, flit_port *P, flit_plink *Q)
+/* A router port's copy of its links; O is its number in the router. */
+static void fill_port(flit_net *n, flit_port *P, flit_plink *Q, int o)
 {
+    int local = o >= FLIT_DIRS;
+    P->fslot = (unsigned char)local;
+    P->cslot = (unsigned char)(2 + local);
+    P->occ_add = !local || n->ej_track;
     if (Q->link_out >= 0) {
         const flit_link *L = &n->l[Q->link_out];
         P->rx = L->rx;
-        P->rx_x0 = L->rx_x0;
+        P->rx_dk = L->rx_x0 - o * n->vcs;
         Q->cap = L->bucket < 0 ? L->speedup : 0;
         P->nfree = n->vcs;
         Q->bucket = L->bucket;
@@ -317,11 +321,7 @@ static int wire(flit_net *n, const flit_config *c)
         for (int p = R->port0; p < R->port0 + R->nports; p++) {
             flit_port *P = &n->port[p];
             flit_plink *Q = &n->plink[p];
-            fill_port(n, P, Q);
-            int local = p - R->port0 >= FLIT_DIRS;
-            P->fslot = (unsigned char)local;
-            P->cslot = (unsigned char)(2 + local);
-            P->occ_add = !local || n->ej_track;
+            fill_port(n, P, Q, p - R->port0);
             if ((Q->link_out >= 0 && Q->speedup_out != 1) || (Q->link_in >= 0 && Q->speedup != 1))
                 R->unit = 0;
             if (n->fast && Q->bucket >= 0)

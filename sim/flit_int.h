@@ -149,7 +149,8 @@ typedef struct {
     uint64_t req;           /* fast: the router's inputs bidding for this output */
     flit_wheel *rx;         /* the output link's receiver, as flit_link */
     flit_wheel *tx;         /* the input link's sender, for credits */
-    int rx_x0, cr_x0;       /* as flit_link */
+    int rx_dk;              /* flit_ev.x of a flit there, less its output VC (flit_ivc.k) */
+    int cr_x0;              /* as flit_link */
     int gptr;               /* SA grant pointer (output) */
     int aptr, off;          /* SA accept pointer, round-robin VC offset (input) */
     int nfree;              /* VCs of the output link not taken */

@@ -326,7 +326,7 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, ui
     int left = --c->count;
     R->nfull -= !left;
     flit_put_credit(n, I->tx, sl[I->cslot], I->cr_x0 + v);
-    flit_put_flit(n, O->rx, sl[O->fslot], w, O->rx_x0 + c->ovc);
+    flit_put_flit(n, O->rx, sl[O->fslot], w, O->rx_dk + (int)k);
     O->flits++;
     int held = R->occ[k] += O->occ_add;
     if (!unit || bk) {
