@@ -182,6 +182,17 @@ void flit_msg_done(flit_net *n, int m, long t)
 
 /* ---- the clock ---- */
 
+void flit_wake(flit_net *n, flit_wheel *W)
+{
+    if (!W->busy) {
+        W->busy = 1;
+        if (W->id < n->nrouters)
+            n->busy_r[n->nbusy_r++] = W->id;
+        else
+            n->busy_e[n->nbusy_e++] = W->id - n->nrouters;
+    }
+}
+
 static int end_idle(const flit_net *n, int e)
 {
     const flit_ep *ep = &n->e[e];

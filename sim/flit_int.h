@@ -365,17 +365,10 @@ struct flit_net {
     int *va_best, *va_bestd;  /* VA's grants of an output's VCs */
 };
 
-/* Puts the router or interface of W on its busy list. */
-static inline void flit_wake(flit_net *n, flit_wheel *W)
-{
-    if (!W->busy) {
-        W->busy = 1;
-        if (W->id < n->nrouters)
-            n->busy_r[n->nbusy_r++] = W->id;
-        else
-            n->busy_e[n->nbusy_e++] = W->id - n->nrouters;
-    }
-}
+/* Puts the router or interface of W on its busy list (flit.c): out of
+   line, as a push that wakes one is rare and a flit's path short of
+   registers. */
+void flit_wake(flit_net *n, flit_wheel *W);
 
 /* Slot S of wheel W (an offset, flit_net.sof), about to hold one more: a
    router or interface is busy while its wheel holds something, so it is
