@@ -251,8 +251,8 @@ typedef struct {
 
 typedef struct {
     int msg, size, left;    /* flits, flits not yet ejected */
-    int dst_router, dst_port;
-    int dst_x, dst_y;       /* that router's, for XY routing without a division */
+    int dst_port;           /* its destination's local port at its router */
+    int dst_x, dst_y;       /* that router's place, for XY routing without a division */
 } flit_pkt;
 
 typedef struct {

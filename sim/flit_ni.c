@@ -55,7 +55,7 @@ static int take_packet(flit_net *n, flit_ep *E, flit_lane *L)
     int id = n->pkt_free[--n->npkt_free];
     const flit_ep *D = &n->e[M->dst];
     const flit_router *DR = &n->r[D->router];
-    n->pkt[id] = (flit_pkt){m, size, size, D->router, D->port, DR->x, DR->y};
+    n->pkt[id] = (flit_pkt){m, size, size, D->port, DR->x, DR->y};
     *L = (flit_lane){id, 0, size, -1, m};
     if (M->made < M->flits) {
         E->ring = M->next;

@@ -37,14 +37,14 @@
 /* Indices are the router's own (flit_router's bases): input VC p * vcs + v
    of input port p, output VC o * vcs + ovc of output port o. */
 
-static int route(const flit_net *n, const flit_router *R, int r, int pkt)
+static int route(const flit_net *n, const flit_router *R, int pkt)
 {
     const flit_pkt *p = &n->pkt[pkt];
-    if (p->dst_router == r)
-        return p->dst_port;
     if (p->dst_x != R->x)
         return p->dst_x > R->x ? 0 : 1;
-    return p->dst_y > R->y ? 2 : 3;
+    if (p->dst_y != R->y)
+        return p->dst_y > R->y ? 2 : 3;
+    return p->dst_port;
 }
 
 /* Input VC (P, V) of router R, bound for output O, may (ON) or may no
@@ -81,14 +81,14 @@ static void update_elig(const flit_net *n, flit_router *R, long lv)
 }
 
 /* The head at the front of input VC LV since cycle FRONT. */
-static void start_head(const flit_net *n, flit_router *R, int r, long lv, long front)
+static void start_head(const flit_net *n, flit_router *R, long lv, long front)
 {
     flit_ivc *c = &R->ivc[lv];
     assert(c->npk > 0);
     int pkt = R->pq[lv * n->vcbuf + c->head];
     c->left = n->pkt[pkt].size;
     c->w = (uint32_t)pkt << 2 | FW_HEAD | (c->left == 1 ? FW_TAIL : 0);
-    c->out = R->iv_out[lv] = route(n, R, r, pkt);
+    c->out = R->iv_out[lv] = route(n, R, pkt);
     c->ovc = -1;
     long ready = R->ready[lv] = front + n->d_rc;
     /* VA wakes when it may win: once ready if a VC of its output is free,
@@ -101,7 +101,7 @@ static void start_head(const flit_net *n, flit_router *R, int r, long lv, long f
 }
 
 /* A flit for input VC LV, there from T. */
-FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_t w, long t, const int fast)
+FLIT_HOT void vc_push(const flit_net *n, flit_router *R, long lv, uint32_t w, long t, const int fast)
 {
     const int vcbuf = n->vcbuf;
     flit_ivc *c = &R->ivc[lv];
@@ -113,7 +113,7 @@ FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_
         return; /* mostly: it held flits, so nothing else changes */
     R->nfull++;
     if (c->out < 0) /* idle: this is a head */
-        start_head(n, R, r, lv, t);
+        start_head(n, R, lv, t);
     else if (c->ovc >= 0 && R->occ[c->k] < vcbuf)
         set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out, 1, fast);
 }
@@ -131,7 +131,7 @@ FLIT_HOT void credit_in(const flit_net *n, flit_router *R, long k, const int fas
 }
 
 /* The flits and credits that arrive at T, in slot S. */
-FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, long s, const int fast)
+FLIT_HOT void arrivals(flit_net *n, flit_router *R, long t, long s, const int fast)
 {
     int nf, nc;
     const flit_ev *slot = flit_take(R->in, s, &nf, &nc);
@@ -139,7 +139,7 @@ FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, long s, const
         return;
     n->dirty = 1;
     for (int i = 1; i <= nf; i++)
-        vc_push(n, R, r, slot[i].x, slot[i].w, t, fast);
+        vc_push(n, R, slot[i].x, slot[i].w, t, fast);
     for (const flit_ev *c = slot + R->in->cbase, *end = c + nc; c < end; c++)
         credit_in(n, R, c->x, fast);
 }
@@ -292,7 +292,7 @@ static int out_cap(flit_net *n, const flit_plink *Q, long t)
 /* The tail of input VC LV's front packet has left for output O at T: its
    output VC is free, and the next packet, if any, is at the front. Out of
    line: once a packet, it would crowd a move's registers. */
-static void tail_gone(const flit_net *n, flit_router *R, int r, long lv, flit_port *O, long t)
+static void tail_gone(const flit_net *n, flit_router *R, long lv, flit_port *O, long t)
 {
     flit_ivc *c = &R->ivc[lv];
     c->head = c->head + 1 == n->vcbuf ? 0 : c->head + 1;
@@ -302,7 +302,7 @@ static void tail_gone(const flit_net *n, flit_router *R, int r, long lv, flit_po
     if (O->nwait && R->va_next > t + 1)
         R->va_next = t + 1;
     if (c->count)
-        start_head(n, R, r, lv, t + 1);
+        start_head(n, R, lv, t + 1);
     else
         c->out = c->ovc = -1;
 }
@@ -313,7 +313,7 @@ static void tail_gone(const flit_net *n, flit_router *R, int r, long lv, flit_po
    the cycle's flit_net.mslot row; UNIT and FAST are flit_router.unit and
    flit_net.fast, BK whether a bucket may limit the output, constants in
    each caller, which marks the cycle dirty. */
-FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, uint64_t *e, long t,
+FLIT_HOT void move(flit_net *n, flit_router *R, long p, int v, long o, uint64_t *e, long t,
                    const long *sl, const int unit, const int fast, const int bk)
 {
     const long vcs = n->vcs, lv = p * vcs + v;
@@ -356,7 +356,7 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, ui
         set_elig(n, R, p, v, o, 0, 0);
     }
     if (w & FW_TAIL)
-        tail_gone(n, R, r, lv, O, t);
+        tail_gone(n, R, lv, O, t);
 }
 
 /* The first member of non-empty M at or after bit FROM, wrapping round.
@@ -382,7 +382,7 @@ FLIT_HOT void rr_split(uint64_t m, int from, uint64_t part[2])
    input p requests output o when one of its VCs bound for o is eligible,
    with the one nearest after its offset. The winners are listed first and
    moved after, so that no move changes what allocation sees. */
-static void sa_fast(flit_net *n, flit_router *R, int r, long t, const long *sl)
+static void sa_fast(flit_net *n, flit_router *R, long t, const long *sl)
 {
     const int np = R->nports, maxp = n->maxp;
     flit_port *P = R->port;
@@ -458,7 +458,7 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t, const long *sl)
             P[o].gptr = accp[o] + 1 == np ? 0 : accp[o] + 1;
     }
     for (int i = 0; i < nwin; i += 3)
-        move(n, R, r, win[i], win[i + 1], win[i + 2], R->elig + (long)win[i] * n->maxp + win[i + 2], t, sl,
+        move(n, R, win[i], win[i + 1], win[i + 2], R->elig + (long)win[i] * n->maxp + win[i + 2], t, sl,
              0, 1, 1);
     if (nwin)
         n->dirty = 1;
@@ -469,7 +469,7 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t, const long *sl)
    is empty (BK: some output has one), which accepts one output, so each
    accept sets both pointers and moves its flit at once (a move changes only
    its own input's and output's state, and the buckets are read first). */
-FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t, const long *sl, const int bk)
+FLIT_HOT void sa_unit(flit_net *n, flit_router *R, long t, const long *sl, const int bk)
 {
     const int maxp = n->maxp;
     flit_port *P = R->port;
@@ -490,12 +490,12 @@ FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t, const long *sl
         P[p].aptr = o + 1;
         P[o].gptr = p + 1;
         uint64_t *e = elig + (long)p * maxp + o;
-        move(n, R, r, p, rr_first(*e, P[p].off), o, e, t, sl, 1, 1, bk);
+        move(n, R, p, rr_first(*e, P[p].off), o, e, t, sl, 1, 1, bk);
     }
 }
 
 /* Switch allocation on sets of several words, as sa_fast. */
-static void sa_words(flit_net *n, flit_router *R, int r, long t, const long *sl)
+static void sa_words(flit_net *n, flit_router *R, long t, const long *sl)
 {
     int vcs = n->vcs, np = R->nports, wv = n->wv, wp = n->wp, nouts = 0, nins = 0;
     int *req = n->sa_req, *cap = n->sa_cap, *list = n->sa_list;
@@ -536,7 +536,7 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t, const long *sl)
         int k = fb_list(g, wp, R->port[p].aptr, R->plink[p].speedup, list);
         for (int j = 0; j < k; j++) {
             int o = list[j];
-            move(n, R, r, p, req[p * np + o], o, NULL, t, sl, 0, 0, 1);
+            move(n, R, p, req[p * np + o], o, NULL, t, sl, 0, 0, 1);
             n->dirty = 1;
             int d = p - R->port[o].gptr;
             if (d < 0)
@@ -560,22 +560,22 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t, const long *sl)
 
 /* Router R's cycle T; SL is its flit_net.mslot row, FAST flit_net.fast, a
    constant in each caller. */
-FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t, const long *sl, const int fast)
+FLIT_HOT void router_step(flit_net *n, flit_router *R, long t, const long *sl, const int fast)
 {
-    arrivals(n, R, r, t, sl[4], fast);
+    arrivals(n, R, t, sl[4], fast);
     n->nfresh = 0;
     if (R->va_next <= t) /* never while no head waits */
         va(n, R, t);
     if (!fast) {
         if (R->nfull)
-            sa_words(n, R, r, t, sl);
+            sa_words(n, R, t, sl);
     } else if (R->outmask) {
         if (R->unit && !R->bucketed)
-            sa_unit(n, R, r, t, sl, 0);
+            sa_unit(n, R, t, sl, 0);
         else if (R->unit)
-            sa_unit(n, R, r, t, sl, 1);
+            sa_unit(n, R, t, sl, 1);
         else
-            sa_fast(n, R, r, t, sl);
+            sa_fast(n, R, t, sl);
     }
     for (int i = 0; i < n->nfresh; i++)
         update_elig(n, R, n->fresh[i]);
@@ -604,13 +604,12 @@ FLIT_HOT void routers(flit_net *n, int nr, long t, int pair, const int fast)
     const long *sl = n->mslot[t - n->t0], *sl_next = n->mslot[t + pair - n->t0];
     const long slot = n->sof[t - n->t0];
     for (int i = 0; i < nr; i++) {
-        int r = n->busy_r[i];
-        flit_router *R = &n->r[r];
+        flit_router *R = &n->r[n->busy_r[i]];
         if (i + 1 < nr && nr > FLIT_PREFETCH_ROUTERS)
             prefetch_router(&n->r[n->busy_r[i + 1]], slot);
-        router_step(n, R, r, t, sl, fast);
+        router_step(n, R, t, sl, fast);
         if (pair && !R->coupled)
-            router_step(n, R, r, t + 1, sl_next, fast);
+            router_step(n, R, t + 1, sl_next, fast);
     }
 }
 
@@ -627,11 +626,11 @@ void flit_routers_coupled(flit_net *n, long t)
 {
     const long *sl = n->mslot[t - n->t0];
     for (int i = 0; i < n->ncoupled; i++) {
-        int r = n->coupled_r[i];
+        flit_router *R = &n->r[n->coupled_r[i]];
         if (n->fast)
-            router_step(n, &n->r[r], r, t, sl, 1);
+            router_step(n, R, t, sl, 1);
         else
-            router_step(n, &n->r[r], r, t, sl, 0);
+            router_step(n, R, t, sl, 0);
     }
 }
 
