@@ -72,6 +72,19 @@ static int take_packet(flit_net *n, flit_ep *E, flit_lane *L)
     return 0;
 }
 
+/* Lane L's packet, whose tail has gone from VC B (flit_net.occ's
+   numbering) of its message M: the lane and the VC are free. Out of line,
+   once a packet: the flits' path is short of registers. */
+static void tail_sent(flit_net *n, flit_ep *E, flit_lane *L, flit_msg *M, long b)
+{
+    n->inuse[b] = 0;
+    L->pkt = -1;
+    E->busy_lanes--;
+    M->in_lane = 0;
+    if (M->made < M->flits)
+        E->free_msgs++;
+}
+
 FLIT_HOT void send_flit(flit_net *n, flit_ep *E, flit_lane *L, int vc, long t)
 {
     int fl = L->flit;
@@ -88,16 +101,10 @@ FLIT_HOT void send_flit(flit_net *n, flit_ep *E, flit_lane *L, int vc, long t)
     flit_msg *M = &n->msg[L->msg];
     if (++M->sent == M->flits)
         flit_msg_sent(n, L->msg, t);
-    if (w & FW_TAIL) {
-        n->inuse[b] = 0;
-        L->pkt = -1;
-        E->busy_lanes--;
-        M->in_lane = 0;
-        if (M->made < M->flits)
-            E->free_msgs++;
-    } else {
+    if (w & FW_TAIL)
+        tail_sent(n, E, L, M, b);
+    else
         L->flit = fl + 1;
-    }
     n->dirty = 1;
 }
 
