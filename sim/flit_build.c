@@ -149,6 +149,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->inuse = calloc(SV, 1);
     n->owner = malloc(SV * sizeof *n->owner);
     n->lane = malloc((size_t)lanes * sizeof *n->lane);
+    n->ej_msg = malloc((size_t)n->nends * (size_t)vcs * sizeof *n->ej_msg);
     n->lane_tent = malloc((size_t)lanes * sizeof *n->lane_tent);
     n->sa_req = malloc(3 * MP * MP * sizeof *n->sa_req); /* sa_fast: input, VC, output a winner */
     n->sa_reqm = calloc(MP * (size_t)n->wp, sizeof *n->sa_reqm);
@@ -163,7 +164,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->va_bestd = malloc(MV * sizeof *n->va_bestd);
     void *all[] = {n->port, n->plink, n->ivc, n->ready, n->lv_p, n->lv_v, n->iv_out, n->fresh, n->pq,
                    n->va_aptr, n->va_gptr, n->vaq, n->port_elig, n->elig_po, n->occ, n->inuse, n->owner,
-                   n->lane, n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
+                   n->lane, n->ej_msg, n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
                    n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd, n->va_best, n->va_bestd};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         if (!all[i])
@@ -195,6 +196,8 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     }
     for (size_t i = 0; i < V; i++)
         n->ivc[i] = (flit_ivc){.out = -1, .ovc = -1};
+    for (int e = 0; e < n->nends; e++)
+        n->e[e].ej_msg = n->ej_msg + (size_t)e * (size_t)vcs;
     for (size_t i = 0; i < MV; i++) {
         n->lv_p[i] = (int)(i / (size_t)vcs);
         n->lv_v[i] = (int)(i % (size_t)vcs);
@@ -423,7 +426,7 @@ void flit_free(flit_net *n)
     void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->sring, n->busy_r,
                       n->busy_e, n->shared_e, n->coupled_r, n->port, n->plink, n->iv_out, n->fresh,
                       n->ivc, n->ready, n->lv_p, n->lv_v, n->pq, n->va_aptr, n->va_gptr, n->vaq, n->occ,
-                      n->inuse, n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg,
+                      n->inuse, n->lane, n->ej_msg, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg,
                       n->live, n->wait, n->run, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req, n->sa_reqm,
                       n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd,
                       n->va_best, n->va_bestd};

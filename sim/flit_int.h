@@ -235,6 +235,9 @@ typedef struct {
     int ring;               /* active messages, the next to give a packet; -1 */
     int free_msgs;          /* active messages with no packet in a lane */
     int router, port;       /* its router and local port there (4 + j) */
+    int *ej_msg;            /* per VC of its ejection link: the message of the packet coming
+                               on it, from its head, so that its other flits need not look it
+                               up (a packet's flits come in order, its tail last) */
     long inj_flits, ej_flits;
     long queued;            /* messages not wholly cut into packets */
     long inj_at, ej_at;     /* last cycles injection / ejection spent a shared bucket */
@@ -250,7 +253,7 @@ typedef struct {
 } flit_msg;
 
 typedef struct {
-    int msg, size, left;    /* flits, flits not yet ejected */
+    int msg, size;          /* its flits */
     int dst_port;           /* its destination's local port at its router */
     int dst_x, dst_y;       /* that router's place, for XY routing without a division */
 } flit_pkt;
@@ -332,6 +335,7 @@ struct flit_net {
     int *owner, *va_gptr;     /* a router's */
 
     flit_lane *lane;
+    int *ej_msg;              /* every endpoint's flit_ep.ej_msg, vcs each */
     int *lane_tent;           /* VCs a dry run of injection has taken */
 
     int *busy_r, nbusy_r, *busy_e, nbusy_e;

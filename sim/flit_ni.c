@@ -55,7 +55,7 @@ static int take_packet(flit_net *n, flit_ep *E, flit_lane *L)
     int id = n->pkt_free[--n->npkt_free];
     const flit_ep *D = &n->e[M->dst];
     const flit_router *DR = &n->r[D->router];
-    n->pkt[id] = (flit_pkt){m, size, size, D->port, DR->x, DR->y};
+    n->pkt[id] = (flit_pkt){m, size, D->port, DR->x, DR->y};
     *L = (flit_lane){id, 0, size, -1, m};
     if (M->made < M->flits) {
         E->ring = M->next;
@@ -229,12 +229,15 @@ void flit_ni_credits(flit_net *n, int e, long t)
     take_credits(n, E, slot, (int)slot->w);
 }
 
-FLIT_HOT void eject(flit_net *n, flit_ep *E, uint32_t w, long t)
+/* Flit W, which comes on VC of the ejection link at T. */
+FLIT_HOT void eject(flit_net *n, flit_ep *E, uint32_t w, int vc, long t)
 {
     E->ej_flits++;
-    int pk = FW_PKT(w), m = n->pkt[pk].msg;
-    if (--n->pkt[pk].left == 0)
-        n->pkt_free[n->npkt_free++] = pk;
+    if (w & FW_HEAD)
+        E->ej_msg[vc] = n->pkt[FW_PKT(w)].msg;
+    int m = E->ej_msg[vc];
+    if (w & FW_TAIL)
+        n->pkt_free[n->npkt_free++] = FW_PKT(w);
     if (++n->msg[m].ejected == n->msg[m].flits)
         flit_msg_done(n, m, t);
 }
@@ -248,7 +251,7 @@ FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t, long s)
         if (!E->shared)
             take_credits(n, E, slot, nc);
         for (int i = 1; i <= nf; i++) {
-            eject(n, E, slot[i].w, t);
+            eject(n, E, slot[i].w, slot[i].x, t);
             if (n->ej_track)
                 flit_push_credit(n, &n->l[E->ej], t, slot[i].x);
         }
