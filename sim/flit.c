@@ -156,7 +156,8 @@ int flit_send(flit_net *n, long at, int src, int dst, long flits, int packet_fli
     flit_msg *M = &n->msg[m];
     n->msg_free = M->next;
     *M = (flit_msg){.tag = tag, .at = at, .flits = flits, .src = src, .dst = dst,
-                    .pflits = packet_flits, .hops = hops(n, src, dst), .next = -1, .prev = -1,
+                    .pflits = packet_flits, .hops = hops(n, src, dst), .lane = -1, .next = -1,
+                    .prev = -1,
                     .live = (int)n->nlive};
     n->live[n->nlive++] = m;
     wait_push(n, (flit_wait){at, n->seq++, m});
@@ -167,6 +168,14 @@ int flit_send(flit_net *n, long at, int src, int dst, long flits, int packet_fli
 void flit_msg_sent(flit_net *n, int m, long t)
 {
     n->sent[n->sent_n++] = (flit_done){n->msg[m].tag, t};
+}
+
+long flit_msg_injected(const flit_net *n, const flit_msg *m)
+{
+    if (m->lane < 0)
+        return m->made;
+    const flit_lane *L = &n->lane[m->lane];
+    return m->made - (L->size - L->flit);
 }
 
 void flit_msg_done(flit_net *n, int m, long t)
@@ -398,7 +407,7 @@ static long done_bound(const flit_net *n, const flit_msg *m, long t)
 {
     const flit_link *ej = &n->l[n->e[m->dst].ej], *inj = &n->l[n->e[m->src].inj];
     long lb = t + (m->flits - m->ejected + ej->speedup - 1) / ej->speedup - 1;
-    long u = m->flits - m->sent;
+    long u = m->flits - flit_msg_injected(n, m);
     if (u > 0) {
         long t0 = m->at > t ? m->at : t;
         long cross = 2 + (long)m->hops * (n->d_st + n->link_cycles + 1);
@@ -421,7 +430,8 @@ static long sent_bound(const flit_net *n, const flit_msg *m, long t)
 {
     const flit_link *inj = &n->l[n->e[m->src].inj];
     long t0 = m->at > t ? m->at : t;
-    return t0 + cycles_for(n, inj->bucket, inj->speedup, m->flits - m->sent, t0) - 1;
+    long u = m->flits - flit_msg_injected(n, m);
+    return t0 + cycles_for(n, inj->bucket, inj->speedup, u, t0) - 1;
 }
 
 long flit_next_done(const flit_net *n)
@@ -440,7 +450,7 @@ long flit_next_event(const flit_net *n)
     long best = flit_next_done(n);
     for (long i = 0; i < n->nlive; i++) {
         const flit_msg *m = &n->msg[n->live[i]];
-        long v = m->sent < m->flits ? sent_bound(n, m, n->now) : LONG_MAX;
+        long v = flit_msg_injected(n, m) < m->flits ? sent_bound(n, m, n->now) : LONG_MAX;
         if (v < best)
             best = v;
     }

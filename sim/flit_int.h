@@ -245,9 +245,9 @@ typedef struct {
 
 typedef struct {
     long tag, at;
-    long flits, made, sent, ejected;  /* cut into packets, injected, ejected */
+    long flits, made, ejected;  /* cut into packets, ejected; injected: flit_msg_injected */
     int src, dst, pflits, hops;
-    int in_lane;            /* one of its packets is being injected */
+    int lane;               /* the lane injecting one of its packets (flit_net.lane), -1 none */
     int next, prev;         /* the source's ring of active messages; next: free list */
     int live;               /* index in flit_net.live */
 } flit_msg;
@@ -430,6 +430,10 @@ FLIT_HOT void flit_push_credit(flit_net *n, const flit_link *L, long t, int vc)
 
 /* flit.c */
 void flit_msg_done(flit_net *n, int m, long t);
+/* Message M's flits injected: those cut into packets but what its packet
+   in a lane has yet to send (a message's packets go one at a time, in
+   order). Asked by the bounds only, which spares each flit a count. */
+long flit_msg_injected(const flit_net *n, const flit_msg *m);
 void flit_msg_sent(flit_net *n, int m, long t);
 long flit_bucket_level(const flit_bucket *b, long t);
 int flit_bucket_tokens(const flit_bucket *b, long t);

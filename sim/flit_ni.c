@@ -44,13 +44,13 @@ static int take_packet(flit_net *n, flit_ep *E, flit_lane *L)
         return -1;
     }
     int m = E->ring;
-    while (n->msg[m].in_lane)
+    while (n->msg[m].lane >= 0)
         m = n->msg[m].next;
     flit_msg *M = &n->msg[m];
     long left = M->flits - M->made;
     int size = left < M->pflits ? (int)left : M->pflits;
     M->made += size;
-    M->in_lane = 1;
+    M->lane = (int)(L - n->lane);
     E->free_msgs--;
     int id = n->pkt_free[--n->npkt_free];
     const flit_ep *D = &n->e[M->dst];
@@ -73,16 +73,20 @@ static int take_packet(flit_net *n, flit_ep *E, flit_lane *L)
 }
 
 /* Lane L's packet, whose tail has gone from VC B (flit_net.occ's
-   numbering) of its message M: the lane and the VC are free. Out of line,
-   once a packet: the flits' path is short of registers. */
-static void tail_sent(flit_net *n, flit_ep *E, flit_lane *L, flit_msg *M, long b)
+   numbering) at T: the lane and the VC are free, and its message is sent
+   if that was its last packet. Out of line, once a packet: the flits'
+   path is short of registers. */
+static void tail_sent(flit_net *n, flit_ep *E, flit_lane *L, long b, long t)
 {
+    flit_msg *M = &n->msg[L->msg];
     n->inuse[b] = 0;
     L->pkt = -1;
     E->busy_lanes--;
-    M->in_lane = 0;
+    M->lane = -1;
     if (M->made < M->flits)
         E->free_msgs++;
+    else
+        flit_msg_sent(n, L->msg, t);
 }
 
 FLIT_HOT void send_flit(flit_net *n, flit_ep *E, flit_lane *L, int vc, long t)
@@ -98,11 +102,8 @@ FLIT_HOT void send_flit(flit_net *n, flit_ep *E, flit_lane *L, int vc, long t)
     n->occ[b]++;
     flit_push_flit(n, &n->l[E->inj], t, vc, w);
     E->inj_flits++;
-    flit_msg *M = &n->msg[L->msg];
-    if (++M->sent == M->flits)
-        flit_msg_sent(n, L->msg, t);
     if (w & FW_TAIL)
-        tail_sent(n, E, L, M, b);
+        tail_sent(n, E, L, b, t);
     else
         L->flit = fl + 1;
     n->dirty = 1;
