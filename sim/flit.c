@@ -63,8 +63,14 @@ static int wait_before(const flit_wait *a, const flit_wait *b)
     return a->at < b->at || (a->at == b->at && a->seq < b->seq);
 }
 
+/* A message before its cycle: at the end of the run when none there
+   comes after it, else on the heap. */
 static void wait_push(flit_net *n, flit_wait w)
 {
+    if (n->run_head == n->nrun || !wait_before(&w, &n->run[n->nrun - 1])) {
+        n->run[n->nrun++] = w;
+        return;
+    }
     long i = n->nwait++;
     while (i > 0 && wait_before(&w, &n->wait[(i - 1) / 2])) {
         n->wait[i] = n->wait[(i - 1) / 2];
@@ -73,9 +79,24 @@ static void wait_push(flit_net *n, flit_wait w)
     n->wait[i] = w;
 }
 
-static flit_wait wait_pop(flit_net *n)
+/* The first message before its cycle, of the run's and the heap's; NULL none. */
+static const flit_wait *wait_first(const flit_net *n)
 {
-    flit_wait top = n->wait[0], last = n->wait[--n->nwait];
+    if (n->run_head == n->nrun)
+        return n->nwait ? &n->wait[0] : NULL;
+    if (n->nwait && wait_before(&n->wait[0], &n->run[n->run_head]))
+        return &n->wait[0];
+    return &n->run[n->run_head];
+}
+
+/* Drops wait_first. */
+static void wait_pop(flit_net *n)
+{
+    if (wait_first(n) != n->wait) {
+        n->run_head++;
+        return;
+    }
+    flit_wait last = n->wait[--n->nwait];
     long i = 0;
     for (;;) {
         long c = 2 * i + 1;
@@ -90,7 +111,6 @@ static flit_wait wait_pop(flit_net *n)
     }
     if (n->nwait)
         n->wait[i] = last;
-    return top;
 }
 
 static int hops(const flit_net *n, int a, int b)
@@ -99,18 +119,18 @@ static int hops(const flit_net *n, int a, int b)
     return abs(ra % n->width - rb % n->width) + abs(ra / n->width - rb / n->width);
 }
 
-/* Room in a queue of notices (*Q from *HEAD to *N, capacity *CAP) for
-   NEED more: the popped ones are dropped first. */
-static int make_room(flit_done **q, long *head, long *n, long *cap, long need)
+/* Room in a queue (*Q of SIZE-byte entries from *HEAD to *N, capacity
+   *CAP) for NEED more: the popped ones are dropped first. */
+static int make_room(void **q, size_t size, long *head, long *n, long *cap, long need)
 {
     if (*head == *n)
         *head = *n = 0;
     if (*n + need > *cap && *head) {
-        memmove(*q, *q + *head, (size_t)(*n - *head) * sizeof **q);
+        memmove(*q, (char *)*q + (size_t)*head * size, (size_t)(*n - *head) * size);
         *n -= *head;
         *head = 0;
     }
-    return grow((void **)q, cap, *n + need, sizeof **q);
+    return grow(q, cap, *n + need, size);
 }
 
 int flit_send(flit_net *n, long at, int src, int dst, long flits, int packet_flits, long tag)
@@ -118,8 +138,11 @@ int flit_send(flit_net *n, long at, int src, int dst, long flits, int packet_fli
     if (!n || at < n->now || src < 0 || src >= n->nends || dst < 0 || dst >= n->nends || flits < 1 ||
         packet_flits < 1)
         return ERR_INPUT;
-    if (make_room(&n->done, &n->done_head, &n->done_n, &n->done_cap, n->nlive + 1) ||
-        make_room(&n->sent, &n->sent_head, &n->sent_n, &n->sent_cap, n->nlive + 1) ||
+    if (make_room((void **)&n->done, sizeof *n->done, &n->done_head, &n->done_n, &n->done_cap,
+                  n->nlive + 1) ||
+        make_room((void **)&n->sent, sizeof *n->sent, &n->sent_head, &n->sent_n, &n->sent_cap,
+                  n->nlive + 1) ||
+        make_room((void **)&n->run, sizeof *n->run, &n->run_head, &n->nrun, &n->crun, 1) ||
         grow((void **)&n->live, &n->clive, n->nlive + 1, sizeof *n->live) ||
         grow((void **)&n->wait, &n->cwait, n->nwait + 1, sizeof *n->wait))
         return ERR_INTERNAL;
@@ -133,7 +156,8 @@ int flit_send(flit_net *n, long at, int src, int dst, long flits, int packet_fli
     flit_msg *M = &n->msg[m];
     n->msg_free = M->next;
     *M = (flit_msg){.tag = tag, .at = at, .flits = flits, .src = src, .dst = dst,
-                    .pflits = packet_flits, .hops = hops(n, src, dst), .next = -1, .prev = -1,
+                    .pflits = packet_flits, .hops = hops(n, src, dst), .lane = -1, .next = -1,
+                    .prev = -1,
                     .live = (int)n->nlive};
     n->live[n->nlive++] = m;
     wait_push(n, (flit_wait){at, n->seq++, m});
@@ -144,6 +168,14 @@ int flit_send(flit_net *n, long at, int src, int dst, long flits, int packet_fli
 void flit_msg_sent(flit_net *n, int m, long t)
 {
     n->sent[n->sent_n++] = (flit_done){n->msg[m].tag, t};
+}
+
+long flit_msg_injected(const flit_net *n, const flit_msg *m)
+{
+    if (m->lane < 0)
+        return m->made;
+    const flit_lane *L = &n->lane[m->lane];
+    return m->made - (L->size - L->flit);
 }
 
 void flit_msg_done(flit_net *n, int m, long t)
@@ -159,10 +191,21 @@ void flit_msg_done(flit_net *n, int m, long t)
 
 /* ---- the clock ---- */
 
+void flit_wake(flit_net *n, flit_wheel *W)
+{
+    if (!W->busy) {
+        W->busy = 1;
+        if (W->id < n->nrouters)
+            n->busy_r[n->nbusy_r++] = W->id;
+        else
+            n->busy_e[n->nbusy_e++] = W->id - n->nrouters;
+    }
+}
+
 static int end_idle(const flit_net *n, int e)
 {
     const flit_ep *ep = &n->e[e];
-    return !ep->in->pending && ep->ring < 0 && !ep->busy_lanes;
+    return ep->ring < 0 && !ep->busy_lanes && flit_wheel_next(n, ep->in, n->now) == LONG_MAX;
 }
 
 /* The notices Q[FROM .. TO - 1] of one cycle, by tag. */
@@ -182,8 +225,8 @@ static inline void sort_by_tag(flit_done *q, long from, long to)
    inject). */
 static void admit(flit_net *n, long t)
 {
-    while (n->nwait && n->wait[0].at <= t)
-        flit_ni_enqueue(n, wait_pop(n).msg);
+    for (const flit_wait *w; (w = wait_first(n)) && w->at <= t; wait_pop(n))
+        flit_ni_enqueue(n, w->msg);
     /* an interface with nothing on its way has no credits to take */
     for (int i = 0; i < n->shared; i++)
         flit_ni_credits(n, n->shared_e[i], t);
@@ -205,7 +248,7 @@ static void compact(flit_net *n)
     int k = 0;
     for (int i = 0; i < n->nbusy_r; i++) {
         int r = n->busy_r[i];
-        if (n->r[r].in->pending || n->r[r].nfull)
+        if (n->r[r].nfull || flit_wheel_next(n, n->r[r].in, n->now) < LONG_MAX)
             n->busy_r[k++] = r;
         else
             n->r[r].in->busy = 0;
@@ -238,6 +281,7 @@ static void set_clock(flit_net *n, long t)
         n->mslot[d][1] = n->sof[d + n->fdelay[1]];
         n->mslot[d][2] = n->sof[d + n->cdelay[0]];
         n->mslot[d][3] = n->sof[d + n->cdelay[1]];
+        n->mslot[d][4] = n->sof[d];
     }
 }
 
@@ -276,21 +320,22 @@ static void step_pair(flit_net *n, long t)
 
 long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t)
 {
-    if (!W->pending)
-        return LONG_MAX;
-    /* asked only when a cycle did nothing: a look at each slot costs less
-       than keeping a note of them at every arrival */
-    for (int d = 0, s = (int)(t % n->wslots);; d++, s = s + 1 == n->wslots ? 0 : s + 1) {
-        const flit_ev *slot = &W->ev[(long)s * W->stride];
+    /* asked only now and then (compact) or when a cycle did nothing: a
+       look at each slot costs less than keeping a note of them at every
+       arrival */
+    for (int d = 0, s = (int)(t % n->wslots); d < n->wslots; d++, s = s + 1 == n->wslots ? 0 : s + 1) {
+        const flit_ev *slot = &W->ev[s * n->wrow];
         if (slot->x || slot->w)
             return t + d;
     }
+    return LONG_MAX;
 }
 
 /* The first cycle from T at which something may happen, LONG_MAX never. */
 static long next_event(const flit_net *n, long t)
 {
-    long nx = n->nwait ? n->wait[0].at : LONG_MAX;
+    const flit_wait *w = wait_first(n);
+    long nx = w ? w->at : LONG_MAX;
     for (int i = 0; i < n->nbusy_r; i++) {
         long v = flit_router_next(n, n->busy_r[i], t);
         if (v < nx)
@@ -362,7 +407,7 @@ static long done_bound(const flit_net *n, const flit_msg *m, long t)
 {
     const flit_link *ej = &n->l[n->e[m->dst].ej], *inj = &n->l[n->e[m->src].inj];
     long lb = t + (m->flits - m->ejected + ej->speedup - 1) / ej->speedup - 1;
-    long u = m->flits - m->sent;
+    long u = m->flits - flit_msg_injected(n, m);
     if (u > 0) {
         long t0 = m->at > t ? m->at : t;
         long cross = 2 + (long)m->hops * (n->d_st + n->link_cycles + 1);
@@ -385,7 +430,8 @@ static long sent_bound(const flit_net *n, const flit_msg *m, long t)
 {
     const flit_link *inj = &n->l[n->e[m->src].inj];
     long t0 = m->at > t ? m->at : t;
-    return t0 + cycles_for(n, inj->bucket, inj->speedup, m->flits - m->sent, t0) - 1;
+    long u = m->flits - flit_msg_injected(n, m);
+    return t0 + cycles_for(n, inj->bucket, inj->speedup, u, t0) - 1;
 }
 
 long flit_next_done(const flit_net *n)
@@ -404,7 +450,7 @@ long flit_next_event(const flit_net *n)
     long best = flit_next_done(n);
     for (long i = 0; i < n->nlive; i++) {
         const flit_msg *m = &n->msg[n->live[i]];
-        long v = m->sent < m->flits ? sent_bound(n, m, n->now) : LONG_MAX;
+        long v = flit_msg_injected(n, m) < m->flits ? sent_bound(n, m, n->now) : LONG_MAX;
         if (v < best)
             best = v;
     }

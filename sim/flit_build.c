@@ -149,6 +149,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->inuse = calloc(SV, 1);
     n->owner = malloc(SV * sizeof *n->owner);
     n->lane = malloc((size_t)lanes * sizeof *n->lane);
+    n->ej_msg = malloc((size_t)n->nends * (size_t)vcs * sizeof *n->ej_msg);
     n->lane_tent = malloc((size_t)lanes * sizeof *n->lane_tent);
     n->sa_req = malloc(3 * MP * MP * sizeof *n->sa_req); /* sa_fast: input, VC, output a winner */
     n->sa_reqm = calloc(MP * (size_t)n->wp, sizeof *n->sa_reqm);
@@ -163,7 +164,7 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     n->va_bestd = malloc(MV * sizeof *n->va_bestd);
     void *all[] = {n->port, n->plink, n->ivc, n->ready, n->lv_p, n->lv_v, n->iv_out, n->fresh, n->pq,
                    n->va_aptr, n->va_gptr, n->vaq, n->port_elig, n->elig_po, n->occ, n->inuse, n->owner,
-                   n->lane, n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
+                   n->lane, n->ej_msg, n->lane_tent, n->sa_req, n->sa_reqm, n->sa_grm, n->sa_cap, n->sa_ins,
                    n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd, n->va_best, n->va_bestd};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         if (!all[i])
@@ -195,6 +196,8 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
     }
     for (size_t i = 0; i < V; i++)
         n->ivc[i] = (flit_ivc){.out = -1, .ovc = -1};
+    for (int e = 0; e < n->nends; e++)
+        n->e[e].ej_msg = n->ej_msg + (size_t)e * (size_t)vcs;
     for (size_t i = 0; i < MV; i++) {
         n->lv_p[i] = (int)(i / (size_t)vcs);
         n->lv_v[i] = (int)(i % (size_t)vcs);
@@ -204,7 +207,8 @@ static int alloc_state(flit_net *n, int maxp, int lanes)
 
 /* Each router's and interface's wheel, of slots for what can arrive in a
    cycle: a flit per flit its incoming links carry and a credit per flit
-   its outgoing links carry. */
+   its outgoing links carry. A slot of every wheel makes a row of
+   flit_net.wheel_ev, so that a slot is found by an addition. */
 static int make_wheels(flit_net *n)
 {
     int R = n->nrouters, nw = R + n->nends;
@@ -213,13 +217,6 @@ static int make_wheels(flit_net *n)
        run the first */
     long slots = n->d_st + n->link_cycles + 3;
     n->wslots = (int)slots;
-    /* 0 .. slots - 1 twice and two more: from any start, the slots of the
-       cycles a step reaches follow one another (set_clock) */
-    if (!(n->sring = malloc((size_t)(2 * slots + 2) * sizeof *n->sring)))
-        return ERR_INTERNAL;
-    for (long i = 0; i < 2 * slots + 2; i++)
-        n->sring[i] = (int)(i % slots);
-    n->sof = n->sring;
     for (int l = 0; l < n->nlinks; l++) {
         flit_link *L = &n->l[l];
         if (L->rx_router < 0 && L->rx_end < 0)
@@ -227,33 +224,46 @@ static int make_wheels(flit_net *n)
         L->rx = L->rx_router >= 0 ? n->r[L->rx_router].in : n->e[L->rx_end].in;
         L->tx = L->tx_router >= 0 ? n->r[L->tx_router].in : n->e[L->tx_end].in;
         L->rx->stride += L->speedup;
+        L->rx->cbase += L->speedup;
         L->tx->stride += L->speedup;
     }
     long total = 0;
     for (int i = 0; i < nw; i++) {
         flit_wheel *W = &n->wheels[i];
         W->stride++; /* the count */
+        W->cbase++;
         W->id = i;
         total += W->stride;
     }
-    if (!(n->wheel_ev = calloc((size_t)(total * slots), sizeof *n->wheel_ev)))
+    n->wrow = total;
+    if (!(n->wheel_ev = calloc((size_t)(total * slots), sizeof *n->wheel_ev)) ||
+        !(n->sring = malloc((size_t)(2 * slots + 2) * sizeof *n->sring)))
         return ERR_INTERNAL;
+    /* 0 .. slots - 1 twice and two more, as offsets: from any start, the
+       slots of the cycles a step reaches follow one another (set_clock) */
+    for (long i = 0; i < 2 * slots + 2; i++)
+        n->sring[i] = i % slots * total;
+    n->sof = n->sring;
     total = 0;
     for (int i = 0; i < nw; i++) {
         flit_wheel *W = &n->wheels[i];
-        W->ev = n->wheel_ev + total * slots;
+        W->ev = n->wheel_ev + total;
         total += W->stride;
     }
     return ERR_OK;
 }
 
-/* A router port's copy of its links. */
-static void fill_port(flit_net *n, flit_port *P, flit_plink *Q)
+/* A router port's copy of its links; O is its number in the router. */
+static void fill_port(flit_net *n, flit_port *P, flit_plink *Q, int o)
 {
+    int local = o >= FLIT_DIRS;
+    P->fslot = (unsigned char)local;
+    P->cslot = (unsigned char)(2 + local);
+    P->occ_add = !local || n->ej_track;
     if (Q->link_out >= 0) {
         const flit_link *L = &n->l[Q->link_out];
         P->rx = L->rx;
-        P->rx_x0 = L->rx_x0;
+        P->rx_dk = L->rx_x0 - o * n->vcs;
         Q->cap = L->bucket < 0 ? L->speedup : 0;
         P->nfree = n->vcs;
         Q->bucket = L->bucket;
@@ -314,7 +324,7 @@ static int wire(flit_net *n, const flit_config *c)
         for (int p = R->port0; p < R->port0 + R->nports; p++) {
             flit_port *P = &n->port[p];
             flit_plink *Q = &n->plink[p];
-            fill_port(n, P, Q);
+            fill_port(n, P, Q, p - R->port0);
             if ((Q->link_out >= 0 && Q->speedup_out != 1) || (Q->link_in >= 0 && Q->speedup != 1))
                 R->unit = 0;
             if (n->fast && Q->bucket >= 0)
@@ -416,8 +426,8 @@ void flit_free(flit_net *n)
     void *arrays[] = {n->r, n->e, n->l, n->buckets, n->wheels, n->wheel_ev, n->sring, n->busy_r,
                       n->busy_e, n->shared_e, n->coupled_r, n->port, n->plink, n->iv_out, n->fresh,
                       n->ivc, n->ready, n->lv_p, n->lv_v, n->pq, n->va_aptr, n->va_gptr, n->vaq, n->occ,
-                      n->inuse, n->lane, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg,
-                      n->live, n->wait, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req, n->sa_reqm,
+                      n->inuse, n->lane, n->ej_msg, n->lane_tent, n->port_elig, n->elig_po, n->owner, n->msg,
+                      n->live, n->wait, n->run, n->pkt, n->pkt_free, n->done, n->sent, n->sa_req, n->sa_reqm,
                       n->sa_grm, n->sa_cap, n->sa_ins, n->sa_list, n->sa_outs, n->sa_accp, n->sa_accd,
                       n->va_best, n->va_bestd};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)

@@ -16,8 +16,8 @@
  * reaches its own through its bases, numbering ports and VCs from 0 (an
  * input or output VC is port * vcs + vc), as do the entries on its wheel.
  * Routers and interfaces reach each other only through wheels whose entries
- * arrive two or more cycles later (and the counts that say a wheel holds
- * something), so the order in which a cycle visits them does not matter,
+ * arrive two or more cycles later (and the flags that put the receiver on
+ * its busy list), so the order in which a cycle visits them does not matter,
  * and a router may run two cycles before the others run the first; the one
  * exception, a shared endpoint's router and interface, which spend one
  * bucket, go in a fixed order. */
@@ -116,13 +116,16 @@ typedef struct {
 
 /* What is on its way to a router or interface, by the cycle it arrives:
    slot (cycle % flit_net.wslots) of STRIDE entries, the first counting
-   those that follow. Everything arrives 2 to wslots - 2 cycles after it
-   is sent, so a slot never holds two cycles' arrivals, and a receiver
-   reads just what reaches it this cycle, whatever port it comes by. */
+   those that follow, at EV + slot * flit_net.wrow (flit_net.sof).
+   Everything arrives 2 to wslots - 2 cycles after it is sent, so a slot
+   never holds two cycles' arrivals, and a receiver reads just what reaches
+   it this cycle, whatever port it comes by. No count of what a wheel
+   holds is kept: a push or take would pay for what only compaction and
+   the clock's jumps ask, which look at the slots instead. */
 typedef struct {
     flit_ev *ev;
     int stride;             /* 1 + the most that can arrive in a cycle */
-    int pending;            /* entries held */
+    int cbase;              /* a slot's first credit: 1 + the most flits that can arrive in a cycle */
     int busy;               /* on flit_net.busy_r or busy_e */
     int id;                 /* its router, or nrouters + its endpoint */
 } flit_wheel;
@@ -146,11 +149,17 @@ typedef struct {
     uint64_t req;           /* fast: the router's inputs bidding for this output */
     flit_wheel *rx;         /* the output link's receiver, as flit_link */
     flit_wheel *tx;         /* the input link's sender, for credits */
-    int rx_x0, cr_x0;       /* as flit_link */
+    int rx_dk;              /* flit_ev.x of a flit there, less its output VC (flit_ivc.k) */
+    int cr_x0;              /* as flit_link */
     int gptr;               /* SA grant pointer (output) */
     int aptr, off;          /* SA accept pointer, round-robin VC offset (input) */
     int nfree;              /* VCs of the output link not taken */
     int nwait;              /* heads waiting for VA for this output */
+    /* a move's constants, in what would be padding: its flit's slot in
+       flit_net.mslot's rows and its credit's (a mesh or a local port), and
+       what it adds to the sender's count of the receiver's buffer (none
+       into an interface whose buffer cannot fill, flit_net.ej_track) */
+    unsigned char fslot, cslot, occ_add;
     long flits;             /* the output link's, carried */
 } flit_port;
 
@@ -178,7 +187,7 @@ typedef struct {
     int head, npk;          /* its packets, in flit_router.pq from head on, the front one first */
     uint32_t w;             /* the next flit to leave: the front packet's, FW_HEAD, FW_TAIL */
     int left;               /* the front packet's flits yet to leave */
-    int pad;                /* to 32 bytes */
+    int k;                  /* while ovc >= 0: out * vcs + ovc, that output VC in the router's numbering */
 } flit_ivc;
 
 /* A router. Its ports, input VCs and output VCs are numbered from 0 in
@@ -226,6 +235,9 @@ typedef struct {
     int ring;               /* active messages, the next to give a packet; -1 */
     int free_msgs;          /* active messages with no packet in a lane */
     int router, port;       /* its router and local port there (4 + j) */
+    int *ej_msg;            /* per VC of its ejection link: the message of the packet coming
+                               on it, from its head, so that its other flits need not look it
+                               up (a packet's flits come in order, its tail last) */
     long inj_flits, ej_flits;
     long queued;            /* messages not wholly cut into packets */
     long inj_at, ej_at;     /* last cycles injection / ejection spent a shared bucket */
@@ -233,17 +245,17 @@ typedef struct {
 
 typedef struct {
     long tag, at;
-    long flits, made, sent, ejected;  /* cut into packets, injected, ejected */
+    long flits, made, ejected;  /* cut into packets, ejected; injected: flit_msg_injected */
     int src, dst, pflits, hops;
-    int in_lane;            /* one of its packets is being injected */
+    int lane;               /* the lane injecting one of its packets (flit_net.lane), -1 none */
     int next, prev;         /* the source's ring of active messages; next: free list */
     int live;               /* index in flit_net.live */
 } flit_msg;
 
 typedef struct {
-    int msg, size, left;    /* flits, flits not yet ejected */
-    int dst_router, dst_port;
-    int dst_x, dst_y;       /* that router's, for XY routing without a division */
+    int msg, size;          /* its flits */
+    int dst_port;           /* its destination's local port at its router */
+    int dst_x, dst_y;       /* that router's place, for XY routing without a division */
 } flit_pkt;
 
 typedef struct {
@@ -271,8 +283,9 @@ struct flit_net {
        flit's arrival downstream, to the credit's upstream */
     int fdelay[2], cdelay[2];
     /* their slots from the router cycles of the step under way (t0 + d),
-       set once a step: [d][0..1] fdelay's, [d][2..3] cdelay's */
-    int mslot[2][4];
+       set once a step: [d][0..1] fdelay's, [d][2..3] cdelay's, [d][4] the
+       slot of cycle t0 + d itself, whose arrivals it reads */
+    long mslot[2][5];
     /* an interface ejects a flit as it comes, so a VC of an ejection link
        holds at most fdelay[1] + cdelay[1] flits by its router's count (a
        flit a cycle): a buffer deeper than that never fills, and its
@@ -293,11 +306,14 @@ struct flit_net {
     flit_bucket *buckets;
     int wslots;               /* a wheel's slots */
     long t0;                  /* the cycle the step under way began with */
-    int *sof;                 /* the slot of cycle t0 + i, for i up to wslots + 1: in sring */
-    int *sring;
+    long wrow;                /* entries of a slot of every wheel */
+    long *sof;                /* the slot of cycle t0 + i, for i up to wslots + 1, as an
+                                 offset from a wheel's ev: in sring */
+    long *sring;
     flit_wheel *wheels;       /* every router's, then every endpoint's: together, for a push
                                  touches only its slot beyond them */
-    flit_ev *wheel_ev;        /* every wheel's slots */
+    flit_ev *wheel_ev;        /* every wheel's slots: slot 0 of each, then slot 1 of each, ...,
+                                 so that a cycle's arrivals everywhere lie together */
 
     /* the arrays the routers' bases point into (flit_router) */
     flit_port *port;          /* per port: every router's in turn */
@@ -319,6 +335,7 @@ struct flit_net {
     int *owner, *va_gptr;     /* a router's */
 
     flit_lane *lane;
+    int *ej_msg;              /* every endpoint's flit_ep.ej_msg, vcs each */
     int *lane_tent;           /* VCs a dry run of injection has taken */
 
     int *busy_r, nbusy_r, *busy_e, nbusy_e;
@@ -331,6 +348,10 @@ struct flit_net {
     long seq;
     flit_wait *wait;          /* messages before their cycle, a heap */
     long nwait, cwait;
+    /* and those sent in order of their cycles (a batch, a trace in time
+       order), a queue in that order, from run_head to nrun: no sifting */
+    flit_wait *run;
+    long run_head, nrun, crun;
 
     flit_pkt *pkt;
     int *pkt_free;
@@ -348,60 +369,50 @@ struct flit_net {
     int *va_best, *va_bestd;  /* VA's grants of an output's VCs */
 };
 
-/* Puts the router or interface of W on its busy list. */
-static inline void flit_wake(flit_net *n, flit_wheel *W)
-{
-    if (!W->busy) {
-        W->busy = 1;
-        if (W->id < n->nrouters)
-            n->busy_r[n->nbusy_r++] = W->id;
-        else
-            n->busy_e[n->nbusy_e++] = W->id - n->nrouters;
-    }
-}
+/* Puts the router or interface of W on its busy list (flit.c): out of
+   line, as a push that wakes one is rare and a flit's path short of
+   registers. */
+void flit_wake(flit_net *n, flit_wheel *W);
 
-/* The slot of wheel W for cycle AT, marked as holding one more: a router
-   or interface is busy while its wheel holds something, so it is on its
-   busy list when that comes. */
-FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, int s)
+/* Slot S of wheel W (an offset, flit_net.sof), about to hold one more: a
+   router or interface is busy while its wheel holds something, so it is
+   on its busy list when that comes. */
+FLIT_HOT flit_ev *flit_slot(flit_net *n, flit_wheel *W, long s)
 {
-    W->pending++;
     if (!W->busy)
         flit_wake(n, W);
-    return W->ev + (long)s * W->stride;
+    return W->ev + s;
 }
 
 /* Puts flit W for VC X in slot S of wheel WH (flit_net.sof: the slot of a
    cycle). A slot's flits follow its first entry, which counts them (x) and
-   its credits (w), and its credits fill it from the end, so that each kind
-   is read in a loop of its own; the stride holds both. */
-FLIT_HOT void flit_put_flit(flit_net *n, flit_wheel *Wh, int s, uint32_t w, int x)
+   its credits (w), and its credits follow its flits' room (from cbase),
+   so that each kind is read in a loop of its own; the stride holds both. */
+FLIT_HOT void flit_put_flit(flit_net *n, flit_wheel *Wh, long s, uint32_t w, int x)
 {
     flit_ev *slot = flit_slot(n, Wh, s);
     slot[++slot->x] = (flit_ev){w, x};
 }
 
 /* Puts a credit for VC X in slot S of wheel WH. */
-FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, int s, int x)
+FLIT_HOT void flit_put_credit(flit_net *n, flit_wheel *Wh, long s, int x)
 {
     flit_ev *slot = flit_slot(n, Wh, s);
-    slot[Wh->stride - 1 - (int)slot->w++].x = x;
+    slot[Wh->cbase + (int)slot->w++].x = x;
 }
 
-/* The slot of what W receives at T, NULL when nothing comes then: *NF
-   flits from slot[1] on and *NC credits from slot[stride - 1] down. Its
-   counts are zeroed: nothing is put there before T has passed. */
-FLIT_HOT const flit_ev *flit_take(flit_net *n, flit_wheel *W, long t, int *nf, int *nc)
+/* Slot S of W, of the cycle under way, NULL when nothing comes then: *NF
+   flits from slot[1] on and *NC credits from slot[cbase] on. Its counts
+   are zeroed: nothing is put there before the cycle has passed. */
+FLIT_HOT const flit_ev *flit_take(flit_wheel *W, long s, int *nf, int *nc)
 {
-    int s = n->sof[t - n->t0];
-    flit_ev *slot = W->ev + (long)s * W->stride;
+    flit_ev *slot = W->ev + s;
     *nf = slot->x;
     *nc = (int)slot->w;
     if (!(*nf | *nc))
         return NULL;
     slot->x = 0;
     slot->w = 0;
-    W->pending -= *nf + *nc;
     return slot;
 }
 
@@ -419,11 +430,16 @@ FLIT_HOT void flit_push_credit(flit_net *n, const flit_link *L, long t, int vc)
 
 /* flit.c */
 void flit_msg_done(flit_net *n, int m, long t);
+/* Message M's flits injected: those cut into packets but what its packet
+   in a lane has yet to send (a message's packets go one at a time, in
+   order). Asked by the bounds only, which spares each flit a count. */
+long flit_msg_injected(const flit_net *n, const flit_msg *m);
 void flit_msg_sent(flit_net *n, int m, long t);
 long flit_bucket_level(const flit_bucket *b, long t);
 int flit_bucket_tokens(const flit_bucket *b, long t);
 void flit_bucket_spend(flit_bucket *b, long t, int k);
-/* The first cycle from T at which something arrives on W; LONG_MAX none. */
+/* The first cycle from T at which something arrives on W (nothing arrives
+   before T); LONG_MAX none. */
 long flit_wheel_next(const flit_net *n, const flit_wheel *W, long t);
 
 /* flit_build.c */

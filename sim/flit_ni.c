@@ -44,18 +44,18 @@ static int take_packet(flit_net *n, flit_ep *E, flit_lane *L)
         return -1;
     }
     int m = E->ring;
-    while (n->msg[m].in_lane)
+    while (n->msg[m].lane >= 0)
         m = n->msg[m].next;
     flit_msg *M = &n->msg[m];
     long left = M->flits - M->made;
     int size = left < M->pflits ? (int)left : M->pflits;
     M->made += size;
-    M->in_lane = 1;
+    M->lane = (int)(L - n->lane);
     E->free_msgs--;
     int id = n->pkt_free[--n->npkt_free];
     const flit_ep *D = &n->e[M->dst];
     const flit_router *DR = &n->r[D->router];
-    n->pkt[id] = (flit_pkt){m, size, size, D->router, D->port, DR->x, DR->y};
+    n->pkt[id] = (flit_pkt){m, size, D->port, DR->x, DR->y};
     *L = (flit_lane){id, 0, size, -1, m};
     if (M->made < M->flits) {
         E->ring = M->next;
@@ -72,6 +72,23 @@ static int take_packet(flit_net *n, flit_ep *E, flit_lane *L)
     return 0;
 }
 
+/* Lane L's packet, whose tail has gone from VC B (flit_net.occ's
+   numbering) at T: the lane and the VC are free, and its message is sent
+   if that was its last packet. Out of line, once a packet: the flits'
+   path is short of registers. */
+static void tail_sent(flit_net *n, flit_ep *E, flit_lane *L, long b, long t)
+{
+    flit_msg *M = &n->msg[L->msg];
+    n->inuse[b] = 0;
+    L->pkt = -1;
+    E->busy_lanes--;
+    M->lane = -1;
+    if (M->made < M->flits)
+        E->free_msgs++;
+    else
+        flit_msg_sent(n, L->msg, t);
+}
+
 FLIT_HOT void send_flit(flit_net *n, flit_ep *E, flit_lane *L, int vc, long t)
 {
     int fl = L->flit;
@@ -85,19 +102,10 @@ FLIT_HOT void send_flit(flit_net *n, flit_ep *E, flit_lane *L, int vc, long t)
     n->occ[b]++;
     flit_push_flit(n, &n->l[E->inj], t, vc, w);
     E->inj_flits++;
-    flit_msg *M = &n->msg[L->msg];
-    if (++M->sent == M->flits)
-        flit_msg_sent(n, L->msg, t);
-    if (w & FW_TAIL) {
-        n->inuse[b] = 0;
-        L->pkt = -1;
-        E->busy_lanes--;
-        M->in_lane = 0;
-        if (M->made < M->flits)
-            E->free_msgs++;
-    } else {
+    if (w & FW_TAIL)
+        tail_sent(n, E, L, b, t);
+    else
         L->flit = fl + 1;
-    }
     n->dirty = 1;
 }
 
@@ -202,14 +210,15 @@ int flit_ni_wants(flit_net *n, int e, long t)
 }
 
 /* The NC credits of SLOT. */
-static void take_credits(flit_net *n, flit_ep *E, const flit_ev *slot, int nc)
+FLIT_HOT void take_credits(flit_net *n, flit_ep *E, const flit_ev *slot, int nc)
 {
-    if (nc) {
-        E->stuck = 0;
-        n->dirty = 1;
-    }
-    for (int i = E->in->stride - 1; i >= E->in->stride - nc; i--)
-        n->occ[E->vc0 + slot[i].x]--;
+    if (!nc)
+        return;
+    E->stuck = 0;
+    n->dirty = 1;
+    int *occ = n->occ + E->vc0;
+    for (const flit_ev *c = slot + E->in->cbase, *end = c + nc; c < end; c++)
+        occ[c->x]--;
 }
 
 /* A shared endpoint's credits come before its router's cycle, for the
@@ -217,29 +226,33 @@ static void take_credits(flit_net *n, flit_ep *E, const flit_ev *slot, int nc)
 void flit_ni_credits(flit_net *n, int e, long t)
 {
     flit_ep *E = &n->e[e];
-    const flit_ev *slot = E->in->ev + n->sof[t - n->t0] * E->in->stride;
+    const flit_ev *slot = E->in->ev + n->sof[t - n->t0];
     take_credits(n, E, slot, (int)slot->w);
 }
 
-FLIT_HOT void eject(flit_net *n, flit_ep *E, uint32_t w, long t)
+/* Flit W, which comes on VC of the ejection link at T. */
+FLIT_HOT void eject(flit_net *n, flit_ep *E, uint32_t w, int vc, long t)
 {
     E->ej_flits++;
-    int pk = FW_PKT(w), m = n->pkt[pk].msg;
-    if (--n->pkt[pk].left == 0)
-        n->pkt_free[n->npkt_free++] = pk;
+    if (w & FW_HEAD)
+        E->ej_msg[vc] = n->pkt[FW_PKT(w)].msg;
+    int m = E->ej_msg[vc];
+    if (w & FW_TAIL)
+        n->pkt_free[n->npkt_free++] = FW_PKT(w);
     if (++n->msg[m].ejected == n->msg[m].flits)
         flit_msg_done(n, m, t);
 }
 
-FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t)
+/* Interface E's cycle T, whose slot is S. */
+FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t, long s)
 {
     int nf, nc;
-    const flit_ev *slot = E->in->pending ? flit_take(n, E->in, t, &nf, &nc) : NULL;
+    const flit_ev *slot = flit_take(E->in, s, &nf, &nc);
     if (slot) {
         if (!E->shared)
             take_credits(n, E, slot, nc);
         for (int i = 1; i <= nf; i++) {
-            eject(n, E, slot[i].w, t);
+            eject(n, E, slot[i].w, slot[i].x, t);
             if (n->ej_track)
                 flit_push_credit(n, &n->l[E->ej], t, slot[i].x);
         }
@@ -270,6 +283,7 @@ FLIT_HOT void ni_step(flit_net *n, flit_ep *E, long t)
 
 void flit_nis(flit_net *n, int ne, long t)
 {
+    const long s = n->sof[t - n->t0];
     for (int i = 0; i < ne; i++)
-        ni_step(n, &n->e[n->busy_e[i]], t);
+        ni_step(n, &n->e[n->busy_e[i]], t, s);
 }

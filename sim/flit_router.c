@@ -37,14 +37,14 @@
 /* Indices are the router's own (flit_router's bases): input VC p * vcs + v
    of input port p, output VC o * vcs + ovc of output port o. */
 
-static int route(const flit_net *n, const flit_router *R, int r, int pkt)
+static int route(const flit_net *n, const flit_router *R, int pkt)
 {
     const flit_pkt *p = &n->pkt[pkt];
-    if (p->dst_router == r)
-        return p->dst_port;
     if (p->dst_x != R->x)
         return p->dst_x > R->x ? 0 : 1;
-    return p->dst_y > R->y ? 2 : 3;
+    if (p->dst_y != R->y)
+        return p->dst_y > R->y ? 2 : 3;
+    return p->dst_port;
 }
 
 /* Input VC (P, V) of router R, bound for output O, may (ON) or may no
@@ -77,18 +77,18 @@ static void update_elig(const flit_net *n, flit_router *R, long lv)
 {
     const flit_ivc *c = &R->ivc[lv];
     set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out,
-             c->ovc >= 0 && c->count && R->occ[(long)c->out * n->vcs + c->ovc] < n->vcbuf, n->fast);
+             c->ovc >= 0 && c->count && R->occ[c->k] < n->vcbuf, n->fast);
 }
 
 /* The head at the front of input VC LV since cycle FRONT. */
-static void start_head(const flit_net *n, flit_router *R, int r, long lv, long front)
+static void start_head(const flit_net *n, flit_router *R, long lv, long front)
 {
     flit_ivc *c = &R->ivc[lv];
     assert(c->npk > 0);
     int pkt = R->pq[lv * n->vcbuf + c->head];
     c->left = n->pkt[pkt].size;
     c->w = (uint32_t)pkt << 2 | FW_HEAD | (c->left == 1 ? FW_TAIL : 0);
-    c->out = R->iv_out[lv] = route(n, R, r, pkt);
+    c->out = R->iv_out[lv] = route(n, R, pkt);
     c->ovc = -1;
     long ready = R->ready[lv] = front + n->d_rc;
     /* VA wakes when it may win: once ready if a VC of its output is free,
@@ -101,7 +101,7 @@ static void start_head(const flit_net *n, flit_router *R, int r, long lv, long f
 }
 
 /* A flit for input VC LV, there from T. */
-FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_t w, long t, const int fast)
+FLIT_HOT void vc_push(const flit_net *n, flit_router *R, long lv, uint32_t w, long t, const int fast)
 {
     const int vcbuf = n->vcbuf;
     flit_ivc *c = &R->ivc[lv];
@@ -113,8 +113,8 @@ FLIT_HOT void vc_push(const flit_net *n, flit_router *R, int r, long lv, uint32_
         return; /* mostly: it held flits, so nothing else changes */
     R->nfull++;
     if (c->out < 0) /* idle: this is a head */
-        start_head(n, R, r, lv, t);
-    else if (c->ovc >= 0 && R->occ[(long)c->out * n->vcs + c->ovc] < vcbuf)
+        start_head(n, R, lv, t);
+    else if (c->ovc >= 0 && R->occ[c->k] < vcbuf)
         set_elig(n, R, n->lv_p[lv], n->lv_v[lv], c->out, 1, fast);
 }
 
@@ -130,17 +130,17 @@ FLIT_HOT void credit_in(const flit_net *n, flit_router *R, long k, const int fas
     }
 }
 
-/* The flits and credits that arrive at T. */
-FLIT_HOT void arrivals(flit_net *n, flit_router *R, int r, long t, const int fast)
+/* The flits and credits that arrive at T, in slot S. */
+FLIT_HOT void arrivals(flit_net *n, flit_router *R, long t, long s, const int fast)
 {
     int nf, nc;
-    const flit_ev *slot = flit_take(n, R->in, t, &nf, &nc);
+    const flit_ev *slot = flit_take(R->in, s, &nf, &nc);
     if (!slot)
         return;
     n->dirty = 1;
     for (int i = 1; i <= nf; i++)
-        vc_push(n, R, r, slot[i].x, slot[i].w, t, fast);
-    for (const flit_ev *c = slot + R->in->stride - 1, *end = c - nc; c > end; c--)
+        vc_push(n, R, slot[i].x, slot[i].w, t, fast);
+    for (const flit_ev *c = slot + R->in->cbase, *end = c + nc; c < end; c++)
         credit_in(n, R, c->x, fast);
 }
 
@@ -155,6 +155,7 @@ static void va_take(flit_net *n, flit_router *R, flit_port *O, int lv, int k, in
     R->va_gptr[k] = lv + 1;
     R->va_aptr[lv] = k + 1;
     R->ivc[lv].ovc = pick;
+    R->ivc[lv].k = k;
     /* it bids for the switch d_va cycles on: now, or after this cycle's SA */
     if (n->d_va)
         n->fresh[n->nfresh++] = lv;
@@ -165,7 +166,7 @@ static void va_take(flit_net *n, flit_router *R, flit_port *O, int lv, int k, in
 
 /* VA at output O of router R: a head requests only its output's VCs, so
    each output's VCs grant, and its heads accept, among its heads alone. */
-static void va_out(flit_net *n, flit_router *R, int o, long t)
+FLIT_HOT void va_out(flit_net *n, flit_router *R, int o, long t)
 {
     const int vcs = n->vcs, nv = R->nports * vcs, qn = nv;
     int *best = n->va_best, *bestd = n->va_bestd;
@@ -288,26 +289,46 @@ static int out_cap(flit_net *n, const flit_plink *Q, long t)
     return c;
 }
 
+/* The tail of input VC LV's front packet has left for output O at T: its
+   output VC is free, and the next packet, if any, is at the front. Out of
+   line: once a packet, it would crowd a move's registers. */
+static void tail_gone(const flit_net *n, flit_router *R, long lv, flit_port *O, long t)
+{
+    flit_ivc *c = &R->ivc[lv];
+    c->head = c->head + 1 == n->vcbuf ? 0 : c->head + 1;
+    c->npk--;
+    R->inuse[c->k] = 0;
+    O->nfree++;
+    if (O->nwait && R->va_next > t + 1)
+        R->va_next = t + 1;
+    if (c->count)
+        start_head(n, R, lv, t + 1);
+    else
+        c->out = c->ovc = -1;
+}
+
 /* Input port P's VC V crosses to its output O: its credit goes upstream
-   now and the flit is on the channel d_st cycles later. SL is the cycle's
-   flit_net.mslot row; UNIT and FAST are flit_router.unit and
+   now and the flit is on the channel d_st cycles later. E is where the
+   caller found V, flit_router.elig's word for P and O (FAST only); SL is
+   the cycle's flit_net.mslot row; UNIT and FAST are flit_router.unit and
    flit_net.fast, BK whether a bucket may limit the output, constants in
    each caller, which marks the cycle dirty. */
-FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, long t, const int *sl,
-                   const int unit, const int fast, const int bk)
+FLIT_HOT void move(flit_net *n, flit_router *R, long p, int v, long o, uint64_t *e, long t,
+                   const long *sl, const int unit, const int fast, const int bk)
 {
-    const long vcs = n->vcs, vcbuf = n->vcbuf, lv = p * vcs + v;
+    const long vcs = n->vcs, lv = p * vcs + v;
+    const int vcbuf = n->vcbuf;
     flit_ivc *c = &R->ivc[lv];
-    const long k = o * vcs + c->ovc;
+    const long k = c->k;
     flit_port *I = &R->port[p], *O = &R->port[o];
     uint32_t w = c->w;
     c->w = (w & ~(FW_HEAD | FW_TAIL)) | (--c->left == 1 ? FW_TAIL : 0);
     int left = --c->count;
     R->nfull -= !left;
-    flit_put_credit(n, I->tx, sl[2 + (p >= FLIT_DIRS)], I->cr_x0 + v);
-    flit_put_flit(n, O->rx, sl[o >= FLIT_DIRS], w, O->rx_x0 + c->ovc);
+    flit_put_credit(n, I->tx, sl[I->cslot], I->cr_x0 + v);
+    flit_put_flit(n, O->rx, sl[O->fslot], w, O->rx_dk + (int)k);
     O->flits++;
-    int held = R->occ[k] += (o < FLIT_DIRS) | n->ej_track;
+    int held = R->occ[k] += O->occ_add;
     if (!unit || bk) {
         flit_plink *Q = &R->plink[o];
         if (!unit && Q->speedup_out > 1 && Q->busy_at != t) {
@@ -326,7 +347,7 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
        order would mispredict (clearing nothing changes nothing) */
     uint64_t end = (w & FW_TAIL) | !left | (held == vcbuf);
     if (fast) {
-        uint64_t *e = &R->elig[p * n->maxp + o], *rq = &O->req;
+        uint64_t *rq = &O->req;
         uint64_t ev = *e & ~(end << v), rv = *rq & ~((uint64_t)!ev << p);
         *e = ev;
         *rq = rv;
@@ -334,18 +355,8 @@ FLIT_HOT void move(flit_net *n, flit_router *R, int r, long p, int v, long o, lo
     } else if (end) {
         set_elig(n, R, p, v, o, 0, 0);
     }
-    if (w & FW_TAIL) {
-        c->head = c->head + 1 == vcbuf ? 0 : c->head + 1;
-        c->npk--;
-        R->inuse[k] = 0;
-        O->nfree++;
-        if (O->nwait && R->va_next > t + 1)
-            R->va_next = t + 1;
-        if (left)
-            start_head(n, R, r, lv, t + 1);
-        else
-            c->out = c->ovc = -1;
-    }
+    if (w & FW_TAIL)
+        tail_gone(n, R, lv, O, t);
 }
 
 /* The first member of non-empty M at or after bit FROM, wrapping round.
@@ -371,7 +382,7 @@ FLIT_HOT void rr_split(uint64_t m, int from, uint64_t part[2])
    input p requests output o when one of its VCs bound for o is eligible,
    with the one nearest after its offset. The winners are listed first and
    moved after, so that no move changes what allocation sees. */
-static void sa_fast(flit_net *n, flit_router *R, int r, long t, const int *sl)
+static void sa_fast(flit_net *n, flit_router *R, long t, const long *sl)
 {
     const int np = R->nports, maxp = n->maxp;
     flit_port *P = R->port;
@@ -447,7 +458,8 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t, const int *sl)
             P[o].gptr = accp[o] + 1 == np ? 0 : accp[o] + 1;
     }
     for (int i = 0; i < nwin; i += 3)
-        move(n, R, r, win[i], win[i + 1], win[i + 2], t, sl, 0, 1, 1);
+        move(n, R, win[i], win[i + 1], win[i + 2], R->elig + (long)win[i] * n->maxp + win[i + 2], t, sl,
+             0, 1, 1);
     if (nwin)
         n->dirty = 1;
 }
@@ -457,7 +469,7 @@ static void sa_fast(flit_net *n, flit_router *R, int r, long t, const int *sl)
    is empty (BK: some output has one), which accepts one output, so each
    accept sets both pointers and moves its flit at once (a move changes only
    its own input's and output's state, and the buckets are read first). */
-FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t, const int *sl, const int bk)
+FLIT_HOT void sa_unit(flit_net *n, flit_router *R, long t, const long *sl, const int bk)
 {
     const int maxp = n->maxp;
     flit_port *P = R->port;
@@ -470,19 +482,20 @@ FLIT_HOT void sa_unit(flit_net *n, flit_router *R, int r, long t, const int *sl,
         grm[p] |= 1ULL << o;
         ins |= 1ULL << p;
     }
-    const uint64_t *elig = R->elig;
+    uint64_t *elig = R->elig;
     n->dirty = 1;
     for (; ins; ins &= ins - 1) {
         int p = __builtin_ctzll(ins), o = rr_first(grm[p], P[p].aptr);
         grm[p] = 0;
         P[p].aptr = o + 1;
         P[o].gptr = p + 1;
-        move(n, R, r, p, rr_first(elig[p * maxp + o], P[p].off), o, t, sl, 1, 1, bk);
+        uint64_t *e = elig + (long)p * maxp + o;
+        move(n, R, p, rr_first(*e, P[p].off), o, e, t, sl, 1, 1, bk);
     }
 }
 
 /* Switch allocation on sets of several words, as sa_fast. */
-static void sa_words(flit_net *n, flit_router *R, int r, long t, const int *sl)
+static void sa_words(flit_net *n, flit_router *R, long t, const long *sl)
 {
     int vcs = n->vcs, np = R->nports, wv = n->wv, wp = n->wp, nouts = 0, nins = 0;
     int *req = n->sa_req, *cap = n->sa_cap, *list = n->sa_list;
@@ -523,7 +536,7 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t, const int *sl)
         int k = fb_list(g, wp, R->port[p].aptr, R->plink[p].speedup, list);
         for (int j = 0; j < k; j++) {
             int o = list[j];
-            move(n, R, r, p, req[p * np + o], o, t, sl, 0, 0, 1);
+            move(n, R, p, req[p * np + o], o, NULL, t, sl, 0, 0, 1);
             n->dirty = 1;
             int d = p - R->port[o].gptr;
             if (d < 0)
@@ -545,63 +558,80 @@ static void sa_words(flit_net *n, flit_router *R, int r, long t, const int *sl)
     }
 }
 
-FLIT_HOT void router_step(flit_net *n, flit_router *R, int r, long t)
+/* Router R's cycle T; SL is its flit_net.mslot row, FAST flit_net.fast, a
+   constant in each caller. */
+FLIT_HOT void router_step(flit_net *n, flit_router *R, long t, const long *sl, const int fast)
 {
-    const int *sl = n->mslot[t - n->t0];
-    if (R->in->pending) {
-        if (n->fast)
-            arrivals(n, R, r, t, 1);
-        else
-            arrivals(n, R, r, t, 0);
-    }
+    arrivals(n, R, t, sl[4], fast);
     n->nfresh = 0;
     if (R->va_next <= t) /* never while no head waits */
         va(n, R, t);
-    if (!n->fast) {
+    if (!fast) {
         if (R->nfull)
-            sa_words(n, R, r, t, sl);
+            sa_words(n, R, t, sl);
     } else if (R->outmask) {
         if (R->unit && !R->bucketed)
-            sa_unit(n, R, r, t, sl, 0);
+            sa_unit(n, R, t, sl, 0);
         else if (R->unit)
-            sa_unit(n, R, r, t, sl, 1);
+            sa_unit(n, R, t, sl, 1);
         else
-            sa_fast(n, R, r, t, sl);
+            sa_fast(n, R, t, sl);
     }
     for (int i = 0; i < n->nfresh; i++)
         update_elig(n, R, n->fresh[i]);
 }
 
-/* The lines the next router's cycle starts on, its slot of arrivals and
-   its ports, fetched while this one runs; where few routers are busy their
-   lines stay in the cache anyway. */
+/* The lines the next router's cycle starts on, its slot of arrivals (at
+   offset SLOT) and its ports, fetched while this one runs; where few
+   routers are busy their lines stay in the cache anyway. */
 enum { FLIT_PREFETCH_ROUTERS = 16 };
-FLIT_HOT void prefetch_router(const flit_net *n, const flit_router *R, long t)
+FLIT_HOT void prefetch_router(const flit_router *R, long slot)
 {
-    const flit_wheel *W = R->in;
-    __builtin_prefetch(W->ev + n->sof[t - n->t0] * W->stride);
-    for (int p = 0, np = R->nports < 8 ? R->nports : 8; p < np; p++)
-        __builtin_prefetch(R->port + p);
+    const flit_port *P = R->port;
+    __builtin_prefetch(R->in->ev + slot);
+    /* every router has its mesh ports, whether a neighbour is there or not */
+    __builtin_prefetch(P);
+    __builtin_prefetch(P + 1);
+    __builtin_prefetch(P + 2);
+    __builtin_prefetch(P + 3);
+    for (int p = FLIT_DIRS, np = R->nports < 8 ? R->nports : 8; p < np; p++)
+        __builtin_prefetch(P + p);
+}
+
+/* flit_routers, FAST being flit_net.fast. */
+FLIT_HOT void routers(flit_net *n, int nr, long t, int pair, const int fast)
+{
+    const long *sl = n->mslot[t - n->t0], *sl_next = n->mslot[t + pair - n->t0];
+    const long slot = n->sof[t - n->t0];
+    for (int i = 0; i < nr; i++) {
+        flit_router *R = &n->r[n->busy_r[i]];
+        if (i + 1 < nr && nr > FLIT_PREFETCH_ROUTERS)
+            prefetch_router(&n->r[n->busy_r[i + 1]], slot);
+        router_step(n, R, t, sl, fast);
+        if (pair && !R->coupled)
+            router_step(n, R, t + 1, sl_next, fast);
+    }
 }
 
 void flit_routers(flit_net *n, int nr, long t, int pair)
 {
-    for (int i = 0; i < nr; i++) {
-        int r = n->busy_r[i];
-        flit_router *R = &n->r[r];
-        if (i + 1 < nr && nr > FLIT_PREFETCH_ROUTERS)
-            prefetch_router(n, &n->r[n->busy_r[i + 1]], t);
-        router_step(n, R, r, t);
-        if (pair && !R->coupled)
-            router_step(n, R, r, t + 1);
-    }
+    if (n->fast)
+        routers(n, nr, t, pair, 1);
+    else
+        routers(n, nr, t, pair, 0);
 }
 
 /* An idle one's cycle does nothing: they all run, busy or not. */
 void flit_routers_coupled(flit_net *n, long t)
 {
-    for (int i = 0; i < n->ncoupled; i++)
-        router_step(n, &n->r[n->coupled_r[i]], n->coupled_r[i], t);
+    const long *sl = n->mslot[t - n->t0];
+    for (int i = 0; i < n->ncoupled; i++) {
+        flit_router *R = &n->r[n->coupled_r[i]];
+        if (n->fast)
+            router_step(n, R, t, sl, 1);
+        else
+            router_step(n, R, t, sl, 0);
+    }
 }
 
 long flit_router_next(const flit_net *n, int r, long t)
