@@ -9,6 +9,7 @@
 #include "split.h"
 #include "nop.h"
 #include "plan_int.h"
+#include "pool.h"
 
 int plan_grow(void *buf, int *cap, int n, size_t size)
 {
@@ -23,9 +24,11 @@ int plan_grow(void *buf, int *cap, int n, size_t size)
     return ERR_OK;
 }
 
+/* A cache is one thread's (a search worker's): on lines of its own, or the
+   threads would share the lines its counts and its plan's header sit on. */
 plan_cache *plan_cache_new(void)
 {
-    return calloc(1, sizeof(plan_cache));
+    return pool_own(sizeof(plan_cache));
 }
 
 void plan_cache_free(plan_cache *c)

@@ -18,6 +18,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include "pool.h"
 
 /* Waits of a few microseconds spin; then a waiting thread yields its core
@@ -192,4 +193,15 @@ void pool_free(pool_t *p)
     pthread_cond_destroy(&p->wake);
     free(p->threads);
     free(p);
+}
+
+enum { POOL_LINE = 64 };
+
+void *pool_own(size_t size)
+{
+    size_t n = (size + POOL_LINE - 1) / POOL_LINE * POOL_LINE; /* aligned_alloc: a multiple */
+    void *v = aligned_alloc(POOL_LINE, n ? n : POOL_LINE);
+    if (v)
+        memset(v, 0, n ? n : POOL_LINE);
+    return v;
 }

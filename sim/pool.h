@@ -11,6 +11,8 @@
 #ifndef MCM_POOL_H
 #define MCM_POOL_H
 
+#include <stddef.h>
+
 typedef struct pool pool_t;
 
 typedef void (*pool_fn)(void *arg, long i, int worker);
@@ -20,5 +22,11 @@ pool_t *pool_new(int n);
 int pool_size(const pool_t *pool);
 void pool_run(pool_t *pool, long n, pool_fn fn, void *arg);
 void pool_free(pool_t *pool);
+
+/* SIZE bytes, zeroed, on cache lines no other allocation shares (NULL when
+   out of memory; free() frees them): for what one worker writes as it runs
+   its share, which another thread's data on the same line would keep
+   pulling away (each would pay a miss at every write). */
+void *pool_own(size_t size);
 
 #endif

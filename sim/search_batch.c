@@ -19,10 +19,10 @@ static int srch_worker_init(srch_worker *w, int M)
 {
     size_t m = (size_t)M + 1;
     w->cache = plan_cache_new();
-    w->gpart = malloc(m * sizeof *w->gpart);
-    w->sp = malloc(m * sizeof *w->sp);
-    w->sw = malloc(m * sizeof *w->sw);
-    w->lat = malloc(m * sizeof *w->lat);
+    w->gpart = pool_own(m * sizeof *w->gpart);
+    w->sp = pool_own(m * sizeof *w->sp);
+    w->sw = pool_own(m * sizeof *w->sw);
+    w->lat = pool_own(m * sizeof *w->lat);
     return w->cache && w->gpart && w->sp && w->sw && w->lat ? ERR_OK : ERR_INTERNAL;
 }
 
