@@ -377,16 +377,11 @@ START_TEST(array_shape_is_part_of_a_configuration)
         "[dram d]\nchiplet = a\nbandwidth = 64GB/s\nlatency = 200ns\nenergy_per_bit = 15pJ\n";
     const char *wl_text = "[model]\nname = two\n[layers]\nc = conv k=64 c=3 r=7 h=224 w=224 stride=2\n"
                           "m = matmul m=64 k=64 n=4096\n";
-    char *paths[3], buf[512];
-    paths[0] = tu_write_tmp(plat_text, ".ini");
-    paths[1] = tu_write_tmp(wl_text, ".ini");
-    snprintf(buf, sizeof buf, "[model x]\nworkload = %s\nbatch = 2\n", paths[1]);
-    paths[2] = tu_write_tmp(buf, ".ini");
+    char *paths[3];
     plat_t p;
     scn_t scn;
     err_t e;
-    ck_assert_msg(plat_load(paths[0], &p, &e) == ERR_OK, "%s", e.msg);
-    ck_assert_msg(scn_load(paths[2], &scn, &e) == ERR_OK, "%s", e.msg);
+    tu_load_texts(plat_text, wl_text, 2, paths, &p, &scn);
     sched_seg segs[2] = {{0, 1, 0}, {0, 1, 1}};
     sched_part parts[2] = {{.model = 0, .minibatch = 2, .nsegs = 1, .segs = &segs[0]},
                            {.model = 0, .minibatch = 2, .nsegs = 1, .segs = &segs[1]}};

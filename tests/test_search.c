@@ -31,14 +31,7 @@ typedef struct {
 
 static void setup(fixture *f)
 {
-    err_t e;
-    char buf[512];
-    f->paths[0] = tu_write_tmp(plat_text, ".ini");
-    f->paths[1] = tu_write_tmp(wl_text, ".ini");
-    snprintf(buf, sizeof buf, "[model x]\nworkload = %s\nbatch = 4\n", f->paths[1]);
-    f->paths[2] = tu_write_tmp(buf, ".ini");
-    ck_assert_msg(plat_load(f->paths[0], &f->p, &e) == ERR_OK, "%s", e.msg);
-    ck_assert_msg(scn_load(f->paths[2], &f->scn, &e) == ERR_OK, "%s", e.msg);
+    tu_load_texts(plat_text, wl_text, 4, f->paths, &f->p, &f->scn);
 }
 
 static void teardown(fixture *f)
@@ -666,15 +659,11 @@ START_TEST(a_part_pays_for_its_own_chiplets)
                  "[chiplet a]\nat = 0,0\n[chiplet b]\nat = 1,0\n[chiplet c]\nat = 2,0\n"
                  "[dram d]\nchiplet = a\nbandwidth = 64GB/s\nlatency = 200ns\nenergy_per_bit = 14.8pJ\n",
                  gating ? "yes" : "no");
-        char *paths[3] = {tu_write_tmp(plat, ".ini"), tu_write_tmp(wl_text, ".ini")};
-        char buf[512];
-        snprintf(buf, sizeof buf, "[model x]\nworkload = %s\nbatch = 4\n", paths[1]);
-        paths[2] = tu_write_tmp(buf, ".ini");
+        char *paths[3];
         plat_t p;
         scn_t scn;
         err_t e;
-        ck_assert_msg(plat_load(paths[0], &p, &e) == ERR_OK, "%s", e.msg);
-        ck_assert_msg(scn_load(paths[2], &scn, &e) == ERR_OK, "%s", e.msg);
+        tu_load_texts(plat, wl_text, 4, paths, &p, &scn);
         sched_seg seg = {0, 1, 0};
         sched_part sp = {.model = 0, .minibatch = 4, .nsegs = 1, .segs = &seg};
         sched_window w = {.nparts = 1, .parts = &sp};
@@ -698,10 +687,7 @@ START_TEST(a_part_pays_for_its_own_chiplets)
         res_free(&r);
         scn_free(&scn);
         plat_free(&p);
-        for (int i = 0; i < 3; i++) {
-            unlink(paths[i]);
-            free(paths[i]);
-        }
+        tu_remove_tmp(paths, 3);
     }
 }
 END_TEST

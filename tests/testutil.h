@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "platform.h"
+#include "scenario.h"
 #include "workload.h"
 
 Suite *test_suite(void);
@@ -41,6 +43,22 @@ static inline void tu_remove_tmp(char **paths, int n)
         unlink(paths[i]);
         free(paths[i]);
     }
+}
+
+/* The platform PLAT_TEXT and a scenario of one model, "x", the workload
+   WL_TEXT at BATCH, into P and SCN, failing the test on any error; PATHS
+   gets the three files written (tu_remove_tmp removes them). */
+static inline void tu_load_texts(const char *plat_text, const char *wl_text, long batch, char **paths,
+                                 plat_t *p, scn_t *scn)
+{
+    char buf[512];
+    err_t e;
+    paths[0] = tu_write_tmp(plat_text, ".ini");
+    paths[1] = tu_write_tmp(wl_text, ".ini");
+    snprintf(buf, sizeof buf, "[model x]\nworkload = %s\nbatch = %ld\n", paths[1], batch);
+    paths[2] = tu_write_tmp(buf, ".ini");
+    ck_assert_msg(plat_load(paths[0], p, &e) == ERR_OK, "%s", e.msg);
+    ck_assert_msg(scn_load(paths[2], scn, &e) == ERR_OK, "%s", e.msg);
 }
 
 /* An input error message MSG that starts "PATH:LINE: " ("PATH: " when LINE
