@@ -1,6 +1,5 @@
-/* nop.c - routes, link indices and closed-form transfers; see nop.h. */
-#include <math.h>
-#include <stdlib.h>
+/* nop.c - routes, link indices and the fidelity levels; the closed-form
+ * transfers are inline in nop.h. */
 #include <string.h>
 #include "nop.h"
 

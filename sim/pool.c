@@ -199,9 +199,10 @@ enum { POOL_LINE = 64 };
 
 void *pool_own(size_t size)
 {
-    size_t n = (size + POOL_LINE - 1) / POOL_LINE * POOL_LINE; /* aligned_alloc: a multiple */
-    void *v = aligned_alloc(POOL_LINE, n ? n : POOL_LINE);
+    /* aligned_alloc takes a multiple of the alignment, and never 0 here */
+    size_t n = size ? (size + POOL_LINE - 1) / POOL_LINE * POOL_LINE : POOL_LINE;
+    void *v = aligned_alloc(POOL_LINE, n);
     if (v)
-        memset(v, 0, n ? n : POOL_LINE);
+        memset(v, 0, n);
     return v;
 }
