@@ -32,6 +32,8 @@ trap 'rm -rf "$T"' EXIT
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+# least BEST T: the smaller of the best so far (empty at first) and T
+least() { if [ -z "$1" ]; then echo "$2"; else calc %.4f "$2 < $1 ? $2 : $1"; fi; }
 
 # best BIN SCENARIO JOBS [RUNS]: the wall time of the fastest of RUNS runs
 # (the reference's inputs are those of its tree)
@@ -47,8 +49,7 @@ best() {
         [ "$1" = "$REF" ] && root=$(dirname "$REF")/src strategy=
         "$1" search -p "$root/$P" -m "$root/workloads/scenarios/$2.ini" -j "$3" --validate 1 --json $strategy \
             >"$T/out.json" 2>/dev/null || return 1
-        t=$(calc %.4f "$(now) - $t0")
-        if [ -z "$b" ]; then b=$t; else b=$(calc %.4f "$t < $b ? $t : $b"); fi
+        b=$(least "$b" "$(calc %.4f "$(now) - $t0")")
     done
     echo "$b"
 }
@@ -61,8 +62,7 @@ startup() {
     for i in $(seq 10); do
         t0=$(now)
         "$1" --help >/dev/null 2>&1
-        t=$(calc %.4f "$(now) - $t0")
-        if [ -z "$b" ]; then b=$t; else b=$(calc %.4f "$t < $b ? $t : $b"); fi
+        b=$(least "$b" "$(calc %.4f "$(now) - $t0")")
     done
     echo "$b"
 }
