@@ -30,6 +30,18 @@ static int write_sched(FILE *fp, void *arg)
     free(ref);
     return rc;
 }
+/* Where a search's time went (--verbose): what a user weighs -j and
+   --validate by, and what `make bench` rates the estimates by. */
+static void report_search_time(const search_result *r)
+{
+    fprintf(stderr,
+            "mcmsim: search: setup and strategy %.3f s (%ld estimates on %d thread%s, %.0f/s), "
+            "validation %.3f s (%ld simulated in all), %.3f s in all\n",
+            r->search_s, r->estimated, r->threads, r->threads == 1 ? "" : "s",
+            r->search_s > 0 ? (double)r->estimated / r->search_s : 0.0, r->validate_s, r->simulated,
+            r->wall_s);
+}
+
 int cli_search(const opts_t *o, FILE *out, err_t *e)
 {
     int rc;
@@ -84,6 +96,8 @@ int cli_search(const opts_t *o, FILE *out, err_t *e)
             rc = runner_one(eval_find("simulate"), &p, &scn, &r.best, NULL, &eo, &r.sim, e);
     } else {
         rc = search_run(&p, &scn, &so, &r, e);
+        if (!rc && o->verbose && runner_rank(o->ranks) == 0)
+            report_search_time(&r);
     }
     if (!rc && o->output && runner_rank(o->ranks) == 0) {
         sched_out so_out = {&p, &scn, &r.best, o->output};

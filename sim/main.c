@@ -66,7 +66,9 @@ static const char *const usage_text[] = {
     "--nop: the network level of the simulations (see simulate --help). On a terminal, a\n"
     "progress line on stderr: estimating, then simulating, each figure marked estimated or\n"
     "simulated. --baseline monolithic-os on a package of several chiplets runs its one-chip\n"
-    "equivalent (README \"The one-chip equivalent\").\n" VERBOSE_HELP,
+    "equivalent (README \"The one-chip equivalent\").\n" VERBOSE_HELP
+    "With --verbose a search also says where its time went, in a last line on stderr: setup\n"
+    "and strategy (the estimates, on how many threads, and their rate), validation, in all.\n",
     "run",
     "usage: mcmsim run [--objective O] [-j N] [--strategy S] [--nop flow|packet] [--json]\n"
     "                  [--verbose]\n"

@@ -134,8 +134,8 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
 {
     memset(r, 0, sizeof *r);
     srch_state x;
+    double t0 = prog_now_s();
     int rc = srch_setup(&x, p, scn, o, e);
-    x.t0 = prog_now_s();
     prog_init(&x.prog, o->progress ? stderr : NULL);
     const srch_strategy *used = rc ? NULL : x.strategy;
     if (!rc && used->whole) {
@@ -174,9 +174,13 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
         srch_progress(&x, 1);
     }
     srch_team_stop(&x); /* no thread but this one when the simulations fork */
+    r->threads = x.nwk;
+    double t1 = prog_now_s();
+    r->search_s = t1 - t0;
     int win = 0;
     if (!rc)
         rc = srch_validate(&x, r, &win);
+    r->validate_s = prog_now_s() - t1;
     r->val_win = win;
     if (!rc && sched_copy(&r->best, &r->val_sched[win]))
         rc = err_internal(e, "out of memory");
@@ -187,7 +191,7 @@ int search_run(const plat_t *p, const scn_t *scn, const search_opts *o, search_r
         r->pareto = x.pareto;
         x.pareto = NULL;
     }
-    r->wall_s = prog_now_s() - x.t0;
+    r->wall_s = prog_now_s() - t0;
     prog_end(&x.prog);
     srch_teardown(&x);
     if (rc)

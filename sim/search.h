@@ -73,7 +73,12 @@ typedef struct {
     double rank_agreement;  /* Kendall's tau between estimated and simulated scores */
     int npareto;            /* the estimated makespan-energy front, by makespan */
     search_point *pareto;
-    double wall_s;
+    /* where the time went (--verbose; never in a report, which must be the
+       same bytes at every run): the setup and the strategy's stage (the
+       estimates, and the simulations a strategy makes itself), the
+       validation, and the whole; the threads that estimated */
+    double search_s, validate_s, wall_s;
+    int threads;
 } search_result;
 
 void search_defaults(search_opts *o);

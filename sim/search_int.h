@@ -148,7 +148,6 @@ typedef struct {
     sched_t *pareto_s;
     int npareto, cap_pareto;
     long estimated, allocations;
-    double t0;
     prog_t prog;              /* the progress line (search_opts.progress) */
     double units_done, units; /* estimating: strategy runs done and in all, in units of
                                  anneal_steps (a packing's windows share one) */

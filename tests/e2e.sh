@@ -74,6 +74,18 @@ for c in simulate compare search run; do
     expect 0 "$M" $c --help
     has "^--verbose: SimGrid's own log"
 done
+# a search's time, said under --verbose only: its estimates are the JSON's,
+# on the threads -j asks for (never more than the machine's cores)
+expect 0 "$M" search -p "$P" -m workloads/scenarios/gpt2-resnet50.ini -j 1 --validate 2 --json --verbose
+est=$(sed -n 's/^  "estimated": \([0-9]*\),$/\1/p' "$T/out")
+line=$(grep '^mcmsim: search: ' "$T/err")
+case $line in
+    "mcmsim: search: setup and strategy "*" s ($est estimates on 1 thread, "*"/s), validation "*" s (2 simulated in all), "*" s in all")
+        ok ;;
+    *) bad "search --verbose: no time line with its $est estimates, 1 thread and 2 simulated: $line" ;;
+esac
+expect 0 "$M" search -p "$P" -m workloads/scenarios/gpt2-resnet50.ini -j 1 --validate 2
+if ! grep -q '^mcmsim: search: ' "$T/err"; then ok; else bad "search without --verbose said its time"; fi
 for c in layers estimate traffic; do
     expect 2 "$M" $c --verbose
     has_err "mcmsim: --verbose: $c runs no SimGrid simulation"
