@@ -91,9 +91,9 @@ if [ "${PART:-}" = nsga2 ]; then
 fi
 
 if [ -n "$REF" ] && [ -x "$REF" ]; then
-    echo "search estimates/s on het-sides-3x3, best of 5 runs (ref: best of 3, the code before the estimate speed-up and the threads)"
+    echo "search estimates/s on het-sides-3x3, best of ${RUNS:-7} interleaved rounds (ref: best of 3, the code before the estimate speed-up and the threads)"
 else
-    echo "search estimates/s on het-sides-3x3, best of 5 runs (no reference binary: new code only)"
+    echo "search estimates/s on het-sides-3x3, best of ${RUNS:-7} rounds (no reference binary: new code only)"
     REF=
 fi
 s_new=$(startup "$NEW")
