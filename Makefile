@@ -144,6 +144,7 @@ REF_DIR    = $(BUILD)/bench-ref/$(BENCH_REF)
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	$(BUILD)/bench/bench_mcmsim
+	$(BUILD)/bench/bench_pool
 	@$(MAKE) --no-print-directory $(REF_DIR)/mcmsim || echo "bench: cannot build $(BENCH_REF) from git"
 	sh scripts/bench_search.sh $(BUILD)/mcmsim $(REF_DIR)/mcmsim
 	$(BUILD)/bench/bench_nop
