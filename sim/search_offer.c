@@ -123,16 +123,18 @@ static int srch_offer_pareto(srch_state *x, const srch_cand *c, const search_poi
 /* Inserts C at PT into the list TOP/PTS of capacity K (N used), sorted by
    the objective with ties broken on the other figures (search_cmp). A
    candidate equal on every figure to one kept is taken for the same
-   schedule. */
+   schedule. Most candidates are worse than the last of a full list, and
+   one that is cannot equal any kept (the list is sorted): that test comes
+   first, one comparison instead of K. */
 static int srch_keep_top(srch_state *x, sched_t *top, search_point *pts, int *n, int K,
                          const srch_cand *c, const search_point *pt)
 {
     search_objective o = x->o->objective;
+    if (*n == K && search_cmp(o, pt, &pts[K - 1]) >= 0)
+        return ERR_OK;
     for (int i = 0; i < *n; i++)
         if (search_cmp(o, &pts[i], pt) == 0)
             return ERR_OK;
-    if (*n == K && search_cmp(o, pt, &pts[K - 1]) >= 0)
-        return ERR_OK;
     int pos = *n < K ? (*n)++ : K - 1;
     sched_free(&top[pos]);
     /* shifting moves ownership down; the slot left at POS is overwritten */
