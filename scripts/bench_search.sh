@@ -3,7 +3,7 @@
 # before the estimate was sped up (REF, built from git by the Makefile), both
 # measured here and now, because only ratios carry over between machines.
 # estimates/s = the "estimated" count of `search --json` / (wall time - the
-# binary's process start-up), best of 7 runs (the reference: 3), each binary
+# binary's process start-up), best of 11 runs (the reference: 3), each binary
 # counting its own estimates, with --validate 1 so that the time is the
 # estimating stage's but for one simulation (8 validating simulations
 # weighed a third of a short search's time). The one simulation, about 6 ms
@@ -91,9 +91,9 @@ if [ "${PART:-}" = nsga2 ]; then
 fi
 
 if [ -n "$REF" ] && [ -x "$REF" ]; then
-    echo "search estimates/s on het-sides-3x3, best of ${RUNS:-7} interleaved rounds (ref: best of 3, the code before the estimate speed-up and the threads)"
+    echo "search estimates/s on het-sides-3x3, best of ${RUNS:-11} interleaved rounds (ref: best of 3, the code before the estimate speed-up and the threads)"
 else
-    echo "search estimates/s on het-sides-3x3, best of ${RUNS:-7} rounds (no reference binary: new code only)"
+    echo "search estimates/s on het-sides-3x3, best of ${RUNS:-11} rounds (no reference binary: new code only)"
     REF=
 fi
 s_new=$(startup "$NEW")
@@ -110,7 +110,7 @@ printf '%-5s %10s %11s %11s %11s %11s %8s %8s %8s %8s %9s\n' scen estimated "ref
 # than one: the more rounds, the truer the best.
 for sc in sc3 sc4 sc5; do
     n1= n2= g1= g2= t1= t2=
-    for i in $(seq "${RUNS:-7}"); do
+    for i in $(seq "${RUNS:-11}"); do
         w=$(run "$NEW" $sc 1) || fail "search $sc failed"
         n1=$(least "$n1" "$w") g1=$(least "$g1" "$(cat "$T/stage")") est=$(count)
         w=$(run "$NEW" $sc 2) || fail "search $sc failed"
