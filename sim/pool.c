@@ -1,19 +1,33 @@
 /* pool.c - the thread team; see pool.h.
  *
- * Iterations are claimed one at a time from a shared counter, so uneven
- * work balances itself. A loop is a generation: the caller writes the
- * loop's function, argument and length, then bumps the generation (a
- * release), so a thread that sees the new generation (an acquire) sees the
- * loop; the caller counts the threads out of the loop before it returns,
- * so no thread of one loop can read the next one's arguments. The search
- * runs tens of thousands of loops of about ten estimates each (a few
- * microseconds in all), so waking a sleeping thread through the kernel
- * would cost more than the loop: between loops a thread spins on the
- * generation, and sleeps on a condition variable only after a long idle
- * spell (the caller takes the lock and broadcasts only when one does). A
- * spinning thread yields its core after a short spell: on a machine shared
- * with other work, the thread it waits for may be the one without a core,
- * and spinning on would keep it waiting out a whole time slice.
+ * The search runs thousands of loops of a few to a few dozen estimates of
+ * about a microsecond each, one after another, so what a loop costs beside
+ * its iterations is what -j 2 gains or loses. That cost is cache lines
+ * moving between cores (a tenth of a microsecond each on these machines),
+ * so a loop is one line: its function, argument and length, its
+ * generation, the claim counter and the count of iterations done.
+ * Publishing a loop moves that line to the other cores once; each claim
+ * moves it once more; finishing, once.
+ *
+ * Iterations are claimed in runs that shrink as the loop goes (half an even
+ * share of what is left, as in OpenMP's guided schedule), so a 27-item loop
+ * takes about ten claims, not 27, and still ends with single items, the
+ * threads' shares close together. Runs of neighbouring iterations also keep
+ * a thread's result slots together. The runs follow from the length, so
+ * each thread works out the bounds of the runs it claims itself.
+ *
+ * The caller writes a loop between two bumps of its sequence number (odd
+ * while it writes, as in a seqlock), and the claim counter carries the
+ * loop's generation: a thread that read a loop and was then descheduled
+ * past its end claims under a generation that is no longer the counter's,
+ * and learns from the claim itself that its loop is gone. A claim that
+ * succeeds is of a live loop, which cannot end before the claimed run is
+ * done, so the caller never waits for the threads to leave a loop, only for
+ * its iterations. Between loops a thread spins on the sequence number,
+ * yields its core after a short spell (on a machine shared with other
+ * work, the thread it waits for may be the one without a core) and sleeps
+ * on a condition variable after a long idle one (the caller takes the lock
+ * and broadcasts only when one does).
  *
  * A new thread starts on its creator's core, and Linux moves it away only
  * at a load-balancing tick, milliseconds later: until then the two share
@@ -26,33 +40,34 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pool.h"
 
 /* Waits of a few microseconds spin; then a waiting thread yields its core
    at each turn, and after about a millisecond of that it sleeps (between
-   loops; a loop's end is never slept on). Iterations a claim takes at most. */
-enum { POOL_SPINS = 1 << 8, POOL_YIELDS = 1 << 10, POOL_CHUNK = 16 };
+   loops; a loop's end is never slept on). */
+enum { POOL_SPINS = 1 << 8, POOL_YIELDS = 1 << 10 };
 enum { POOL_LINE = 64 }; /* bytes in a cache line */
+#define POOL_TAG_SHIFT 32 /* the claim counter: generation << 32 | run */
+#define POOL_RUN_MASK ((UINT64_C(1) << POOL_TAG_SHIFT) - 1)
 
 struct pool {
-    int n;
+    /* the loop: one line, written by the caller, read by every claim */
+    _Alignas(POOL_LINE) atomic_ulong seq; /* 2 x generation; odd while a loop is written */
+    _Atomic(pool_fn) fn;
+    _Atomic(void *) arg;
+    atomic_long count;
+    atomic_ulong next;        /* generation << 32 | the next run to claim */
+    atomic_long done;         /* iterations finished */
+    /* the rest, read when a thread starts, stops or sleeps */
+    _Alignas(POOL_LINE) int n;
     pthread_t *threads;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    atomic_long generation;   /* bumped for each loop, and once more to stop */
     atomic_int stopping;
     atomic_int sleepers;      /* threads asleep on WAKE, or about to be */
-    /* the loop running, valid from its generation on, read at every claim;
-       the counters each thread writes sit on lines of their own, so that a
-       claim costs one line moving between cores, not three */
-    _Alignas(POOL_LINE) pool_fn fn;
-    void *arg;
-    long count, chunk;
-    _Alignas(POOL_LINE) atomic_long next;
-    _Alignas(POOL_LINE) atomic_long done; /* iterations finished */
-    _Alignas(POOL_LINE) atomic_int busy;  /* threads still inside the loop */
 };
 
 typedef struct {
@@ -63,6 +78,14 @@ typedef struct {
     int placed;          /* the thread was started off its creator's core */
 #endif
 } pool_seat;
+
+/* A loop as one thread read it. */
+typedef struct {
+    uint64_t gen;
+    pool_fn fn;
+    void *arg;
+    long count;
+} pool_loop;
 
 static inline void cpu_relax(void)
 {
@@ -85,63 +108,117 @@ static void wait_turn(int *turns)
     }
 }
 
-/* Iterations are claimed a few at a time: neighbouring iterations write
-   neighbouring result slots, which two threads taking turns would keep
-   pulling each other's cache lines for. */
-static void take_part(pool_t *p, int worker)
+/* The length of the next run when LEFT iterations are left, on a team of N. */
+static long run_length(int n, long left)
 {
-    long n = p->count, chunk = p->chunk, did = 0;
-    pool_fn fn = p->fn;
-    void *arg = p->arg;
-    for (long i; (i = atomic_fetch_add_explicit(&p->next, chunk, memory_order_relaxed)) < n;) {
-        long end = i + chunk < n ? i + chunk : n;
-        for (long k = i; k < end; k++)
-            fn(arg, k, worker);
-        did += end - i;
-    }
-    /* once, when there is nothing left to claim: the caller waits for all */
-    atomic_fetch_add_explicit(&p->done, did, memory_order_release);
+    return (left + 2L * n - 1) / (2L * n);
 }
 
-/* Until every thread has left the last loop. */
-static void wait_threads(pool_t *p)
+/* Reads the loop of sequence number SEQ (even) into L; 0 when the caller
+   has begun writing another meanwhile. */
+static int read_loop(pool_t *p, unsigned long seq, pool_loop *l)
 {
-    for (int turns = 0; atomic_load_explicit(&p->busy, memory_order_acquire) > 0;)
+    l->gen = (seq / 2) & POOL_RUN_MASK;
+    l->fn = atomic_load_explicit(&p->fn, memory_order_relaxed);
+    l->arg = atomic_load_explicit(&p->arg, memory_order_relaxed);
+    l->count = atomic_load_explicit(&p->count, memory_order_relaxed);
+    atomic_thread_fence(memory_order_acquire);
+    return atomic_load_explicit(&p->seq, memory_order_relaxed) == seq;
+}
+
+/* Counts DID iterations of a loop done (the caller waits for them all). */
+static void count_done(pool_t *p, long did)
+{
+    if (did)
+        atomic_fetch_add_explicit(&p->done, did, memory_order_release);
+}
+
+/* After a claim under generation GEN, another than the loop the thread
+   read: the loop of GEN in *L, once the caller has written it all, and 1;
+   0 when that loop has ended too (the claim was past its end, or it could
+   not have ended). */
+static int follow(pool_t *p, uint64_t gen, pool_loop *l)
+{
+    for (int turns = 0;;) {
+        unsigned long s = atomic_load_explicit(&p->seq, memory_order_acquire);
+        if (s % 2 == 0) {
+            if (((s / 2) & POOL_RUN_MASK) != gen)
+                return 0;
+            if (read_loop(p, s, l))
+                return 1;
+        }
         wait_turn(&turns);
+    }
 }
 
-/* Waits for a generation other than SEEN: spinning first, then asleep. */
-static long next_generation(pool_t *p, long seen)
+/* Runs the runs WORKER claims, of loop L or of the loop a claim turns out
+   to be of, and counts them done. */
+static void take_part(pool_t *p, pool_loop *l, int worker)
 {
-    long g;
+    long k = 0, at = 0, did = 0; /* run K starts at iteration AT */
+    for (;;) {
+        uint64_t v = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed);
+        if (v >> POOL_TAG_SHIFT != l->gen) {
+            /* L ended before this thread's first claim, and the claim was
+               of a later loop: no one else will run what it claimed */
+            count_done(p, did);
+            did = k = at = 0;
+            if (!follow(p, v >> POOL_TAG_SHIFT, l))
+                return;
+        }
+        for (long r = (long)(v & POOL_RUN_MASK); k < r && at < l->count; k++)
+            at += run_length(p->n, l->count - at);
+        if (at >= l->count)
+            break; /* no run left */
+        long end = at + run_length(p->n, l->count - at);
+        for (long i = at; i < end; i++)
+            l->fn(l->arg, i, worker);
+        did += end - at;
+        k++, at = end;
+    }
+    count_done(p, did);
+}
+
+/* Waits for an even sequence number other than SEEN: spinning first, then
+   asleep. */
+static unsigned long next_seq(pool_t *p, unsigned long seen)
+{
+    unsigned long s;
     for (int turns = 0, yields = 0; yields < POOL_YIELDS; yields += turns == POOL_SPINS) {
-        if ((g = atomic_load_explicit(&p->generation, memory_order_acquire)) != seen)
-            return g;
+        s = atomic_load_explicit(&p->seq, memory_order_acquire);
+        if (s != seen && s % 2 == 0)
+            return s;
         wait_turn(&turns);
     }
-    /* counted before the generation is read again (both sequentially
+    /* counted before the number is read again (both sequentially
        consistent), so a publisher either finds the count or is seen */
     pthread_mutex_lock(&p->lock);
     atomic_fetch_add(&p->sleepers, 1);
-    while ((g = atomic_load(&p->generation)) == seen)
+    while ((s = atomic_load(&p->seq)) == seen || s % 2)
         pthread_cond_wait(&p->wake, &p->lock);
     atomic_fetch_sub(&p->sleepers, 1);
     pthread_mutex_unlock(&p->lock);
-    return g;
+    return s;
 }
 
 static void *thread_main(void *v)
 {
     pool_seat *seat = v;
     pool_t *p = seat->pool;
-    long seen = 0;
+    unsigned long seen = 0;
 #ifdef __linux__
     if (seat->placed) /* where it starts is a hint: it may go anywhere now */
         pthread_setaffinity_np(pthread_self(), sizeof seat->anywhere, &seat->anywhere);
 #endif
-    while ((seen = next_generation(p, seen)), !atomic_load(&p->stopping)) {
-        take_part(p, seat->worker);
-        atomic_fetch_sub_explicit(&p->busy, 1, memory_order_release);
+    for (;;) {
+        unsigned long s = next_seq(p, seen);
+        if (atomic_load(&p->stopping))
+            break;
+        pool_loop l;
+        if (!read_loop(p, s, &l))
+            continue; /* a newer loop is being written: wait for it */
+        seen = s;
+        take_part(p, &l, seat->worker);
     }
     free(seat);
     return NULL;
@@ -213,20 +290,37 @@ int pool_size(const pool_t *pool)
     return pool->n;
 }
 
-/* Starts generation +1 and wakes whoever sleeps. A thread going to sleep
-   counts itself before it looks at the generation again, and this looks at
-   the count after the bump (all sequentially consistent): either it finds
-   the sleeper, whose lock it then waits for, or the sleeper sees the new
-   generation. Spinning threads need no lock and no broadcast, which would
+/* Wakes whoever sleeps, after a new sequence number. A thread going to
+   sleep counts itself before it looks at the number again, and this looks
+   at the count after the bump (all sequentially consistent): either it
+   finds the sleeper, whose lock it then waits for, or the sleeper sees the
+   new number. Spinning threads need no lock and no broadcast, which would
    cost each of the search's small loops a few hundred nanoseconds. */
-static void publish(pool_t *p)
+static void wake_sleepers(pool_t *p)
 {
-    atomic_fetch_add(&p->generation, 1);
     if (atomic_load(&p->sleepers) == 0)
         return;
     pthread_mutex_lock(&p->lock);
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->lock);
+}
+
+/* Writes loop FN, ARG, COUNT (the next generation) and publishes it;
+   returns it as the caller's threads read it. */
+static pool_loop publish(pool_t *p, pool_fn fn, void *arg, long count)
+{
+    unsigned long s = atomic_load_explicit(&p->seq, memory_order_relaxed);
+    atomic_store_explicit(&p->seq, s + 1, memory_order_relaxed);
+    atomic_thread_fence(memory_order_release); /* odd before any field changes */
+    pool_loop l = {((s + 2) / 2) & POOL_RUN_MASK, fn, arg, count};
+    atomic_store_explicit(&p->fn, fn, memory_order_relaxed);
+    atomic_store_explicit(&p->arg, arg, memory_order_relaxed);
+    atomic_store_explicit(&p->count, count, memory_order_relaxed);
+    atomic_store_explicit(&p->done, 0, memory_order_relaxed);
+    atomic_store_explicit(&p->next, l.gen << POOL_TAG_SHIFT, memory_order_relaxed);
+    atomic_store(&p->seq, s + 2);
+    wake_sleepers(p);
+    return l;
 }
 
 void pool_run(pool_t *p, long n, pool_fn fn, void *arg)
@@ -236,18 +330,8 @@ void pool_run(pool_t *p, long n, pool_fn fn, void *arg)
             fn(arg, i, 0);
         return;
     }
-    wait_threads(p);
-    p->fn = fn;
-    p->arg = arg;
-    p->count = n;
-    /* eight claims per thread at least, so the ends of a loop stay short */
-    p->chunk = n / (8L * p->n);
-    p->chunk = p->chunk < 1 ? 1 : p->chunk > POOL_CHUNK ? POOL_CHUNK : p->chunk;
-    atomic_store(&p->next, 0);
-    atomic_store(&p->done, 0);
-    atomic_store(&p->busy, p->n - 1);
-    publish(p);
-    take_part(p, 0);
+    pool_loop l = publish(p, fn, arg, n);
+    take_part(p, &l, 0); /* the caller's claims are always of L */
     for (int turns = 0; atomic_load_explicit(&p->done, memory_order_acquire) < n;)
         wait_turn(&turns);
 }
@@ -256,9 +340,8 @@ void pool_free(pool_t *p)
 {
     if (!p)
         return;
-    wait_threads(p);
     atomic_store(&p->stopping, 1);
-    publish(p);
+    publish(p, NULL, NULL, 0);
     for (int w = 1; w < p->n; w++)
         pthread_join(p->threads[w], NULL);
     pthread_mutex_destroy(&p->lock);

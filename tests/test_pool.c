@@ -1,5 +1,8 @@
 /* test_pool.c - the thread team: every iteration runs exactly once, on a
- * worker of the team, for every team size and loop length, loop after loop. */
+ * worker of the team, for every team size and loop length, loop after loop;
+ * and through thousands of short loops one after another, where a thread
+ * that read one loop may first claim in the next (more threads than cores
+ * make that happen: a thread loses its core between reading and claiming). */
 #include "testutil.h"
 #include "pool.h"
 
@@ -40,6 +43,32 @@ START_TEST(every_iteration_once)
 }
 END_TEST
 
+START_TEST(short_loops_back_to_back)
+{
+    const int sizes[] = {2, 3, 8};
+    const long loops[] = {20000, 20000, 2000};
+    long *hits = calloc(64, sizeof *hits);
+    int *by = calloc(64, sizeof *by);
+    marks m = {hits, by};
+    for (int s = 0; s < 3; s++) {
+        pool_t *p = pool_new(sizes[s]);
+        ck_assert_ptr_nonnull(p);
+        unsigned v = 12345;
+        for (long l = 0; l < loops[s]; l++) {
+            v = v * 1103515245u + 12345u; /* lengths 0 to 40, as the search's loops */
+            long n = (long)((v >> 16) % 41);
+            memset(hits, 0, 64 * sizeof *hits);
+            pool_run(p, n, mark, &m);
+            for (long i = 0; i < 64; i++)
+                ck_assert_int_eq(hits[i], i < n);
+        }
+        pool_free(p);
+    }
+    free(hits);
+    free(by);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("pool");
@@ -47,6 +76,7 @@ Suite *test_suite(void)
     /* a team larger than the machine's cores waits for time slices */
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, every_iteration_once);
+    tcase_add_test(tc, short_loops_back_to_back);
     suite_add_tcase(s, tc);
     return s;
 }
