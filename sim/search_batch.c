@@ -6,7 +6,15 @@
  * worker of its own (its plan cache and scratch); the results land in
  * slots indexed by the loop, and the caller then consumes them in the
  * loop's order, exactly as one thread would have: the same top list, the
- * same Pareto front, the same counts, whatever -j is. */
+ * same Pareto front, the same counts, whatever -j is.
+ *
+ * A loop of combinations is a few dozen estimates of a microsecond, and
+ * every cache line one thread writes and the other reads costs a tenth of
+ * one: so each thread works out the combinations it estimates from their
+ * index, scores them and rules out those the lists cannot take (it reads
+ * the lists, which stay as they are until the loop ends), and the caller
+ * reads back a score and a verdict, and the figures only of the few
+ * combinations that may be kept. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +31,17 @@ static int srch_worker_init(srch_worker *w, int M)
     w->sp = pool_own(m * sizeof *w->sp);
     w->sw = pool_own(m * sizeof *w->sw);
     w->lat = pool_own(m * sizeof *w->lat);
-    return w->cache && w->gpart && w->sp && w->sw && w->lat ? ERR_OK : ERR_INTERNAL;
+    w->pick = pool_own(m * sizeof *w->pick);
+    return w->cache && w->gpart && w->sp && w->sw && w->lat && w->pick ? ERR_OK : ERR_INTERNAL;
+}
+
+static void srch_worker_free_figures(srch_worker *w)
+{
+    free(w->mk);
+    free(w->en);
+    free(w->lats);
+    w->mk = w->en = w->lats = NULL;
+    w->cap = 0;
 }
 
 static void srch_worker_free(srch_worker *w)
@@ -33,6 +51,8 @@ static void srch_worker_free(srch_worker *w)
     free(w->sp);
     free(w->sw);
     free(w->lat);
+    free(w->pick);
+    srch_worker_free_figures(w);
 }
 
 /* The team: -j threads, but never more than the machine has cores (its
@@ -78,14 +98,9 @@ int srch_team_resume(srch_state *x)
 
 static void srch_batch_free_rows(srch_batch *b)
 {
-    free(b->pick);
-    free(b->mk);
-    free(b->en);
-    free(b->lat);
-    free(b->rc);
-    b->pick = b->rc = NULL;
-    b->mk = b->en = b->lat = NULL;
-    b->cap = b->width = 0;
+    free(b->verdict);
+    b->verdict = NULL;
+    b->cap = 0;
 }
 
 static void srch_batch_free_parts(srch_batch *b)
@@ -111,6 +126,7 @@ static void srch_ahead_free(srch_ahead *a)
     free(a->miss);
     free(a->made);
     free(a->ords);
+    free(a->whole);
     memset(a, 0, sizeof *a);
 }
 
@@ -132,25 +148,41 @@ static long srch_grown(long cap, long n)
     return n > 2 * cap ? n : 2 * cap;
 }
 
-int srch_batch_reserve(srch_state *x, long n, int width)
+int srch_batch_reserve(srch_state *x, long n)
 {
     srch_batch *b = &x->batch;
-    if (n <= b->cap && width <= b->width)
+    if (n <= b->cap)
         return ERR_OK;
     long cap = srch_grown(b->cap, n);
-    int wd = width > b->width ? width : b->width;
     size_t c = (size_t)cap, m = (size_t)x->M;
     srch_batch_free_rows(b);
-    b->pick = malloc(c * (size_t)wd * sizeof *b->pick);
-    b->mk = malloc(c * sizeof *b->mk);
-    b->en = malloc(c * sizeof *b->en);
-    b->lat = malloc(c * m * sizeof *b->lat);
-    b->rc = malloc(c * sizeof *b->rc);
-    if (!b->pick || !b->mk || !b->en || !b->lat || !b->rc)
+    /* each worker's figures on lines of their own: the threads write them side by side */
+    if (!(b->verdict = malloc(c * sizeof *b->verdict)))
         return ERR_INTERNAL;
+    for (int i = 0; i < x->nwk; i++) {
+        srch_worker *w = &x->wk[i];
+        srch_worker_free_figures(w);
+        w->mk = pool_own(c * sizeof *w->mk);
+        w->en = pool_own(c * sizeof *w->en);
+        w->lats = pool_own(c * m * sizeof *w->lats);
+        if (!w->mk || !w->en || !w->lats)
+            return ERR_INTERNAL;
+        w->cap = cap;
+    }
     b->cap = cap;
-    b->width = wd;
     return ERR_OK;
+}
+
+void srch_rows_pick(const srch_rows *rows, long r, int *pick)
+{
+    long c = r % rows->combos;
+    for (int j = 0; j < rows->n; j++) {
+        int base = rows->base ? rows->base[j] : rows->radix;
+        pick[j] = (int)(c % base);
+        c /= base;
+    }
+    if (rows->whole)
+        pick[rows->n] = rows->whole[r / rows->combos];
 }
 
 /* Room in x->batch for N parts. */
@@ -175,11 +207,16 @@ static int srch_parts_reserve(srch_state *x, long n)
 }
 
 /* The search's error when one of the N slots of RC failed. */
+static int srch_batch_oom(srch_state *x)
+{
+    return err_internal(x->e, "out of memory estimating");
+}
+
 static int srch_batch_failed(srch_state *x, const int *rc, long n)
 {
     for (long i = 0; i < n; i++)
         if (rc[i])
-            return err_internal(x->e, "out of memory estimating");
+            return srch_batch_oom(x);
     return ERR_OK;
 }
 
@@ -189,60 +226,97 @@ typedef struct {
     void *arg;
 } srch_combine_job;
 
-/* What a combination's estimate leaves in the batch, for the MPI ranks. */
+/* What a combination's estimate leaves, for the MPI ranks: its verdict,
+   and its figures when it may be kept. */
 static void srch_combine_put(void *v, long i, wire_t *w)
 {
     const srch_combine_job *j = v;
-    const srch_batch *b = &j->x->batch;
-    wire_put(w, &b->rc[i], sizeof b->rc[i]);
-    if (b->rc[i])
+    const srch_state *x = j->x;
+    const srch_verdict *vd = &x->batch.verdict[i];
+    wire_put(w, &vd->rc, sizeof vd->rc);
+    if (vd->rc)
         return; /* the batch fails: nothing else is read */
-    wire_put(w, &b->mk[i], sizeof b->mk[i]);
-    wire_put(w, &b->en[i], sizeof b->en[i]);
-    wire_put(w, &b->lat[(size_t)i * (size_t)j->x->M], (size_t)j->x->G * sizeof *b->lat);
+    int held = vd->held >= 0;
+    wire_put(w, &vd->score, sizeof vd->score);
+    wire_put(w, &held, sizeof held);
+    if (!held)
+        return;
+    const srch_worker *wk = &x->wk[vd->held];
+    wire_put(w, &wk->mk[i], sizeof wk->mk[i]);
+    wire_put(w, &wk->en[i], sizeof wk->en[i]);
+    wire_put(w, &wk->lats[(size_t)i * (size_t)x->M], (size_t)x->G * sizeof *wk->lats);
 }
 
+/* The same read back, its figures held by worker 0. */
 static int srch_combine_get(void *v, long i, wire_t *w)
 {
     const srch_combine_job *j = v;
-    srch_batch *b = &j->x->batch;
-    if (wire_get(w, &b->rc[i], sizeof b->rc[i]))
+    srch_state *x = j->x;
+    srch_verdict *vd = &x->batch.verdict[i];
+    srch_worker *wk = &x->wk[0];
+    int held;
+    if (wire_get(w, &vd->rc, sizeof vd->rc))
         return -1;
-    return !b->rc[i] && (wire_get(w, &b->mk[i], sizeof b->mk[i]) ||
-           wire_get(w, &b->en[i], sizeof b->en[i]) ||
-           wire_get(w, &b->lat[(size_t)i * (size_t)j->x->M], (size_t)j->x->G * sizeof *b->lat));
+    if (vd->rc)
+        return 0;
+    if (wire_get(w, &vd->score, sizeof vd->score) || wire_get(w, &held, sizeof held))
+        return -1;
+    vd->held = held ? 0 : -1;
+    return held && (wire_get(w, &wk->mk[i], sizeof wk->mk[i]) || wire_get(w, &wk->en[i], sizeof wk->en[i]) ||
+                    wire_get(w, &wk->lats[(size_t)i * (size_t)x->M], (size_t)x->G * sizeof *wk->lats));
 }
 
 static void srch_combine_one(void *v, long i, int worker)
 {
     const srch_combine_job *j = v;
     srch_state *x = j->x;
-    srch_batch *b = &x->batch;
     srch_worker *w = &x->wk[worker];
-    sched_t s = j->build(x, j->arg, &b->pick[(size_t)i * (size_t)b->width], w);
-    b->rc[i] = est_quick(x->p, &x->view, &s, w->cache, &b->mk[i], &b->en[i],
-                         &b->lat[(size_t)i * (size_t)x->M], &w->err);
+    srch_verdict *vd = &x->batch.verdict[i];
+    srch_rows_pick(x->batch.rows, i, w->pick);
+    sched_t s = j->build(x, j->arg, w->pick, w);
+    double *lat = &w->lats[(size_t)i * (size_t)x->M];
+    vd->rc = est_quick(x->p, &x->view, &s, w->cache, &w->mk[i], &w->en[i], lat, &w->err);
+    if (vd->rc)
+        return;
+    /* the lists do not change while the loop runs */
+    search_point pt = srch_point(x, w->mk[i], w->en[i], lat);
+    vd->score = search_score(x->o->objective, &pt);
+    vd->held = srch_may_keep(x, &pt) ? worker : -1;
 }
 
-int srch_batch_combine(srch_state *x, long npick, srch_build_fn build, void *arg, int key,
-                       double *best)
+int srch_batch_combine(srch_state *x, const srch_rows *rows, long nrows, srch_build_fn build, void *arg,
+                       int key, double *best)
 {
     srch_batch *b = &x->batch;
+    if (srch_batch_reserve(x, nrows))
+        return err_internal(x->e, "out of memory");
     srch_combine_job job = {x, build, arg};
     /* what srch_combine_put writes at the most */
     runner_items io = {srch_combine_put, srch_combine_get,
-                       sizeof *b->rc + sizeof *b->mk + sizeof *b->en + (size_t)x->G * sizeof *b->lat};
-    int rc = runner_loop(x->o->ranks, x->pool, npick, srch_combine_one, &io, &job, x->e);
-    if (!rc)
-        rc = srch_batch_failed(x, b->rc, npick);
-    for (long i = 0; !rc && i < npick; i++) {
-        const int *pick = &b->pick[(size_t)i * (size_t)b->width];
-        double sc, *bk = &best[key < 0 ? 0 : pick[key]];
-        rc = srch_keep_pick(x, build, arg, pick, b->mk[i], b->en[i],
-                            &b->lat[(size_t)i * (size_t)x->M], &sc);
+                       sizeof(int) + sizeof(double) + sizeof(int) + 2 * sizeof(double) +
+                           (size_t)x->G * sizeof(double)};
+    b->rows = rows;
+    int rc = runner_loop(x->o->ranks, x->pool, nrows, srch_combine_one, &io, &job, x->e);
+    for (long i = 0; !rc && i < nrows; i++)
+        if (b->verdict[i].rc)
+            rc = srch_batch_oom(x);
+    int *pick = x->wk[0].pick;
+    for (long i = 0; !rc && i < nrows; i++) {
+        const srch_verdict *vd = &b->verdict[i];
+        double sc = vd->score;
+        srch_rows_pick(rows, i, pick);
+        if (vd->held < 0) {
+            x->estimated++; /* all srch_keep_pick would have done */
+        } else {
+            const srch_worker *w = &x->wk[vd->held];
+            rc = srch_keep_pick(x, build, arg, pick, w->mk[i], w->en[i], &w->lats[(size_t)i * (size_t)x->M],
+                                &sc);
+        }
+        double *bk = &best[key < 0 ? 0 : pick[key]];
         if (!rc && sc < *bk)
             *bk = sc;
     }
+    b->rows = NULL;
     return rc;
 }
 
@@ -347,8 +421,9 @@ int srch_batch_allocations(srch_state *x)
     a->miss = malloc(cm * sizeof *a->miss);
     a->made = malloc(cm * sizeof *a->made);
     a->ords = malloc(cm * SRCH_MAX_ORDERS * N * sizeof *a->ords);
+    a->whole = malloc(c * sizeof *a->whole);
     if (!a->alloc || !a->score || !a->sets || !a->count || !a->memo || !a->pending || !a->miss ||
-        !a->made || !a->ords) {
+        !a->made || !a->ords || !a->whole) {
         srch_ahead_free(a);
         return 0;
     }
@@ -421,10 +496,7 @@ int srch_try_allocations(srch_state *x, const int *allocs, int n, double *scores
     }
     if (rc)
         return rc;
-    long combos = srch_combos(x->G), rows = 0;
-    int width = x->G + 1; /* the picks, then the allocation */
-    if (srch_batch_reserve(x, (long)n * combos, width))
-        return err_internal(x->e, "out of memory");
+    int nwhole = 0;
     for (int i = 0; i < n; i++) {
         scores[i] = INFINITY;
         int whole = 1;
@@ -434,15 +506,10 @@ int srch_try_allocations(srch_state *x, const int *allocs, int n, double *scores
             if (whole && a->pending[at] >= 0)
                 a->memo[at] = a->made[a->pending[at]];
         }
-        if (!whole)
-            continue;
-        x->allocations++;
-        memset(x->pick, 0, (size_t)x->G * sizeof *x->pick);
-        do {
-            int *row = &x->batch.pick[(size_t)rows++ * (size_t)x->batch.width];
-            memcpy(row, x->pick, (size_t)x->G * sizeof *row);
-            row[x->G] = i;
-        } while (srch_next(x->pick, x->G, NULL, SRCH_PER_SET));
+        if (whole)
+            a->whole[nwhole++] = i;
     }
-    return srch_batch_combine(x, rows, srch_ahead_build, NULL, x->G, scores);
+    x->allocations += nwhole;
+    srch_rows rows = {x->G, NULL, SRCH_PER_SET, srch_combos(x->G), a->whole};
+    return srch_batch_combine(x, &rows, (long)nwhole * rows.combos, srch_ahead_build, NULL, x->G, scores);
 }

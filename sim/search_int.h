@@ -68,8 +68,13 @@ typedef struct {
 } srch_sim;
 
 /* What one thread of the search's team estimates with: a plan cache of its
-   own (a cache has scratch space and grows as it is used) and room to
-   assemble a schedule. Worker 0 is the caller's. */
+   own (a cache has scratch space and grows as it is used), room to
+   assemble a schedule, and the figures of the combinations it estimates in
+   a loop, by the loop's index (worker 0 is the caller's). The figures stay
+   with the thread that made them, as the caller reads them only for the
+   few combinations that may be kept (srch_verdict): a line one thread
+   writes and the other then reads moves between their cores, a tenth of an
+   estimate each time. */
 typedef struct {
     plan_cache *cache;
     err_t err;
@@ -77,6 +82,9 @@ typedef struct {
     sched_part *sp;           /* M */
     sched_window *sw;         /* M */
     double *lat;              /* M */
+    int *pick;                /* M + 1: a combination, decoded */
+    long cap;                 /* combinations MK, EN and LATS have room for */
+    double *mk, *en, *lats;   /* cap, cap, cap x M */
 } srch_worker;
 
 /* A memo entry to make: model M on K chiplets, NO orders (rows of N in
@@ -86,15 +94,37 @@ typedef struct {
     const int *ords;
     long first;
 } srch_miss;
+
+/* The combinations a loop estimates, by index: row r is combination
+   r % COMBOS of the picks, a mixed-radix number with position 0 fastest
+   (as srch_next counts), digit j of BASE[j] (RADIX when BASE is NULL), N
+   digits; with WHOLE, it is of allocation WHOLE[r / COMBOS], which is the
+   pick's digit N. Decoded where it is estimated, so that no table of picks
+   crosses between the threads. */
+typedef struct {
+    int n;
+    const int *base;
+    int radix;
+    long combos;
+    const int *whole;
+} srch_rows;
+
+/* What a loop's combination leaves for the caller: its error, its score,
+   and where its figures are when it may be kept (worker HELD's arrays);
+   HELD is -1 when the lists as they stood when the loop began rule it out
+   (they only get harder to enter), so that only its score is read. */
+typedef struct {
+    double score;
+    int rc;
+    int held;
+} srch_verdict;
+
 /* Room for a batch of estimates (search_batch.c), grown as needed: of
-   combinations (rows of picks), and of parts (of up to N chiplets each),
-   apart, as a part is N wide and a row only as wide as the group. */
+   combinations, and of parts (of up to N chiplets each). */
 typedef struct {
     long cap;                 /* combinations */
-    int width;                /* picks per combination */
-    int *pick;                /* cap x width */
-    double *mk, *en, *lat;    /* cap, cap, cap x M */
-    int *rc;                  /* cap */
+    srch_verdict *verdict;    /* cap */
+    const srch_rows *rows;    /* the loop's */
     long pcap;                /* parts */
     srch_part *parts;         /* pcap, segs in SEGS */
     sched_seg *segs;          /* pcap x N */
@@ -115,6 +145,7 @@ typedef struct {
     srch_miss *miss;          /* cap x M */
     srch_memo **made;         /* cap x M */
     int *ords;                /* cap x M x SRCH_MAX_ORDERS x N */
+    int *whole;               /* cap: the allocations that give every model chiplets */
 } srch_ahead;
 
 typedef struct {
@@ -324,6 +355,9 @@ search_point srch_point(const srch_state *x, double mk, double en, const double 
 int srch_keep(srch_state *x, const sched_t *s, double mk, double en, const double *lat,
               double *score);
 int srch_offer(srch_state *x, const sched_t *s, double *score);
+/* Whether a schedule at PT could still enter the lists srch_keep offers
+   it to: 0 only when it cannot, whatever is offered before it. */
+int srch_may_keep(const srch_state *x, const search_point *pt);
 /* srch_keep of the schedule BUILD makes of PICK (srch_combine's), built
    with worker 0 only if it is kept. */
 int srch_keep_pick(srch_state *x, srch_build_fn build, void *arg, const int *pick, double mk,
@@ -351,15 +385,17 @@ int srch_team_start(srch_state *x);
 void srch_team_stop(srch_state *x);
 int srch_team_resume(srch_state *x); /* after a stop: the same team again */
 void srch_team_free(srch_state *x);
-/* Room in x->batch for N combinations of WIDTH picks. */
-int srch_batch_reserve(srch_state *x, long n, int width);
-/* Scores the NPICK combinations in x->batch.pick (rows of the batch's
-   width) built by BUILD, on the team, then keeps them in order: as many
-   srch_offer calls would, for any team size. The best score of the rows
-   whose column KEY holds k goes to BEST[k] (KEY < 0: all to *BEST); BEST
-   must hold INFINITY or a score to beat. */
-int srch_batch_combine(srch_state *x, long npick, srch_build_fn build, void *arg, int key,
-                       double *best);
+/* Room in x->batch, and in each worker, for N combinations. */
+int srch_batch_reserve(srch_state *x, long n);
+/* Combination R of ROWS in PICK (ROWS->n picks, and the allocation after
+   them when ROWS->whole is set). */
+void srch_rows_pick(const srch_rows *rows, long r, int *pick);
+/* Scores the NROWS combinations ROWS built by BUILD, on the team, then
+   keeps them in order: as many srch_offer calls would, for any team size.
+   The best score of the rows whose pick KEY holds k goes to BEST[k] (KEY <
+   0: all to *BEST); BEST must hold INFINITY or a score to beat. */
+int srch_batch_combine(srch_state *x, const srch_rows *rows, long nrows, srch_build_fn build, void *arg,
+                       int key, double *best);
 /* Cuts the model of each of the N misses over each of its orders at every
    mini-batch and estimates the parts, all on the team at once: x->batch.parts
    holds them, miss after miss, order-major (FIRST is set here). */

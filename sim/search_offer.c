@@ -83,16 +83,29 @@ static int srch_cand_copy(srch_state *x, const srch_cand *c, sched_t *out)
     return sched_copy(out, s);
 }
 
+/* Whether PT could enter the sorted list PTS of capacity K (N used). */
+static int srch_may_top(search_objective o, const search_point *pts, int n, int K, const search_point *pt)
+{
+    return n < K || search_cmp(o, pt, &pts[K - 1]) < 0;
+}
+
+/* A point the front has one as good as on both axes stays out: the front
+   can lose that point only to one at least as good again. */
+static int srch_may_pareto(const srch_state *x, const search_point *pt)
+{
+    for (int i = 0; i < x->npareto; i++)
+        if (x->pareto[i].makespan_s <= pt->makespan_s && x->pareto[i].energy_j <= pt->energy_j)
+            return 0;
+    return 1;
+}
+
 /* The makespan-energy front of every schedule estimated, each point with
    its schedule: C joins it unless a point is as good on both axes, and
    pushes out the points it is as good as on both. */
 static int srch_offer_pareto(srch_state *x, const srch_cand *c, const search_point *pt)
 {
-    for (int i = 0; i < x->npareto; i++) {
-        const search_point *q = &x->pareto[i];
-        if (q->makespan_s <= pt->makespan_s && q->energy_j <= pt->energy_j)
-            return ERR_OK;
-    }
+    if (!srch_may_pareto(x, pt))
+        return ERR_OK;
     int n = 0;
     for (int i = 0; i < x->npareto; i++) {
         const search_point *q = &x->pareto[i];
@@ -130,7 +143,7 @@ static int srch_keep_top(srch_state *x, sched_t *top, search_point *pts, int *n,
                          const srch_cand *c, const search_point *pt)
 {
     search_objective o = x->o->objective;
-    if (*n == K && search_cmp(o, pt, &pts[K - 1]) >= 0)
+    if (!srch_may_top(o, pts, *n, K, pt))
         return ERR_OK;
     for (int i = 0; i < *n; i++)
         if (search_cmp(o, &pts[i], pt) == 0)
@@ -160,6 +173,14 @@ search_point srch_point(const srch_state *x, double mk, double en, const double 
     for (int j = 0; j < x->G; j++)
         pt.latency_s += lat[j] / x->G;
     return pt;
+}
+
+int srch_may_keep(const srch_state *x, const search_point *pt)
+{
+    search_objective o = x->o->objective;
+    if (x->G < x->M)
+        return srch_may_top(o, x->gpt, x->ngbest, SRCH_GROUP_KEEP, pt);
+    return srch_may_pareto(x, pt) || srch_may_top(o, x->top_pt, x->ntop, x->top_cap, pt);
 }
 
 static int srch_keep_cand(srch_state *x, const srch_cand *c, double mk, double en,
@@ -234,13 +255,8 @@ int srch_combine(srch_state *x, int n, const int *base, int radix, int *pick, sr
     double sc;
     int rc;
     if (total <= SRCH_CROSS_MAX) {
-        if (srch_batch_reserve(x, total, n))
-            return err_internal(x->e, "out of memory");
-        long k = 0;
-        do
-            memcpy(&x->batch.pick[(size_t)k++ * (size_t)x->batch.width], pick, (size_t)n * sizeof *pick);
-        while (srch_next(pick, n, base, radix));
-        return srch_batch_combine(x, total, build, arg, -1, best);
+        srch_rows rows = {n, base, radix, total, NULL};
+        return srch_batch_combine(x, &rows, total, build, arg, -1, best);
     }
     if ((rc = srch_offer_pick(x, build, arg, pick, best)))
         return rc;
