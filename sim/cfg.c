@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cfg.h"
+#include "names.h"
 #include "num.h"
 
 typedef struct {
@@ -37,16 +38,9 @@ static char *xstrdup(const char *s)
 
 /* ---- the hash tables of a file: open addressing, slots hold index + 1 ---- */
 
-static unsigned long hash_str(unsigned long h, const char *s)
-{
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211UL; /* FNV-1a */
-    return (h ^ 0x1f) * 1099511628211UL;
-}
-
 static unsigned long entry_hash(const char *section, const char *key)
 {
-    return hash_str(hash_str(14695981039346656037UL, section), key);
+    return names_hash(names_hash(NAMES_HASH0, section), key);
 }
 
 /* The slot of (SECTION, KEY) in the table SLOTS (NSLOTS, a power of two)
@@ -88,7 +82,7 @@ static int grow_table(const cfg_entry *v, int n, int **slots, int *nslots)
 static int *sect_slot(const cfg_file *f, const char *name)
 {
     unsigned long mask = (unsigned long)f->nsect_slots - 1;
-    for (unsigned long i = hash_str(14695981039346656037UL, name) & mask;; i = (i + 1) & mask) {
+    for (unsigned long i = names_hash(NAMES_HASH0, name) & mask;; i = (i + 1) & mask) {
         int *sl = &f->sect_slots[i];
         if (!*sl || strcmp(f->sects[*sl - 1], name) == 0)
             return sl;

@@ -13,6 +13,7 @@
 #define MCM_WORKLOAD_H
 
 #include "err.h"
+#include "names.h"
 
 #define WL_NAME_MAX 48
 #define WL_MAX_INPUTS 4
@@ -105,6 +106,7 @@ typedef struct {
     wl_layer *layers;
     int has_tf;                  /* built from a transformer spec: TF is it, so that */
     wl_tf_spec tf;               /* `serve` can rebuild the model per sequence length */
+    names_t names;               /* the layers wl_push_layer added, by name */
 } wl_model;
 
 
