@@ -3,7 +3,7 @@
 # before the estimate was sped up (REF, built from git by the Makefile), both
 # measured here and now, because only ratios carry over between machines.
 # estimates/s = the "estimated" count of `search --json` / (wall time - the
-# binary's process start-up), best of 11 runs (the reference: 3), each binary
+# binary's process start-up), best of 11 runs or more, over 10 s or more (the reference: 3), each binary
 # counting its own estimates, with --validate 1 so that the time is the
 # estimating stage's but for one simulation (8 validating simulations
 # weighed a third of a short search's time). The one simulation, about 6 ms
@@ -91,9 +91,9 @@ if [ "${PART:-}" = nsga2 ]; then
 fi
 
 if [ -n "$REF" ] && [ -x "$REF" ]; then
-    echo "search estimates/s on het-sides-3x3, best of ${RUNS:-11} interleaved rounds (ref: best of 3, the code before the estimate speed-up and the threads)"
+    echo "search estimates/s on het-sides-3x3, best of ${RUNS:-11} or more interleaved rounds over ${SPAN:-10} s or more (ref: best of 3, the code before the estimate speed-up and the threads)"
 else
-    echo "search estimates/s on het-sides-3x3, best of ${RUNS:-11} rounds (no reference binary: new code only)"
+    echo "search estimates/s on het-sides-3x3, best of ${RUNS:-11} or more rounds over ${SPAN:-10} s or more (no reference binary: new code only)"
     REF=
 fi
 s_new=$(startup "$NEW")
@@ -103,14 +103,18 @@ echo "  process start-up (before main), subtracted from each run: new $(calc %.1
      "ref $(calc %.1f "$s_ref * 1000") ms"
 printf '%-5s %10s %11s %11s %11s %11s %8s %8s %8s %8s %9s\n' scen estimated "ref -j1/s" "new -j1/s" "ref -j2/s" \
     "new -j2/s" "new/ref" "raw" "-j2/-j1" "stage" "search"
-# RUNS rounds per scenario (the reference joins the first 3: it is slow),
-# each running -j 1 and -j 2 back to back, so that both meet the same
-# spells of a shared machine; each figure is the best of its runs. -j 2
-# needs both cores free at once, which such a machine grants less often
-# than one: the more rounds, the truer the best.
+# RUNS rounds per scenario at least, and more until the scenario's rounds
+# have taken SPAN seconds (at most 4 x RUNS; the reference joins the first
+# 3: it is slow), each running -j 1 and -j 2 back to back, so that both
+# meet the same spells of a shared machine; each figure is the best of its
+# runs. -j 2 needs both cores free at once, which such a machine grants
+# less often than one, and its slow spells last seconds: 11 rounds of Sc3
+# take 3 s, and one spell could cover them all.
 for sc in sc3 sc4 sc5; do
     n1= n2= g1= g2= t1= t2=
-    for i in $(seq "${RUNS:-11}"); do
+    i=0 start=$(now)
+    while i=$((i + 1)); [ "$i" -le "${RUNS:-11}" ] ||
+        { [ "$i" -le $((4 * ${RUNS:-11})) ] && [ "$(calc %d "$(now) - $start < ${SPAN:-10}")" = 1 ]; }; do
         w=$(run "$NEW" $sc 1) || fail "search $sc failed"
         n1=$(least "$n1" "$w") g1=$(least "$g1" "$(cat "$T/stage")") est=$(count)
         w=$(run "$NEW" $sc 2) || fail "search $sc failed"
