@@ -1,5 +1,5 @@
-/* names.h - finding a name among many by hashing: a model's layers, a
- * configuration file's entries.
+/* names.h - finding a name among many by hashing: a model's layers, an
+ * ONNX graph's tensors (and the hash of a configuration file's entries).
  *
  * An index holds positions, not names: the names stay in the caller's
  * array, which NAME_OF reads, so an index costs one int per slot and its

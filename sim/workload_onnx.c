@@ -24,23 +24,14 @@
 
 /* ---- tensors by name -------------------------------------------------- */
 
-static unsigned long hash_str(const char *s)
+static const char *tensor_name(const void *x, int k)
 {
-    unsigned long h = 5381;
-    while (*s)
-        h = h * 33 + (unsigned char)*s++;
-    return h;
+    return ((const ox *)x)->t[k].name;
 }
 
 int ox_tfind(const ox *x, const char *name)
 {
-    for (unsigned long i = hash_str(name) % (unsigned long)x->hcap;; i = (i + 1) % (unsigned long)x->hcap) {
-        int k = x->hash[i];
-        if (k < 0)
-            return -1;
-        if (strcmp(x->t[k].name, name) == 0)
-            return k;
-    }
+    return names_find(&x->names, name, tensor_name, x);
 }
 
 /* The tensor NAME, created unknown when new; -1 when out of memory. */
@@ -55,11 +46,7 @@ int ox_tget(ox *x, const char *name)
     memset(&x->t[k], 0, sizeof x->t[k]);
     x->t[k].name = name;
     x->t[k].nvals = -1;
-    unsigned long i = hash_str(name) % (unsigned long)x->hcap;
-    while (x->hash[i] >= 0)
-        i = (i + 1) % (unsigned long)x->hcap;
-    x->hash[i] = k;
-    return k;
+    return names_add(&x->names, tensor_name, x) ? -1 : k;
 }
 
 double ox_numel(const ox_tensor *t)
@@ -425,19 +412,15 @@ int wl_onnx_load(const char *path, wl_model *m, err_t *e)
     for (size_t i = 0; i < g->n_node; i++)
         nt += g->node[i]->n_output + g->node[i]->n_input;
     x.capt = (int)nt;
-    x.hcap = 2 * x.capt + 1;
     x.t = calloc(nt, sizeof *x.t);
-    x.hash = malloc(sizeof(int) * (size_t)x.hcap);
     x.fuse = calloc(g->n_node + 1, sizeof(int));
     x.fuse_in = calloc(g->n_node + 1, sizeof(int));
-    if (!x.t || !x.hash || !x.fuse || !x.fuse_in) {
+    if (!x.t || !x.fuse || !x.fuse_in)
         rc = err_internal(e, "out of memory");
-    } else {
-        memset(x.hash, -1, sizeof(int) * (size_t)x.hcap);
+    else
         rc = load_graph(&x);
-    }
     free(x.t);
-    free(x.hash);
+    names_free(&x.names);
     free(x.fuse);
     free(x.fuse_in);
     onnx__model_proto__free_unpacked(mp, NULL);

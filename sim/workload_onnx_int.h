@@ -39,8 +39,7 @@ typedef struct {
     const Onnx__GraphProto *g;
     ox_tensor *t;
     int nt, capt;
-    int *hash;                /* open addressing over t, -1 empty */
-    int hcap;
+    names_t names;            /* t by name */
     int *fuse;                /* per node */
     int *fuse_in;             /* per node: the fused pattern's input tensor */
     wl_model *m;
