@@ -446,22 +446,6 @@ static int srch_orders(const srch_state *x, const uint64_t *set, const int *list
     return n;
 }
 
-/* Keeps PT in the entry's slots if it beats what they hold (FIRST: it fills them). */
-static void srch_keep_best(srch_memo *me, int first, const srch_part *pt)
-{
-    if (first) {
-        for (int i = 0; i < SRCH_PER_SET; i++)
-            srch_part_copy(&me->parts[i], pt);
-        return;
-    }
-    if (pt->lat_s < me->parts[0].lat_s)
-        srch_part_copy(&me->parts[0], pt);
-    if (pt->energy_j < me->parts[1].energy_j)
-        srch_part_copy(&me->parts[1], pt);
-    if (pt->lat_s * pt->energy_j < me->parts[2].lat_s * me->parts[2].energy_j)
-        srch_part_copy(&me->parts[2], pt);
-}
-
 static uint64_t srch_hash(const uint64_t *set, int words, int m)
 {
     uint64_t h = (uint64_t)(m + 1) * 0xc2b2ae3d27d4eb4fULL;
@@ -527,10 +511,24 @@ int srch_memo_new(srch_state *x, int m, const uint64_t *set, int k, int *ords, i
     return ERR_OK;
 }
 
+/* The first of the fastest, of the leanest and of the best products: the
+   winners are chosen on the figures alone and only their segments copied,
+   as the parts were made on the team's threads and each line read here
+   moves between cores. */
 void srch_memo_fill(srch_memo *me, const srch_part *parts, long n)
 {
-    for (long i = 0; i < n; i++)
-        srch_keep_best(me, i == 0, &parts[i]);
+    long best[SRCH_PER_SET] = {0};
+    for (long i = 1; i < n; i++) {
+        const srch_part *pt = &parts[i];
+        if (pt->lat_s < parts[best[0]].lat_s)
+            best[0] = i;
+        if (pt->energy_j < parts[best[1]].energy_j)
+            best[1] = i;
+        if (pt->lat_s * pt->energy_j < parts[best[2]].lat_s * parts[best[2]].energy_j)
+            best[2] = i;
+    }
+    for (int k = 0; n > 0 && k < SRCH_PER_SET; k++)
+        srch_part_copy(&me->parts[k], &parts[best[k]]);
 }
 
 int srch_memo_add(srch_state *x, srch_memo *me)
