@@ -156,9 +156,9 @@ int srch_batch_reserve(srch_state *x, long n)
     long cap = srch_grown(b->cap, n);
     size_t c = (size_t)cap, m = (size_t)x->M;
     srch_batch_free_rows(b);
-    /* each worker's figures on lines of their own: the threads write them side by side */
     if (!(b->verdict = malloc(c * sizeof *b->verdict)))
         return ERR_INTERNAL;
+    /* each worker's figures on lines of their own: the threads write them side by side */
     for (int i = 0; i < x->nwk; i++) {
         srch_worker *w = &x->wk[i];
         srch_worker_free_figures(w);
@@ -206,12 +206,13 @@ static int srch_parts_reserve(srch_state *x, long n)
     return ERR_OK;
 }
 
-/* The search's error when one of the N slots of RC failed. */
+/* The search's error when an estimate of a loop failed. */
 static int srch_batch_oom(srch_state *x)
 {
     return err_internal(x->e, "out of memory estimating");
 }
 
+/* The same when one of the N slots of RC failed. */
 static int srch_batch_failed(srch_state *x, const int *rc, long n)
 {
     for (long i = 0; i < n; i++)

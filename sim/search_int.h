@@ -96,9 +96,8 @@ typedef struct {
 } srch_miss;
 
 /* The combinations a loop estimates, by index: row r is combination
-   r % COMBOS of the picks, a mixed-radix number with position 0 fastest
-   (as srch_next counts), digit j of BASE[j] (RADIX when BASE is NULL), N
-   digits; with WHOLE, it is of allocation WHOLE[r / COMBOS], which is the
+   r % COMBOS of the picks, a mixed-radix number with position 0 fastest,
+   digit j of BASE[j] (RADIX when BASE is NULL), N digits; with WHOLE, it is of allocation WHOLE[r / COMBOS], which is the
    pick's digit N. Decoded where it is estimated, so that no table of picks
    crosses between the threads. */
 typedef struct {
@@ -311,9 +310,6 @@ void srch_by_work(const srch_state *x, int *order);
 /* The allocations of N chiplets to BASE - 1 models or none: BASE^N, or
    more than LIMIT (without overflow) when that is more. */
 long srch_alloc_count(int base, int n, long limit);
-/* Steps the counter DIGIT[0..N-1], lowest first, digit i counting to
-   BASE[i] (to RADIX when BASE is NULL); 0 when it wrapped round. */
-int srch_next(int *digit, int n, const int *base, int radix);
 void srch_proportional_allocation(srch_state *x, int *alloc);
 
 /* search_space.c: parts and the space */

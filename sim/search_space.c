@@ -283,14 +283,6 @@ long srch_alloc_count(int base, int n, long limit)
     return total;
 }
 
-int srch_next(int *digit, int n, const int *base, int radix)
-{
-    int i = 0;
-    while (i < n && ++digit[i] == (base ? base[i] : radix))
-        digit[i++] = 0;
-    return i < n;
-}
-
 /* Chiplets in snake order, cut into one block per model of the group sized
    by the model's work: the annealing's start and the Simba-like baseline. */
 void srch_proportional_allocation(srch_state *x, int *alloc)
