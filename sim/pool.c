@@ -108,6 +108,12 @@ static void wait_turn(int *turns)
     }
 }
 
+/* The generation of sequence number SEQ, as the claim counter carries it. */
+static uint64_t gen_of(unsigned long seq)
+{
+    return (seq / 2) & POOL_RUN_MASK;
+}
+
 /* The length of the next run when LEFT iterations are left, on a team of N. */
 static long run_length(int n, long left)
 {
@@ -118,7 +124,7 @@ static long run_length(int n, long left)
    has begun writing another meanwhile. */
 static int read_loop(pool_t *p, unsigned long seq, pool_loop *l)
 {
-    l->gen = (seq / 2) & POOL_RUN_MASK;
+    l->gen = gen_of(seq);
     l->fn = atomic_load_explicit(&p->fn, memory_order_relaxed);
     l->arg = atomic_load_explicit(&p->arg, memory_order_relaxed);
     l->count = atomic_load_explicit(&p->count, memory_order_relaxed);
@@ -142,7 +148,7 @@ static int follow(pool_t *p, uint64_t gen, pool_loop *l)
     for (int turns = 0;;) {
         unsigned long s = atomic_load_explicit(&p->seq, memory_order_acquire);
         if (s % 2 == 0) {
-            if (((s / 2) & POOL_RUN_MASK) != gen)
+            if (gen_of(s) != gen)
                 return 0;
             if (read_loop(p, s, l))
                 return 1;
@@ -312,7 +318,7 @@ static pool_loop publish(pool_t *p, pool_fn fn, void *arg, long count)
     unsigned long s = atomic_load_explicit(&p->seq, memory_order_relaxed);
     atomic_store_explicit(&p->seq, s + 1, memory_order_relaxed);
     atomic_thread_fence(memory_order_release); /* odd before any field changes */
-    pool_loop l = {((s + 2) / 2) & POOL_RUN_MASK, fn, arg, count};
+    pool_loop l = {gen_of(s + 2), fn, arg, count};
     atomic_store_explicit(&p->fn, fn, memory_order_relaxed);
     atomic_store_explicit(&p->arg, arg, memory_order_relaxed);
     atomic_store_explicit(&p->count, count, memory_order_relaxed);
