@@ -10,7 +10,9 @@
 # in one forked process, is serial whatever -j is, and weighs a tenth of a
 # 0.07 s search: the "stage" column is -j 2 / -j 1 of the estimates' own
 # stage (setup and strategy, the time `search --verbose` gives), what the
-# threads share out. The start-up is what the
+# threads share out, and the "machine" column what this machine gives two
+# searches that share nothing (two -j 1 runs at once): the stage's ceiling
+# in the same rounds, which a shared machine keeps below 2. The start-up is what the
 # process spends before main (ld.so binding SimGrid's C++ and ns-3
 # libraries, their constructors: about 30 ms here, the same for both
 # binaries), measured as `BIN --help`, best of 10: it is no estimate's cost,
@@ -57,6 +59,22 @@ run() {
 
 fail() { echo "bench_search: $*" >&2; exit 1; }
 
+# pair SCENARIO: two -j 1 searches of the new binary at once, the slower
+# one's stage time printed. The machine's own ceiling for -j 2: what two
+# cores give work that shares nothing, neither memory nor a loop's end
+# (2 x -j 1's stage / the pair's). On a shared machine it is not 2: when both
+# of its cores are busy each runs slower (by 0-40 % here, from one spell to
+# the next, on a loop that touches no memory at all).
+pair() {
+    "$NEW" search -p "$P" -m "workloads/scenarios/$1.ini" -j 1 --validate 1 --json --strategy anneal \
+        --verbose >/dev/null 2>"$T/err2" &
+    bg=$!
+    "$NEW" search -p "$P" -m "workloads/scenarios/$1.ini" -j 1 --validate 1 --json --strategy anneal \
+        --verbose >/dev/null 2>"$T/err1" || return 1
+    wait $bg || return 1
+    sed -n 's/^mcmsim: search: setup and strategy \([0-9.]*\) s .*/\1/p' "$T/err1" "$T/err2" | sort -n | tail -1
+}
+
 # startup BIN: the wall time of `BIN --help`, best of 10 runs
 startup() {
     b=
@@ -101,8 +119,8 @@ s_ref=0
 [ -n "$REF" ] && s_ref=$(startup "$REF")
 echo "  process start-up (before main), subtracted from each run: new $(calc %.1f "$s_new * 1000") ms," \
      "ref $(calc %.1f "$s_ref * 1000") ms"
-printf '%-5s %10s %11s %11s %11s %11s %8s %8s %8s %8s %9s\n' scen estimated "ref -j1/s" "new -j1/s" "ref -j2/s" \
-    "new -j2/s" "new/ref" "raw" "-j2/-j1" "stage" "search"
+printf '%-5s %10s %11s %11s %11s %11s %8s %8s %8s %8s %8s %9s\n' scen estimated "ref -j1/s" "new -j1/s" "ref -j2/s" \
+    "new -j2/s" "new/ref" "raw" "-j2/-j1" "stage" "machine" "search"
 # RUNS rounds per scenario at least, and more until the scenario's rounds
 # have taken SPAN seconds (at most 4 x RUNS; the reference joins the first
 # 3: it is slow), each running -j 1 and -j 2 back to back, so that both
@@ -111,7 +129,7 @@ printf '%-5s %10s %11s %11s %11s %11s %8s %8s %8s %8s %9s\n' scen estimated "ref
 # less often than one, and its slow spells last seconds: 11 rounds of Sc3
 # take 3 s, and one spell could cover them all.
 for sc in sc3 sc4 sc5; do
-    n1= n2= g1= g2= t1= t2=
+    n1= n2= g1= g2= gp= t1= t2=
     i=0 start=$(now)
     while i=$((i + 1)); [ "$i" -le "${RUNS:-11}" ] ||
         { [ "$i" -le $((4 * ${RUNS:-11})) ] && [ "$(calc %d "$(now) - $start < ${SPAN:-10}")" = 1 ]; }; do
@@ -119,6 +137,8 @@ for sc in sc3 sc4 sc5; do
         n1=$(least "$n1" "$w") g1=$(least "$g1" "$(cat "$T/stage")") est=$(count)
         w=$(run "$NEW" $sc 2) || fail "search $sc failed"
         n2=$(least "$n2" "$w") g2=$(least "$g2" "$(cat "$T/stage")")
+        w=$(pair $sc) || fail "two searches $sc at once failed"
+        gp=$(least "$gp" "$w")
         if [ -n "$REF" ] && [ "$i" -le 3 ]; then
             w=$(run "$REF" $sc 1) || fail "the reference's search $sc failed"
             t1=$(least "$t1" "$w") ref_est=$(count)
@@ -134,13 +154,15 @@ for sc in sc3 sc4 sc5; do
         raw=$(calc %.2fx "($est / $n1) / ($ref_est / $t1)")
         speed=$(calc %.1fx "$t1 / $n1")
     fi
-    printf '%-5s %10s %11s %11s %11s %11s %8s %8s %8s %8s %9s\n' $sc "$est" "$r1" \
+    printf '%-5s %10s %11s %11s %11s %11s %8s %8s %8s %8s %8s %9s\n' $sc "$est" "$r1" \
         "$(calc %.0f "$est / ($n1 - $s_new)")" "$r2" "$(calc %.0f "$est / ($n2 - $s_new)")" "$ratio" "$raw" \
-        "$(calc %.2fx "($n1 - $s_new) / ($n2 - $s_new)")" "$(calc %.2fx "$g1 / $g2")" "$speed"
+        "$(calc %.2fx "($n1 - $s_new) / ($n2 - $s_new)")" "$(calc %.2fx "$g1 / $g2")" \
+        "$(calc %.2fx "2 * $g1 / $gp")" "$speed"
 done
 echo "  targets: new/ref >= 4x at -j 1; -j 2 / -j 1 >= 1.6x (raw: new/ref with the start-up; stage: -j 2 / -j 1 of the"
 echo "  estimates' own stage, the search's --verbose time without the validating simulation and the process around it;"
-echo "  search: the reference's -j 1 wall time over the new one's)"
+echo "  machine: what the machine gave two -j 1 searches run at once, 2 x the stage of one alone / the pair's, the"
+echo "  ceiling of the stage column in these rounds; search: the reference's -j 1 wall time over the new one's)"
 [ "${PART:-}" = rates ] && exit 0
 
 # forks VALIDATE: processes one search on het-2x2 starts (threads not counted)
