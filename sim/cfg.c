@@ -36,85 +36,33 @@ static char *xstrdup(const char *s)
     return d;
 }
 
-/* ---- the hash tables of a file: open addressing, slots hold index + 1 ---- */
+/* ---- the names of a file's entries and sections ---- */
 
-static unsigned long entry_hash(const char *section, const char *key)
+static names_key entry_name(const void *v, int i)
 {
-    return names_hash(names_hash(NAMES_HASH0, section), key);
+    const cfg_entry *en = &((const cfg_entry *)v)[i];
+    return (names_key){en->section, en->key};
 }
 
-/* The slot of (SECTION, KEY) in the table SLOTS (NSLOTS, a power of two)
-   over entries V: its entry's, or the empty one where it would go. */
-static int *find_slot(const cfg_entry *v, int *slots, int nslots, const char *section,
-                      const char *key)
+static names_key sect_name(const void *f, int i)
 {
-    unsigned long mask = (unsigned long)nslots - 1;
-    for (unsigned long i = entry_hash(section, key) & mask;; i = (i + 1) & mask) {
-        int *sl = &slots[i];
-        if (!*sl || (strcmp(v[*sl - 1].section, section) == 0 && strcmp(v[*sl - 1].key, key) == 0))
-            return sl;
-    }
+    return names_one(((const cfg_file *)f)->sects[i]);
 }
 
-static int *entry_slot(const cfg_file *f, const char *section, const char *key)
+/* The index of entry (SECTION, KEY) of F, or -1. */
+static int find_entry(const cfg_file *f, const char *section, const char *key)
 {
-    return find_slot(f->v, f->slots, f->nslots, section, key);
-}
-
-/* Makes room for one more of the N entries V in table *SLOTS (doubled and
-   rehashed when half full): -1 when out of memory. */
-static int grow_table(const cfg_entry *v, int n, int **slots, int *nslots)
-{
-    if (2 * (n + 1) <= *nslots)
-        return 0;
-    int ns = *nslots ? 2 * *nslots : 64;
-    int *sl = calloc((size_t)ns, sizeof *sl);
-    if (!sl)
-        return -1;
-    free(*slots);
-    *slots = sl;
-    *nslots = ns;
-    for (int i = 0; i < n; i++)
-        *find_slot(v, sl, ns, v[i].section, v[i].key) = i + 1;
-    return 0;
-}
-
-static int *sect_slot(const cfg_file *f, const char *name)
-{
-    unsigned long mask = (unsigned long)f->nsect_slots - 1;
-    for (unsigned long i = names_hash(NAMES_HASH0, name) & mask;; i = (i + 1) & mask) {
-        int *sl = &f->sect_slots[i];
-        if (!*sl || strcmp(f->sects[*sl - 1], name) == 0)
-            return sl;
-    }
-}
-
-static int grow_sects(cfg_file *f)
-{
-    if (2 * (f->nsects + 1) <= f->nsect_slots)
-        return 0;
-    int ns = f->nsect_slots ? 2 * f->nsect_slots : 16;
-    int *sl = calloc((size_t)ns, sizeof *sl);
-    if (!sl)
-        return -1;
-    free(f->sect_slots);
-    f->sect_slots = sl;
-    f->nsect_slots = ns;
-    for (int i = 0; i < f->nsects; i++)
-        *sect_slot(f, f->sects[i]) = i + 1;
-    return 0;
+    return names_find(&f->names, (names_key){section, key}, entry_name, f->v);
 }
 
 static int find_section(const cfg_file *f, const char *name)
 {
-    return f->nsect_slots ? *sect_slot(f, name) - 1 : -1;
+    return names_find(&f->sect_names, names_one(name), sect_name, f);
 }
 
 /* Appends section NAME, new, at LINE: -1 when out of memory. */
 static int add_section(cfg_file *f, const char *name, int line)
 {
-    if (grow_sects(f))
-        return -1;
     char **ns = realloc(f->sects, (size_t)(f->nsects + 1) * sizeof *ns);
     int *nl = ns ? realloc(f->sect_lines, (size_t)(f->nsects + 1) * sizeof *nl) : NULL;
     if (ns)
@@ -123,8 +71,11 @@ static int add_section(cfg_file *f, const char *name, int line)
         f->sect_lines = nl;
     if (!ns || !nl || !(f->sects[f->nsects] = xstrdup(name)))
         return -1;
+    if (names_add(&f->sect_names, sect_name, f)) {
+        free(f->sects[f->nsects]);
+        return -1;
+    }
     f->sect_lines[f->nsects++] = line;
-    *sect_slot(f, name) = f->nsects;
     return 0;
 }
 
@@ -205,10 +156,9 @@ static char *reader(char *str, int num, void *stream)
     return str;
 }
 
-/* Appends the entry (SECTION, KEY) = VALUE of LINE, new, into its empty
-   SLOT of the table (grown by the caller): -1 when out of memory. */
-static int add_entry(cfg_file *f, int *slot, const char *section, const char *key,
-                     const char *value, int line)
+/* Appends the entry (SECTION, KEY) = VALUE of LINE, new: -1 when out of
+   memory. */
+static int add_entry(cfg_file *f, const char *section, const char *key, const char *value, int line)
 {
     if (f->n == f->cap) {
         int cap = f->cap ? 2 * f->cap : 32;
@@ -224,13 +174,13 @@ static int add_entry(cfg_file *f, int *slot, const char *section, const char *ke
     en->value = xstrdup(value);
     en->line = line;
     en->used = 0;
-    if (!en->section || !en->key || !en->value) {
+    if (!en->section || !en->key || !en->value || names_add(&f->names, entry_name, f->v)) {
         free(en->section);
         free(en->key);
         free(en->value);
         return -1;
     }
-    *slot = ++f->n;
+    f->n++;
     return 0;
 }
 
@@ -242,20 +192,15 @@ static int handler(void *user, const char *section, const char *key, const char 
         r->too_many = r->line;
         return 0;
     }
-    if (grow_table(f->v, f->n, &f->slots, &f->nslots)) {
-        r->oom = 1;
-        return 0;
-    }
-    int *slot = entry_slot(f, section, key);
-    if (*slot) {
+    int prev = find_entry(f, section, key);
+    if (prev >= 0) {
         if (!r->dup_line) {
             r->dup_line = r->line;
-            snprintf(r->dup_what, sizeof r->dup_what, "duplicate key (first at line %d)",
-                     f->v[*slot - 1].line);
+            snprintf(r->dup_what, sizeof r->dup_what, "duplicate key (first at line %d)", f->v[prev].line);
         }
         return 1;
     }
-    if (add_entry(f, slot, section, key, value, r->line)) {
+    if (add_entry(f, section, key, value, r->line)) {
         r->oom = 1;
         return 0;
     }
@@ -354,11 +299,9 @@ int cfg_apply(cfg_file *f, const cfg_set *sets, int n, err_t *e)
 {
     for (int i = 0; i < n; i++) {
         const cfg_set *st = &sets[i];
-        if (grow_table(f->v, f->n, &f->slots, &f->nslots))
-            return err_internal(e, "out of memory");
-        int *slot = entry_slot(f, st->section, st->key);
-        if (*slot) {
-            cfg_entry *en = &f->v[*slot - 1];
+        int at = find_entry(f, st->section, st->key);
+        if (at >= 0) {
+            cfg_entry *en = &f->v[at];
             char *v = xstrdup(st->value);
             if (!v)
                 return err_internal(e, "out of memory");
@@ -368,7 +311,7 @@ int cfg_apply(cfg_file *f, const cfg_set *sets, int n, err_t *e)
             continue;
         }
         if ((find_section(f, st->section) < 0 && add_section(f, st->section, f->nlines + 1)) ||
-            add_entry(f, slot, st->section, st->key, st->value, 0))
+            add_entry(f, st->section, st->key, st->value, 0))
             return err_internal(e, "out of memory");
     }
     return ERR_OK;
@@ -408,14 +351,14 @@ void cfg_free(cfg_file *f)
         free(f->sects[i]);
     free(f->sects);
     free(f->sect_lines);
-    free(f->slots);
-    free(f->sect_slots);
+    names_free(&f->names);
+    names_free(&f->sect_names);
     for (int i = 0; i < f->nasked; i++) {
         free(f->asked[i].section);
         free(f->asked[i].key);
     }
     free(f->asked);
-    free(f->asked_slots);
+    names_free(&f->asked_names);
     free(f->v);
     free(f->path);
     memset(f, 0, sizeof *f);
@@ -427,7 +370,7 @@ void cfg_free(cfg_file *f)
    Best effort: out of memory, the list is shorter. */
 static void note_asked(cfg_file *f, const char *section, const char *key)
 {
-    if (f->nasked_slots && *find_slot(f->asked, f->asked_slots, f->nasked_slots, section, key))
+    if (names_find(&f->asked_names, (names_key){section, key}, entry_name, f->asked) >= 0)
         return;
     if (f->nasked == f->cap_asked) {
         int cap = f->cap_asked ? 2 * f->cap_asked : 32;
@@ -437,22 +380,20 @@ static void note_asked(cfg_file *f, const char *section, const char *key)
         f->asked = na;
         f->cap_asked = cap;
     }
-    if (grow_table(f->asked, f->nasked, &f->asked_slots, &f->nasked_slots))
-        return;
     cfg_entry *a = &f->asked[f->nasked];
     *a = (cfg_entry){.section = xstrdup(section), .key = xstrdup(key)};
-    if (!a->section || !a->key) {
+    if (!a->section || !a->key || names_add(&f->asked_names, entry_name, f->asked)) {
         free(a->section);
         free(a->key);
         return;
     }
-    *find_slot(f->asked, f->asked_slots, f->nasked_slots, section, key) = ++f->nasked;
+    f->nasked++;
 }
 
 cfg_entry *cfg_get(cfg_file *f, const char *section, const char *key)
 {
     note_asked(f, section, key);
-    int i = f->nslots ? *entry_slot(f, section, key) - 1 : -1;
+    int i = find_entry(f, section, key);
     if (i < 0)
         return NULL;
     f->v[i].used = 1;

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include "err.h"
+#include "names.h"
 
 typedef struct {
     char *section;  /* "" before the first section header */
@@ -26,13 +27,11 @@ typedef struct {
     int *sect_lines; /* line of each distinct section header, in file order */
     char **sects;
     int nsects;
-    int *slots;      /* hash of v by (section, key) and of sects by name: a */
-    int *sect_slots; /* file of many lines must not cost their square */
-    int nslots, nsect_slots;
+    names_t names;      /* v by (section, key) and sects by name: a file of */
+    names_t sect_names; /* many lines must not cost their square */
     cfg_entry *asked; /* the (section, key) pairs loaders asked for, present or */
     int nasked, cap_asked; /* not: what an unknown key's error lists */
-    int *asked_slots;
-    int nasked_slots;
+    names_t asked_names;
     int nlines;       /* lines read: a section added by cfg_apply comes after them */
 } cfg_file;
 

@@ -11,17 +11,28 @@ unsigned long names_hash(unsigned long h, const char *s)
     return (h ^ 0x1f) * 1099511628211UL; /* ends the string: ("ab", "c") is not ("a", "bc") */
 }
 
+static unsigned long key_hash(names_key k)
+{
+    unsigned long h = names_hash(NAMES_HASH0, k.s);
+    return k.s2 ? names_hash(h, k.s2) : h;
+}
+
+static int same_key(names_key a, names_key b)
+{
+    return strcmp(a.s, b.s) == 0 && (a.s2 ? b.s2 && strcmp(a.s2, b.s2) == 0 : !b.s2);
+}
+
 /* The slot of NAME in SLOTS (NSLOTS of them): its own, or the empty one
    where it would go. */
-static int *slot_of(int *slots, int nslots, const char *name, names_of_fn name_of, const void *arg)
+static int *slot_of(int *slots, int nslots, names_key name, names_of_fn name_of, const void *arg)
 {
     unsigned long mask = (unsigned long)nslots - 1;
-    for (unsigned long i = names_hash(NAMES_HASH0, name) & mask;; i = (i + 1) & mask)
-        if (!slots[i] || strcmp(name_of(arg, slots[i] - 1), name) == 0)
+    for (unsigned long i = key_hash(name) & mask;; i = (i + 1) & mask)
+        if (!slots[i] || same_key(name_of(arg, slots[i] - 1), name))
             return &slots[i];
 }
 
-int names_find(const names_t *t, const char *name, names_of_fn name_of, const void *arg)
+int names_find(const names_t *t, names_key name, names_of_fn name_of, const void *arg)
 {
     if (!t->nslots)
         return -1;

@@ -1,5 +1,6 @@
 /* names.h - finding a name among many by hashing: a model's layers, an
- * ONNX graph's tensors (and the hash of a configuration file's entries).
+ * ONNX graph's tensors, a configuration file's sections and its entries
+ * (whose name is two strings, the section and the key).
  *
  * An index holds positions, not names: the names stay in the caller's
  * array, which NAME_OF reads, so an index costs one int per slot and its
@@ -9,8 +10,18 @@
 #ifndef MCM_NAMES_H
 #define MCM_NAMES_H
 
+/* A name: one string, or two read as one ("ab", "c") is not ("a", "bc"). */
+typedef struct {
+    const char *s, *s2; /* S2 NULL for a name of one string */
+} names_key;
+
+static inline names_key names_one(const char *s)
+{
+    return (names_key){s, NULL};
+}
+
 /* The name at position I of the caller's array ARG. */
-typedef const char *(*names_of_fn)(const void *arg, int i);
+typedef names_key (*names_of_fn)(const void *arg, int i);
 
 typedef struct {
     int *slots;  /* position + 1, 0 for an empty slot */
@@ -24,7 +35,7 @@ typedef struct {
 unsigned long names_hash(unsigned long h, const char *s);
 
 /* The position of NAME among T's, or -1. */
-int names_find(const names_t *t, const char *name, names_of_fn name_of, const void *arg);
+int names_find(const names_t *t, names_key name, names_of_fn name_of, const void *arg);
 /* Indexes position t->n (its name must not be indexed yet); -1 when out of
    memory, T unchanged. */
 int names_add(names_t *t, names_of_fn name_of, const void *arg);

@@ -173,9 +173,9 @@ const char *wl_name_problem(const char *name, char *buf, size_t n)
     return NULL;
 }
 
-static const char *layer_name(const void *m, int i)
+static names_key layer_name(const void *m, int i)
 {
-    return ((const wl_model *)m)->layers[i].name;
+    return names_one(((const wl_model *)m)->layers[i].name);
 }
 
 /* By the index when it holds every layer; a model whose layers were set
@@ -185,7 +185,7 @@ static const char *layer_name(const void *m, int i)
 int wl_find(const wl_model *m, const char *name)
 {
     if (m->names.n == m->nlayers)
-        return names_find(&m->names, name, layer_name, m);
+        return names_find(&m->names, names_one(name), layer_name, m);
     for (int i = 0; i < m->nlayers; i++)
         if (strcmp(m->layers[i].name, name) == 0)
             return i;

@@ -24,14 +24,14 @@
 
 /* ---- tensors by name -------------------------------------------------- */
 
-static const char *tensor_name(const void *x, int k)
+static names_key tensor_name(const void *x, int k)
 {
-    return ((const ox *)x)->t[k].name;
+    return names_one(((const ox *)x)->t[k].name);
 }
 
 int ox_tfind(const ox *x, const char *name)
 {
-    return names_find(&x->names, name, tensor_name, x);
+    return names_find(&x->names, names_one(name), tensor_name, x);
 }
 
 /* The tensor NAME, created unknown when new; -1 when out of memory. */

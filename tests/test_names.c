@@ -1,22 +1,23 @@
 /* test_names.c - the name index: every name added is found at its
- * position through the index's doublings, names not added are not, and a
- * model's layers are found by name whether wl_push_layer indexed them or
- * the model was put together by hand. */
+ * position through the index's doublings, names not added are not, a name
+ * of two strings is told from the same characters cut elsewhere and from a
+ * name of one, and a model's layers are found by name whether
+ * wl_push_layer indexed them or the model was put together by hand. */
 #include "testutil.h"
 #include "names.h"
 
 enum { NNAMES = 5000 };
 
-static const char *name_at(const void *arg, int i)
+static names_key name_at(const void *arg, int i)
 {
-    return ((const char (*)[16])arg)[i];
+    return names_one(((const char (*)[16])arg)[i]);
 }
 
 START_TEST(found_where_added)
 {
     static char names[NNAMES][16];
     names_t t = {0};
-    ck_assert_int_eq(names_find(&t, "l0", name_at, names), -1); /* empty: no slots yet */
+    ck_assert_int_eq(names_find(&t, names_one("l0"), name_at, names), -1); /* empty: no slots yet */
     for (int i = 0; i < NNAMES; i++) {
         snprintf(names[i], sizeof names[i], "l%d", i);
         ck_assert_int_eq(names_add(&t, name_at, names), 0);
@@ -24,10 +25,10 @@ START_TEST(found_where_added)
         ck_assert(t.nslots >= 2 * t.n); /* half full at most */
     }
     for (int i = 0; i < NNAMES; i++)
-        ck_assert_int_eq(names_find(&t, names[i], name_at, names), i);
-    ck_assert_int_eq(names_find(&t, "l5000", name_at, names), -1);
-    ck_assert_int_eq(names_find(&t, "", name_at, names), -1);
-    ck_assert_int_eq(names_find(&t, "l", name_at, names), -1);
+        ck_assert_int_eq(names_find(&t, names_one(names[i]), name_at, names), i);
+    ck_assert_int_eq(names_find(&t, names_one("l5000"), name_at, names), -1);
+    ck_assert_int_eq(names_find(&t, names_one(""), name_at, names), -1);
+    ck_assert_int_eq(names_find(&t, names_one("l"), name_at, names), -1);
     names_free(&t);
     ck_assert_int_eq(t.nslots, 0);
 }
@@ -40,6 +41,31 @@ START_TEST(hash_ends_strings)
     ck_assert(names_hash(names_hash(NAMES_HASH0, "ab"), "c") !=
               names_hash(names_hash(NAMES_HASH0, "a"), "bc"));
     ck_assert(names_hash(NAMES_HASH0, "x") == names_hash(NAMES_HASH0, "x"));
+}
+END_TEST
+
+static const names_key pairs[] = {{"ab", "c"}, {"a", "bc"}, {"abc", NULL}, {"ab", ""}, {"ab", NULL}};
+
+static names_key pair_at(const void *arg, int i)
+{
+    return ((const names_key *)arg)[i];
+}
+
+/* Two-string names (a configuration entry's section and key) and names of
+   one string in one index: each is found at its own position only. */
+START_TEST(two_part_names)
+{
+    names_t t = {0};
+    int n = (int)(sizeof pairs / sizeof pairs[0]);
+    for (int i = 0; i < n; i++) {
+        ck_assert_int_eq(names_find(&t, pairs[i], pair_at, pairs), -1); /* not yet added */
+        ck_assert_int_eq(names_add(&t, pair_at, pairs), 0);
+    }
+    for (int i = 0; i < n; i++)
+        ck_assert_int_eq(names_find(&t, pairs[i], pair_at, pairs), i);
+    ck_assert_int_eq(names_find(&t, (names_key){"a", "b"}, pair_at, pairs), -1);
+    ck_assert_int_eq(names_find(&t, (names_key){"", "abc"}, pair_at, pairs), -1);
+    names_free(&t);
 }
 END_TEST
 
@@ -93,6 +119,7 @@ Suite *test_suite(void)
     TCase *tc = tcase_create("names");
     tcase_add_test(tc, found_where_added);
     tcase_add_test(tc, hash_ends_strings);
+    tcase_add_test(tc, two_part_names);
     tcase_add_test(tc, model_layers_by_name);
     suite_add_tcase(s, tc);
     return s;
