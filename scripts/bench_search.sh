@@ -53,9 +53,13 @@ run() {
     "$1" search -p "$root/$P" -m "$root/workloads/scenarios/$2.ini" -j "$3" --validate 1 --json $strategy \
         $verbose >"$T/out.json" 2>"$T/err" || return 1
     calc %.4f "$(now) - $t0"
-    [ -n "$verbose" ] && sed -n 's/^mcmsim: search: setup and strategy \([0-9.]*\) s .*/\1/p' "$T/err" >"$T/stage"
+    [ -n "$verbose" ] && stage_of "$T/err" >"$T/stage"
     return 0
 }
+
+# stage_of FILE...: the setup-and-strategy stage's seconds each `search
+# --verbose` stderr in FILE gives
+stage_of() { sed -n 's/^mcmsim: search: setup and strategy \([0-9.]*\) s .*/\1/p' "$@"; }
 
 fail() { echo "bench_search: $*" >&2; exit 1; }
 
@@ -66,13 +70,16 @@ fail() { echo "bench_search: $*" >&2; exit 1; }
 # of its cores are busy each runs slower (by 0-40 % here, from one spell to
 # the next, on a loop that touches no memory at all).
 pair() {
-    "$NEW" search -p "$P" -m "workloads/scenarios/$1.ini" -j 1 --validate 1 --json --strategy anneal \
-        --verbose >/dev/null 2>"$T/err2" &
+    pair_one "$1" "$T/err2" &
     bg=$!
-    "$NEW" search -p "$P" -m "workloads/scenarios/$1.ini" -j 1 --validate 1 --json --strategy anneal \
-        --verbose >/dev/null 2>"$T/err1" || return 1
+    pair_one "$1" "$T/err1" || return 1
     wait $bg || return 1
-    sed -n 's/^mcmsim: search: setup and strategy \([0-9.]*\) s .*/\1/p' "$T/err1" "$T/err2" | sort -n | tail -1
+    stage_of "$T/err1" "$T/err2" | sort -n | tail -1
+}
+# pair_one SCENARIO ERR: one of the pair, its stderr in ERR
+pair_one() {
+    "$NEW" search -p "$P" -m "workloads/scenarios/$1.ini" -j 1 --validate 1 --json --strategy anneal \
+        --verbose >/dev/null 2>"$2"
 }
 
 # startup BIN: the wall time of `BIN --help`, best of 10 runs

@@ -10,7 +10,8 @@
 #ifndef MCM_NAMES_H
 #define MCM_NAMES_H
 
-/* A name: one string, or two read as one ("ab", "c") is not ("a", "bc"). */
+/* A name: one string, or a pair of them, ("ab", "c") not the same name
+   as ("a", "bc") nor as "abc". */
 typedef struct {
     const char *s, *s2; /* S2 NULL for a name of one string */
 } names_key;
